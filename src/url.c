@@ -1,0 +1,280 @@
+/* url.c: resolving URLs (libxml2) and their canonical form for matching. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/uri.h>
+#include <libxml/xmlmemory.h>
+
+#include "url.h"
+#include "util.h"
+
+/* A URL split in place: pointers and lengths into the original string. */
+struct url_parts {
+	const char	*scheme, *auth, *path, *query;
+	size_t		 nscheme, nauth, npath, nquery;
+};
+
+/* Query parameters that only say where a click came from. */
+static const char *const tracking[] = {
+	"fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "igshid",
+	"mc_cid", "mc_eid", "_hsenc", "_hsmkt", "mkt_tok", "ref", "ref_src",
+	"ref_url", "referrer", "src", "cmpid", "wt_mc", "oly_enc_id",
+	"oly_anon_id", "vero_id", "_ga", "__twitter_impression",
+};
+
+char *
+url_resolve(const char *base, const char *ref)
+{
+	xmlChar	*u;
+	char	*s;
+
+	if (ref == NULL)
+		return NULL;
+	while (isspace((unsigned char)*ref))
+		ref++;
+	if (base == NULL || *base == '\0') {
+		xmlURIPtr p = xmlParseURI(ref);
+
+		if (p == NULL)
+			return NULL;
+		s = p->scheme != NULL ? xstrdup(ref) : NULL;
+		xmlFreeURI(p);
+		return s;
+	}
+	if ((u = xmlBuildURI((const xmlChar *)ref, (const xmlChar *)base)) ==
+	    NULL)
+		return NULL;
+	s = xstrdup((const char *)u);
+	xmlFree(u);
+	return s;
+}
+
+/* RFC 3986 scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
+static size_t
+scheme_len(const char *s)
+{
+	size_t	i;
+
+	if (!isalpha((unsigned char)s[0]))
+		return 0;
+	for (i = 1; s[i] != '\0' && s[i] != ':'; i++)
+		if (!isalnum((unsigned char)s[i]) && strchr("+-.", s[i]) == NULL)
+			return 0;
+	return s[i] == ':' ? i : 0;
+}
+
+static void
+url_split(const char *s, struct url_parts *p)
+{
+	memset(p, 0, sizeof(*p));
+	if ((p->nscheme = scheme_len(s)) != 0) {
+		p->scheme = s;
+		s += p->nscheme + 1;
+	}
+	if (s[0] == '/' && s[1] == '/') {
+		p->auth = s + 2;
+		p->nauth = strcspn(p->auth, "/?#");
+		s = p->auth + p->nauth;
+	}
+	p->path = s;
+	p->npath = strcspn(s, "?#");
+	s += p->npath;
+	if (*s == '?') {
+		p->query = s + 1;
+		p->nquery = strcspn(p->query, "#");
+	}
+}
+
+static int
+is_web(const struct url_parts *p)
+{
+	return (p->nscheme == 4 && strncasecmp(p->scheme, "http", 4) == 0) ||
+	    (p->nscheme == 5 && strncasecmp(p->scheme, "https", 5) == 0);
+}
+
+static int
+is_tracking(const char *name, size_t len)
+{
+	size_t	i;
+
+	if (len > 4 && strncasecmp(name, "utm_", 4) == 0)
+		return 1;
+	for (i = 0; i < nitems(tracking); i++)
+		if (strlen(tracking[i]) == len &&
+		    strncasecmp(name, tracking[i], len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Host lowercased, userinfo kept, a default or empty port dropped. */
+static void
+canon_auth(struct buf *b, const char *a, size_t n, int web)
+{
+	const char	*at, *host, *colon, *end = a + n;
+	size_t		 i;
+
+	at = memchr(a, '@', n);
+	host = at != NULL ? at + 1 : a;
+	if (at != NULL)
+		buf_add(b, a, host - a);
+	colon = NULL;
+	for (i = host - a; i < n; i++) {
+		if (a[i] == ']')
+			colon = NULL;
+		else if (a[i] == ':')
+			colon = a + i;
+	}
+	if (colon == NULL)
+		colon = end;
+	/* "example.org." names the same host as "example.org" */
+	if (colon > host && colon[-1] == '.')
+		i = colon - host - 1;
+	else
+		i = colon - host;
+	for (const char *c = host; c < host + i; c++)
+		buf_addc(b, tolower((unsigned char)*c));
+	if (colon == end || colon + 1 == end)
+		return;
+	if (web && ((end - colon == 3 && memcmp(colon, ":80", 3) == 0) ||
+	    (end - colon == 4 && memcmp(colon, ":443", 4) == 0)))
+		return;
+	buf_add(b, colon, end - colon);
+}
+
+/* Percent escapes in upper case, so %2f and %2F compare equal. */
+static void
+canon_escaped(struct buf *b, const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n &&
+		    isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			buf_addc(b, '%');
+			buf_addc(b, toupper((unsigned char)s[i + 1]));
+			buf_addc(b, toupper((unsigned char)s[i + 2]));
+			i += 2;
+		} else
+			buf_addc(b, s[i]);
+	}
+}
+
+static void
+canon_query(struct buf *b, const char *q, size_t n)
+{
+	const char	*p = q, *end = q + n, *amp;
+	size_t		 len, name;
+	int		 first = 1;
+
+	while (p < end) {
+		if ((amp = memchr(p, '&', end - p)) == NULL)
+			amp = end;
+		len = amp - p;
+		for (name = 0; name < len && p[name] != '='; name++)
+			;
+		if (len > 0 && !is_tracking(p, name)) {
+			buf_addc(b, first ? '?' : '&');
+			canon_escaped(b, p, len);
+			first = 0;
+		}
+		p = amp + 1;
+	}
+}
+
+int
+url_canon_buf(const char *url, struct buf *b)
+{
+	struct url_parts p;
+	size_t		 i;
+	int		 web;
+
+	buf_reset(b);
+	buf_add(b, "", 0);
+	if (url == NULL)
+		return -1;
+	while (isspace((unsigned char)*url))
+		url++;
+	url_split(url, &p);
+	web = is_web(&p);
+	if (p.scheme != NULL && !web) {
+		for (i = 0; i < p.nscheme; i++)
+			buf_addc(b, tolower((unsigned char)p.scheme[i]));
+		buf_addc(b, ':');
+	}
+	if (p.auth != NULL) {
+		buf_add(b, "//", 2);
+		canon_auth(b, p.auth, p.nauth, web);
+	}
+	if (p.npath == 0 && p.auth != NULL)
+		buf_addc(b, '/');
+	else
+		canon_escaped(b, p.path, p.npath);
+	if (p.query != NULL)
+		canon_query(b, p.query, p.nquery);
+	/* Trailing white space is never part of a link. */
+	while (b->len > 0 && isspace((unsigned char)b->s[b->len - 1]))
+		b->s[--b->len] = '\0';
+	return 0;
+}
+
+char *
+url_canon(const char *url)
+{
+	struct buf	 b = { 0 };
+
+	if (url == NULL)
+		return NULL;
+	url_canon_buf(url, &b);
+	return b.s;
+}
+
+int
+url_host(const char *url, char *out, size_t outlen)
+{
+	struct url_parts p;
+	const char	*h, *e, *at;
+	size_t		 n, i;
+
+	if (url == NULL || outlen == 0)
+		return -1;
+	url_split(url, &p);
+	if (p.auth == NULL)
+		return -1;
+	at = memchr(p.auth, '@', p.nauth);
+	h = at != NULL ? at + 1 : p.auth;
+	e = p.auth + p.nauth;
+	if (*h == '[') {
+		h++;
+		if ((e = memchr(h, ']', e - h)) == NULL)
+			return -1;
+	} else {
+		const char *c = memchr(h, ':', e - h);
+
+		if (c != NULL)
+			e = c;
+	}
+	n = e - h;
+	if (n == 0 || n >= outlen)
+		return -1;
+	for (i = 0; i < n; i++)
+		out[i] = tolower((unsigned char)h[i]);
+	out[n] = '\0';
+	return 0;
+}
+
+int
+url_is_fetchable(const char *url)
+{
+	size_t	n;
+
+	if (url == NULL || (n = scheme_len(url)) == 0)
+		return 0;
+	return (n == 4 && strncasecmp(url, "http", 4) == 0) ||
+	    (n == 5 && strncasecmp(url, "https", 5) == 0) ||
+	    (n == 4 && strncasecmp(url, "file", 4) == 0);
+}
