@@ -1,0 +1,942 @@
+/*
+ * merge.c: the merged feed documents (Atom 1.0, RSS 2.0, JSON Feed 1.1).
+ *
+ * Each document is a pure function of the store and the output's config:
+ * no clock is read, so the same store renders to the same bytes.  Text is
+ * written by hand through one escaper that also repairs UTF-8 and drops
+ * characters XML forbids, so every document is well-formed whatever the
+ * store holds.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+#include "conf.h"
+#include "html.h"
+#include "json.h"
+#include "log.h"
+#include "merge.h"
+#include "store.h"
+#include "url.h"
+#include "util.h"
+
+#define GENERATOR_URI	"https://example.org/feedmux/"
+#define DEFAULT_ENTRIES	100
+
+struct render {
+	const struct output_conf *oc;
+	enum merge_format fmt;
+	struct buf	*out;		/* the entries, appended in order */
+	struct buf	 tmp;		/* scratch for cleaned text */
+	struct buf	 text;		/* scratch for HTML made text */
+	int		 n;
+	int		 max;
+	int64_t		 newest;	/* the feed-level date */
+};
+
+/*
+ * Length of the valid UTF-8 sequence at s (n > 0 bytes left), with its
+ * code point in *cp; or 0, with *bad set to the length of the maximal
+ * invalid prefix (Unicode's "maximal subpart", as Python and ICU replace).
+ */
+static size_t
+utf8_next(const unsigned char *s, size_t n, uint32_t *cp, size_t *bad)
+{
+	unsigned char	 c = s[0], lo = 0x80, hi = 0xbf;
+	size_t		 len, i;
+
+	*bad = 1;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		*cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		*cp = c & 0x0f;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)	/* no surrogates */
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		*cp = c & 0x07;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	for (i = 1; i < len; i++) {
+		if (i >= n || s[i] < lo || s[i] > hi) {
+			*bad = i;
+			return 0;
+		}
+		*cp = (*cp << 6) | (s[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return len;
+}
+
+static int
+xml_char_ok(uint32_t cp)
+{
+	return cp == 0x9 || cp == 0xa || cp == 0xd ||
+	    (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) ||
+	    (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+/*
+ * Append s with broken UTF-8 replaced by U+FFFD and characters XML 1.0
+ * does not allow dropped; with esc, also escaped for XML text and
+ * attributes (white space as references, which attribute value
+ * normalization and CR folding would otherwise change).
+ */
+static void
+text_clean(struct buf *b, const char *s, int esc)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n = strlen(s), len, bad;
+	uint32_t		 cp;
+
+	while (n > 0) {
+		if ((len = utf8_next(p, n, &cp, &bad)) == 0) {
+			buf_adds(b, "\xef\xbf\xbd");
+			p += bad;
+			n -= bad;
+			continue;
+		}
+		if (!xml_char_ok(cp))
+			;
+		else if (!esc)
+			buf_add(b, p, len);
+		else if (cp == '&')
+			buf_adds(b, "&amp;");
+		else if (cp == '<')
+			buf_adds(b, "&lt;");
+		else if (cp == '>')
+			buf_adds(b, "&gt;");
+		else if (cp == '"')
+			buf_adds(b, "&quot;");
+		else if (cp == '\t' || cp == '\n' || cp == '\r')
+			buf_printf(b, "&#%u;", (unsigned)cp);
+		else
+			buf_add(b, p, len);
+		p += len;
+		n -= len;
+	}
+}
+
+/* <tag>text</tag>, nothing when s is NULL. */
+static void
+xml_elem(struct buf *b, const char *tag, const char *attrs, const char *s)
+{
+	if (s == NULL)
+		return;
+	buf_printf(b, "<%s%s>", tag, attrs);
+	text_clean(b, s, 1);
+	buf_printf(b, "</%s>\n", tag);
+}
+
+static void
+xml_date(struct buf *b, const char *tag, int64_t t)
+{
+	char	 d[30];
+
+	if (t == DATE_NONE)
+		return;
+	fmt_rfc3339(d, t);
+	buf_printf(b, "<%s>%s</%s>\n", tag, d, tag);
+}
+
+static void
+rss_date(struct buf *b, const char *tag, int64_t t)
+{
+	char	 d[30];
+
+	if (t == DATE_NONE)
+		return;
+	fmt_rfc822(d, t);
+	buf_printf(b, "<%s>%s</%s>\n", tag, d, tag);
+}
+
+static void
+jstr(struct render *r, const char *s)
+{
+	if (s == NULL) {
+		buf_adds(r->out, "null");
+		return;
+	}
+	buf_reset(&r->tmp);
+	text_clean(&r->tmp, s, 0);
+	json_strn(r->out, buf_cstr(&r->tmp), r->tmp.len);
+}
+
+/* An absolute IRI: scheme ":" and nothing a URI may not hold. */
+static int
+is_abs_iri(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+
+	if (s == NULL || !isalpha(*p))
+		return 0;
+	while (isalnum(*p) || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	if (*p != ':' || p[1] == '\0')
+		return 0;
+	for (; *p != '\0'; p++)
+		if (*p <= 0x20 || *p == 0x7f || strchr("<>\"{}|\\^`", *p))
+			return 0;
+	return 1;
+}
+
+static uint64_t
+fnv1a(uint64_t h, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * The entry's id as Atom and JSON Feed see it: its own when it is an
+ * absolute IRI (Atom requires one), else a stable URN from its feed and
+ * store key, so the id never changes between renders.
+ */
+static const char *
+entry_id(const struct stored_entry *e, char *tmp, size_t len)
+{
+	uint64_t	 h;
+
+	if (is_abs_iri(e->id))
+		return e->id;
+	h = fnv1a(0xcbf29ce484222325ULL, e->feed);
+	h = fnv1a(h * 0x100000001b3ULL, e->key ? e->key : e->id);
+	snprintf(tmp, len, "urn:feedmux:%016" PRIx64, h);
+	return tmp;
+}
+
+/* The dates each format needs, never "now". */
+static int64_t
+entry_updated(const struct stored_entry *e)
+{
+	if (e->updated != DATE_NONE)
+		return e->updated;
+	if (e->published != DATE_NONE)
+		return e->published;
+	return e->first_seen;
+}
+
+static int64_t
+entry_published(const struct stored_entry *e)
+{
+	if (e->published != DATE_NONE)
+		return e->published;
+	if (e->updated != DATE_NONE)
+		return e->updated;
+	return e->first_seen;
+}
+
+static const char *
+source_title(const struct stored_entry *e)
+{
+	return e->feed_title != NULL && *e->feed_title != '\0' ?
+	    e->feed_title : e->feed;
+}
+
+/* <link rel=REL href=URL/> when URL is absolute. */
+static void
+atom_link(struct buf *b, const char *rel, const char *type, const char *url)
+{
+	if (!is_abs_iri(url))
+		return;
+	buf_printf(b, "<link rel=\"%s\"", rel);
+	if (type != NULL)
+		buf_printf(b, " type=\"%s\"", type);
+	buf_adds(b, " href=\"");
+	text_clean(b, url, 1);
+	buf_adds(b, "\"/>\n");
+}
+
+/*
+ * atom:source names the feed an entry came from.  The feed's URL is its
+ * id (the store keeps no atom:id of feeds); when the entry has no author
+ * the source feed is named as one, which RFC 4287 needs (4.1.2).
+ */
+static void
+atom_source(struct render *r, const struct stored_entry *e)
+{
+	struct buf	*b = r->out;
+
+	buf_adds(b, "<source>\n");
+	if (is_abs_iri(e->feed_url))
+		xml_elem(b, "id", "", e->feed_url);
+	xml_elem(b, "title", " type=\"text\"", source_title(e));
+	atom_link(b, "alternate", "text/html", e->feed_link);
+	atom_link(b, "self", NULL, e->feed_url);
+	if (e->author == NULL || *e->author == '\0') {
+		buf_adds(b, "<author>");
+		xml_elem(b, "name", "", source_title(e));
+		buf_adds(b, "</author>\n");
+	}
+	buf_adds(b, "</source>\n");
+}
+
+static void
+atom_entry(struct render *r, const struct stored_entry *e)
+{
+	struct buf	*b = r->out;
+	char		 idbuf[64];
+	size_t		 i;
+
+	buf_adds(b, "<entry>\n");
+	xml_elem(b, "id", "", entry_id(e, idbuf, sizeof idbuf));
+	xml_elem(b, "title", " type=\"text\"", e->title ? e->title : "");
+	atom_link(b, "alternate", "text/html", e->link);
+	if (e->author != NULL && *e->author != '\0') {
+		buf_adds(b, "<author>");
+		xml_elem(b, "name", "", e->author);
+		buf_adds(b, "</author>\n");
+	}
+	xml_date(b, "published", e->published);
+	xml_date(b, "updated", entry_updated(e));
+	for (i = 0; i < e->ncategories; i++) {
+		buf_adds(b, "<category term=\"");
+		text_clean(b, e->categories[i], 1);
+		buf_adds(b, "\"/>\n");
+	}
+	for (i = 0; i < e->nenclosures; i++) {
+		if (!is_abs_iri(e->enclosures[i].url))
+			continue;
+		buf_adds(b, "<link rel=\"enclosure\" href=\"");
+		text_clean(b, e->enclosures[i].url, 1);
+		if (e->enclosures[i].type != NULL) {
+			buf_adds(b, "\" type=\"");
+			text_clean(b, e->enclosures[i].type, 1);
+		}
+		if (e->enclosures[i].length >= 0)
+			buf_printf(b, "\" length=\"%" PRId64,
+			    e->enclosures[i].length);
+		buf_adds(b, "\"/>\n");
+	}
+	xml_elem(b, "summary", " type=\"html\"", e->summary);
+	xml_elem(b, "content", " type=\"html\"", e->content);
+	atom_source(r, e);
+	buf_adds(b, "</entry>\n");
+}
+
+/*
+ * guid isPermaLink="true" only when the guid is the entry's link; with
+ * no guid of its own the entry's link stands in, which is a permalink.
+ */
+static void
+rss_guid(struct buf *b, const struct stored_entry *e)
+{
+	char		 idbuf[64];
+	const char	*id = e->id;
+
+	if (id == NULL || *id == '\0') {
+		if (is_abs_iri(e->link))
+			xml_elem(b, "guid", " isPermaLink=\"true\"", e->link);
+		else
+			xml_elem(b, "guid", " isPermaLink=\"false\"",
+			    entry_id(e, idbuf, sizeof idbuf));
+	} else if (e->link != NULL && strcmp(id, e->link) == 0 &&
+	    is_abs_iri(id))
+		xml_elem(b, "guid", " isPermaLink=\"true\"", id);
+	else
+		xml_elem(b, "guid", " isPermaLink=\"false\"", id);
+}
+
+static void
+rss_item(struct render *r, const struct stored_entry *e)
+{
+	struct buf		*b = r->out;
+	const struct enclosure	*enc;
+	size_t			 i;
+
+	buf_adds(b, "<item>\n");
+	xml_elem(b, "title", "", e->title ? e->title : "");
+	if (is_abs_iri(e->link))
+		xml_elem(b, "link", "", e->link);
+	xml_elem(b, "description", "", e->summary ? e->summary : e->content);
+	if (e->author != NULL && *e->author != '\0')
+		xml_elem(b, "dc:creator", "", e->author);
+	for (i = 0; i < e->ncategories; i++)
+		xml_elem(b, "category", "", e->categories[i]);
+	/* RSS allows one enclosure per item, with length and type. */
+	for (i = 0; i < e->nenclosures; i++) {
+		enc = &e->enclosures[i];
+		if (!is_abs_iri(enc->url))
+			continue;
+		buf_adds(b, "<enclosure url=\"");
+		text_clean(b, enc->url, 1);
+		buf_printf(b, "\" length=\"%" PRId64 "\" type=\"",
+		    enc->length >= 0 ? enc->length : 0);
+		text_clean(b, enc->type ? enc->type :
+		    "application/octet-stream", 1);
+		buf_adds(b, "\"/>\n");
+		break;
+	}
+	rss_guid(b, e);
+	rss_date(b, "pubDate", entry_published(e));
+	if (is_abs_iri(e->feed_url)) {
+		buf_adds(b, "<source url=\"");
+		text_clean(b, e->feed_url, 1);
+		buf_adds(b, "\">");
+		text_clean(b, source_title(e), 1);
+		buf_adds(b, "</source>\n");
+	}
+	if (e->summary != NULL && e->content != NULL)
+		xml_elem(b, "content:encoded", "", e->content);
+	buf_adds(b, "</item>\n");
+}
+
+static void
+json_date_field(struct buf *b, const char *name, int64_t t)
+{
+	if (t == DATE_NONE)
+		return;
+	buf_printf(b, ",\n      \"%s\": ", name);
+	json_date(b, t);
+}
+
+/* Sources go in a "_feedmux" object, JSON Feed's extension mechanism. */
+static void
+json_source(struct render *r, const struct stored_entry *e)
+{
+	struct buf	*b = r->out;
+	size_t		 i;
+
+	buf_adds(b, ",\n      \"_feedmux\": {\"feed\": ");
+	jstr(r, e->feed);
+	buf_adds(b, ", \"feed_title\": ");
+	jstr(r, source_title(e));
+	buf_adds(b, ", \"feed_url\": ");
+	jstr(r, e->feed_url);
+	buf_adds(b, ", \"feed_link\": ");
+	jstr(r, e->feed_link);
+	buf_adds(b, ", \"also_feeds\": [");
+	for (i = 0; i < e->nalso_feeds; i++) {
+		if (i > 0)
+			buf_adds(b, ", ");
+		jstr(r, e->also_feeds[i]);
+	}
+	buf_adds(b, "]}");
+}
+
+static void
+json_attachments(struct render *r, const struct stored_entry *e)
+{
+	struct buf		*b = r->out;
+	const struct enclosure	*enc;
+	size_t			 i;
+	int			 n = 0;
+
+	for (i = 0; i < e->nenclosures; i++) {
+		enc = &e->enclosures[i];
+		if (!is_abs_iri(enc->url))
+			continue;
+		buf_adds(b, n++ == 0 ? ",\n      \"attachments\": [" : ", ");
+		buf_adds(b, "{\"url\": ");
+		jstr(r, enc->url);
+		buf_adds(b, ", \"mime_type\": ");
+		jstr(r, enc->type ? enc->type : "application/octet-stream");
+		if (enc->length >= 0)
+			buf_printf(b, ", \"size_in_bytes\": %" PRId64,
+			    enc->length);
+		buf_adds(b, "}");
+	}
+	if (n > 0)
+		buf_adds(b, "]");
+}
+
+static void
+json_item(struct render *r, const struct stored_entry *e)
+{
+	struct buf	*b = r->out;
+	char		 idbuf[64];
+	size_t		 i;
+
+	buf_adds(b, r->n > 0 ? ",\n    {\n      \"id\": " : "\n    {\n      \"id\": ");
+	jstr(r, entry_id(e, idbuf, sizeof idbuf));
+	if (is_abs_iri(e->link)) {
+		buf_adds(b, ",\n      \"url\": ");
+		jstr(r, e->link);
+	}
+	buf_adds(b, ",\n      \"title\": ");
+	jstr(r, e->title ? e->title : "");
+	buf_adds(b, ",\n      \"content_html\": ");
+	jstr(r, e->content ? e->content : e->summary ? e->summary : "");
+	if (e->content != NULL && e->summary != NULL) {
+		/* JSON Feed's summary is plain text. */
+		buf_reset(&r->text);
+		html_to_text(&r->text, e->summary, strlen(e->summary));
+		buf_adds(b, ",\n      \"summary\": ");
+		jstr(r, buf_cstr(&r->text));
+	}
+	json_date_field(b, "date_published", e->published);
+	json_date_field(b, "date_modified", entry_updated(e));
+	if (e->author != NULL && *e->author != '\0') {
+		buf_adds(b, ",\n      \"authors\": [{\"name\": ");
+		jstr(r, e->author);
+		buf_adds(b, "}]");
+	}
+	if (e->ncategories > 0) {
+		buf_adds(b, ",\n      \"tags\": [");
+		for (i = 0; i < e->ncategories; i++) {
+			if (i > 0)
+				buf_adds(b, ", ");
+			jstr(r, e->categories[i]);
+		}
+		buf_adds(b, "]");
+	}
+	json_attachments(r, e);
+	json_source(r, e);
+	buf_adds(b, "\n    }");
+}
+
+static int
+name_in(char **list, size_t n, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s != NULL && i < n; i++)
+		if (strcasecmp(list[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Of the feeds an article came through, does any pass the feed rules? */
+static int
+feeds_pass(const struct output_conf *oc, const struct stored_entry *e)
+{
+	size_t	 i;
+
+	if ((oc->nfeeds == 0 || name_in(oc->feeds, oc->nfeeds, e->feed)) &&
+	    !name_in(oc->exclude_feeds, oc->nexclude_feeds, e->feed))
+		return 1;
+	for (i = 0; i < e->nalso_feeds; i++)
+		if ((oc->nfeeds == 0 ||
+		    name_in(oc->feeds, oc->nfeeds, e->also_feeds[i])) &&
+		    !name_in(oc->exclude_feeds, oc->nexclude_feeds,
+		    e->also_feeds[i]))
+			return 1;
+	return 0;
+}
+
+/* The feed's configured category or one of the entry's own. */
+static int
+category_in(char **list, size_t n, const struct stored_entry *e)
+{
+	size_t	 i;
+
+	if (name_in(list, n, e->category))
+		return 1;
+	for (i = 0; i < e->ncategories; i++)
+		if (name_in(list, n, e->categories[i]))
+			return 1;
+	return 0;
+}
+
+static int
+re_matches(const regex_t *re, const struct stored_entry *e)
+{
+	const char	*f[] = { e->title, e->summary, e->content };
+	size_t		 i;
+
+	for (i = 0; i < nitems(f); i++)
+		if (f[i] != NULL && regexec(re, f[i], 0, NULL, 0) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+output_wants(const struct output_conf *oc, const struct stored_entry *e)
+{
+	if (!feeds_pass(oc, e))
+		return 0;
+	if (oc->ncategories > 0 &&
+	    !category_in(oc->categories, oc->ncategories, e))
+		return 0;
+	if (category_in(oc->exclude_categories, oc->nexclude_categories, e))
+		return 0;
+	if (oc->match != NULL && !re_matches(&oc->match_re, e))
+		return 0;
+	if (oc->exclude_match != NULL && re_matches(&oc->exclude_match_re, e))
+		return 0;
+	return 1;
+}
+
+static int
+render_entry(void *arg, const struct stored_entry *e)
+{
+	struct render	*r = arg;
+	int64_t		 t;
+
+	if (r->n >= r->max)
+		return 1;
+	if (!output_wants(r->oc, e))
+		return 0;
+	switch (r->fmt) {
+	case MERGE_ATOM:
+		atom_entry(r, e);
+		break;
+	case MERGE_RSS:
+		rss_item(r, e);
+		break;
+	case MERGE_JSON:
+		json_item(r, e);
+		break;
+	}
+	if ((t = entry_updated(e)) != DATE_NONE && t > r->newest)
+		r->newest = t;
+	r->n++;
+	return 0;
+}
+
+/* The output's own URL: its link joined with the file's name. */
+static char *
+output_self(const struct output_conf *oc, enum merge_format fmt)
+{
+	static const char *names[] = { "atom.xml", "rss.xml", "feed.json" };
+	const char	*path, *base;
+
+	path = fmt == MERGE_ATOM ? oc->atom : fmt == MERGE_RSS ? oc->rss :
+	    oc->json;
+	if (!is_abs_iri(oc->link))
+		return NULL;
+	if (path != NULL && (base = strrchr(path, '/')) != NULL)
+		base++;
+	else
+		base = path != NULL ? path : names[fmt];
+	return url_resolve(oc->link, base);
+}
+
+static const char *
+output_title(const struct output_conf *oc)
+{
+	return oc->title != NULL ? oc->title : "feedmux";
+}
+
+static void
+atom_head(struct buf *b, const struct output_conf *oc, const char *self,
+    int64_t updated)
+{
+	buf_adds(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+	if (self != NULL)
+		xml_elem(b, "id", "", self);
+	else if (is_abs_iri(oc->link))
+		xml_elem(b, "id", "", oc->link);
+	else {
+		buf_adds(b, "<id>urn:feedmux:output:");
+		text_clean(b, oc->name && *oc->name ? oc->name : "default", 1);
+		buf_adds(b, "</id>\n");
+	}
+	xml_elem(b, "title", " type=\"text\"", output_title(oc));
+	xml_elem(b, "subtitle", " type=\"text\"", oc->subtitle);
+	xml_date(b, "updated", updated == DATE_NONE ? 0 : updated);
+	atom_link(b, "self", "application/atom+xml", self);
+	atom_link(b, "alternate", "text/html", oc->link);
+	buf_adds(b, "<generator uri=\"" GENERATOR_URI "\" version=\""
+	    PACKAGE_VERSION "\">feedmux</generator>\n");
+}
+
+static void
+rss_head(struct buf *b, const struct output_conf *oc, const char *self,
+    int64_t updated)
+{
+	buf_adds(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\""
+	    " xmlns:content=\"http://purl.org/rss/1.0/modules/content/\""
+	    " xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
+	xml_elem(b, "title", "", output_title(oc));
+	if (is_abs_iri(oc->link))
+		xml_elem(b, "link", "", oc->link);
+	xml_elem(b, "description", "", oc->subtitle ? oc->subtitle :
+	    output_title(oc));
+	if (self != NULL) {
+		buf_adds(b, "<atom:link rel=\"self\" type=\"application/rss+xml\""
+		    " href=\"");
+		text_clean(b, self, 1);
+		buf_adds(b, "\"/>\n");
+	}
+	buf_adds(b, "<generator>feedmux " PACKAGE_VERSION "</generator>\n");
+	rss_date(b, "lastBuildDate", updated);
+}
+
+static void
+json_head(struct render *r, struct buf *b, const char *self)
+{
+	struct buf	*saved = r->out;
+
+	r->out = b;
+	buf_adds(b, "{\n  \"version\": \"https://jsonfeed.org/version/1.1\",\n"
+	    "  \"title\": ");
+	jstr(r, output_title(r->oc));
+	if (is_abs_iri(r->oc->link)) {
+		buf_adds(b, ",\n  \"home_page_url\": ");
+		jstr(r, r->oc->link);
+	}
+	if (self != NULL) {
+		buf_adds(b, ",\n  \"feed_url\": ");
+		jstr(r, self);
+	}
+	if (r->oc->subtitle != NULL) {
+		buf_adds(b, ",\n  \"description\": ");
+		jstr(r, r->oc->subtitle);
+	}
+	buf_adds(b, ",\n  \"items\": [");
+	r->out = saved;
+}
+
+int
+merge_render(struct store *st, const struct conf *conf,
+    const struct output_conf *oc, enum merge_format fmt, struct buf *out,
+    char *err, size_t errlen)
+{
+	struct render	 r;
+	struct buf	 items = { NULL, 0, 0 };
+	char		*self;
+	int		 rc = 0;
+
+	memset(&r, 0, sizeof r);
+	r.oc = oc;
+	r.fmt = fmt;
+	r.out = &items;
+	r.max = oc->entries > 0 ? oc->entries : DEFAULT_ENTRIES;
+	r.newest = DATE_NONE;
+	if (store_recent(st, render_entry, &r) == -1) {
+		snprintf(err, errlen, "reading entries: %s", store_error(st));
+		rc = -1;
+		goto out;
+	}
+	self = output_self(oc, fmt);
+	buf_reset(out);
+	switch (fmt) {
+	case MERGE_ATOM:
+		atom_head(out, oc, self, r.newest);
+		buf_add(out, items.s, items.len);
+		buf_adds(out, "</feed>\n");
+		break;
+	case MERGE_RSS:
+		rss_head(out, oc, self, r.newest);
+		buf_add(out, items.s, items.len);
+		buf_adds(out, "</channel>\n</rss>\n");
+		break;
+	case MERGE_JSON:
+		json_head(&r, out, self);
+		buf_add(out, items.s, items.len);
+		buf_adds(out, r.n > 0 ? "\n  ]\n}\n" : "]\n}\n");
+		break;
+	}
+	free(self);
+out:
+	buf_free(&items);
+	buf_free(&r.tmp);
+	buf_free(&r.text);
+	return rc;
+}
+
+static const char *
+output_path(const struct output_conf *oc, enum merge_format fmt)
+{
+	switch (fmt) {
+	case MERGE_ATOM:
+		return oc->atom;
+	case MERGE_RSS:
+		return oc->rss;
+	case MERGE_JSON:
+		return oc->json;
+	}
+	return NULL;
+}
+
+/* Does path already hold exactly these bytes? */
+static int
+file_same(const char *path, const struct buf *b)
+{
+	struct buf	 old = { NULL, 0, 0 };
+	char		 err[256];
+	int		 same;
+
+	same = read_file(path, b->len + 1, &old, err, sizeof err) == 0 &&
+	    old.len == b->len && memcmp(old.s, b->s, b->len) == 0;
+	buf_free(&old);
+	return same;
+}
+
+/*
+ * Write the outputs (only the one named only, when not NULL).  *wfail is
+ * set when a file could not be written, as opposed to the store failing.
+ */
+static int
+write_outputs(struct store *st, const struct conf *conf, const char *only,
+    int *wfail, char *err, size_t errlen)
+{
+	const struct output_conf *oc;
+	struct buf		 doc = { NULL, 0, 0 };
+	const char		*path;
+	size_t			 i;
+	int			 fmt, n = 0;
+
+	*wfail = 0;
+	for (i = 0; i < conf->noutputs; i++) {
+		oc = &conf->outputs[i];
+		if (only != NULL && strcmp(oc->name, only) != 0)
+			continue;
+		for (fmt = MERGE_ATOM; fmt <= MERGE_JSON; fmt++) {
+			if ((path = output_path(oc, fmt)) == NULL)
+				continue;
+			if (merge_render(st, conf, oc, fmt, &doc, err,
+			    errlen) == -1)
+				goto fail;
+			if (file_same(path, &doc))
+				continue;
+			if (atomic_write(path, doc.s, doc.len, err,
+			    errlen) == -1) {
+				*wfail = 1;
+				goto fail;
+			}
+			log_debug("wrote %s", path);
+			n++;
+		}
+	}
+	buf_free(&doc);
+	return n;
+fail:
+	buf_free(&doc);
+	return -1;
+}
+
+int
+merge_write(struct store *st, const struct conf *conf, char *err,
+    size_t errlen)
+{
+	int	 wfail;
+
+	return write_outputs(st, conf, NULL, &wfail, err, errlen);
+}
+
+static const struct output_conf *
+find_output(const struct conf *conf, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < conf->noutputs; i++)
+		if (strcmp(conf->outputs[i].name, name) == 0)
+			return &conf->outputs[i];
+	return NULL;
+}
+
+static int
+parse_format(const char *s, enum merge_format *fmt)
+{
+	if (strcmp(s, "atom") == 0)
+		*fmt = MERGE_ATOM;
+	else if (strcmp(s, "rss") == 0)
+		*fmt = MERGE_RSS;
+	else if (strcmp(s, "json") == 0)
+		*fmt = MERGE_JSON;
+	else
+		return -1;
+	return 0;
+}
+
+/* -p: the document on stdout; without [output], an unfiltered default. */
+static int
+merge_print(struct store *st, const struct conf *conf,
+    const struct output_conf *oc, enum merge_format fmt)
+{
+	struct output_conf	 def;
+	struct buf		 doc = { NULL, 0, 0 };
+	char			 err[512];
+	int			 rc = EX_OK;
+
+	if (oc == NULL) {
+		memset(&def, 0, sizeof def);
+		def.name = "";
+		oc = &def;
+	}
+	if (merge_render(st, conf, oc, fmt, &doc, err, sizeof err) == -1) {
+		log_errorx("merge: %s", err);
+		rc = EX_SOFTWARE;
+	} else if (fwrite(doc.s, 1, doc.len, stdout) != doc.len ||
+	    fflush(stdout) == EOF) {
+		log_warn("merge: stdout");
+		rc = EX_IOERR;
+	}
+	buf_free(&doc);
+	return rc;
+}
+
+static int
+merge_usage(void)
+{
+	fprintf(stderr, "usage: feedmux merge [-o name] [-p atom|rss|json]\n");
+	return EX_USAGE;
+}
+
+int
+cmd_merge(struct conf *conf, int argc, char **argv)
+{
+	const struct output_conf *oc = NULL;
+	struct store		*st;
+	enum merge_format	 fmt = MERGE_ATOM;
+	const char		*only = NULL;
+	char			 err[512];
+	int			 ch, print = 0, n, wfail, rc = EX_OK;
+
+	optind = 1;
+	while ((ch = getopt(argc, argv, "o:p:")) != -1) {
+		switch (ch) {
+		case 'o':
+			only = optarg;
+			break;
+		case 'p':
+			if (parse_format(optarg, &fmt) == -1)
+				return merge_usage();
+			print = 1;
+			break;
+		default:
+			return merge_usage();
+		}
+	}
+	if (optind != argc)
+		return merge_usage();
+	if (only != NULL && (oc = find_output(conf, only)) == NULL) {
+		log_errorx("merge: no [output \"%s\"] in the config", only);
+		return EX_CONFIG;
+	}
+	if (!print && conf->noutputs == 0) {
+		log_errorx("merge: no [output] in the config");
+		return EX_CONFIG;
+	}
+	if ((st = store_open(conf->database, err, sizeof err)) == NULL) {
+		log_errorx("merge: %s", err);
+		return EX_NOINPUT;
+	}
+	if (print)
+		rc = merge_print(st, conf, oc ? oc : conf->noutputs > 0 ?
+		    &conf->outputs[0] : NULL, fmt);
+	else if ((n = write_outputs(st, conf, only, &wfail, err,
+	    sizeof err)) == -1) {
+		log_errorx("merge: %s", err);
+		rc = wfail ? EX_CANTCREAT : EX_SOFTWARE;
+	} else
+		log_info("merge: %d file%s written", n, n == 1 ? "" : "s");
+	store_close(st);
+	return rc;
+}
