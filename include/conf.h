@@ -1,0 +1,134 @@
+/* conf.h: the configuration file, validated with file:line errors. */
+#ifndef FEEDMUX_CONF_H
+#define FEEDMUX_CONF_H
+
+#include <regex.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* How an entry is identified within its feed (see store.h). */
+enum key_policy { KEY_AUTO, KEY_GUID, KEY_LINK, KEY_CONTENT };
+
+/* Settings a [feed] section may override; [feedmux] gives the defaults. */
+struct feed_opts {
+	int64_t		 interval;	/* seconds between polls */
+	int64_t		 interval_min;	/* bounds for the feed's own hints */
+	int64_t		 interval_max;
+	int64_t		 timeout;	/* whole transfer, seconds */
+	int64_t		 connect_timeout;
+	int64_t		 max_size;	/* bytes, after decompression */
+	int		 max_redirects;
+	int64_t		 keep;		/* retention age, seconds; 0: forever */
+	int		 keep_max;	/* entries kept per feed; 0: no limit */
+	enum key_policy	 key;
+	char		*user_agent;
+};
+
+struct feed_conf {
+	char		*name;
+	char		*url;
+	char		*title;		/* display name; NULL: the feed's own */
+	char		*category;
+	char		*username;	/* HTTP basic auth */
+	char		*password;
+	char		**headers;	/* extra "Name: value" request headers */
+	size_t		 nheaders;
+	int		 enabled;
+	struct feed_opts opts;
+	const char	*file;		/* where it was defined */
+	int		 line;
+};
+
+/* One merged-feed output; [output] is the first, [output "name"] more. */
+struct output_conf {
+	char		*name;		/* "" for the unnamed [output] */
+	char		*atom;		/* file paths; NULL: not written */
+	char		*rss;
+	char		*json;
+	char		*title;
+	char		*link;
+	char		*subtitle;
+	int		 entries;
+	/* Filters: empty lists let everything through. */
+	char		**feeds;	/* only these feeds */
+	size_t		 nfeeds;
+	char		**exclude_feeds;
+	size_t		 nexclude_feeds;
+	char		**categories;	/* only these categories */
+	size_t		 ncategories;
+	char		**exclude_categories;
+	size_t		 nexclude_categories;
+	char		*match;		/* ERE on title and content */
+	regex_t		 match_re;
+	char		*exclude_match;
+	regex_t		 exclude_match_re;
+	const char	*file;
+	int		 line;
+};
+
+enum digest_group { GROUP_FEED, GROUP_CATEGORY };
+
+struct digest_conf {
+	int		 at[24];	/* minutes after midnight, sorted */
+	size_t		 nat;
+	unsigned	 days;		/* bit 0 = Sunday ... bit 6 = Saturday */
+	char		*timezone;	/* IANA name; NULL: local time */
+	char		*dir;		/* where digest files go */
+	char		**mail_to;
+	size_t		 nmail_to;
+	char		*mail_from;
+	char		*smtp;		/* smtp:// or smtps:// URL */
+	char		*smtp_user;
+	char		*smtp_password;
+	int		 starttls;	/* 1: require STARTTLS on smtp:// */
+	char		*sendmail;	/* command line */
+	char		*subject;
+	char		*html_template;
+	char		*text_template;
+	enum digest_group group;
+	int		 send_empty;
+	int		 max_entries;	/* per digest; 0: no limit */
+	int		 excerpt;	/* characters of plain-text excerpt */
+};
+
+struct conf {
+	char		*path;		/* NULL when running on defaults */
+	char		*dir;		/* directory of the config file */
+	char		*database;
+	char		*pidfile;
+	char		*user;		/* drop privileges to this user */
+	char		*listen;	/* ADDR:PORT for the HTTP endpoint */
+	int		 concurrency;	/* transfers at once */
+	int		 per_host;	/* transfers at once per host */
+	int64_t		 jitter;	/* max random delay added to a poll */
+	int64_t		 backoff_max;
+	int64_t		 quiet_after;	/* flag feeds silent this long; 0: off */
+	int		 updates_in_digest;
+	int		 log_level;	/* enum log_level */
+	int		 syslog;
+	struct feed_opts defaults;
+	struct feed_conf *feeds;
+	size_t		 nfeeds;
+	struct output_conf *outputs;
+	size_t		 noutputs;
+	struct digest_conf digest;
+	int		 has_digest;	/* a [digest] section was given */
+};
+
+/*
+ * Load path (NULL: the built-in defaults, as if from an empty file).
+ * On error, err holds "file:line: what is wrong" and NULL is returned.
+ */
+struct conf	*conf_load(const char *path, char *err, size_t errlen);
+void		 conf_free(struct conf *);
+/* The default config path: $FEEDMUX_CONF, else SYSCONFDIR/feedmux.conf
+ * if it exists, else NULL (built-in defaults). */
+const char	*conf_default_path(void);
+struct feed_conf *conf_feed(const struct conf *, const char *name);
+
+/* Parsers shared with the command line: "90s", "30m", "1h30m", "1d", "2w". */
+int		 conf_parse_duration(const char *, int64_t *);
+/* "10M", "512k", "1G", plain bytes. */
+int		 conf_parse_size(const char *, int64_t *);
+
+#endif

@@ -1,0 +1,28 @@
+/* digest.h: the digest of new entries, its schedule and its delivery. */
+#ifndef FEEDMUX_DIGEST_H
+#define FEEDMUX_DIGEST_H
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "store.h"
+
+struct event_base;
+struct digest_sched;
+
+/*
+ * Make (and deliver) a digest now, as `feedmux digest` does.  Returns 0,
+ * or -1 with err set.  Skips an empty digest unless send_empty.
+ */
+int	digest_now(struct store *, const struct conf *, int64_t now,
+	    char *err, size_t errlen);
+/* The next scheduled slot strictly after t, in the configured zone; 0: none. */
+int64_t	digest_next_slot(const struct digest_conf *, int64_t t);
+
+/* In the daemon: a timer for the next slot (and a missed one at start). */
+struct digest_sched *digest_sched_start(struct event_base *, struct store *,
+	    const struct conf *);
+void	digest_sched_set_conf(struct digest_sched *, const struct conf *);
+void	digest_sched_stop(struct digest_sched *);
+
+#endif

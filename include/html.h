@@ -1,0 +1,19 @@
+/* html.h: sanitizing HTML against an allow-list, and HTML to text. */
+#ifndef FEEDMUX_HTML_H
+#define FEEDMUX_HTML_H
+
+#include <stddef.h>
+#include "util.h"
+
+/*
+ * Append to out the allow-listed form of html: no script, style, iframe,
+ * object, event handlers, javascript:/data: URLs (data: images excepted)
+ * or CSS expressions; relative href/src resolved against base.
+ */
+void	html_sanitize(struct buf *out, const char *html, size_t len,
+	    const char *base);
+/* Append the text of html: tags dropped, entities decoded, white space
+ * folded, trimmed. */
+void	html_to_text(struct buf *out, const char *html, size_t len);
+
+#endif

@@ -1,0 +1,22 @@
+/* merge.h: the merged feed documents (Atom 1.0, RSS 2.0, JSON Feed 1.1). */
+#ifndef FEEDMUX_MERGE_H
+#define FEEDMUX_MERGE_H
+
+#include "conf.h"
+#include "store.h"
+#include "util.h"
+
+enum merge_format { MERGE_ATOM, MERGE_RSS, MERGE_JSON };
+
+/* Render one output's document into out.  Same store, same bytes. */
+int	merge_render(struct store *, const struct conf *,
+	    const struct output_conf *, enum merge_format, struct buf *out,
+	    char *err, size_t errlen);
+/*
+ * Regenerate every configured output file whose bytes would change,
+ * each written atomically.  Returns the number of files written, or -1.
+ */
+int	merge_write(struct store *, const struct conf *, char *err,
+	    size_t errlen);
+
+#endif

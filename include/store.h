@@ -1,0 +1,162 @@
+/*
+ * store.h: the SQLite store.  All SQL lives in store.c.
+ *
+ * Entries are identified within their feed by a key (guid/id, else link,
+ * else a hash of title, date and content; see enum key_policy), written
+ * with INSERT ... ON CONFLICT DO UPDATE.  One fetched feed is one
+ * transaction, including its HTTP validators and schedule.
+ */
+#ifndef FEEDMUX_STORE_H
+#define FEEDMUX_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "parse.h"
+
+struct store;
+
+/* Open (creating and migrating) the database at path. */
+struct store	*store_open(const char *path, char *err, size_t errlen);
+void		 store_close(struct store *);
+
+/* A feed's state, kept across runs.  Strings are owned by the struct. */
+struct feed_state {
+	int64_t		 id;
+	char		*name;
+	char		*url;		/* current URL (permanent redirects) */
+	char		*conf_url;	/* URL as configured */
+	char		*title;		/* from the feed document */
+	char		*link;
+	char		*etag;		/* validators, opaque, as received */
+	char		*last_modified;
+	int64_t		 last_poll;	/* 0: never */
+	int64_t		 last_success;
+	int64_t		 last_new;	/* last time an entry was new */
+	int64_t		 next_poll;
+	char		*next_reason;	/* "interval", "ttl", "retry-after", "backoff", ... */
+	int		 last_status;	/* HTTP status, 0 for none */
+	int		 failures;	/* consecutive */
+	int64_t		 failing_since;
+	char		*last_error;
+	int		 gone;		/* 410 seen: retired */
+	int		 malformed;	/* last document was not well-formed */
+	int		 key_churn;	/* guids look unstable */
+	/* The feed's own scheduling hints (parse.h feed_meta). */
+	int		 ttl;
+	int64_t		 sy_period;
+	int		 sy_frequency;
+	uint32_t	 skip_hours;
+	uint8_t		 skip_days;
+	int64_t		 max_age;	/* Cache-Control/Expires, seconds */
+	int64_t		 entries;	/* count, filled by the load functions */
+};
+void	feed_state_free(struct feed_state *);
+
+/*
+ * Make the feeds table agree with the config: a row per configured feed
+ * (matched by name), URL changes taken; feeds no longer configured are
+ * disabled, not deleted (their entries stay until retention).
+ */
+int	store_sync_feeds(struct store *, const struct conf *, char *err,
+	    size_t errlen);
+/* Load one feed by name: 1 found, 0 not found, -1 error. */
+int	store_feed_get(struct store *, const char *name, struct feed_state *);
+/* Every enabled feed, ordered by name; cb returning non-zero stops. */
+int	store_feed_each(struct store *,
+	    int (*cb)(void *, const struct feed_state *), void *);
+
+/* One fetch = begin, put entries, put the feed state, commit. */
+enum store_put { STORE_SAME, STORE_NEW, STORE_CHANGED };
+int	store_begin(struct store *);
+/* Returns enum store_put, or -1 on error. */
+int	store_put_entry(struct store *, const struct feed_state *,
+	    enum key_policy, const struct entry *, int64_t now);
+int	store_put_meta(struct store *, const struct feed_state *,
+	    const struct feed_meta *);
+int	store_put_feed(struct store *, const struct feed_state *);
+/* Retention for one feed (keep, keep_max); inside the transaction. */
+int	store_prune(struct store *, const struct feed_state *,
+	    const struct feed_opts *, int64_t now);
+int	store_commit(struct store *);
+void	store_rollback(struct store *);
+
+/* An entry as outputs see it.  Valid during the callback only. */
+struct stored_entry {
+	int64_t		 rowid;
+	int64_t		 seq;		/* order of arrival, for digests */
+	const char	*feed;		/* feed name */
+	const char	*feed_title;
+	const char	*feed_link;
+	const char	*feed_url;
+	const char	*category;	/* the feed's configured category */
+	const char	*id;
+	const char	*key;
+	const char	*title;
+	const char	*link;
+	const char	*author;
+	const char	*summary;
+	const char	*content;
+	int64_t		 published;	/* DATE_NONE if none */
+	int64_t		 updated;
+	int64_t		 first_seen;
+	int64_t		 sort_date;	/* min(published or updated, first_seen) */
+	const char	**categories;
+	size_t		 ncategories;
+	const struct enclosure *enclosures;
+	size_t		 nenclosures;
+	/* Other feeds the same article came through (cross-feed duplicates). */
+	const char	**also_feeds;
+	size_t		 nalso_feeds;
+};
+typedef int (*store_entry_cb)(void *, const struct stored_entry *);
+
+/*
+ * Newest first by sort_date, cross-feed duplicates folded into one (the
+ * earliest seen), until cb returns non-zero.
+ */
+int	store_recent(struct store *, store_entry_cb, void *);
+/* Entries whose seq is in (after, upto]; with updates, also those changed
+ * in that range.  Ordered by feed, then sort_date descending; duplicates
+ * already delivered in an earlier range are left out. */
+int	store_since(struct store *, int64_t after, int64_t upto,
+	    int updates, store_entry_cb, void *);
+/* The highest seq so far (0 for an empty store). */
+int64_t	store_seq(struct store *);
+/* A number that changes whenever anything outputs show changes. */
+int64_t	store_generation(struct store *);
+
+/* Digest bookkeeping. */
+struct digest_state {
+	int64_t		 id;
+	int64_t		 slot;		/* scheduled time it was made for */
+	int64_t		 created;
+	int64_t		 after_seq;	/* covers (after_seq, upto_seq] */
+	int64_t		 upto_seq;
+	int64_t		 sent;		/* 0: not yet accepted by the server */
+	int		 attempts;
+	int64_t		 next_try;
+	char		*error;
+};
+void	digest_state_free(struct digest_state *);
+/* The newest digest: 1 found, 0 none, -1 error. */
+int	store_digest_last(struct store *, struct digest_state *);
+/* Record a new digest covering (after, upto]; sets ds->id. */
+int	store_digest_add(struct store *, struct digest_state *);
+/* Update sent/attempts/next_try/error of ds->id. */
+int	store_digest_update(struct store *, const struct digest_state *);
+
+/* Totals for status and /metrics. */
+struct store_totals {
+	int64_t	feeds;
+	int64_t	failing;
+	int64_t	gone;
+	int64_t	entries;
+};
+int	store_totals(struct store *, struct store_totals *);
+
+/* A short error string for the last failure. */
+const char *store_error(struct store *);
+
+#endif

@@ -1,0 +1,877 @@
+/*
+ * conf.c: the INI-style configuration file.
+ *
+ *	[feedmux]		global settings and per-feed defaults
+ *	[output] / [output "name"]	merged-feed outputs
+ *	[digest]		the digest schedule and delivery
+ *	[feed "name"]		one subscription
+ *
+ * Every error names file:line.  Keys are described by one table, so the
+ * parser, the validation and conf(5) agree on what exists.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+#include "util.h"
+
+enum section { SEC_NONE, SEC_MAIN, SEC_OUTPUT, SEC_DIGEST, SEC_FEED };
+
+enum type {
+	T_STR, T_PATH, T_URL, T_DURATION, T_SIZE, T_INT, T_BOOL, T_LEVEL,
+	T_KEYPOLICY, T_LIST, T_APPEND, T_AT, T_DAYS, T_GROUP, T_REGEX
+};
+
+#define F_OPT	0x1	/* in struct feed_opts: [feedmux] default, [feed] override */
+#define F_LIST	0x2	/* the count field follows the array pointer */
+
+struct key {
+	enum section	 sec;
+	const char	*name;
+	enum type	 type;
+	size_t		 off;
+	int		 flags;
+};
+
+#define MAIN(n, t, f)	{ SEC_MAIN, #n, t, offsetof(struct conf, f), 0 }
+#define OPT(n, t)	{ SEC_MAIN, #n, t, offsetof(struct feed_opts, n), F_OPT }
+#define OUT(n, t)	{ SEC_OUTPUT, #n, t, offsetof(struct output_conf, n), 0 }
+#define DIG(n, t)	{ SEC_DIGEST, #n, t, offsetof(struct digest_conf, n), 0 }
+#define FEED(n, t)	{ SEC_FEED, #n, t, offsetof(struct feed_conf, n), 0 }
+
+static const struct key keys[] = {
+	MAIN(database, T_PATH, database),
+	MAIN(pidfile, T_PATH, pidfile),
+	MAIN(user, T_STR, user),
+	MAIN(listen, T_STR, listen),
+	MAIN(concurrency, T_INT, concurrency),
+	MAIN(per_host, T_INT, per_host),
+	MAIN(jitter, T_DURATION, jitter),
+	MAIN(backoff_max, T_DURATION, backoff_max),
+	MAIN(quiet_after, T_DURATION, quiet_after),
+	MAIN(updates_in_digest, T_BOOL, updates_in_digest),
+	MAIN(log_level, T_LEVEL, log_level),
+	MAIN(syslog, T_BOOL, syslog),
+	OPT(interval, T_DURATION),
+	OPT(interval_min, T_DURATION),
+	OPT(interval_max, T_DURATION),
+	OPT(timeout, T_DURATION),
+	OPT(connect_timeout, T_DURATION),
+	OPT(max_size, T_SIZE),
+	OPT(max_redirects, T_INT),
+	OPT(keep, T_DURATION),
+	OPT(keep_max, T_INT),
+	OPT(key, T_KEYPOLICY),
+	OPT(user_agent, T_STR),
+
+	OUT(atom, T_PATH),
+	OUT(rss, T_PATH),
+	OUT(json, T_PATH),
+	OUT(title, T_STR),
+	OUT(link, T_STR),
+	OUT(subtitle, T_STR),
+	OUT(entries, T_INT),
+	{ SEC_OUTPUT, "feeds", T_LIST, offsetof(struct output_conf, feeds), F_LIST },
+	{ SEC_OUTPUT, "exclude_feeds", T_LIST, offsetof(struct output_conf, exclude_feeds), F_LIST },
+	{ SEC_OUTPUT, "categories", T_LIST, offsetof(struct output_conf, categories), F_LIST },
+	{ SEC_OUTPUT, "exclude_categories", T_LIST, offsetof(struct output_conf, exclude_categories), F_LIST },
+	{ SEC_OUTPUT, "match", T_REGEX, offsetof(struct output_conf, match), 0 },
+	{ SEC_OUTPUT, "exclude_match", T_REGEX, offsetof(struct output_conf, exclude_match), 0 },
+	/* listen is accepted in [output] too, where the issue shows it. */
+	{ SEC_OUTPUT, "listen", T_STR, offsetof(struct conf, listen), 0 },
+
+	DIG(at, T_AT),
+	DIG(days, T_DAYS),
+	DIG(timezone, T_STR),
+	DIG(dir, T_PATH),
+	{ SEC_DIGEST, "mail_to", T_LIST, offsetof(struct digest_conf, mail_to), F_LIST },
+	DIG(mail_from, T_STR),
+	DIG(smtp, T_STR),
+	DIG(smtp_user, T_STR),
+	DIG(smtp_password, T_STR),
+	DIG(starttls, T_BOOL),
+	DIG(sendmail, T_STR),
+	DIG(subject, T_STR),
+	DIG(html_template, T_PATH),
+	DIG(text_template, T_PATH),
+	DIG(group, T_GROUP),
+	DIG(send_empty, T_BOOL),
+	DIG(max_entries, T_INT),
+	DIG(excerpt, T_INT),
+
+	FEED(url, T_URL),
+	FEED(title, T_STR),
+	FEED(category, T_STR),
+	FEED(username, T_STR),
+	FEED(password, T_STR),
+	FEED(enabled, T_BOOL),
+	{ SEC_FEED, "header", T_APPEND, offsetof(struct feed_conf, headers), F_LIST },
+};
+
+struct loader {
+	struct conf		*conf;
+	const char		*file;	/* for messages */
+	int			 line;
+	enum section		 sec;
+	void			*base;	/* struct the section's keys live in */
+	struct feed_opts	*opts;	/* feed_opts keys go here */
+	unsigned char		 seen[nitems(keys)];
+	char			*err;
+	size_t			 errlen;
+};
+
+static int __attribute__((format(printf, 2, 3)))
+lerr(struct loader *l, const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 n;
+
+	if (l->line > 0)
+		snprintf(l->err, l->errlen, "%s:%d: ", l->file, l->line);
+	else
+		snprintf(l->err, l->errlen, "%s: ", l->file);
+	n = strlen(l->err);
+	va_start(ap, fmt);
+	vsnprintf(l->err + n, l->errlen - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+conf_parse_duration(const char *s, int64_t *out)
+{
+	int64_t		 total = 0, v, unit;
+	char		*end;
+	int		 parts = 0;
+
+	while (*s != '\0') {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (errno != 0)
+			return -1;
+		switch (*end) {
+		case 's': unit = 1; break;
+		case 'm': unit = 60; break;
+		case 'h': unit = 3600; break;
+		case 'd': unit = 86400; break;
+		case 'w': unit = 7 * 86400; break;
+		case '\0': unit = parts == 0 ? 1 : -1; end--; break;
+		default: return -1;
+		}
+		if (unit < 0 || v > (INT64_MAX - total) / unit)
+			return -1;
+		total += v * unit;
+		s = end + 1;
+		parts++;
+	}
+	if (parts == 0)
+		return -1;
+	*out = total;
+	return 0;
+}
+
+int
+conf_parse_size(const char *s, int64_t *out)
+{
+	long long	 v;
+	int64_t		 unit = 1;
+	char		*end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (toupper((unsigned char)*end)) {
+	case '\0': break;
+	case 'K': unit = 1024; end++; break;
+	case 'M': unit = 1024 * 1024; end++; break;
+	case 'G': unit = 1024 * 1024 * 1024; end++; break;
+	default: return -1;
+	}
+	if ((*end == 'B' || *end == 'b') && unit > 1)
+		end++;
+	if (*end != '\0' || v > INT64_MAX / unit)
+		return -1;
+	*out = v * unit;
+	return 0;
+}
+
+/* Split on commas and white space into an array of strings. */
+static void
+split_list(const char *v, char ***arr, size_t *n)
+{
+	const char	*p = v, *start;
+
+	while (*p != '\0') {
+		while (*p == ',' || isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		start = p;
+		while (*p != '\0' && *p != ',' && !isspace((unsigned char)*p))
+			p++;
+		*arr = xreallocarray(*arr, *n + 1, sizeof **arr);
+		(*arr)[(*n)++] = xstrndup(start, (size_t)(p - start));
+	}
+}
+
+/* A path relative to the config file's directory. */
+static char *
+conf_path(struct loader *l, const char *v)
+{
+	char	*p;
+
+	if (v[0] == '/' || l->conf->dir == NULL)
+		return xstrdup(v);
+	xasprintf(&p, "%s/%s", l->conf->dir, v);
+	return p;
+}
+
+static int
+parse_at(struct loader *l, struct digest_conf *d, const char *v)
+{
+	char	**list = NULL;
+	size_t	  n = 0, i, j;
+	int	  h, m, rc = 0;
+	char	  extra;
+
+	split_list(v, &list, &n);
+	d->nat = 0;
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && (sscanf(list[i], "%d:%d%c", &h, &m, &extra) != 2 ||
+		    h < 0 || h > 23 || m < 0 || m > 59 ||
+		    strlen(list[i]) > 5))
+			rc = lerr(l, "bad time \"%s\" (want HH:MM)", list[i]);
+		else if (rc == 0 && d->nat == nitems(d->at))
+			rc = lerr(l, "too many times in at");
+		else if (rc == 0) {
+			for (j = d->nat; j > 0 && d->at[j - 1] > h * 60 + m; j--)
+				d->at[j] = d->at[j - 1];
+			d->at[j] = h * 60 + m;
+			d->nat++;
+		}
+		free(list[i]);
+	}
+	free(list);
+	if (rc == 0 && d->nat == 0)
+		rc = lerr(l, "at needs at least one time");
+	return rc;
+}
+
+static int
+day_index(const char *s, size_t len)
+{
+	static const char *names[] = { "sunday", "monday", "tuesday",
+	    "wednesday", "thursday", "friday", "saturday" };
+	int	 i;
+
+	for (i = 0; i < 7; i++)
+		if ((len == 3 || len == strlen(names[i])) &&
+		    strncasecmp(s, names[i], len) == 0)
+			return i;
+	return -1;
+}
+
+static int
+parse_days(struct loader *l, struct digest_conf *d, const char *v)
+{
+	char		**list = NULL, *dash;
+	size_t		  n = 0, i;
+	int		  a, b, rc = 0;
+	unsigned	  days = 0;
+
+	split_list(v, &list, &n);
+	for (i = 0; i < n; i++) {
+		const char *s = list[i];
+
+		if (strcasecmp(s, "daily") == 0 || strcmp(s, "*") == 0)
+			days |= 0x7f;
+		else if (strcasecmp(s, "weekdays") == 0)
+			days |= 0x3e;
+		else if (strcasecmp(s, "weekends") == 0)
+			days |= 0x41;
+		else if ((dash = strchr(s, '-')) != NULL &&
+		    (a = day_index(s, (size_t)(dash - s))) >= 0 &&
+		    (b = day_index(dash + 1, strlen(dash + 1))) >= 0) {
+			for (;; a = (a + 1) % 7) {
+				days |= 1u << a;
+				if (a == b)
+					break;
+			}
+		} else if ((a = day_index(s, strlen(s))) >= 0)
+			days |= 1u << a;
+		else if (rc == 0)
+			rc = lerr(l, "bad day \"%s\" (want mon-fri, sat,sun, "
+			    "daily, weekdays or weekends)", s);
+		free(list[i]);
+	}
+	free(list);
+	if (rc == 0 && days == 0)
+		rc = lerr(l, "days names no day");
+	d->days = days;
+	return rc;
+}
+
+static int
+fetchable(const char *v)
+{
+	return strncasecmp(v, "http://", 7) == 0 ||
+	    strncasecmp(v, "https://", 8) == 0 ||
+	    strncasecmp(v, "file://", 7) == 0;
+}
+
+/* A feed URL: http(s)/file URLs as they are, a bare path made file://. */
+static int
+parse_url(struct loader *l, char **dst, const char *v)
+{
+	char	*path, *abs = NULL;
+
+	if (strstr(v, "://") != NULL) {
+		if (!fetchable(v))
+			return lerr(l, "unsupported URL \"%s\" (http, https "
+			    "or file only)", v);
+		*dst = xstrdup(v);
+		return 0;
+	}
+	path = conf_path(l, v);
+	if ((abs = realpath(path, NULL)) == NULL) {
+		lerr(l, "%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	xasprintf(dst, "file://%s", abs);
+	free(abs);
+	free(path);
+	return 0;
+}
+
+static int
+set_value(struct loader *l, const struct key *k, void *base, const char *v)
+{
+	void	*field = (char *)base + k->off;
+	int64_t	 i64;
+	long	 lv;
+	char	*end;
+	int	 rc;
+
+	switch (k->type) {
+	case T_STR:
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
+	case T_PATH:
+		free(*(char **)field);
+		*(char **)field = conf_path(l, v);
+		return 0;
+	case T_URL:
+		free(*(char **)field);
+		*(char **)field = NULL;
+		return parse_url(l, field, v);
+	case T_DURATION:
+		if (conf_parse_duration(v, &i64) == -1)
+			return lerr(l, "%s: bad duration \"%s\" (e.g. 90s, "
+			    "30m, 1h, 1d)", k->name, v);
+		*(int64_t *)field = i64;
+		return 0;
+	case T_SIZE:
+		if (conf_parse_size(v, &i64) == -1)
+			return lerr(l, "%s: bad size \"%s\" (e.g. 512k, 10M)",
+			    k->name, v);
+		*(int64_t *)field = i64;
+		return 0;
+	case T_INT:
+		errno = 0;
+		lv = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || errno != 0 || lv < 0 ||
+		    lv > INT_MAX)
+			return lerr(l, "%s: bad number \"%s\"", k->name, v);
+		*(int *)field = (int)lv;
+		return 0;
+	case T_BOOL:
+		if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0 ||
+		    strcasecmp(v, "on") == 0 || strcmp(v, "1") == 0)
+			*(int *)field = 1;
+		else if (strcasecmp(v, "no") == 0 ||
+		    strcasecmp(v, "false") == 0 ||
+		    strcasecmp(v, "off") == 0 || strcmp(v, "0") == 0)
+			*(int *)field = 0;
+		else
+			return lerr(l, "%s: want yes or no, not \"%s\"",
+			    k->name, v);
+		return 0;
+	case T_LEVEL: {
+		enum log_level lvl;
+
+		if (log_parse_level(v, &lvl) == -1)
+			return lerr(l, "%s: want error, warning, info or "
+			    "debug, not \"%s\"", k->name, v);
+		*(int *)field = (int)lvl;
+		return 0;
+	}
+	case T_KEYPOLICY:
+		if (strcmp(v, "guid") == 0 || strcmp(v, "id") == 0)
+			*(enum key_policy *)field = KEY_GUID;
+		else if (strcmp(v, "link") == 0)
+			*(enum key_policy *)field = KEY_LINK;
+		else if (strcmp(v, "content") == 0)
+			*(enum key_policy *)field = KEY_CONTENT;
+		else if (strcmp(v, "auto") == 0)
+			*(enum key_policy *)field = KEY_AUTO;
+		else
+			return lerr(l, "key: want guid, link, content or "
+			    "auto, not \"%s\"", v);
+		return 0;
+	case T_LIST:
+	case T_APPEND: {
+		char	***arr = field;
+		size_t	  *n = (size_t *)((char *)field + sizeof(char **));
+
+		if (k->type == T_APPEND) {
+			*arr = xreallocarray(*arr, *n + 1, sizeof **arr);
+			(*arr)[(*n)++] = xstrdup(v);
+		} else
+			split_list(v, arr, n);
+		return 0;
+	}
+	case T_AT:
+		return parse_at(l, base, v);
+	case T_DAYS:
+		return parse_days(l, base, v);
+	case T_GROUP:
+		if (strcmp(v, "feed") == 0)
+			((struct digest_conf *)base)->group = GROUP_FEED;
+		else if (strcmp(v, "category") == 0)
+			((struct digest_conf *)base)->group = GROUP_CATEGORY;
+		else
+			return lerr(l, "group: want feed or category, not "
+			    "\"%s\"", v);
+		return 0;
+	case T_REGEX: {
+		struct output_conf *o = base;
+		regex_t	*re = k->off == offsetof(struct output_conf, match) ?
+		    &o->match_re : &o->exclude_match_re;
+		char	 msg[128];
+
+		if (*(char **)field != NULL)
+			regfree(re);
+		free(*(char **)field);
+		*(char **)field = NULL;
+		if ((rc = regcomp(re, v, REG_EXTENDED | REG_ICASE |
+		    REG_NOSUB)) != 0) {
+			regerror(rc, re, msg, sizeof msg);
+			return lerr(l, "%s: bad regular expression \"%s\": %s",
+			    k->name, v, msg);
+		}
+		*(char **)field = xstrdup(v);
+		return 0;
+	}
+	}
+	return lerr(l, "internal: key type");
+}
+
+static void
+opts_unset(struct feed_opts *o)
+{
+	o->interval = o->interval_min = o->interval_max = -1;
+	o->timeout = o->connect_timeout = o->max_size = o->keep = -1;
+	o->max_redirects = o->keep_max = -1;
+	o->key = (enum key_policy)-1;
+	o->user_agent = NULL;
+}
+
+static void
+opts_inherit(struct feed_opts *o, const struct feed_opts *d)
+{
+#define INHERIT(f) do { if (o->f == -1) o->f = d->f; } while (0)
+	INHERIT(interval); INHERIT(interval_min); INHERIT(interval_max);
+	INHERIT(timeout); INHERIT(connect_timeout); INHERIT(max_size);
+	INHERIT(keep); INHERIT(max_redirects); INHERIT(keep_max);
+#undef INHERIT
+	if ((int)o->key == -1)
+		o->key = d->key;
+	if (o->user_agent == NULL && d->user_agent != NULL)
+		o->user_agent = xstrdup(d->user_agent);
+}
+
+static void
+output_init(struct output_conf *o, const char *name, struct loader *l)
+{
+	memset(o, 0, sizeof *o);
+	o->name = xstrdup(name);
+	o->entries = 100;
+	o->file = l->file;
+	o->line = l->line;
+}
+
+static struct output_conf *
+add_output(struct conf *c, const char *name, struct loader *l)
+{
+	c->outputs = xreallocarray(c->outputs, c->noutputs + 1,
+	    sizeof *c->outputs);
+	output_init(&c->outputs[c->noutputs], name, l);
+	return &c->outputs[c->noutputs++];
+}
+
+/* "[feed "name"]" -> kind "feed", name "name" (or NULL). */
+static int
+parse_section(struct loader *l, char *s)
+{
+	struct conf	*c = l->conf;
+	char		*end, *name = NULL, *q;
+	size_t		 i;
+
+	if ((end = strrchr(s, ']')) == NULL || strtrim(end + 1)[0] != '\0')
+		return lerr(l, "bad section header (want [name] or "
+		    "[name \"label\"])");
+	*end = '\0';
+	s = strtrim(s + 1);
+	if ((q = strchr(s, '"')) != NULL) {
+		if (end[-1] != '"' || q == end - 1)
+			return lerr(l, "bad section label (want [%.*s "
+			    "\"label\"])", (int)(q - s), s);
+		end[-1] = '\0';
+		name = q + 1;
+		*q = '\0';
+		strtrim(s);
+		if (*name == '\0')
+			return lerr(l, "empty section label");
+	}
+	memset(l->seen, 0, sizeof l->seen);
+	l->opts = NULL;
+	if (strcmp(s, "feedmux") == 0 && name == NULL) {
+		l->sec = SEC_MAIN;
+		l->base = c;
+		l->opts = &c->defaults;
+	} else if (strcmp(s, "digest") == 0 && name == NULL) {
+		l->sec = SEC_DIGEST;
+		l->base = &c->digest;
+		c->has_digest = 1;
+	} else if (strcmp(s, "output") == 0) {
+		for (i = 0; i < c->noutputs; i++)
+			if (strcmp(c->outputs[i].name, name ? name : "") == 0)
+				return lerr(l, "duplicate output \"%s\" "
+				    "(first at line %d)", name ? name : "",
+				    c->outputs[i].line);
+		l->sec = SEC_OUTPUT;
+		l->base = add_output(c, name ? name : "", l);
+	} else if (strcmp(s, "feed") == 0 && name != NULL) {
+		struct feed_conf *f;
+
+		if ((f = conf_feed(c, name)) != NULL)
+			return lerr(l, "duplicate feed \"%s\" (first at "
+			    "line %d)", name, f->line);
+		c->feeds = xreallocarray(c->feeds, c->nfeeds + 1,
+		    sizeof *c->feeds);
+		f = &c->feeds[c->nfeeds++];
+		memset(f, 0, sizeof *f);
+		f->name = xstrdup(name);
+		f->enabled = 1;
+		f->file = l->file;
+		f->line = l->line;
+		opts_unset(&f->opts);
+		l->sec = SEC_FEED;
+		l->base = f;
+		l->opts = &f->opts;
+	} else if (strcmp(s, "feed") == 0)
+		return lerr(l, "[feed] needs a name: [feed \"name\"]");
+	else
+		return lerr(l, "unknown section [%s]", s);
+	return 0;
+}
+
+static int
+parse_line(struct loader *l, char *line)
+{
+	char		*eq, *k, *v;
+	size_t		 i, vlen;
+
+	line = strtrim(line);
+	if (*line == '\0' || *line == '#' || *line == ';')
+		return 0;
+	if (*line == '[')
+		return parse_section(l, line);
+	if ((eq = strchr(line, '=')) == NULL)
+		return lerr(l, "expected key = value or [section]");
+	*eq = '\0';
+	k = strtrim(line);
+	v = strtrim(eq + 1);
+	vlen = strlen(v);
+	if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+		v[vlen - 1] = '\0';
+		v++;
+	}
+	if (l->sec == SEC_NONE)
+		return lerr(l, "\"%s\" outside any section", k);
+	for (i = 0; i < nitems(keys); i++) {
+		const struct key *key = &keys[i];
+		void	*base;
+
+		if (strcmp(key->name, k) != 0)
+			continue;
+		if (key->flags & F_OPT) {
+			if (l->opts == NULL)
+				continue;
+			base = l->opts;
+		} else if (key->sec != l->sec)
+			continue;
+		else
+			base = key->off == offsetof(struct conf, listen) &&
+			    key->sec == SEC_OUTPUT ? (void *)l->conf : l->base;
+		if (l->seen[i]++ && key->type != T_APPEND)
+			return lerr(l, "duplicate key \"%s\"", k);
+		if (*v == '\0' && key->type != T_STR)
+			return lerr(l, "%s: empty value", k);
+		return set_value(l, key, base, v);
+	}
+	return lerr(l, "unknown key \"%s\"", k);
+}
+
+static const char *
+state_dir(void)
+{
+	static char	 dir[PATH_MAX];
+	const char	*x, *home;
+
+	if ((x = getenv("XDG_STATE_HOME")) != NULL && x[0] == '/')
+		snprintf(dir, sizeof dir, "%s/feedmux", x);
+	else if ((home = getenv("HOME")) != NULL && home[0] == '/')
+		snprintf(dir, sizeof dir, "%s/.local/state/feedmux", home);
+	else
+		snprintf(dir, sizeof dir, "%s/lib/feedmux", LOCALSTATEDIR);
+	return dir;
+}
+
+static void
+conf_defaults(struct conf *c)
+{
+	c->concurrency = 16;
+	c->per_host = 2;
+	c->jitter = 120;
+	c->backoff_max = 86400;
+	c->quiet_after = 30 * 86400;
+	c->log_level = LOG_LVL_WARN;
+	c->defaults.interval = 30 * 60;
+	c->defaults.interval_min = 5 * 60;
+	c->defaults.interval_max = 86400;
+	c->defaults.timeout = 60;
+	c->defaults.connect_timeout = 20;
+	c->defaults.max_size = 20 * 1024 * 1024;
+	c->defaults.max_redirects = 5;
+	c->defaults.keep = 90 * 86400;
+	c->defaults.keep_max = 500;
+	c->defaults.key = KEY_AUTO;
+	c->digest.at[0] = 7 * 60;
+	c->digest.nat = 1;
+	c->digest.days = 0x7f;
+	c->digest.group = GROUP_FEED;
+	c->digest.excerpt = 280;
+}
+
+static int
+zone_exists(const char *tz)
+{
+	char	 path[PATH_MAX];
+
+	if (tz[0] == '/' || strstr(tz, "..") != NULL)
+		return 0;
+	if (strcmp(tz, "UTC") == 0)
+		return 1;
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+	return access(path, R_OK) == 0;
+}
+
+/* Fill what the file left unset, and check what only the whole can tell. */
+static int
+conf_finish(struct loader *l)
+{
+	struct conf	*c = l->conf;
+	const char	*sd = state_dir();
+	size_t		 i, j;
+
+	l->line = 0;
+	if (c->database == NULL)
+		xasprintf(&c->database, "%s/feedmux.db", sd);
+	if (c->noutputs == 0) {
+		add_output(c, "", l);
+		c->outputs[0].line = 0;
+	}
+	if (c->outputs[0].atom == NULL && c->outputs[0].rss == NULL &&
+	    c->outputs[0].json == NULL)
+		xasprintf(&c->outputs[0].atom, "%s/atom.xml", sd);
+	if (c->digest.dir == NULL)
+		xasprintf(&c->digest.dir, "%s/digests", sd);
+	if (c->digest.timezone != NULL && !zone_exists(c->digest.timezone))
+		return lerr(l, "timezone: unknown zone \"%s\" (want an IANA "
+		    "name such as Europe/Istanbul)", c->digest.timezone);
+	if (c->defaults.interval_min > c->defaults.interval_max)
+		return lerr(l, "interval_min is above interval_max");
+	for (i = 0; i < c->nfeeds; i++) {
+		struct feed_conf *f = &c->feeds[i];
+
+		l->line = f->line;
+		opts_inherit(&f->opts, &c->defaults);
+		if (f->url == NULL)
+			return lerr(l, "feed \"%s\" has no url", f->name);
+		if (f->opts.interval_min > f->opts.interval_max)
+			return lerr(l, "feed \"%s\": interval_min is above "
+			    "interval_max", f->name);
+		for (j = 0; j < i; j++)
+			if (strcmp(c->feeds[j].url, f->url) == 0)
+				return lerr(l, "feed \"%s\" has the same url "
+				    "as \"%s\" (line %d)", f->name,
+				    c->feeds[j].name, c->feeds[j].line);
+	}
+	return 0;
+}
+
+const char *
+conf_default_path(void)
+{
+	static const char	*sys = SYSCONFDIR "/feedmux.conf";
+	const char		*env;
+
+	if ((env = getenv("FEEDMUX_CONF")) != NULL && *env != '\0')
+		return env;
+	if (access(sys, F_OK) == 0)
+		return sys;
+	return NULL;
+}
+
+static int
+conf_read(struct loader *l, const char *path)
+{
+	struct buf	 b = { 0 };
+	char		*line, *next;
+	int		 rc = 0;
+
+	if (read_file(path, 4 * 1024 * 1024, &b, l->err, l->errlen) == -1)
+		return -1;
+	if (memchr(b.s, '\0', b.len) != NULL) {
+		buf_free(&b);
+		return lerr(l, "not a text file");
+	}
+	for (line = b.s; line != NULL && rc == 0; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		l->line++;
+		rc = parse_line(l, line);
+	}
+	buf_free(&b);
+	return rc;
+}
+
+struct conf *
+conf_load(const char *path, char *err, size_t errlen)
+{
+	struct conf	*c = xcalloc(1, sizeof *c);
+	struct loader	 l;
+	char		*abs, *slash;
+
+	memset(&l, 0, sizeof l);
+	l.conf = c;
+	l.err = err;
+	l.errlen = errlen;
+	l.file = "(defaults)";
+	conf_defaults(c);
+	if (path != NULL) {
+		c->path = xstrdup(path);
+		l.file = c->path;
+		if ((abs = realpath(path, NULL)) != NULL &&
+		    (slash = strrchr(abs, '/')) != NULL) {
+			*slash = '\0';
+			c->dir = xstrdup(abs[0] ? abs : "/");
+		}
+		free(abs);
+		if (conf_read(&l, path) == -1)
+			goto fail;
+	}
+	if (conf_finish(&l) == -1)
+		goto fail;
+	return c;
+fail:
+	conf_free(c);
+	return NULL;
+}
+
+struct feed_conf *
+conf_feed(const struct conf *c, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nfeeds; i++)
+		if (strcmp(c->feeds[i].name, name) == 0)
+			return &c->feeds[i];
+	return NULL;
+}
+
+static void
+free_list(char **a, size_t n)
+{
+	while (n > 0)
+		free(a[--n]);
+	free(a);
+}
+
+static void
+output_free(struct output_conf *o)
+{
+	free(o->name); free(o->atom); free(o->rss); free(o->json);
+	free(o->title); free(o->link); free(o->subtitle);
+	free_list(o->feeds, o->nfeeds);
+	free_list(o->exclude_feeds, o->nexclude_feeds);
+	free_list(o->categories, o->ncategories);
+	free_list(o->exclude_categories, o->nexclude_categories);
+	if (o->match != NULL)
+		regfree(&o->match_re);
+	if (o->exclude_match != NULL)
+		regfree(&o->exclude_match_re);
+	free(o->match);
+	free(o->exclude_match);
+}
+
+void
+conf_free(struct conf *c)
+{
+	struct digest_conf *d;
+	size_t		 i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nfeeds; i++) {
+		struct feed_conf *f = &c->feeds[i];
+
+		free(f->name); free(f->url); free(f->title);
+		free(f->category); free(f->username); free(f->password);
+		free(f->opts.user_agent);
+		free_list(f->headers, f->nheaders);
+	}
+	free(c->feeds);
+	for (i = 0; i < c->noutputs; i++)
+		output_free(&c->outputs[i]);
+	free(c->outputs);
+	d = &c->digest;
+	free(d->timezone); free(d->dir); free(d->mail_from); free(d->smtp);
+	free(d->smtp_user); free(d->smtp_password); free(d->sendmail);
+	free(d->subject); free(d->html_template); free(d->text_template);
+	free_list(d->mail_to, d->nmail_to);
+	free(c->path); free(c->dir); free(c->database); free(c->pidfile);
+	free(c->user); free(c->listen); free(c->defaults.user_agent);
+	free(c);
+}

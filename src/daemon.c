@@ -1,0 +1,2 @@
+/* daemon.c: not written yet. */
+#include "util.h"

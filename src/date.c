@@ -1,0 +1,2 @@
+/* date.c: not written yet. */
+#include "util.h"

@@ -1,0 +1,2 @@
+/* httpd.c: not written yet. */
+#include "util.h"

@@ -1,0 +1,63 @@
+/* json.c: writing JSON strings and dates. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+
+void
+json_strn(struct buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t	 i, run;
+
+	buf_addc(b, '"');
+	for (i = 0, run = 0; i < len; i++) {
+		unsigned char c = p[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_add(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"':  buf_add(b, "\\\"", 2); break;
+		case '\\': buf_add(b, "\\\\", 2); break;
+		case '\n': buf_add(b, "\\n", 2); break;
+		case '\r': buf_add(b, "\\r", 2); break;
+		case '\t': buf_add(b, "\\t", 2); break;
+		default: {
+			char	 u[6] = { '\\', 'u', '0', '0', hex[c >> 4],
+			    hex[c & 15] };
+			buf_add(b, u, 6);
+		}
+		}
+	}
+	buf_add(b, s + run, len - run);
+	buf_addc(b, '"');
+}
+
+void
+json_str(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		buf_add(b, "null", 4);
+	else
+		json_strn(b, s, strlen(s));
+}
+
+void
+json_date(struct buf *b, int64_t t)
+{
+	char	 d[21];
+
+	if (t == DATE_NONE) {
+		buf_add(b, "null", 4);
+		return;
+	}
+	fmt_rfc3339(d, t);
+	buf_addc(b, '"');
+	buf_add(b, d, 20);
+	buf_addc(b, '"');
+}

@@ -1,0 +1,2 @@
+/* mail.c: not written yet. */
+#include "util.h"

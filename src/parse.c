@@ -1,0 +1,2 @@
+/* parse.c: not written yet. */
+#include "util.h"

@@ -1,0 +1,20 @@
+/* poll.c: not written yet (stub so the tree links). */
+#include <stdio.h>
+#include <sysexits.h>
+#include "cmd.h"
+
+int
+cmd_run(struct conf *conf, int argc, char **argv)
+{
+	(void)conf; (void)argc;
+	fprintf(stderr, "feedmux: %s: not implemented yet\n", argv[0]);
+	return EX_UNAVAILABLE;
+}
+
+int
+cmd_poll(struct conf *conf, int argc, char **argv)
+{
+	(void)conf; (void)argc;
+	fprintf(stderr, "feedmux: %s: not implemented yet\n", argv[0]);
+	return EX_UNAVAILABLE;
+}
