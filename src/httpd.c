@@ -1,2 +1,599 @@
-/* httpd.c: not written yet. */
+/*
+ * httpd.c: the evhttp endpoint serving the merged feeds, the newest
+ * digest, /healthz and /metrics.
+ *
+ * Documents are rendered in memory from the store, not read from the
+ * output files, and kept until the store's generation changes or the
+ * poll loop calls httpd_refresh().  Only fixed paths are served: nothing
+ * in a URL reaches the file system.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <zlib.h>
+
+#include "httpd.h"
+#include "log.h"
+#include "merge.h"
 #include "util.h"
+
+#define DIGEST_MAX	(64 * 1024 * 1024)
+
+struct cycle_stats cycle_stats;
+
+/* One rendered document and its validators. */
+struct doc {
+	struct buf	 body;
+	struct buf	 gz;		/* gzip'd body, made on first demand */
+	char		 etag[40];
+	int64_t		 mtime;		/* when these bytes first appeared */
+	int64_t		 generation;
+	int		 valid;
+};
+
+struct httpd {
+	struct event_base	*base;
+	struct evhttp		*http;
+	const struct conf	*conf;
+	struct store		*st;
+	struct doc		*docs;	/* 3 per output: atom, rss, json */
+	size_t			 ndocs;
+	struct output_conf	 def;	/* served when there is no [output] */
+};
+
+static const char *ctypes[] = {
+	"application/atom+xml; charset=utf-8",
+	"application/rss+xml; charset=utf-8",
+	"application/feed+json; charset=utf-8",
+};
+
+static void
+docs_free(struct httpd *h)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->ndocs; i++) {
+		buf_free(&h->docs[i].body);
+		buf_free(&h->docs[i].gz);
+	}
+	free(h->docs);
+	h->docs = NULL;
+	h->ndocs = 0;
+}
+
+static void
+docs_alloc(struct httpd *h)
+{
+	size_t	 n = h->conf->noutputs > 0 ? h->conf->noutputs : 1;
+
+	h->docs = xcalloc(n * 3, sizeof *h->docs);
+	h->ndocs = n * 3;
+}
+
+static const struct output_conf *
+doc_output(struct httpd *h, size_t i)
+{
+	return h->conf->noutputs > 0 ? &h->conf->outputs[i / 3] : &h->def;
+}
+
+/* A strong validator: FNV-1a over the bytes, with their length. */
+static void
+make_etag(char *out, size_t len, const char *s, size_t n, const char *sfx)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	snprintf(out, len, "\"%016" PRIx64 "-%zx%s\"", h, n, sfx);
+}
+
+/* Render doc i again if the store moved on; -1 when rendering fails. */
+static int
+doc_update(struct httpd *h, size_t i)
+{
+	struct doc	*d = &h->docs[i];
+	struct buf	 b = { NULL, 0, 0 };
+	char		 err[512], etag[sizeof d->etag];
+	int64_t		 gen = store_generation(h->st);
+
+	if (d->valid && gen != -1 && gen == d->generation)
+		return 0;
+	if (merge_render(h->st, h->conf, doc_output(h, i), i % 3, &b, err,
+	    sizeof err) == -1) {
+		log_warnx("httpd: %s", err);
+		buf_free(&b);
+		return -1;
+	}
+	make_etag(etag, sizeof etag, b.s, b.len, "");
+	if (!d->valid || strcmp(etag, d->etag) != 0) {
+		buf_free(&d->body);
+		buf_free(&d->gz);
+		d->body = b;
+		memcpy(d->etag, etag, sizeof etag);
+		d->mtime = fm_now();
+	} else
+		buf_free(&b);
+	d->generation = gen;
+	d->valid = 1;
+	return 0;
+}
+
+static int
+gzip_buf(struct buf *out, const char *s, size_t n)
+{
+	z_stream	 z;
+	size_t		 bound;
+	int		 rc;
+
+	memset(&z, 0, sizeof z);
+	/* 15 + 16: a gzip wrapper, with mtime 0 so bytes are repeatable. */
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	buf_reset(out);
+	bound = deflateBound(&z, n);
+	buf_grow(out, bound);
+	z.next_in = (unsigned char *)(uintptr_t)s;
+	z.avail_in = n;
+	z.next_out = (unsigned char *)out->s;
+	z.avail_out = bound;
+	rc = deflate(&z, Z_FINISH);
+	out->len = bound - z.avail_out;
+	out->s[out->len] = '\0';
+	deflateEnd(&z);
+	return rc == Z_STREAM_END ? 0 : -1;
+}
+
+/* Does Accept-Encoding allow gzip (a gzip or * token, q not 0)? */
+static int
+accepts_gzip(const char *ae)
+{
+	char	*s, *tok, *semi, *q, *save = NULL;
+	int	 yes = 0, star = 0, gz = -1;
+
+	if (ae == NULL)
+		return 0;
+	s = xstrdup(ae);
+	for (tok = strtok_r(s, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		yes = 1;
+		if ((semi = strchr(tok, ';')) != NULL) {
+			*semi++ = '\0';
+			if ((q = strstr(semi, "q=")) != NULL &&
+			    strtod(q + 2, NULL) <= 0)
+				yes = 0;
+		}
+		strtrim(tok);
+		if (strcasecmp(tok, "gzip") == 0 ||
+		    strcasecmp(tok, "x-gzip") == 0)
+			gz = yes;
+		else if (strcmp(tok, "*") == 0)
+			star = yes;
+	}
+	free(s);
+	return gz != -1 ? gz : star;
+}
+
+/* If-None-Match: a list of tags (weak comparison, RFC 9110 13.1.2), or *. */
+static int
+etag_listed(const char *inm, const char *etag)
+{
+	const char	*p = inm, *end;
+	size_t		 len = strlen(etag);
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (*p != '"')
+			return 0;
+		if ((end = strchr(p + 1, '"')) == NULL)
+			return 0;
+		if ((size_t)(end + 1 - p) == len && strncmp(p, etag, len) == 0)
+			return 1;
+		p = end + 1;
+	}
+	return 0;
+}
+
+/* RFC 9110 13.2.2: If-None-Match decides when given, else the date. */
+static int
+not_modified(struct evhttp_request *req, const char *etag, int64_t mtime)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	const char		*inm, *ims;
+	time_t			 t;
+
+	if ((inm = evhttp_find_header(in, "If-None-Match")) != NULL)
+		return etag_listed(inm, etag);
+	if ((ims = evhttp_find_header(in, "If-Modified-Since")) != NULL &&
+	    (t = curl_getdate(ims, NULL)) != -1)
+		return mtime <= (int64_t)t;
+	return 0;
+}
+
+/*
+ * Send body with its validators; gz caches the compressed form (NULL:
+ * compress into a temporary).
+ */
+static void
+send_doc(struct evhttp_request *req, const char *ctype, struct buf *body,
+    struct buf *gz, const char *etag, int64_t mtime)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	struct evbuffer		*eb;
+	struct buf		 tmp = { NULL, 0, 0 }, *z = gz ? gz : &tmp;
+	char			 date[30], gzetag[48];
+	const char		*ae;
+	int			 zip;
+
+	ae = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Accept-Encoding");
+	zip = accepts_gzip(ae) && (z->len > 0 ||
+	    gzip_buf(z, body->s, body->len) == 0);
+	/* A different encoding is a different representation (RFC 9110 8.8.3). */
+	snprintf(gzetag, sizeof gzetag, "%.*s-gz\"", (int)strlen(etag) - 1,
+	    etag);
+	fmt_rfc822(date, mtime);
+	evhttp_add_header(out, "Content-Type", ctype);
+	evhttp_add_header(out, "ETag", zip ? gzetag : etag);
+	evhttp_add_header(out, "Last-Modified", date);
+	evhttp_add_header(out, "Vary", "Accept-Encoding");
+	evhttp_add_header(out, "Cache-Control", "no-cache");
+	if (not_modified(req, zip ? gzetag : etag, mtime)) {
+		evhttp_send_reply(req, 304, "Not Modified", NULL);
+		buf_free(&tmp);
+		return;
+	}
+	if (zip)
+		evhttp_add_header(out, "Content-Encoding", "gzip");
+	eb = evbuffer_new();
+	if (zip)
+		evbuffer_add(eb, z->s, z->len);
+	else
+		evbuffer_add(eb, body->s, body->len);
+	evhttp_send_reply(req, 200, "OK", eb);
+	evbuffer_free(eb);
+	buf_free(&tmp);
+}
+
+static void
+send_text(struct evhttp_request *req, int code, const char *reason,
+    const char *ctype, const char *text, size_t len)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	struct evbuffer		*eb = evbuffer_new();
+
+	evhttp_add_header(out, "Content-Type", ctype);
+	evhttp_add_header(out, "Cache-Control", "no-store");
+	evbuffer_add(eb, text, len);
+	evhttp_send_reply(req, code, reason, eb);
+	evbuffer_free(eb);
+}
+
+static void
+send_404(struct evhttp_request *req)
+{
+	static const char msg[] = "not found\n";
+
+	send_text(req, 404, "Not Found", "text/plain; charset=utf-8", msg,
+	    sizeof msg - 1);
+}
+
+/*
+ * "/atom.xml" is the first output's; "/NAME/atom.xml" a named one's.
+ * Returns the doc index, or -1.
+ */
+static int
+route_doc(struct httpd *h, const char *path)
+{
+	static const char *files[] = { "atom.xml", "rss.xml", "feed.json" };
+	const char	*slash, *file = path + 1;
+	size_t		 i, f, nlen = 0;
+
+	if ((slash = strchr(path + 1, '/')) != NULL) {
+		nlen = slash - (path + 1);
+		file = slash + 1;
+	}
+	for (f = 0; f < nitems(files); f++)
+		if (strcmp(file, files[f]) == 0)
+			break;
+	if (f == nitems(files))
+		return -1;
+	if (slash == NULL)
+		return (int)f;
+	for (i = 0; i < h->conf->noutputs; i++) {
+		const char *name = h->conf->outputs[i].name;
+
+		if (*name != '\0' && strlen(name) == nlen &&
+		    strncmp(name, path + 1, nlen) == 0)
+			return (int)(i * 3 + f);
+	}
+	return -1;
+}
+
+static void
+serve_output(struct httpd *h, struct evhttp_request *req, size_t i)
+{
+	static const char msg[] = "cannot render the feed\n";
+	struct doc	*d = &h->docs[i];
+
+	if (doc_update(h, i) == -1) {
+		send_text(req, 500, "Internal Server Error",
+		    "text/plain; charset=utf-8", msg, sizeof msg - 1);
+		return;
+	}
+	send_doc(req, ctypes[i % 3], &d->body, &d->gz, d->etag, d->mtime);
+}
+
+/* The newest digest-*.html in dir by mtime (then name); 0 found, -1 none. */
+static int
+newest_digest(const char *dir, char **path, int64_t *mtime)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 sb;
+	char		*p, *best = NULL;
+	int64_t		 bt = 0;
+
+	if (dir == NULL || (d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (fnmatch("digest-*.html", de->d_name, FNM_PERIOD) != 0)
+			continue;
+		xasprintf(&p, "%s/%s", dir, de->d_name);
+		if (stat(p, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+		    (best != NULL && (sb.st_mtime < bt || (sb.st_mtime == bt &&
+		    strcmp(p, best) < 0)))) {
+			free(p);
+			continue;
+		}
+		free(best);
+		best = p;
+		bt = sb.st_mtime;
+	}
+	closedir(d);
+	*path = best;
+	*mtime = bt;
+	return best != NULL ? 0 : -1;
+}
+
+static void
+serve_digest(struct httpd *h, struct evhttp_request *req)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		*path, err[512], etag[40];
+	int64_t		 mtime;
+
+	if (newest_digest(h->conf->digest.dir, &path, &mtime) == -1) {
+		send_404(req);
+		return;
+	}
+	if (read_file(path, DIGEST_MAX, &b, err, sizeof err) == -1) {
+		log_warnx("httpd: %s", err);
+		send_404(req);
+	} else {
+		make_etag(etag, sizeof etag, b.s, b.len, "");
+		send_doc(req, "text/html; charset=utf-8", &b, NULL, etag,
+		    mtime);
+	}
+	buf_free(&b);
+	free(path);
+}
+
+static void
+serve_healthz(struct httpd *h, struct evhttp_request *req)
+{
+	struct store_totals	 t;
+	static const char	 ok[] = "ok\n", bad[] = "store unavailable\n";
+
+	if (store_totals(h->st, &t) == -1)
+		send_text(req, 503, "Service Unavailable",
+		    "text/plain; charset=utf-8", bad, sizeof bad - 1);
+	else
+		send_text(req, 200, "OK", "text/plain; charset=utf-8", ok,
+		    sizeof ok - 1);
+}
+
+static void
+metric(struct buf *b, const char *name, const char *type, const char *help,
+    const char *value)
+{
+	buf_printf(b, "# HELP feedmux_%s %s\n# TYPE feedmux_%s %s\n"
+	    "feedmux_%s %s\n", name, help, name, type, name, value);
+}
+
+static void
+metric_int(struct buf *b, const char *name, const char *type,
+    const char *help, int64_t v)
+{
+	char	 s[32];
+
+	snprintf(s, sizeof s, "%" PRId64, v);
+	metric(b, name, type, help, s);
+}
+
+static void
+serve_metrics(struct httpd *h, struct evhttp_request *req)
+{
+	struct store_totals	 t;
+	struct buf		 b = { NULL, 0, 0 };
+	char			 s[32];
+
+	if (store_totals(h->st, &t) == -1) {
+		serve_healthz(h, req);
+		return;
+	}
+	metric_int(&b, "feeds", "gauge", "Feeds configured.", t.feeds);
+	metric_int(&b, "feeds_failing", "gauge",
+	    "Feeds whose last fetch failed.", t.failing);
+	metric_int(&b, "feeds_gone", "gauge", "Feeds retired after 410 Gone.",
+	    t.gone);
+	metric_int(&b, "entries", "gauge", "Entries in the store.", t.entries);
+	metric_int(&b, "cycles_total", "counter", "Poll cycles run.",
+	    cycle_stats.cycles);
+	snprintf(s, sizeof s, "%.3f", cycle_stats.last_cycle_ms / 1000.0);
+	metric(&b, "last_cycle_duration_seconds", "gauge",
+	    "Duration of the last poll cycle.", s);
+	metric_int(&b, "last_cycle_start_timestamp_seconds", "gauge",
+	    "Unix time the last poll cycle started.",
+	    cycle_stats.last_cycle_start);
+	metric_int(&b, "fetches_total", "counter", "Feed fetches.",
+	    cycle_stats.fetches);
+	metric_int(&b, "fetch_errors_total", "counter", "Failed fetches.",
+	    cycle_stats.fetch_errors);
+	metric_int(&b, "not_modified_total", "counter",
+	    "Fetches answered 304 Not Modified.", cycle_stats.not_modified);
+	metric_int(&b, "entries_new_total", "counter", "New entries stored.",
+	    cycle_stats.entries_new);
+	send_text(req, 200, "OK", "text/plain; version=0.0.4; charset=utf-8",
+	    b.s, b.len);
+	buf_free(&b);
+}
+
+static void
+handle(struct evhttp_request *req, void *arg)
+{
+	struct httpd		*h = arg;
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
+	const char		*path;
+	int			 i;
+
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", "GET, HEAD");
+		send_text(req, 405, "Method Not Allowed",
+		    "text/plain; charset=utf-8", "method not allowed\n", 19);
+		return;
+	}
+	if (uri == NULL || (path = evhttp_uri_get_path(uri)) == NULL ||
+	    *path != '/') {
+		send_404(req);
+		return;
+	}
+	if (strcmp(path, "/healthz") == 0)
+		serve_healthz(h, req);
+	else if (strcmp(path, "/metrics") == 0)
+		serve_metrics(h, req);
+	else if (strcmp(path, "/digest.html") == 0)
+		serve_digest(h, req);
+	else if ((i = route_doc(h, path)) != -1)
+		serve_output(h, req, (size_t)i);
+	else
+		send_404(req);
+}
+
+/* "ADDR:PORT", "[V6]:PORT", ":PORT" or "PORT"; no address: localhost. */
+static int
+parse_listen(const char *s, char *addr, size_t alen, uint16_t *port)
+{
+	const char	*colon, *a = s;
+	size_t		 n = 0;
+	char		*end;
+	long		 p;
+
+	if (*s == '[') {
+		if ((colon = strchr(s, ']')) == NULL || colon[1] != ':')
+			return -1;
+		a = s + 1;
+		n = colon - a;
+		colon++;
+	} else if ((colon = strrchr(s, ':')) != NULL)
+		n = colon - s;
+	snprintf(addr, alen, "%.*s", (int)n, a);
+	if (n == 0 || n >= alen)
+		snprintf(addr, alen, "127.0.0.1");
+	p = strtol(colon ? colon + 1 : s, &end, 10);
+	if (*end != '\0' || p <= 0 || p > 65535)
+		return -1;
+	*port = (uint16_t)p;
+	return 0;
+}
+
+struct httpd *
+httpd_start(struct event_base *base, const struct conf *conf,
+    struct store *st, char *err, size_t errlen)
+{
+	struct httpd	*h;
+	char		 addr[256];
+	uint16_t	 port;
+
+	if (conf->listen == NULL || parse_listen(conf->listen, addr,
+	    sizeof addr, &port) == -1) {
+		snprintf(err, errlen, "listen: \"%s\": not ADDR:PORT",
+		    conf->listen ? conf->listen : "");
+		return NULL;
+	}
+	h = xcalloc(1, sizeof *h);
+	h->base = base;
+	h->conf = conf;
+	h->st = st;
+	h->def.name = "";
+	if ((h->http = evhttp_new(base)) == NULL ||
+	    evhttp_bind_socket(h->http, addr, port) == -1) {
+		snprintf(err, errlen, "listen %s: cannot bind %s port %u",
+		    conf->listen, addr, (unsigned)port);
+		if (h->http != NULL)
+			evhttp_free(h->http);
+		free(h);
+		return NULL;
+	}
+	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
+	evhttp_set_max_headers_size(h->http, 16384);
+	evhttp_set_max_body_size(h->http, 65536);
+	evhttp_set_timeout(h->http, 30);
+	evhttp_set_gencb(h->http, handle, h);
+	docs_alloc(h);
+	log_info("httpd: listening on %s port %u", addr, (unsigned)port);
+	return h;
+}
+
+void
+httpd_refresh(struct httpd *h)
+{
+	size_t	 i;
+
+	for (i = 0; h != NULL && i < h->ndocs; i++)
+		h->docs[i].valid = 0;
+}
+
+void
+httpd_set_conf(struct httpd *h, const struct conf *conf)
+{
+	if (h == NULL)
+		return;
+	docs_free(h);
+	h->conf = conf;
+	docs_alloc(h);
+}
+
+void
+httpd_stop(struct httpd *h)
+{
+	if (h == NULL)
+		return;
+	evhttp_free(h->http);
+	docs_free(h);
+	free(h);
+}
