@@ -1,0 +1,112 @@
+/* test_date: every date variant the issue lists, and garbage. */
+#include "config.h"
+
+#include <string.h>
+
+#include "date.h"
+#include "util.h"
+#include "tap.h"
+
+/* 2025-10-31T06:00:00Z */
+#define T0	INT64_C(1761890400)
+
+static void
+date_is(const char *s, int64_t want)
+{
+	is_int(date_parse(s, strlen(s)), want, s);
+}
+
+int
+main(void)
+{
+	/* RFC 822 / 2822 */
+	date_is("Fri, 31 Oct 2025 06:00:00 GMT", T0);
+	date_is("Fri, 31 Oct 2025 06:00:00 +0000", T0);
+	date_is("Fri, 31 Oct 2025 08:00:00 +0200", T0);
+	date_is("Fri, 31 Oct 2025 01:00:00 -0500", T0);
+	date_is("Fri, 31 Oct 2025 06:00:00 UT", T0);
+	date_is("Fri, 31 Oct 2025 06:00:00 Z", T0);
+	date_is("Fri, 31 Oct 2025 06:00:00 +0000 (UTC)", T0);
+	/* no weekday, no comma, missing seconds, 2- and 3-digit years */
+	date_is("31 Oct 2025 06:00:00 GMT", T0);
+	date_is("Fri 31 Oct 2025 06:00:00 GMT", T0);
+	date_is("Fri, 31 Oct 2025 06:00 GMT", T0);
+	date_is("Fri, 31 Oct 25 06:00:00 GMT", T0);
+	date_is("Fri, 31 Oct 125 06:00:00 GMT", T0);
+	date_is("Sun, 31 Oct 99 06:00:00 GMT", INT64_C(941349600));
+	date_is("Fri, 1 Oct 2025 06:00:00 GMT", T0 - 30 * 86400);
+	/* named zones */
+	date_is("Fri, 31 Oct 2025 01:00:00 EST", T0);
+	date_is("Fri, 31 Oct 2025 02:00:00 EDT", T0);
+	date_is("Thu, 30 Oct 2025 23:00:00 PDT", T0);
+	date_is("Thu, 30 Oct 2025 22:00:00 PST", T0);
+	date_is("Fri, 31 Oct 2025 01:00:00 CDT", T0);
+	date_is("Fri, 31 Oct 2025 07:00:00 CET", T0);
+	date_is("Fri, 31 Oct 2025 01:00:00 ET", T0);
+	date_is("Fri, 31 Oct 2025 13:00:00 GMT+7", T0);
+	date_is("Fri, 31 Oct 2025 13:00:00 GMT+07:00", T0);
+	date_is("Fri, 31 Oct 2025 01:00:00 UTC-05:00", T0);
+	date_is("Fri, 31 Oct 2025 11:30:00 IST", T0);
+	date_is("Fri, 31 Oct 2025 06:00:00 XYZT", T0);
+	date_is("Fri, 31 Oct 2025 06:00:00 A", T0);
+	/* full names, other orders, AM/PM */
+	date_is("Friday, October 31, 2025 6:00 AM GMT", T0);
+	date_is("October 31, 2025 06:00:00 GMT", T0);
+	date_is("Oct 31 2025 6:00:00 am", T0);
+	date_is("31-Oct-2025 06:00:00 +0000", T0);
+	date_is("Fri, 31 Oct 2025 6:00:00 PM +1200", T0);
+	date_is("Fri, 31 Oct 2025", T0 - 6 * 3600);
+	/* asctime */
+	date_is("Fri Oct 31 06:00:00 2025", T0);
+	date_is("Fri Oct  1 06:00:00 2025", T0 - 30 * 86400);
+	/* RFC 3339 / W3CDTF / ISO 8601 */
+	date_is("2025-10-31T06:00:00Z", T0);
+	date_is("2025-10-31t06:00:00z", T0);
+	date_is("2025-10-31T06:00:00.123Z", T0);
+	date_is("2025-10-31T06:00:00,5Z", T0);
+	date_is("2025-10-31T08:00:00+02:00", T0);
+	date_is("2025-10-31T08:00:00+0200", T0);
+	date_is("2025-10-31T08:00:00+02", T0);
+	date_is("2025-10-31T01:00:00.000000-05:00", T0);
+	date_is("2025-10-31T06:00Z", T0);
+	date_is("2025-10-31T06:00:00", T0);
+	date_is("2025-10-31 06:00:00", T0);
+	date_is("2025-10-31 06:00:00 +0000", T0);
+	date_is("2025-10-31 06:00:00 UTC", T0);
+	date_is("2025-10-31", T0 - 6 * 3600);
+	date_is("2025-10", T0 - 30 * 86400 - 6 * 3600);
+	date_is("20251031T060000Z", T0);
+	date_is("20251031", T0 - 6 * 3600);
+	date_is("2025-304", T0 - 6 * 3600);
+	date_is("  2025-10-31T06:00:00Z\n", T0);
+	date_is("2016-12-31T23:59:60Z", INT64_C(1483228799));
+	date_is("1969-12-31T23:59:59Z", -1);
+	date_is("2024-02-29T00:00:00Z", INT64_C(1709164800));
+	/* Unix timestamps */
+	date_is("1761890400", T0);
+	date_is("@1761890400", T0);
+	date_is("1761890400000", T0);
+	/* not dates: never "now" */
+	date_is("", DATE_NONE);
+	date_is("   ", DATE_NONE);
+	date_is("garbage", DATE_NONE);
+	date_is("yesterday", DATE_NONE);
+	date_is("12:00", DATE_NONE);
+	date_is("Fri, 31 Oct 2025 06:00:00 Banana", DATE_NONE);
+	date_is("2025-13-01T00:00:00Z", DATE_NONE);
+	date_is("2025-02-29T00:00:00Z", DATE_NONE);
+	date_is("2025-10-31T25:00:00Z", DATE_NONE);
+	date_is("2025-10-31T06:61:00Z", DATE_NONE);
+	date_is("2025-10-31T06:00:00+99:00", DATE_NONE);
+	date_is("2025-10-31T06:00:00Zjunk", DATE_NONE);
+	date_is("32 Oct 2025 06:00:00 GMT", DATE_NONE);
+	date_is("31 Foo 2025 06:00:00 GMT", DATE_NONE);
+	date_is("Oct 2025", DATE_NONE);
+	date_is("Fri, 31 Oct 2025 13:00:00 PM", DATE_NONE);
+	date_is("12345", DATE_NONE);
+	date_is("2025", DATE_NONE);
+	date_is("<b>Fri</b>", DATE_NONE);
+	/* not NUL-terminated: only len bytes are read */
+	is_int(date_parse("2025-10-31T06:00:00Z999", 20), T0, "length honoured");
+	return done_testing();
+}
