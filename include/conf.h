@@ -5,6 +5,7 @@
 #include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* How an entry is identified within its feed (see store.h). */
 enum key_policy { KEY_AUTO, KEY_GUID, KEY_LINK, KEY_CONTENT };
@@ -124,6 +125,8 @@ void		 conf_free(struct conf *);
 /* The default config path: $FEEDMUX_CONF, else SYSCONFDIR/feedmux.conf
  * if it exists, else NULL (built-in defaults). */
 const char	*conf_default_path(void);
+/* Every key, one "section key" line each (for docs and tests). */
+void		 conf_print_keys(FILE *);
 struct feed_conf *conf_feed(const struct conf *, const char *name);
 
 /* Parsers shared with the command line: "90s", "30m", "1h30m", "1d", "2w". */

@@ -32,7 +32,7 @@ enum section { SEC_NONE, SEC_MAIN, SEC_OUTPUT, SEC_DIGEST, SEC_FEED };
 
 enum type {
 	T_STR, T_PATH, T_URL, T_DURATION, T_SIZE, T_INT, T_BOOL, T_LEVEL,
-	T_KEYPOLICY, T_LIST, T_APPEND, T_AT, T_DAYS, T_GROUP, T_REGEX
+	T_KEYPOLICY, T_LIST, T_APPEND, T_AT, T_DAYS, T_GROUP, T_REGEX, T_ZONE
 };
 
 #define F_OPT	0x1	/* in struct feed_opts: [feedmux] default, [feed] override */
@@ -95,7 +95,7 @@ static const struct key keys[] = {
 
 	DIG(at, T_AT),
 	DIG(days, T_DAYS),
-	DIG(timezone, T_STR),
+	DIG(timezone, T_ZONE),
 	DIG(dir, T_PATH),
 	{ SEC_DIGEST, "mail_to", T_LIST, offsetof(struct digest_conf, mail_to), F_LIST },
 	DIG(mail_from, T_STR),
@@ -363,6 +363,19 @@ parse_url(struct loader *l, char **dst, const char *v)
 }
 
 static int
+zone_exists(const char *tz)
+{
+	char	 path[PATH_MAX];
+
+	if (tz[0] == '/' || strstr(tz, "..") != NULL)
+		return 0;
+	if (strcmp(tz, "UTC") == 0)
+		return 1;
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+	return access(path, R_OK) == 0;
+}
+
+static int
 set_value(struct loader *l, const struct key *k, void *base, const char *v)
 {
 	void	*field = (char *)base + k->off;
@@ -450,6 +463,13 @@ set_value(struct loader *l, const struct key *k, void *base, const char *v)
 			split_list(v, arr, n);
 		return 0;
 	}
+	case T_ZONE:
+		if (!zone_exists(v))
+			return lerr(l, "timezone: unknown zone \"%s\" (want an "
+			    "IANA name such as Europe/Istanbul)", v);
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
 	case T_AT:
 		return parse_at(l, base, v);
 	case T_DAYS:
@@ -684,19 +704,6 @@ conf_defaults(struct conf *c)
 	c->digest.excerpt = 280;
 }
 
-static int
-zone_exists(const char *tz)
-{
-	char	 path[PATH_MAX];
-
-	if (tz[0] == '/' || strstr(tz, "..") != NULL)
-		return 0;
-	if (strcmp(tz, "UTC") == 0)
-		return 1;
-	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
-	return access(path, R_OK) == 0;
-}
-
 /* Fill what the file left unset, and check what only the whole can tell. */
 static int
 conf_finish(struct loader *l)
@@ -717,9 +724,6 @@ conf_finish(struct loader *l)
 		xasprintf(&c->outputs[0].atom, "%s/atom.xml", sd);
 	if (c->digest.dir == NULL)
 		xasprintf(&c->digest.dir, "%s/digests", sd);
-	if (c->digest.timezone != NULL && !zone_exists(c->digest.timezone))
-		return lerr(l, "timezone: unknown zone \"%s\" (want an IANA "
-		    "name such as Europe/Istanbul)", c->digest.timezone);
 	if (c->defaults.interval_min > c->defaults.interval_max)
 		return lerr(l, "interval_min is above interval_max");
 	for (i = 0; i < c->nfeeds; i++) {
@@ -808,6 +812,20 @@ conf_load(const char *path, char *err, size_t errlen)
 fail:
 	conf_free(c);
 	return NULL;
+}
+
+void
+conf_print_keys(FILE *f)
+{
+	static const char *secs[] = { "", "feedmux", "output", "digest",
+	    "feed" };
+	size_t	 i;
+
+	for (i = 0; i < nitems(keys); i++) {
+		fprintf(f, "%s %s\n", secs[keys[i].sec], keys[i].name);
+		if (keys[i].flags & F_OPT)
+			fprintf(f, "feed %s\n", keys[i].name);
+	}
 }
 
 struct feed_conf *

@@ -39,7 +39,7 @@ static const struct command {
 	{ "add", cmd_add, "URL [--name N] [--category C]",
 	    "subscribe to a feed" },
 	{ "remove", cmd_remove, "NAME|URL", "unsubscribe" },
-	{ "check-config", cmd_check_config, "",
+	{ "check-config", cmd_check_config, "[--keys]",
 	    "validate the configuration" },
 };
 
@@ -65,6 +65,10 @@ command_usage(FILE *f, const struct command *c)
 static int
 cmd_check_config(struct conf *conf, int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "--keys") == 0) {
+		conf_print_keys(stdout);
+		return EX_OK;
+	}
 	if (argc > 1) {
 		command_usage(stderr, &commands[nitems(commands) - 1]);
 		return EX_USAGE;

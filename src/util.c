@@ -371,6 +371,7 @@ fmt_rfc822(char out[30], int64_t t)
 	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct tm	 tm;
 	time_t		 tt = (time_t)t;
+	char		 tmp[64];
 
 	/* Not strftime: %a and %b follow the locale, RFC 822 does not. */
 	if (gmtime_r(&tt, &tm) == NULL || tm.tm_year + 1900 > 9999 ||
@@ -378,7 +379,9 @@ fmt_rfc822(char out[30], int64_t t)
 		strcpy(out, "Thu, 01 Jan 1970 00:00:00 GMT");
 		return;
 	}
-	snprintf(out, 30, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+	snprintf(tmp, sizeof tmp, "%s, %02d %s %04d %02d:%02d:%02d GMT",
 	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
 	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	memcpy(out, tmp, 29);
+	out[29] = '\0';
 }

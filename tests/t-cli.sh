@@ -1,0 +1,52 @@
+#!/bin/sh
+# The command line: help, version, exit codes, config errors, man pages.
+. "$top_srcdir/tests/lib.sh"
+export XDG_STATE_HOME="$T/state" FEEDMUX_CONF=""
+
+v=$("$FEEDMUX" --version)
+case $v in "feedmux "[0-9]*) ok 0 "--version prints the version";; *) ok 1 "--version: $v";; esac
+is "$("$FEEDMUX" poll --version)" "$v" "--version after a command"
+"$FEEDMUX" --help >"$T/help"; ok $? "--help exits 0"
+for c in run poll parse list status merge digest import export add remove check-config; do
+	grep -q "^  $c " "$T/help"; ok $? "--help lists $c"
+	"$FEEDMUX" "$c" --help >"$T/chelp" 2>&1; st=$?
+	grep -q "usage: feedmux .*$c" "$T/chelp"; ok $(( st + $? )) "$c --help shows its usage"
+done
+"$FEEDMUX" >/dev/null 2>&1; is $? 64 "no command: EX_USAGE"
+"$FEEDMUX" frobnicate >/dev/null 2>"$T/err"; is $? 64 "unknown command: EX_USAGE"
+contains "$T/err" 'unknown command "frobnicate"' "unknown command named"
+"$FEEDMUX" -Z poll >/dev/null 2>&1; is $? 64 "unknown global option: EX_USAGE"
+
+# A broken config: file:line and EX_CONFIG, for check-config and others.
+printf '[feedmux]\ninterval = 30m\n\n[feed "a"]\nurl = http://127.0.0.1/a\ninterval = soon\n' >"$T/bad.conf"
+"$FEEDMUX" -c "$T/bad.conf" check-config >"$T/out" 2>"$T/err"; is $? 78 "check-config on a bad config exits 78"
+contains "$T/err" "$T/bad.conf:6: interval: bad duration \"soon\"" "error names file:line and the problem"
+"$FEEDMUX" -c "$T/bad.conf" poll >/dev/null 2>&1; is $? 78 "poll refuses a bad config too"
+"$FEEDMUX" -c "$T/missing.conf" check-config >/dev/null 2>"$T/err"; is $? 78 "missing config file exits 78"
+contains "$T/err" "$T/missing.conf: No such file or directory" "missing file named"
+printf '[feed "a"]\nurl = http://127.0.0.1/a\n[feed "a"]\nurl = http://127.0.0.1/b\n' >"$T/dup.conf"
+"$FEEDMUX" -c "$T/dup.conf" check-config 2>"$T/err" >/dev/null
+contains "$T/err" "dup.conf:3: duplicate feed \"a\"" "duplicate feed reported at its line"
+
+# Good configs: the shipped sample, the demo, and none at all.
+check "sample config is valid" "$FEEDMUX" -c "$top_srcdir/etc/feedmux.conf.sample" check-config
+"$FEEDMUX" -c "$top_srcdir/etc/demo/feedmux.conf" check-config >"$T/out" 2>&1
+ok $? "demo config is valid"
+contains "$T/out" "3 feeds" "demo config has three feeds"
+"$FEEDMUX" check-config >"$T/out" 2>&1; ok $? "no config: built-in defaults"
+contains "$T/out" "$T/state/feedmux/feedmux.db" "default database under XDG_STATE_HOME"
+
+# The manual pages render cleanly and name every command and key.
+for m in feedmux.1 feedmux.conf.5; do
+	MANWIDTH=80 man --warnings -E UTF-8 -l "$top_srcdir/man/$m" >"$T/$m.txt" 2>"$T/$m.err"
+	ok $? "man -l $m renders"
+	is "$(cat "$T/$m.err")" "" "$m renders without warnings"
+done
+for c in run poll parse list status merge digest import export add remove check-config; do
+	grep -q "^ *$c\b" "$T/feedmux.1.txt"; ok $? "feedmux(1) describes $c"
+done
+"$FEEDMUX" check-config --keys | sort -u | while read -r sec key; do
+	grep -q "^ *$key\b" "$T/feedmux.conf.5.txt" || echo "$sec $key"
+done >"$T/undoc"
+is "$(tr '\n' ' ' <"$T/undoc")" "" "feedmux.conf(5) describes every key"
+done_testing
