@@ -1,36 +1,1091 @@
-/* opml.c: not written yet (stub so the tree links). */
-#include <stdio.h>
-#include <sysexits.h>
-#include "cmd.h"
+/*
+ * opml.c: subscriptions.  They live in the config file and nowhere else, so
+ * `add`, `remove` and `import` edit it: the text is changed by appending or
+ * cutting [feed "name"] sections, every other line and comment kept as it
+ * was; the result is loaded with conf_load before it replaces the file
+ * (atomically); then a running daemon is sent SIGHUP to pick it up.
+ */
+#include "config.h"
 
-int
-cmd_import(struct conf *conf, int argc, char **argv)
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/entities.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "cmd.h"
+#include "conf.h"
+#include "daemon.h"
+#include "log.h"
+#include "parse.h"
+#include "store.h"
+#include "url.h"
+#include "util.h"
+
+#define NAME_MAX_LEN	48
+#define FETCH_MAX	(8 * 1024 * 1024)
+
+/* A subscription about to be written. */
+struct sub {
+	char	*name;
+	char	*url;
+	char	*title;		/* NULL: the feed's own */
+	char	*category;
+};
+
+/* Names taken: the config's and those given in this run. */
+struct names {
+	const struct conf *conf;
+	char		**v;
+	size_t		  n;
+};
+
+static int
+name_taken(const struct names *ns, const char *name)
 {
-	(void)conf; (void)argc;
-	fprintf(stderr, "feedmux: %s: not implemented yet\n", argv[0]);
-	return EX_UNAVAILABLE;
+	size_t	 i;
+
+	if (conf_feed(ns->conf, name) != NULL)
+		return 1;
+	for (i = 0; i < ns->n; i++)
+		if (strcmp(ns->v[i], name) == 0)
+			return 1;
+	return 0;
 }
 
-int
-cmd_export(struct conf *conf, int argc, char **argv)
+static void
+names_add(struct names *ns, const char *name)
 {
-	(void)conf; (void)argc;
-	fprintf(stderr, "feedmux: %s: not implemented yet\n", argv[0]);
-	return EX_UNAVAILABLE;
+	ns->v = xreallocarray(ns->v, ns->n + 1, sizeof *ns->v);
+	ns->v[ns->n++] = xstrdup(name);
+}
+
+static void
+names_free(struct names *ns)
+{
+	while (ns->n > 0)
+		free(ns->v[--ns->n]);
+	free(ns->v);
+}
+
+/* Lowercase ASCII letters and digits, runs of anything else one '-'. */
+static char *
+slugify(const char *s)
+{
+	char	*out = xmalloc(NAME_MAX_LEN + 1);
+	size_t	 n = 0;
+	int	 dash = 0;
+
+	for (; s != NULL && *s != '\0' && n < NAME_MAX_LEN; s++) {
+		if (isalnum((unsigned char)*s) && !((unsigned char)*s & 0x80)) {
+			if (dash && n > 0)
+				out[n++] = '-';
+			if (n < NAME_MAX_LEN)
+				out[n++] = (char)tolower((unsigned char)*s);
+			dash = 0;
+		} else
+			dash = 1;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* A free name from the title, else from the host, else "feed". */
+static char *
+make_name(struct names *ns, const char *title, const char *url)
+{
+	char	 host[256], *base, *name;
+	int	 i;
+
+	base = slugify(title);
+	if (*base == '\0' && url_host(url, host, sizeof host) == 0) {
+		free(base);
+		base = slugify(host);
+	}
+	if (*base == '\0') {
+		free(base);
+		base = xstrdup("feed");
+	}
+	name = xstrdup(base);
+	for (i = 2; name_taken(ns, name); i++) {
+		free(name);
+		xasprintf(&name, "%s-%d", base, i);
+	}
+	free(base);
+	names_add(ns, name);
+	return name;
+}
+
+static int
+valid_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 128)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr("._-", *s) == NULL)
+			return 0;
+	return 1;
+}
+
+/* Same feed: the same URL once canonicalized (http/https, host case...). */
+static int
+same_url(const char *a, const char *b)
+{
+	char	*ca, *cb;
+	int	 same;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	ca = url_canon(a);
+	cb = url_canon(b);
+	same = ca != NULL && cb != NULL && strcmp(ca, cb) == 0;
+	free(ca);
+	free(cb);
+	return same;
+}
+
+static const struct feed_conf *
+feed_by_url(const struct conf *conf, const char *url)
+{
+	size_t	 i;
+
+	for (i = 0; i < conf->nfeeds; i++)
+		if (same_url(conf->feeds[i].url, url))
+			return &conf->feeds[i];
+	return NULL;
+}
+
+/* One config value on one line: folded white space, quoted when the
+ * loader would otherwise eat part of it. */
+static void
+add_value(struct buf *b, const char *key, const char *v)
+{
+	size_t	 start, len;
+
+	buf_printf(b, "%s = ", key);
+	start = b->len;
+	for (; *v != '\0'; v++)
+		buf_addc(b, *v == '\n' || *v == '\r' || *v == '\t' ? ' ' : *v);
+	len = b->len - start;
+	if (len > 0 && (b->s[start] == ' ' || b->s[b->len - 1] == ' ' ||
+	    (b->s[start] == '"' && b->s[b->len - 1] == '"'))) {
+		buf_addc(b, '"');
+		memmove(b->s + start + 1, b->s + start, len);
+		b->s[start] = '"';
+	}
+	buf_addc(b, '\n');
+}
+
+static void
+add_section(struct buf *text, const struct sub *s)
+{
+	if (text->len > 0 && text->s[text->len - 1] != '\n')
+		buf_addc(text, '\n');
+	buf_printf(text, "\n[feed \"%s\"]\n", s->name);
+	add_value(text, "url", s->url);
+	if (s->title != NULL && *s->title != '\0')
+		add_value(text, "title", s->title);
+	if (s->category != NULL && *s->category != '\0')
+		add_value(text, "category", s->category);
+}
+
+/* The config file we may edit, or NULL with a message. */
+static const char *
+edit_path(const struct conf *conf)
+{
+	if (cmd_config_path == NULL || conf->path == NULL) {
+		log_errorx("no config file to edit: running on built-in "
+		    "defaults (create one and give it with -c or "
+		    "FEEDMUX_CONF)");
+		return NULL;
+	}
+	return cmd_config_path;
+}
+
+/*
+ * Validate text as the new config (loaded from a scratch file beside the
+ * real one, so relative paths mean the same), then put it in place.
+ * check, if given, looks at the loaded result.
+ */
+static int
+conf_replace(const char *path, const struct buf *text,
+    int (*check)(const struct conf *, void *), void *arg)
+{
+	struct conf	*c;
+	char		*tmp, err[1024];
+	int		 fd, rc = -1;
+
+	xasprintf(&tmp, "%s.check.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) == -1) {
+		log_errorx("%s: %s", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	close(fd);
+	if (atomic_write(tmp, text->s, text->len, err, sizeof err) == -1)
+		log_errorx("%s", err);
+	else if ((c = conf_load(tmp, err, sizeof err)) == NULL)
+		log_errorx("the edited config would not load: %s", err);
+	else {
+		if (check == NULL || check(c, arg) == 0)
+			rc = 0;
+		else
+			log_errorx("%s: the edit did not take (a bug)", path);
+		conf_free(c);
+	}
+	unlink(tmp);
+	free(tmp);
+	if (rc == 0 && atomic_write(path, text->s, text->len, err,
+	    sizeof err) == -1) {
+		log_errorx("%s", err);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* A daemon running on this config reloads it now rather than later. */
+static void
+reload_daemon(const struct conf *conf)
+{
+	pid_t	 pid;
+
+	if (conf->pidfile == NULL || (pid = pidfile_check(conf->pidfile)) == 0)
+		return;
+	if (kill(pid, SIGHUP) == -1)
+		log_warn("could not signal the daemon (pid %ld)", (long)pid);
+	else
+		printf("told the daemon (pid %ld) to reload\n", (long)pid);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fetching and discovery for `add`. */
+
+struct fetched {
+	struct buf	 body;
+	char		*ctype;
+	char		*url;		/* after redirects */
+	long		 status;
+};
+
+static size_t
+fetch_write(char *p, size_t size, size_t n, void *arg)
+{
+	struct buf	*b = arg;
+
+	if (n * size > FETCH_MAX - b->len)
+		return 0;	/* curl fails the transfer: too big */
+	buf_add(b, p, n * size);
+	return n * size;
+}
+
+static int
+fetch(const char *url, struct fetched *f, char *err, size_t errlen)
+{
+	CURL		*h;
+	CURLcode	 rc;
+	char		 ebuf[CURL_ERROR_SIZE] = "";
+	char		*s;
+
+	memset(f, 0, sizeof *f);
+	if ((h = curl_easy_init()) == NULL) {
+		snprintf(err, errlen, "curl_easy_init failed");
+		return -1;
+	}
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 15L);
+	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "feedmux/" PACKAGE_VERSION);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, fetch_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &f->body);
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &f->status);
+	if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK &&
+	    s != NULL)
+		f->ctype = xstrdup(s);
+	if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &s) == CURLE_OK &&
+	    s != NULL)
+		f->url = xstrdup(s);
+	else
+		f->url = xstrdup(url);
+	curl_easy_cleanup(h);
+	if (rc != CURLE_OK)
+		snprintf(err, errlen, "%s: %s", url,
+		    *ebuf != '\0' ? ebuf : curl_easy_strerror(rc));
+	else if (f->status >= 400)
+		snprintf(err, errlen, "%s: HTTP %ld", url, f->status);
+	else
+		return 0;
+	return -1;
+}
+
+static void
+fetched_free(struct fetched *f)
+{
+	buf_free(&f->body);
+	free(f->ctype);
+	free(f->url);
+}
+
+static void
+feed_title_cb(void *arg, const struct feed_meta *m)
+{
+	char	**title = arg;
+
+	if (m->title != NULL && *m->title != '\0' && *title == NULL)
+		*title = xstrdup(m->title);
+}
+
+/* 0 and the feed's title (maybe NULL) when the bytes are a feed. */
+static int
+feed_title(const struct fetched *f, char **title)
+{
+	static const struct parse_cb cb = { NULL, feed_title_cb };
+	struct parse_result	 res;
+	const char		*p;
+	char			 cs[32] = "";
+	size_t			 n;
+
+	*title = NULL;
+	if (f->ctype != NULL && (p = strcasestr(f->ctype, "charset=")) != NULL) {
+		p += 8;
+		p += *p == '"';
+		n = strcspn(p, "\"; \t");
+		snprintf(cs, sizeof cs, "%.*s", (int)n, p);
+	}
+	if (f->body.len == 0 || parse_buffer(f->body.s, f->body.len, f->url,
+	    *cs != '\0' ? cs : NULL, &cb, title, &res) == -1 ||
+	    res.format == FMT_UNKNOWN) {
+		free(*title);
+		*title = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+looks_html(const struct fetched *f)
+{
+	const char	*p = f->body.s != NULL ? f->body.s : "";
+
+	if (f->ctype != NULL && strcasestr(f->ctype, "html") != NULL)
+		return 1;
+	while (isspace((unsigned char)*p))
+		p++;
+	return strncasecmp(p, "<!doctype html", 14) == 0 ||
+	    strncasecmp(p, "<html", 5) == 0;
+}
+
+struct found {
+	char	*url;
+	int	 rank;		/* 3 Atom, 2 RSS, 1 JSON Feed */
+	char	*kind;
+};
+
+static int
+alt_rank(const xmlChar *rel, const xmlChar *type, const char **kind)
+{
+	const char	*r = (const char *)rel, *p;
+	char		 t[64];
+	size_t		 i;
+	int		 alt = 0;
+
+	/* rel is a list of tokens; "alternate" must be one of them. */
+	for (p = r; (p = strcasestr(p, "alternate")) != NULL; p += 9)
+		if ((p == r || isspace((unsigned char)p[-1])) &&
+		    (p[9] == '\0' || isspace((unsigned char)p[9])))
+			alt = 1;
+	if (!alt)
+		return 0;
+	for (i = 0; type[i] != '\0' && type[i] != ';' && i < sizeof t - 1; i++)
+		t[i] = (char)tolower(type[i]);
+	t[i] = '\0';
+	strtrim(t);
+	if (strcmp(t, "application/atom+xml") == 0)
+		return *kind = "Atom", 3;
+	if (strcmp(t, "application/rss+xml") == 0)
+		return *kind = "RSS", 2;
+	if (strcmp(t, "application/feed+json") == 0 ||
+	    strcmp(t, "application/json") == 0)
+		return *kind = "JSON Feed", 1;
+	return 0;
+}
+
+static void
+walk_links(xmlNode *n, const char **base, struct found **v, size_t *nv,
+    const char *page)
+{
+	xmlChar		*rel, *type, *href;
+	const char	*kind;
+	int		 rank;
+
+	for (; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcasecmp((const char *)n->name, "base") == 0 &&
+		    *base == page && (href = xmlGetProp(n, BAD_CAST "href"))) {
+			*base = url_resolve(page, (const char *)href);
+			if (*base == NULL)
+				*base = page;
+			xmlFree(href);
+		}
+		if (strcasecmp((const char *)n->name, "link") == 0 &&
+		    (rel = xmlGetProp(n, BAD_CAST "rel")) != NULL) {
+			type = xmlGetProp(n, BAD_CAST "type");
+			href = xmlGetProp(n, BAD_CAST "href");
+			if (type != NULL && href != NULL &&
+			    (rank = alt_rank(rel, type, &kind)) > 0) {
+				*v = xreallocarray(*v, *nv + 1, sizeof **v);
+				(*v)[*nv].url = url_resolve(*base,
+				    (const char *)href);
+				(*v)[*nv].rank = rank;
+				(*v)[*nv].kind = (char *)kind;
+				if ((*v)[*nv].url != NULL)
+					(*nv)++;
+			}
+			xmlFree(rel);
+			xmlFree(type);
+			xmlFree(href);
+		}
+		walk_links(n->children, base, v, nv, page);
+	}
+}
+
+/*
+ * The feed a web page announces with <link rel="alternate">: Atom before
+ * RSS before JSON Feed, the first of the best kind.  Says what it chose.
+ */
+static char *
+discover(const struct fetched *f)
+{
+	htmlDocPtr	 doc;
+	struct found	*v = NULL;
+	const char	*base = f->url, *kind = NULL;
+	char		*best = NULL;
+	size_t		 nv = 0, i;
+	int		 rank = 0;
+
+	if (f->body.len == 0 || f->body.len > INT_MAX)
+		return NULL;
+	doc = htmlReadMemory(f->body.s, (int)f->body.len, f->url, NULL,
+	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	    HTML_PARSE_RECOVER);
+	if (doc == NULL)
+		return NULL;
+	walk_links(xmlDocGetRootElement(doc), &base, &v, &nv, f->url);
+	for (i = 0; i < nv; i++)
+		if (v[i].rank > rank) {
+			rank = v[i].rank;
+			best = v[i].url;
+			kind = v[i].kind;
+		}
+	if (best != NULL) {
+		printf("%s announces %zu feed%s; chose %s: %s\n", f->url, nv,
+		    nv == 1 ? "" : "s", kind, best);
+		for (i = 0; i < nv; i++)
+			if (v[i].url != best)
+				printf("  also: %s %s\n", v[i].kind, v[i].url);
+		best = xstrdup(best);
+	}
+	for (i = 0; i < nv; i++)
+		free(v[i].url);
+	free(v);
+	if (base != f->url)
+		free((char *)base);
+	xmlFreeDoc(doc);
+	return best;
+}
+
+/*
+ * Check url: a feed gives its title; a page gives the feed it announces
+ * (*url replaced).  Returns 0, 1 when the URL could not be fetched (the
+ * subscription is still made: the site may be down today), -1 when it is
+ * neither a feed nor a page announcing one.
+ */
+static int
+resolve_feed(char **url, char **title)
+{
+	struct fetched	 f, g;
+	char		 err[512], *found;
+	int		 rc;
+
+	*title = NULL;
+	if (fetch(*url, &f, err, sizeof err) == -1) {
+		log_warnx("could not check %s (%s); subscribing anyway", *url,
+		    err);
+		fetched_free(&f);
+		return 1;
+	}
+	if (feed_title(&f, title) == 0) {
+		fetched_free(&f);
+		return 0;
+	}
+	if (!looks_html(&f) || (found = discover(&f)) == NULL) {
+		log_errorx("%s: neither a feed nor a page that announces one",
+		    *url);
+		fetched_free(&f);
+		return -1;
+	}
+	fetched_free(&f);
+	free(*url);
+	*url = found;
+	rc = fetch(found, &g, err, sizeof err);
+	if (rc == -1)
+		log_warnx("could not fetch %s (%s); subscribing anyway", found,
+		    err);
+	else if (feed_title(&g, title) == -1)
+		log_warnx("%s does not parse as RSS or Atom", found);
+	fetched_free(&g);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+struct want {
+	const char	*name;
+	const char	*url;
+	int		 present;	/* 1: must be there; 0: must be gone */
+};
+
+static int
+check_feed(const struct conf *c, void *arg)
+{
+	const struct want	*w = arg;
+	const struct feed_conf	*f = conf_feed(c, w->name);
+
+	if (!w->present)
+		return f == NULL ? 0 : -1;
+	return f != NULL && strcmp(f->url, w->url) == 0 ? 0 : -1;
+}
+
+static void
+add_usage(void)
+{
+	fprintf(stderr, "usage: feedmux add URL [--name NAME] "
+	    "[--category CATEGORY] [--title TITLE]\n");
 }
 
 int
 cmd_add(struct conf *conf, int argc, char **argv)
 {
-	(void)conf; (void)argc;
-	fprintf(stderr, "feedmux: %s: not implemented yet\n", argv[0]);
-	return EX_UNAVAILABLE;
+	static const struct option longopts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "category", required_argument, NULL, 'g' },
+		{ "title", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct names		 ns = { conf, NULL, 0 };
+	const struct feed_conf	*dup;
+	struct sub		 s = { 0 };
+	struct buf		 text = { 0 };
+	struct want		 w;
+	const char		*path, *name = NULL;
+	char			 err[512], *feedtitle = NULL;
+	int			 ch, rc = EX_DATAERR;
+
+	while ((ch = getopt_long(argc, argv, "n:g:t:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'n': name = optarg; break;
+		case 'g': s.category = optarg; break;
+		case 't': s.title = optarg; break;
+		default: add_usage(); return EX_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		add_usage();
+		return EX_USAGE;
+	}
+	if ((path = edit_path(conf)) == NULL)
+		return EX_CONFIG;
+	if (name != NULL && !valid_name(name)) {
+		log_errorx("bad name \"%s\": use letters, digits, '.', '_' "
+		    "and '-'", name);
+		return EX_USAGE;
+	}
+	if (name != NULL && (dup = conf_feed(conf, name)) != NULL) {
+		log_errorx("a feed named %s exists already (%s)", name,
+		    dup->url);
+		return EX_DATAERR;
+	}
+	s.url = xstrdup(argv[optind]);
+	if (!url_is_fetchable(s.url)) {
+		log_errorx("%s: not an http, https or file URL", s.url);
+		goto out;
+	}
+	if (resolve_feed(&s.url, &feedtitle) == -1)
+		goto out;
+	if ((dup = feed_by_url(conf, s.url)) != NULL) {
+		log_errorx("%s: already subscribed as %s", s.url, dup->name);
+		goto out;
+	}
+	s.name = name != NULL ? xstrdup(name) :
+	    make_name(&ns, s.title != NULL ? s.title : feedtitle, s.url);
+	if (read_file(path, 0, &text, err, sizeof err) == -1) {
+		log_errorx("%s", err);
+		rc = EX_NOINPUT;
+		goto out;
+	}
+	add_section(&text, &s);
+	w = (struct want){ s.name, s.url, 1 };
+	if (conf_replace(path, &text, check_feed, &w) == -1) {
+		rc = EX_CANTCREAT;
+		goto out;
+	}
+	printf("added %s: %s%s%s%s\n", s.name, s.url,
+	    feedtitle != NULL ? " (" : "", feedtitle != NULL ? feedtitle : "",
+	    feedtitle != NULL ? ")" : "");
+	reload_daemon(conf);
+	rc = 0;
+out:
+	buf_free(&text);
+	free(s.url);
+	free(s.name);
+	free(feedtitle);
+	names_free(&ns);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+/* Byte offset of the start of line n (1-based) in text, or -1. */
+static long
+line_offset(const struct buf *text, int n)
+{
+	size_t	 i = 0;
+	int	 line = 1;
+
+	while (line < n) {
+		const char *nl = memchr(text->s + i, '\n', text->len - i);
+
+		if (nl == NULL)
+			return -1;
+		i = (size_t)(nl - text->s) + 1;
+		line++;
+	}
+	return (long)i;
+}
+
+static int
+blank_or_comment(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	return p == end || *p == '#' || *p == ';';
+}
+
+/*
+ * Cut the section starting at line `line` from text: up to the next
+ * section header, leaving the comments and blank lines just before that
+ * header (they introduce it), and taking one blank line before ours.
+ */
+static int
+cut_section(struct buf *text, int line)
+{
+	long		 off = line_offset(text, line);
+	const char	*s = text->s, *end, *p, *q, *nl, *next;
+	const char	*run = NULL, *stop = NULL;
+	size_t		 start;
+
+	if (off < 0)
+		return -1;
+	end = s + text->len;
+	for (q = s + off; q < end && (*q == ' ' || *q == '\t'); q++)
+		;
+	if (q == end || *q != '[')
+		return -1;
+	nl = memchr(q, '\n', (size_t)(end - q));
+	for (p = nl != NULL ? nl + 1 : end; p < end && stop == NULL; p = next) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		next = nl != NULL ? nl + 1 : end;
+		for (q = p; q < end && (*q == ' ' || *q == '\t'); q++)
+			;
+		if (*q == '[')
+			stop = run != NULL ? run : p;
+		else if (!blank_or_comment(p, nl != NULL ? nl : end))
+			run = NULL;
+		else if (run == NULL)
+			run = p;
+	}
+	/* At the end of the file, trailing comments stay; blank lines go. */
+	if (stop == NULL) {
+		stop = end;
+		for (q = run; q != NULL && q < end; q++)
+			if (*q == '#' || *q == ';')
+				stop = run;
+	}
+	start = (size_t)off;
+	if (start >= 2 && s[start - 1] == '\n' && s[start - 2] == '\n')
+		start--;
+	memmove(text->s + start, stop, (size_t)(end - stop));
+	text->len -= (size_t)(stop - s) - start;
+	text->s[text->len] = '\0';
+	return 0;
 }
 
 int
 cmd_remove(struct conf *conf, int argc, char **argv)
 {
-	(void)conf; (void)argc;
-	fprintf(stderr, "feedmux: %s: not implemented yet\n", argv[0]);
-	return EX_UNAVAILABLE;
+	const struct feed_conf	*f;
+	struct buf		 text = { 0 };
+	struct want		 w;
+	const char		*path;
+	char			 err[512];
+	int			 rc = EX_DATAERR;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: feedmux remove NAME|URL\n");
+		return EX_USAGE;
+	}
+	if ((path = edit_path(conf)) == NULL)
+		return EX_CONFIG;
+	if ((f = conf_feed(conf, argv[1])) == NULL &&
+	    (f = feed_by_url(conf, argv[1])) == NULL) {
+		log_errorx("%s: no such feed", argv[1]);
+		return EX_DATAERR;
+	}
+	if (f->file == NULL || strcmp(f->file, conf->path) != 0) {
+		log_errorx("feed %s is defined in %s: edit it there", f->name,
+		    f->file != NULL ? f->file : "?");
+		return EX_DATAERR;
+	}
+	if (read_file(path, 0, &text, err, sizeof err) == -1) {
+		log_errorx("%s", err);
+		return EX_NOINPUT;
+	}
+	if (cut_section(&text, f->line) == -1) {
+		log_errorx("%s:%d: no [feed] section here (was the file "
+		    "changed meanwhile?)", path, f->line);
+		goto out;
+	}
+	w = (struct want){ f->name, NULL, 0 };
+	if (conf_replace(path, &text, check_feed, &w) == -1) {
+		rc = EX_CANTCREAT;
+		goto out;
+	}
+	printf("removed %s: %s\n", f->name, f->url);
+	reload_daemon(conf);
+	rc = 0;
+out:
+	buf_free(&text);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* OPML */
+
+/* An attribute by name, any case (readers spell xmlUrl several ways). */
+static char *
+attr(xmlNode *n, const char *name)
+{
+	xmlAttr	*a;
+	xmlChar	*v;
+	char	*s;
+
+	for (a = n->properties; a != NULL; a = a->next) {
+		if (strcasecmp((const char *)a->name, name) != 0)
+			continue;
+		if ((v = xmlNodeGetContent((xmlNode *)a)) == NULL)
+			return NULL;
+		s = xstrdup((const char *)v);
+		xmlFree(v);
+		strtrim(s);
+		if (*s == '\0') {
+			free(s);
+			return NULL;
+		}
+		return s;
+	}
+	return NULL;
+}
+
+struct import {
+	const struct conf *conf;
+	struct names	 names;
+	struct buf	 text;
+	char		**urls;		/* taken in this import */
+	size_t		 nurls;
+	int		 added, dups, bad;
+};
+
+static const char *
+seen_url(struct import *im, const char *url)
+{
+	const struct feed_conf	*f;
+	size_t			 i;
+
+	if ((f = feed_by_url(im->conf, url)) != NULL)
+		return f->name;
+	for (i = 0; i < im->nurls; i++)
+		if (same_url(im->urls[i], url))
+			return "an earlier outline";
+	return NULL;
+}
+
+static void
+import_feed(struct import *im, xmlNode *n, char *url, const char *folder)
+{
+	struct sub	 s = { 0 };
+	const char	*dup;
+	char		*cat, *p;
+
+	s.title = attr(n, "title");
+	if (s.title == NULL)
+		s.title = attr(n, "text");
+	if (!url_is_fetchable(url)) {
+		printf("skipped %s: not an http, https or file URL\n", url);
+		im->bad++;
+	} else if ((dup = seen_url(im, url)) != NULL) {
+		printf("skipped duplicate %s (already as %s)\n", url, dup);
+		im->dups++;
+	} else {
+		/* OPML 2.0's own category="/a/b,/c": the last part of the
+		 * first path, when no folder says otherwise. */
+		cat = folder == NULL ? attr(n, "category") : NULL;
+		if (cat != NULL) {
+			cat[strcspn(cat, ",")] = '\0';
+			while ((p = strrchr(cat, '/')) != NULL && p[1] == '\0')
+				*p = '\0';
+			if ((p = strrchr(cat, '/')) != NULL)
+				memmove(cat, p + 1, strlen(p + 1) + 1);
+		}
+		s.url = url;
+		s.category = folder != NULL ? (char *)folder : cat;
+		s.name = make_name(&im->names, s.title, url);
+		add_section(&im->text, &s);
+		im->urls = xreallocarray(im->urls, im->nurls + 1,
+		    sizeof *im->urls);
+		im->urls[im->nurls++] = xstrdup(url);
+		im->added++;
+		free(s.name);
+		free(cat);
+	}
+	free(s.title);
+}
+
+/* Outlines with an xmlUrl are feeds; the others are folders, and the
+ * innermost folder's title is the category of the feeds inside. */
+static void
+import_outlines(struct import *im, xmlNode *n, const char *folder)
+{
+	char	*url, *title;
+
+	for (; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)n->name, "outline") != 0)
+			continue;
+		if ((url = attr(n, "xmlUrl")) != NULL) {
+			import_feed(im, n, url, folder);
+			free(url);
+			continue;
+		}
+		if ((title = attr(n, "title")) == NULL)
+			title = attr(n, "text");
+		import_outlines(im, n->children,
+		    title != NULL ? title : folder);
+		free(title);
+	}
+}
+
+static xmlNode *
+child(xmlNode *n, const char *name)
+{
+	for (n = n != NULL ? n->children : NULL; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)n->name, name) == 0)
+			return n;
+	return NULL;
+}
+
+int
+cmd_import(struct conf *conf, int argc, char **argv)
+{
+	struct import	 im;
+	const xmlError	*e;
+	xmlDocPtr	 doc;
+	xmlNode		*root, *body;
+	const char	*path;
+	char		 err[512];
+	size_t		 i;
+	int		 rc = EX_DATAERR;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: feedmux import FILE.opml\n");
+		return EX_USAGE;
+	}
+	if ((path = edit_path(conf)) == NULL)
+		return EX_CONFIG;
+	/* No network, no entity expansion: an OPML file is only data. */
+	doc = xmlReadFile(argv[1], NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING);
+	if (doc == NULL) {
+		e = xmlGetLastError();
+		log_errorx("%s: %s", argv[1], e != NULL && e->message != NULL ?
+		    strtrim(e->message) : "cannot read");
+		return access(argv[1], R_OK) == 0 ? EX_DATAERR : EX_NOINPUT;
+	}
+	root = xmlDocGetRootElement(doc);
+	if (root == NULL || strcmp((const char *)root->name, "opml") != 0 ||
+	    (body = child(root, "body")) == NULL) {
+		log_errorx("%s: not OPML (no <opml><body>)", argv[1]);
+		xmlFreeDoc(doc);
+		return EX_DATAERR;
+	}
+	memset(&im, 0, sizeof im);
+	im.conf = conf;
+	im.names.conf = conf;
+	if (read_file(path, 0, &im.text, err, sizeof err) == -1) {
+		log_errorx("%s", err);
+		rc = EX_NOINPUT;
+		goto out;
+	}
+	import_outlines(&im, body->children, NULL);
+	if (im.added > 0 && conf_replace(path, &im.text, NULL, NULL) == -1) {
+		rc = EX_CANTCREAT;
+		goto out;
+	}
+	printf("imported %d feed%s; skipped %d duplicate%s", im.added,
+	    im.added == 1 ? "" : "s", im.dups, im.dups == 1 ? "" : "s");
+	if (im.bad > 0)
+		printf(" and %d unusable", im.bad);
+	printf("\n");
+	if (im.added > 0)
+		reload_daemon(conf);
+	rc = 0;
+out:
+	for (i = 0; i < im.nurls; i++)
+		free(im.urls[i]);
+	free(im.urls);
+	names_free(&im.names);
+	buf_free(&im.text);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+static void
+xml_attr(struct buf *b, const char *name, const char *v)
+{
+	xmlChar	*e;
+
+	if (v == NULL)
+		return;
+	e = xmlEncodeSpecialChars(NULL, BAD_CAST v);
+	buf_printf(b, " %s=\"%s\"", name, (const char *)e);
+	xmlFree(e);
+}
+
+static void
+export_feed(struct buf *b, struct store *st, const struct feed_conf *f,
+    const char *indent)
+{
+	struct feed_state	 fs;
+	const char		*title = f->title;
+	int			 known = 0;
+
+	memset(&fs, 0, sizeof fs);
+	if (st != NULL && store_feed_get(st, f->name, &fs) == 1)
+		known = 1;
+	if (title == NULL)
+		title = known && fs.title != NULL ? fs.title : f->name;
+	buf_printf(b, "%s<outline type=\"rss\"", indent);
+	xml_attr(b, "text", title);
+	xml_attr(b, "title", title);
+	xml_attr(b, "xmlUrl", f->url);
+	if (known)
+		xml_attr(b, "htmlUrl", fs.link);
+	buf_adds(b, "/>\n");
+	if (known)
+		feed_state_free(&fs);
+}
+
+/* Feeds without a category at the top, then one folder per category in
+ * the order they first appear in the config. */
+static void
+export_body(struct buf *b, const struct conf *conf, struct store *st)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < conf->nfeeds; i++)
+		if (conf->feeds[i].category == NULL)
+			export_feed(b, st, &conf->feeds[i], "    ");
+	for (i = 0; i < conf->nfeeds; i++) {
+		const char *cat = conf->feeds[i].category;
+
+		for (j = 0; cat != NULL && j < i; j++)
+			if (conf->feeds[j].category != NULL &&
+			    strcmp(conf->feeds[j].category, cat) == 0)
+				break;
+		if (cat == NULL || j < i)
+			continue;
+		buf_adds(b, "    <outline");
+		xml_attr(b, "text", cat);
+		xml_attr(b, "title", cat);
+		buf_adds(b, ">\n");
+		for (j = i; j < conf->nfeeds; j++)
+			if (conf->feeds[j].category != NULL &&
+			    strcmp(conf->feeds[j].category, cat) == 0)
+				export_feed(b, st, &conf->feeds[j],
+				    "      ");
+		buf_adds(b, "    </outline>\n");
+	}
+}
+
+int
+cmd_export(struct conf *conf, int argc, char **argv)
+{
+	struct store	*st = NULL;
+	struct buf	 b = { 0 };
+	const char	*out = NULL;
+	char		 err[512];
+	int		 ch, rc = 0;
+
+	while ((ch = getopt(argc, argv, "o:")) != -1) {
+		if (ch != 'o' || out != NULL)
+			goto usage;
+		out = optarg;
+	}
+	if (optind != argc)
+		goto usage;
+	/* Titles and site links the feeds gave us, when we have them. */
+	if (access(conf->database, F_OK) == 0 &&
+	    (st = store_open(conf->database, err, sizeof err)) == NULL)
+		log_warnx("%s (exporting without feed titles)", err);
+	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<opml version=\"2.0\">\n  <head>\n"
+	    "    <title>feedmux subscriptions</title>\n  </head>\n"
+	    "  <body>\n");
+	export_body(&b, conf, st);
+	buf_adds(&b, "  </body>\n</opml>\n");
+	if (st != NULL)
+		store_close(st);
+	if (out != NULL && strcmp(out, "-") != 0) {
+		if (atomic_write(out, b.s, b.len, err, sizeof err) == -1) {
+			log_errorx("%s", err);
+			rc = EX_CANTCREAT;
+		}
+	} else if (fwrite(b.s, 1, b.len, stdout) != b.len ||
+	    fflush(stdout) == EOF) {
+		log_errorx("stdout: %s", strerror(errno));
+		rc = EX_IOERR;
+	}
+	buf_free(&b);
+	return rc;
+usage:
+	fprintf(stderr, "usage: feedmux export [-o FILE]\n");
+	return EX_USAGE;
 }
