@@ -1,2 +1,876 @@
-/* fetch.c: not written yet. */
+/*
+ * fetch.c: libcurl multi socket interface on libevent (one event per
+ * socket, one timer), conditional GET, limits, redirects, and the store
+ * transaction that ends each fetch.
+ */
+#include "config.h"
+
+#include <sys/queue.h>
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "fetch.h"
+#include "log.h"
+#include "parse.h"
+#include "sched.h"
+#include "store.h"
 #include "util.h"
+
+#define ACCEPT "Accept: application/atom+xml, application/rss+xml, " \
+	"application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, " \
+	"*/*;q=0.1"
+
+/* An entry or the feed's metadata, copied out of the parser's buffers into
+ * one allocation, kept until the transfer ends and the store is written. */
+struct ecopy {
+	struct ecopy	*next;
+	struct entry	 e;
+};
+
+struct fetch_job {
+	LIST_ENTRY(fetch_job) link;
+	struct fetcher	*f;
+	const struct feed_conf *fc;
+	struct feed_state *st;
+	fetch_done_cb	 cb;
+	void		*arg;
+	CURL		*easy;
+	struct curl_slist *hdrs;
+	char		 errbuf[CURL_ERROR_SIZE];
+	/* The response: headers of the last hop only. */
+	int		 status, nhops, temp_redirect;
+	char		*etag, *lastmod, *ctype, *retry_after, *cache_control;
+	char		*expires, *date;
+	/* The body. */
+	int64_t		 bytes;
+	int		 too_big, body_seen, discard, parse_stopped;
+	char		 head[256];
+	size_t		 headlen;
+	struct parser	*parser;
+	struct ecopy	*entries, **tail;
+	struct feed_meta *meta;
+	int		 has_meta;
+	struct fetch_result res;
+};
+
+struct fetcher {
+	struct event_base *base;
+	struct store	*store;
+	const struct conf *conf;
+	CURLM		*multi;
+	struct event	*timer;
+	int		 active;
+	LIST_HEAD(, fetch_job) jobs;
+};
+
+struct sockctx {
+	struct event	*ev;
+};
+
+static void	job_done(struct fetch_job *, CURLcode);
+
+const char *
+fetch_default_user_agent(void)
+{
+	return "feedmux/" PACKAGE_VERSION " (+" PACKAGE_URL ")";
+}
+
+/* The libcurl <-> libevent glue, after curl's multi-event example. */
+
+static void
+check_done(struct fetcher *f)
+{
+	CURLMsg		*m;
+	struct fetch_job *job;
+	int		 left;
+
+	while ((m = curl_multi_info_read(f->multi, &left)) != NULL) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+		    (char **)&job);
+		job_done(job, m->data.result);
+	}
+}
+
+static void
+on_event(evutil_socket_t fd, short kind, void *arg)
+{
+	struct fetcher	*f = arg;
+	int		 running, action = 0;
+
+	if (kind & EV_READ)
+		action |= CURL_CSELECT_IN;
+	if (kind & EV_WRITE)
+		action |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(f->multi, fd, action, &running);
+	check_done(f);
+}
+
+static void
+on_timeout(evutil_socket_t fd, short kind, void *arg)
+{
+	struct fetcher	*f = arg;
+	int		 running;
+
+	curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_done(f);
+}
+
+static int
+on_curl_timer(CURLM *multi, long ms, void *arg)
+{
+	struct fetcher	*f = arg;
+	struct timeval	 tv;
+
+	if (ms < 0) {
+		evtimer_del(f->timer);
+		return 0;
+	}
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(f->timer, &tv);
+	return 0;
+}
+
+static int
+on_curl_socket(CURL *easy, curl_socket_t s, int what, void *arg, void *sp)
+{
+	struct fetcher	*f = arg;
+	struct sockctx	*sc = sp;
+	short		 kind = EV_PERSIST;
+
+	if (what == CURL_POLL_REMOVE) {
+		if (sc != NULL) {
+			event_free(sc->ev);
+			free(sc);
+			curl_multi_assign(f->multi, s, NULL);
+		}
+		return 0;
+	}
+	if (sc == NULL) {
+		sc = xcalloc(1, sizeof(*sc));
+		curl_multi_assign(f->multi, s, sc);
+	} else
+		event_free(sc->ev);
+	if (what & CURL_POLL_IN)
+		kind |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		kind |= EV_WRITE;
+	if ((sc->ev = event_new(f->base, s, kind, on_event, f)) == NULL)
+		fatalx("event_new failed");
+	event_add(sc->ev, NULL);
+	return 0;
+}
+
+struct fetcher *
+fetcher_new(struct event_base *base, struct store *store,
+    const struct conf *conf, char *err, size_t errlen)
+{
+	struct fetcher	*f;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, errlen, "curl_global_init failed");
+		return NULL;
+	}
+	f = xcalloc(1, sizeof(*f));
+	f->base = base;
+	f->store = store;
+	f->conf = conf;
+	LIST_INIT(&f->jobs);
+	if ((f->multi = curl_multi_init()) == NULL ||
+	    (f->timer = evtimer_new(base, on_timeout, f)) == NULL) {
+		snprintf(err, errlen, "cannot set up libcurl on libevent");
+		fetcher_free(f);
+		return NULL;
+	}
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+	return f;
+}
+
+void
+fetcher_set_conf(struct fetcher *f, const struct conf *conf)
+{
+	f->conf = conf;
+}
+
+int
+fetcher_active(struct fetcher *f)
+{
+	return f->active;
+}
+
+void
+fetcher_abort(struct fetcher *f)
+{
+	struct fetch_job *job;
+
+	while ((job = LIST_FIRST(&f->jobs)) != NULL) {
+		job->res.aborted = 1;
+		job_done(job, CURLE_ABORTED_BY_CALLBACK);
+	}
+}
+
+void
+fetcher_free(struct fetcher *f)
+{
+	if (f == NULL)
+		return;
+	fetcher_abort(f);
+	if (f->multi != NULL)
+		curl_multi_cleanup(f->multi);
+	if (f->timer != NULL)
+		event_free(f->timer);
+	free(f);
+}
+
+/* Copying parser output. */
+
+static char *
+put_str(char **p, const char *s)
+{
+	size_t	 n;
+	char	*r = *p;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	memcpy(r, s, n);
+	*p += n;
+	return r;
+}
+
+static size_t
+str_size(const char *s)
+{
+	return s != NULL ? strlen(s) + 1 : 0;
+}
+
+static int
+on_entry(void *arg, const struct entry *e)
+{
+	struct fetch_job *job = arg;
+	struct ecopy	*c;
+	struct enclosure *enc;
+	const char	**cats;
+	size_t		 i, n;
+	char		*p;
+
+	n = sizeof(*c) + e->ncategories * sizeof(char *) +
+	    e->nenclosures * sizeof(struct enclosure) + str_size(e->id) +
+	    str_size(e->title) + str_size(e->link) + str_size(e->author) +
+	    str_size(e->summary) + str_size(e->content);
+	for (i = 0; i < e->ncategories; i++)
+		n += str_size(e->categories[i]);
+	for (i = 0; i < e->nenclosures; i++)
+		n += str_size(e->enclosures[i].url) +
+		    str_size(e->enclosures[i].type);
+	c = xmalloc(n);
+	c->next = NULL;
+	c->e = *e;
+	cats = (const char **)(c + 1);
+	enc = (struct enclosure *)(cats + e->ncategories);
+	p = (char *)(enc + e->nenclosures);
+	for (i = 0; i < e->ncategories; i++)
+		cats[i] = put_str(&p, e->categories[i]);
+	for (i = 0; i < e->nenclosures; i++) {
+		enc[i] = e->enclosures[i];
+		enc[i].url = put_str(&p, e->enclosures[i].url);
+		enc[i].type = put_str(&p, e->enclosures[i].type);
+	}
+	c->e.categories = cats;
+	c->e.enclosures = enc;
+	c->e.id = put_str(&p, e->id);
+	c->e.title = put_str(&p, e->title);
+	c->e.link = put_str(&p, e->link);
+	c->e.author = put_str(&p, e->author);
+	c->e.summary = put_str(&p, e->summary);
+	c->e.content = put_str(&p, e->content);
+	*job->tail = c;
+	job->tail = &c->next;
+	job->res.entries++;
+	return 0;
+}
+
+static void
+on_meta(void *arg, const struct feed_meta *m)
+{
+	struct fetch_job *job = arg;
+	struct feed_meta *c;
+	char		*p;
+
+	c = xmalloc(sizeof(*c) + str_size(m->title) + str_size(m->link) +
+	    str_size(m->self) + str_size(m->subtitle) + str_size(m->id));
+	*c = *m;
+	p = (char *)(c + 1);
+	c->title = put_str(&p, m->title);
+	c->link = put_str(&p, m->link);
+	c->self = put_str(&p, m->self);
+	c->subtitle = put_str(&p, m->subtitle);
+	c->id = put_str(&p, m->id);
+	free(job->meta);
+	job->meta = c;
+}
+
+static const struct parse_cb parse_cbs = { on_entry, on_meta };
+
+/* The response. */
+
+static void
+set_hdr(char **dst, const char *v, size_t len)
+{
+	free(*dst);
+	*dst = xstrndup(v, len);
+}
+
+static void
+new_hop(struct fetch_job *job, const char *line, size_t len)
+{
+	const char	*sp = memchr(line, ' ', len);
+	int		 code = sp != NULL ? atoi(sp + 1) : 0;
+
+	if (code >= 100 && code < 200)
+		return;			/* 100 Continue: the same hop */
+	/* The previous hop redirected here: was it for good? */
+	if (job->nhops > 0 && job->status != 301 && job->status != 308)
+		job->temp_redirect = 1;
+	job->nhops++;
+	job->status = code;
+	free(job->etag);
+	free(job->lastmod);
+	free(job->ctype);
+	free(job->retry_after);
+	free(job->cache_control);
+	free(job->expires);
+	free(job->date);
+	job->etag = job->lastmod = job->ctype = job->retry_after = NULL;
+	job->cache_control = job->expires = job->date = NULL;
+}
+
+static size_t
+on_header(char *buf, size_t size, size_t n, void *arg)
+{
+	static const struct { const char *name; size_t off; } keep[] = {
+		{ "etag", offsetof(struct fetch_job, etag) },
+		{ "last-modified", offsetof(struct fetch_job, lastmod) },
+		{ "content-type", offsetof(struct fetch_job, ctype) },
+		{ "retry-after", offsetof(struct fetch_job, retry_after) },
+		{ "cache-control", offsetof(struct fetch_job, cache_control) },
+		{ "expires", offsetof(struct fetch_job, expires) },
+		{ "date", offsetof(struct fetch_job, date) },
+	};
+	struct fetch_job *job = arg;
+	size_t		 len = size * n, i, nl;
+	const char	*colon, *v, *end = buf + len;
+
+	if (len > 5 && strncmp(buf, "HTTP/", 5) == 0) {
+		new_hop(job, buf, len);
+		return len;
+	}
+	if ((colon = memchr(buf, ':', len)) == NULL)
+		return len;
+	nl = (size_t)(colon - buf);
+	for (v = colon + 1; v < end && (*v == ' ' || *v == '\t'); v++)
+		;
+	while (end > v && isspace((unsigned char)end[-1]))
+		end--;
+	for (i = 0; i < nitems(keep); i++)
+		if (strlen(keep[i].name) == nl &&
+		    strncasecmp(buf, keep[i].name, nl) == 0)
+			set_hdr((char **)((char *)job + keep[i].off), v,
+			    (size_t)(end - v));
+	return len;
+}
+
+/* The charset parameter of a Content-Type, into out ("" if none). */
+static void
+ctype_charset(const char *ct, char *out, size_t outlen)
+{
+	const char	*p;
+	size_t		 n;
+
+	out[0] = '\0';
+	if (ct == NULL || (p = strcasestr(ct, "charset=")) == NULL)
+		return;
+	p += 8;
+	if (*p == '"')
+		p++;
+	n = strcspn(p, "\"; \t");
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+static void
+body_start(struct fetch_job *job)
+{
+	char	 cs[64], *url = NULL;
+	long	 code = 0;
+
+	job->body_seen = 1;
+	curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE, &code);
+	/* Only a 200 (or a file: URL, which has no status) is a document;
+	 * an error page is not parsed. */
+	if (code != 200 && code != 0) {
+		job->discard = 1;
+		return;
+	}
+	ctype_charset(job->ctype, cs, sizeof(cs));
+	curl_easy_getinfo(job->easy, CURLINFO_EFFECTIVE_URL, &url);
+	job->parser = parser_new(url, cs[0] ? cs : NULL, &parse_cbs, job);
+}
+
+static size_t
+on_write(char *buf, size_t size, size_t n, void *arg)
+{
+	struct fetch_job *job = arg;
+	size_t		 len = size * n, h;
+
+	/* Counted after decoding, so a small gzip bomb is caught too. */
+	if (job->bytes + (int64_t)len > job->fc->opts.max_size &&
+	    job->fc->opts.max_size > 0) {
+		job->too_big = 1;
+		return 0;
+	}
+	job->bytes += (int64_t)len;
+	if (!job->body_seen)
+		body_start(job);
+	if (job->discard)
+		return len;
+	if ((h = sizeof(job->head) - job->headlen) > len)
+		h = len;
+	memcpy(job->head + job->headlen, buf, h);
+	job->headlen += h;
+	if (job->parser != NULL && parser_push(job->parser, buf, len) < 0) {
+		job->parse_stopped = 1;
+		return 0;
+	}
+	return len;
+}
+
+/* Starting a transfer. */
+
+static void
+add_header(struct fetch_job *job, const char *name, const char *value)
+{
+	char	*h;
+
+	xasprintf(&h, "%s: %s", name, value);
+	job->hdrs = curl_slist_append(job->hdrs, h);
+	free(h);
+}
+
+static void
+job_setopts(struct fetch_job *job)
+{
+	const struct feed_opts *o = &job->fc->opts;
+	CURL		*e = job->easy;
+	const char	*ua;
+	size_t		 i;
+
+	curl_easy_setopt(e, CURLOPT_URL, job->st->url != NULL ?
+	    job->st->url : job->fc->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, job);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, job->errbuf);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, job);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, job);
+	/* "": every encoding this libcurl can decode. */
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	ua = o->user_agent != NULL && o->user_agent[0] != '\0' ?
+	    o->user_agent : fetch_default_user_agent();
+	curl_easy_setopt(e, CURLOPT_USERAGENT, ua);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS,
+	    (long)(o->max_redirects >= 0 ? o->max_redirects : 5));
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS | CURLPROTO_FILE));
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	if (o->connect_timeout > 0)
+		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
+		    (long)o->connect_timeout);
+	if (o->timeout > 0)
+		curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)o->timeout);
+	/* Less than 10 bytes/s for 30 s (or the whole timeout): stalled. */
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 10L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)(o->timeout > 0 &&
+	    o->timeout < 30 ? o->timeout : 30));
+	if (o->max_size > 0)
+		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+		    (curl_off_t)o->max_size);
+	if (job->fc->username != NULL) {
+		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(e, CURLOPT_USERNAME, job->fc->username);
+		curl_easy_setopt(e, CURLOPT_PASSWORD, job->fc->password != NULL ?
+		    job->fc->password : "");
+	}
+	job->hdrs = curl_slist_append(NULL, ACCEPT);
+	if (job->st->etag != NULL && job->st->etag[0] != '\0')
+		add_header(job, "If-None-Match", job->st->etag);
+	if (job->st->last_modified != NULL && job->st->last_modified[0] != '\0')
+		add_header(job, "If-Modified-Since", job->st->last_modified);
+	for (i = 0; i < job->fc->nheaders; i++)
+		job->hdrs = curl_slist_append(job->hdrs, job->fc->headers[i]);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, job->hdrs);
+}
+
+int
+fetch_start(struct fetcher *f, const struct feed_conf *fc,
+    struct feed_state *st, fetch_done_cb cb, void *arg)
+{
+	struct fetch_job *job = xcalloc(1, sizeof(*job));
+
+	job->f = f;
+	job->fc = fc;
+	job->st = st;
+	job->cb = cb;
+	job->arg = arg;
+	job->tail = &job->entries;
+	hosts_key(st->url != NULL ? st->url : fc->url, job->res.host,
+	    sizeof(job->res.host));
+	if ((job->easy = curl_easy_init()) == NULL) {
+		free(job);
+		return -1;
+	}
+	job_setopts(job);
+	if (curl_multi_add_handle(f->multi, job->easy) != CURLM_OK) {
+		curl_slist_free_all(job->hdrs);
+		curl_easy_cleanup(job->easy);
+		free(job);
+		return -1;
+	}
+	LIST_INSERT_HEAD(&f->jobs, job, link);
+	f->active++;
+	return 0;
+}
+
+/* Ending a transfer. */
+
+static void
+job_free(struct fetch_job *job)
+{
+	struct ecopy	*c, *next;
+
+	for (c = job->entries; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	if (job->parser != NULL)
+		parser_free(job->parser);
+	free(job->meta);
+	free(job->etag);
+	free(job->lastmod);
+	free(job->ctype);
+	free(job->retry_after);
+	free(job->cache_control);
+	free(job->expires);
+	free(job->date);
+	curl_slist_free_all(job->hdrs);
+	curl_easy_cleanup(job->easy);
+	free(job);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+job_error(struct fetch_job *job, const char *fmt, ...)
+{
+	char	 what[384];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	snprintf(job->res.error, sizeof(job->res.error), "%s: %s: %s",
+	    job->fc->name, job->st->url != NULL ? job->st->url : job->fc->url,
+	    what);
+}
+
+static void
+curl_error(struct fetch_job *job, CURLcode rc)
+{
+	const char	*msg = job->errbuf[0] ? job->errbuf :
+			    curl_easy_strerror(rc);
+	char		*loc = NULL;
+
+	if (job->too_big || rc == CURLE_FILESIZE_EXCEEDED)
+		job_error(job, "body larger than max_size (%lld bytes)",
+		    (long long)job->fc->opts.max_size);
+	else if (rc == CURLE_TOO_MANY_REDIRECTS)
+		job_error(job, "more than %d redirects",
+		    job->fc->opts.max_redirects);
+	else if (rc == CURLE_UNSUPPORTED_PROTOCOL && job->nhops > 0) {
+		curl_easy_getinfo(job->easy, CURLINFO_REDIRECT_URL, &loc);
+		job_error(job, "redirect to a non-HTTP(S) URL refused: %s",
+		    loc != NULL ? loc : msg);
+	} else if (rc == CURLE_OPERATION_TIMEDOUT)
+		job_error(job, "timed out: %s", msg);
+	else if (rc == CURLE_PARTIAL_FILE)
+		job_error(job, "truncated body: %s", msg);
+	else
+		job_error(job, "%s", msg);
+}
+
+static int
+looks_html(const char *p, size_t len)
+{
+	const char	*end = p + len;
+
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	return (end - p >= 14 && strncasecmp(p, "<!doctype html", 14) == 0) ||
+	    (end - p >= 5 && strncasecmp(p, "<html", 5) == 0);
+}
+
+/* Retry-After: delay-seconds or an HTTP date; 0 if neither. */
+static int64_t
+retry_at(const char *v, int64_t now)
+{
+	char	*end;
+	long	 n;
+	time_t	 t;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	n = strtol(v, &end, 10);
+	if (*end == '\0' && n >= 0)
+		return now + n;
+	if ((t = curl_getdate(v, NULL)) == -1)
+		return 0;
+	return (int64_t)t;
+}
+
+/* How long the server says the document stays fresh; 0: no word. */
+static int64_t
+max_age(const struct fetch_job *job, int64_t now)
+{
+	const char	*p;
+	time_t		 exp, date;
+
+	if (job->cache_control != NULL &&
+	    (p = strcasestr(job->cache_control, "max-age=")) != NULL)
+		return strtoll(p + 8, NULL, 10);
+	if (job->expires == NULL || (exp = curl_getdate(job->expires, NULL)) ==
+	    -1)
+		return 0;
+	if (job->date == NULL || (date = curl_getdate(job->date, NULL)) == -1)
+		date = (time_t)now;
+	return exp > date ? (int64_t)(exp - date) : 0;
+}
+
+static void
+take(char **dst, char **src)
+{
+	free(*dst);
+	*dst = *src;
+	*src = NULL;
+}
+
+/* A 200 or 304: the new state of the feed. */
+static void
+state_ok(struct fetch_job *job, int64_t now)
+{
+	struct feed_state *st = job->st;
+	char		*url = NULL;
+
+	st->last_poll = st->last_success = now;
+	st->last_status = job->status;
+	st->failures = 0;
+	st->failing_since = 0;
+	st->gone = 0;
+	free(st->last_error);
+	st->last_error = NULL;
+	/* A 200 without validators clears the old ones; a 304 may omit them. */
+	if (!job->res.not_modified || job->etag != NULL)
+		take(&st->etag, &job->etag);
+	if (!job->res.not_modified || job->lastmod != NULL)
+		take(&st->last_modified, &job->lastmod);
+	/* Only a chain of permanent redirects moves the feed. */
+	if (job->nhops > 1 && !job->temp_redirect &&
+	    curl_easy_getinfo(job->easy, CURLINFO_EFFECTIVE_URL, &url) ==
+	    CURLE_OK && url != NULL && (st->url == NULL ||
+	    strcmp(url, st->url) != 0)) {
+		log_info("%s: moved permanently to %s", job->fc->name, url);
+		free(st->url);
+		st->url = xstrdup(url);
+	}
+	st->max_age = max_age(job, now);
+	if (job->meta != NULL) {
+		st->ttl = job->meta->ttl;
+		st->sy_period = job->meta->sy_period;
+		st->sy_frequency = job->meta->sy_frequency;
+		st->skip_hours = job->meta->skip_hours;
+		st->skip_days = job->meta->skip_days;
+	}
+	sched_plan(st, &job->fc->opts, job->f->conf, SCHED_OK, 0, now);
+}
+
+static int
+store_ok(struct fetch_job *job, int64_t now)
+{
+	struct store	*s = job->f->store;
+	struct ecopy	*c;
+	int		 r;
+
+	state_ok(job, now);
+	if (store_begin(s) == -1)
+		goto fail;
+	for (c = job->entries; c != NULL; c = c->next) {
+		if ((r = store_put_entry(s, job->st, job->fc->opts.key, &c->e,
+		    now)) == -1)
+			goto fail;
+		if (r == STORE_NEW)
+			job->res.entries_new++;
+		else if (r == STORE_CHANGED)
+			job->res.entries_changed++;
+	}
+	if (job->res.entries_new > 0)
+		job->st->last_new = now;
+	if ((job->meta != NULL && store_put_meta(s, job->st, job->meta) == -1) ||
+	    store_put_feed(s, job->st) == -1 ||
+	    store_prune(s, job->st, &job->fc->opts, now) == -1 ||
+	    store_commit(s) == -1)
+		goto fail;
+	return 0;
+fail:
+	job_error(job, "store: %s", store_error(s));
+	store_rollback(s);
+	job->res.entries_new = job->res.entries_changed = 0;
+	return -1;
+}
+
+static void
+store_failure(struct fetch_job *job, int64_t now)
+{
+	struct feed_state *st = job->st;
+	struct store	*s = job->f->store;
+
+	st->last_poll = now;
+	st->last_status = job->status;
+	st->failures++;
+	if (st->failing_since == 0)
+		st->failing_since = now;
+	free(st->last_error);
+	st->last_error = xstrdup(job->res.error);
+	if (job->res.outcome == SCHED_GONE)
+		st->gone = 1;
+	sched_plan(st, &job->fc->opts, job->f->conf, job->res.outcome,
+	    job->res.retry_at, now);
+	if (store_begin(s) == -1 || store_put_feed(s, st) == -1 ||
+	    store_commit(s) == -1) {
+		log_warnx("%s: cannot record the failure: %s", job->fc->name,
+		    store_error(s));
+		store_rollback(s);
+	}
+}
+
+/* A 200 (or file:) body: did it hold a feed? */
+static int
+parsed_ok(struct fetch_job *job)
+{
+	struct parse_result pr;
+	char		*url = NULL;
+
+	memset(&pr, 0, sizeof(pr));
+	if (job->parser == NULL) {
+		curl_easy_getinfo(job->easy, CURLINFO_EFFECTIVE_URL, &url);
+		job->parser = parser_new(url, NULL, &parse_cbs, job);
+	}
+	if (parser_finish(job->parser, &pr) == 0 && pr.format != FMT_UNKNOWN) {
+		job->st->malformed = pr.malformed;
+		return 1;
+	}
+	if (looks_html(job->head, job->headlen) || (job->ctype != NULL &&
+	    strncasecmp(job->ctype, "text/html", 9) == 0))
+		job_error(job, "got an HTML page, not a feed");
+	else if (job->bytes == 0)
+		job_error(job, "empty body");
+	else
+		job_error(job, "not a feed: %s", pr.error[0] ? pr.error :
+		    "unrecognized document");
+	return 0;
+}
+
+/* Decide what the transfer amounted to; fill job->res. */
+static int
+classify(struct fetch_job *job, CURLcode rc, int64_t now)
+{
+	struct fetch_result *res = &job->res;
+
+	res->status = job->status;
+	res->bytes = job->bytes;
+	res->outcome = SCHED_ERROR;
+	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && job->parse_stopped)) {
+		curl_error(job, rc);
+		return -1;
+	}
+	if (job->status == 304) {
+		res->not_modified = 1;
+		res->outcome = SCHED_OK;
+		return 0;
+	}
+	if (job->status == 200 || job->status == 0) {
+		if (!parsed_ok(job))
+			return -1;
+		res->outcome = SCHED_OK;
+		return 0;
+	}
+	if (job->status == 410) {
+		res->outcome = SCHED_GONE;
+		job_error(job, "HTTP 410 Gone: feed retired");
+		return -1;
+	}
+	if ((job->status == 429 || job->status == 503) &&
+	    (res->retry_at = retry_at(job->retry_after, now)) > 0) {
+		res->outcome = SCHED_RETRY_AFTER;
+		job_error(job, "HTTP %d, retry after %s", job->status,
+		    job->retry_after);
+		return -1;
+	}
+	job_error(job, "HTTP %d", job->status);
+	return -1;
+}
+
+static void
+job_done(struct fetch_job *job, CURLcode rc)
+{
+	struct fetcher	*f = job->f;
+	int64_t		 now = fm_now();
+
+	LIST_REMOVE(job, link);
+	f->active--;
+	curl_multi_remove_handle(f->multi, job->easy);
+	if (!job->res.aborted) {
+		if (classify(job, rc, now) == 0) {
+			if (store_ok(job, now) == -1) {
+				job->res.outcome = SCHED_ERROR;
+				store_failure(job, now);
+			}
+		} else
+			store_failure(job, now);
+	}
+	job->cb(job->arg, job->fc, job->st, &job->res);
+	job_free(job);
+}

@@ -1,20 +1,583 @@
-/* poll.c: not written yet (stub so the tree links). */
-#include <stdio.h>
-#include <sysexits.h>
-#include "cmd.h"
+/*
+ * poll.c: the poll loop.  `feedmux poll` runs exactly one cycle of it and
+ * exits; `feedmux run` keeps it going on the schedule (sched.h), with
+ * signals, the HTTP endpoint and the digest timer on the same event loop.
+ */
+#include "config.h"
 
-int
-cmd_run(struct conf *conf, int argc, char **argv)
+#include <sys/queue.h>
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "cmd.h"
+#include "conf.h"
+#include "daemon.h"
+#include "digest.h"
+#include "fetch.h"
+#include "httpd.h"
+#include "log.h"
+#include "merge.h"
+#include "poll.h"
+#include "sched.h"
+#include "store.h"
+#include "util.h"
+
+/* Seconds a stopping daemon lets transfers finish before aborting them. */
+#define STOP_GRACE	10
+
+struct pfeed {
+	struct poller	*p;
+	const struct feed_conf *fc;
+	struct feed_state st;
+	struct sched_item item;
+	char		 host[128];
+	int		 busy, queued;
+	TAILQ_ENTRY(pfeed) q;
+};
+
+struct poller {
+	struct event_base *base;
+	struct conf	*conf;
+	struct conf	*main_conf;	/* main.c's: freed by main */
+	struct conf	*pending;	/* a reload waiting for a quiet moment */
+	struct store	*store;
+	struct fetcher	*fetcher;
+	struct sched	*sched;		/* the daemon's run queue */
+	struct hosts	*hosts;
+	struct pfeed	*feeds;
+	size_t		 nfeeds;
+	TAILQ_HEAD(, pfeed) queue;	/* due, waiting for a transfer slot */
+	int		 daemon, stopping, tty;
+	/* The current cycle. */
+	int		 in_cycle;
+	int64_t		 gen, start_ms;
+	int		 due, polled, failed, unchanged, updated, postponed;
+	int		 entries_new;
+	struct httpd	*httpd;
+	struct digest_sched *digest;
+	struct event	*sig[4], *watchdog, *grace;
+};
+
+static void	pump(struct poller *);
+
+static void
+feeds_free(struct poller *p)
 {
-	(void)conf; (void)argc;
-	fprintf(stderr, "feedmux: %s: not implemented yet\n", argv[0]);
-	return EX_UNAVAILABLE;
+	size_t	 i;
+
+	for (i = 0; i < p->nfeeds; i++) {
+		if (p->sched != NULL)
+			sched_remove(p->sched, &p->feeds[i].item);
+		feed_state_free(&p->feeds[i].st);
+	}
+	free(p->feeds);
+	p->feeds = NULL;
+	p->nfeeds = 0;
+	TAILQ_INIT(&p->queue);
+}
+
+/* A pfeed for every enabled feed of the config, with its stored state. */
+static int
+feeds_load(struct poller *p, char *err, size_t errlen)
+{
+	struct feed_conf *fc;
+	struct pfeed	*pf;
+	size_t		 i;
+
+	if (store_sync_feeds(p->store, p->conf, err, errlen) == -1)
+		return -1;
+	p->feeds = xcalloc(p->conf->nfeeds + 1, sizeof(*p->feeds));
+	for (i = 0; i < p->conf->nfeeds; i++) {
+		fc = &p->conf->feeds[i];
+		if (!fc->enabled)
+			continue;
+		pf = &p->feeds[p->nfeeds];
+		if (store_feed_get(p->store, fc->name, &pf->st) != 1) {
+			snprintf(err, errlen, "feed %s: not in the store: %s",
+			    fc->name, store_error(p->store));
+			return -1;
+		}
+		pf->p = p;
+		pf->fc = fc;
+		pf->item.idx = SIZE_MAX;
+		pf->item.arg = pf;
+		hosts_key(pf->st.url != NULL ? pf->st.url : fc->url, pf->host,
+		    sizeof(pf->host));
+		p->nfeeds++;
+	}
+	return 0;
+}
+
+static void
+cycle_begin(struct poller *p)
+{
+	p->in_cycle = 1;
+	p->gen = store_generation(p->store);
+	p->start_ms = fm_monotonic_ms();
+	p->due = p->polled = p->failed = p->unchanged = p->updated = 0;
+	p->postponed = p->entries_new = 0;
+	cycle_stats.last_cycle_start = fm_now();
+}
+
+static void
+enqueue(struct poller *p, struct pfeed *pf)
+{
+	if (pf->busy || pf->queued)
+		return;
+	if (!p->in_cycle)
+		cycle_begin(p);
+	pf->queued = 1;
+	p->due++;
+	TAILQ_INSERT_TAIL(&p->queue, pf, q);
+}
+
+static void
+progress(struct poller *p, const struct pfeed *pf)
+{
+	if (!p->tty)
+		return;
+	fprintf(stderr, "\r\033[K[%d/%d] %s", p->polled, p->due,
+	    pf != NULL ? pf->fc->name : "");
+	fflush(stderr);
+}
+
+static void	apply_reload(struct poller *);
+
+static void
+cycle_end(struct poller *p)
+{
+	char	 err[512];
+	int	 w = 0;
+
+	p->in_cycle = 0;
+	if (p->tty)
+		fprintf(stderr, "\r\033[K");
+	if (store_generation(p->store) != p->gen &&
+	    (w = merge_write(p->store, p->conf, err, sizeof(err))) == -1)
+		log_warnx("merge: %s", err);
+	cycle_stats.cycles++;
+	cycle_stats.last_cycle_ms = fm_monotonic_ms() - p->start_ms;
+	log_info("cycle: %d polled, %d updated (%d new entries), "
+	    "%d not modified, %d failed, %d postponed, %d outputs written",
+	    p->polled, p->updated, p->entries_new, p->unchanged, p->failed,
+	    p->postponed, w > 0 ? w : 0);
+	if (!p->daemon) {
+		event_base_loopbreak(p->base);
+		return;
+	}
+	if (p->httpd != NULL)
+		httpd_refresh(p->httpd);
+	notify_status("%d feeds; last cycle: %d polled, %d failed",
+	    (int)p->nfeeds, p->polled, p->failed);
+	if (p->pending != NULL)
+		apply_reload(p);
+	if (p->stopping)
+		event_base_loopbreak(p->base);
+}
+
+static void
+on_done(void *arg, const struct feed_conf *fc, struct feed_state *st,
+    const struct fetch_result *res)
+{
+	struct pfeed	*pf = arg;
+	struct poller	*p = pf->p;
+
+	pf->busy = 0;
+	hosts_done(p->hosts, pf->host);
+	if (res->aborted)
+		return;
+	p->polled++;
+	cycle_stats.fetches++;
+	if (res->outcome == SCHED_RETRY_AFTER)
+		hosts_block(p->hosts, res->host, res->retry_at);
+	if (res->error[0] != '\0') {
+		p->failed++;
+		cycle_stats.fetch_errors++;
+		log_warnx("%s", res->error);
+	} else if (res->not_modified || res->entries_new +
+	    res->entries_changed == 0) {
+		p->unchanged++;
+		cycle_stats.not_modified += res->not_modified;
+		log_debug("%s: %s", fc->name, res->not_modified ?
+		    "not modified" : "no change");
+	} else {
+		p->updated++;
+		log_info("%s: %d new, %d changed", fc->name, res->entries_new,
+		    res->entries_changed);
+	}
+	p->entries_new += res->entries_new;
+	cycle_stats.entries_new += res->entries_new;
+	/* The feed's URL may have moved (301/308). */
+	hosts_key(st->url != NULL ? st->url : fc->url, pf->host,
+	    sizeof(pf->host));
+	if (p->sched != NULL && !st->gone && !p->stopping)
+		sched_add(p->sched, &pf->item, st->next_poll);
+	progress(p, pf);
+	pump(p);
+}
+
+/* A due feed whose host asked us to wait (Retry-After) waits too. */
+static void
+postpone(struct poller *p, struct pfeed *pf, int64_t until)
+{
+	p->postponed++;
+	pf->st.next_poll = until;
+	free(pf->st.next_reason);
+	pf->st.next_reason = xstrdup("retry-after (host)");
+	if (store_begin(p->store) == -1 || store_put_feed(p->store,
+	    &pf->st) == -1 || store_commit(p->store) == -1)
+		store_rollback(p->store);
+	if (p->sched != NULL)
+		sched_add(p->sched, &pf->item, until);
+}
+
+static void
+pump(struct poller *p)
+{
+	struct pfeed	*pf, *next;
+	int64_t		 now = fm_now(), until;
+	int		 limit = p->conf->concurrency > 0 ?
+			    p->conf->concurrency : 16;
+
+	for (pf = TAILQ_FIRST(&p->queue); pf != NULL && !p->stopping &&
+	    fetcher_active(p->fetcher) < limit; pf = next) {
+		next = TAILQ_NEXT(pf, q);
+		if (!hosts_may_start(p->hosts, pf->host, p->conf->per_host,
+		    now, &until)) {
+			if (until == 0)
+				continue;	/* host busy: stays queued */
+			TAILQ_REMOVE(&p->queue, pf, q);
+			pf->queued = 0;
+			postpone(p, pf, until);
+			continue;
+		}
+		TAILQ_REMOVE(&p->queue, pf, q);
+		pf->queued = 0;
+		if (fetch_start(p->fetcher, pf->fc, &pf->st, on_done, pf) ==
+		    -1) {
+			log_warnx("%s: cannot start a transfer", pf->fc->name);
+			p->failed++;
+			continue;
+		}
+		pf->busy = 1;
+		hosts_started(p->hosts, pf->host);
+	}
+	if (p->in_cycle && TAILQ_EMPTY(&p->queue) &&
+	    fetcher_active(p->fetcher) == 0)
+		cycle_end(p);
+}
+
+static struct poller *
+poller_new(struct conf *conf, int daemon, char *err, size_t errlen)
+{
+	struct poller	*p = xcalloc(1, sizeof(*p));
+
+	p->conf = p->main_conf = conf;
+	p->daemon = daemon;
+	p->tty = !daemon && isatty(STDERR_FILENO);
+	TAILQ_INIT(&p->queue);
+	p->hosts = hosts_new();
+	if ((p->base = event_base_new()) == NULL) {
+		snprintf(err, errlen, "event_base_new failed");
+		return p;
+	}
+	if ((p->store = store_open(conf->database, err, errlen)) == NULL)
+		return p;
+	p->fetcher = fetcher_new(p->base, p->store, conf, err, errlen);
+	return p;
+}
+
+static void
+poller_free(struct poller *p)
+{
+	size_t	 i;
+
+	if (p->fetcher != NULL)
+		fetcher_free(p->fetcher);
+	feeds_free(p);
+	sched_free(p->sched);
+	hosts_free(p->hosts);
+	for (i = 0; i < nitems(p->sig); i++)
+		if (p->sig[i] != NULL)
+			event_free(p->sig[i]);
+	if (p->watchdog != NULL)
+		event_free(p->watchdog);
+	if (p->grace != NULL)
+		event_free(p->grace);
+	if (p->store != NULL)
+		store_close(p->store);
+	if (p->base != NULL)
+		event_base_free(p->base);
+	if (p->pending != NULL)
+		conf_free(p->pending);
+	if (p->conf != p->main_conf)
+		conf_free(p->conf);
+	free(p);
+}
+
+/* Is this feed to be polled in a one-off cycle? */
+static int
+poll_due(const struct pfeed *pf, int all, int64_t now)
+{
+	const struct feed_state *st = &pf->st;
+
+	if (st->gone)
+		return 0;
+	if (st->next_poll <= now)
+		return 1;
+	/* --all still honours what a server asked for. */
+	return all && (st->next_reason == NULL ||
+	    strncmp(st->next_reason, "retry-after", 11) != 0);
 }
 
 int
 cmd_poll(struct conf *conf, int argc, char **argv)
 {
-	(void)conf; (void)argc;
-	fprintf(stderr, "feedmux: %s: not implemented yet\n", argv[0]);
-	return EX_UNAVAILABLE;
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct poller	*p;
+	char		 err[512];
+	size_t		 i;
+	int		 ch, all = 0, rc = 0;
+	int64_t		 now = fm_now();
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "a", longopts, NULL)) != -1) {
+		if (ch != 'a') {
+			fprintf(stderr, "usage: feedmux poll [--all]\n");
+			return EX_USAGE;
+		}
+		all = 1;
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: feedmux poll [--all]\n");
+		return EX_USAGE;
+	}
+	err[0] = '\0';
+	p = poller_new(conf, 0, err, sizeof(err));
+	if (p->fetcher == NULL || feeds_load(p, err, sizeof(err)) == -1) {
+		log_errorx("%s", err);
+		poller_free(p);
+		return EX_SOFTWARE;
+	}
+	for (i = 0; i < p->nfeeds; i++)
+		if (poll_due(&p->feeds[i], all, now))
+			enqueue(p, &p->feeds[i]);
+	if (p->in_cycle) {
+		pump(p);
+		if (p->in_cycle)
+			event_base_dispatch(p->base);
+	}
+	printf("%d of %zu feeds polled: %d updated (%d new entries), "
+	    "%d unchanged, %d failed, %d postponed\n", p->polled, p->nfeeds,
+	    p->updated, p->entries_new, p->unchanged, p->failed, p->postponed);
+	if (p->due > 0 && p->failed == p->due)
+		rc = POLL_EX_ALL_FAILED;
+	poller_free(p);
+	return rc;
+}
+
+/* The daemon. */
+
+static void
+schedule_all(struct poller *p)
+{
+	size_t	 i;
+	int64_t	 now = fm_now();
+
+	for (i = 0; i < p->nfeeds; i++)
+		if (!p->feeds[i].st.gone)
+			sched_add(p->sched, &p->feeds[i].item,
+			    p->feeds[i].st.next_poll > 0 ?
+			    p->feeds[i].st.next_poll : now);
+}
+
+static void
+apply_reload(struct poller *p)
+{
+	struct conf	*old = p->conf;
+	char		 err[512];
+
+	feeds_free(p);
+	p->conf = p->pending;
+	p->pending = NULL;
+	fetcher_set_conf(p->fetcher, p->conf);
+	if (feeds_load(p, err, sizeof(err)) == -1)
+		log_warnx("reload: %s", err);
+	if (p->httpd != NULL)
+		httpd_set_conf(p->httpd, p->conf);
+	if (p->digest != NULL)
+		digest_sched_set_conf(p->digest, p->conf);
+	if (old != p->main_conf)
+		conf_free(old);
+	schedule_all(p);
+	log_info("configuration reloaded: %zu feeds", p->nfeeds);
+	notify_ready();
+}
+
+static void
+on_grace(evutil_socket_t fd, short ev, void *arg)
+{
+	struct poller	*p = arg;
+
+	log_warnx("stopping: aborting %d transfers", fetcher_active(p->fetcher));
+	fetcher_abort(p->fetcher);
+	event_base_loopbreak(p->base);
+}
+
+static void
+on_signal(evutil_socket_t sig, short ev, void *arg)
+{
+	struct poller	*p = arg;
+	struct timeval	 tv = { STOP_GRACE, 0 };
+	struct conf	*c;
+	char		 err[512];
+
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		log_info("signal %d: stopping", (int)sig);
+		notify_stopping();
+		p->stopping = 1;
+		while (!TAILQ_EMPTY(&p->queue)) {
+			TAILQ_FIRST(&p->queue)->queued = 0;
+			TAILQ_REMOVE(&p->queue, TAILQ_FIRST(&p->queue), q);
+		}
+		sched_free(p->sched);
+		p->sched = NULL;
+		if (fetcher_active(p->fetcher) == 0)
+			event_base_loopbreak(p->base);
+		else
+			evtimer_add(p->grace, &tv);
+		break;
+	case SIGHUP:
+		notify_reloading();
+		if ((c = conf_load(cmd_config_path, err, sizeof(err))) == NULL) {
+			log_errorx("reload refused, old configuration kept: %s",
+			    err);
+			notify_ready();
+			break;
+		}
+		if (p->pending != NULL)
+			conf_free(p->pending);
+		p->pending = c;
+		if (!p->in_cycle)
+			apply_reload(p);
+		break;
+	case SIGUSR1:
+		log_info("signal USR1: polling every feed now");
+		sched_run_all(p->sched);
+		pump(p);
+		break;
+	}
+}
+
+static void
+on_watchdog(evutil_socket_t fd, short ev, void *arg)
+{
+	notify_watchdog();
+}
+
+/* The schedule's timer: this feed is due. */
+static void
+on_due(struct sched_item *it, void *arg)
+{
+	struct poller	*p = arg;
+
+	enqueue(p, it->arg);
+	pump(p);
+}
+
+static int
+run_setup(struct poller *p, char *err, size_t errlen)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	struct timeval	 tv;
+	uint64_t	 wd;
+	size_t		 i;
+
+	if (p->conf->listen != NULL && (p->httpd = httpd_start(p->base,
+	    p->conf, p->store, err, errlen)) == NULL)
+		return -1;
+	if (drop_privileges(p->conf->user, err, errlen) == -1)
+		return -1;
+	p->sched = sched_new(p->base, on_due, p);
+	if (feeds_load(p, err, errlen) == -1)
+		return -1;
+	schedule_all(p);
+	if (p->conf->has_digest)
+		p->digest = digest_sched_start(p->base, p->store, p->conf);
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < nitems(sigs); i++) {
+		p->sig[i] = evsignal_new(p->base, sigs[i], on_signal, p);
+		evsignal_add(p->sig[i], NULL);
+	}
+	p->grace = evtimer_new(p->base, on_grace, p);
+	if ((wd = notify_watchdog_usec()) > 0) {
+		tv.tv_sec = (time_t)(wd / 1000000);
+		tv.tv_usec = (suseconds_t)(wd % 1000000);
+		p->watchdog = event_new(p->base, -1, EV_PERSIST, on_watchdog,
+		    NULL);
+		evtimer_add(p->watchdog, &tv);
+	}
+	return 0;
+}
+
+int
+cmd_run(struct conf *conf, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "daemon", no_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct poller	*p;
+	char		 err[512];
+	int		 ch, detach = 0, rc = 0;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "d", longopts, NULL)) != -1) {
+		if (ch != 'd') {
+			fprintf(stderr, "usage: feedmux run [--daemon]\n");
+			return EX_USAGE;
+		}
+		detach = 1;
+	}
+	err[0] = '\0';
+	if ((detach && daemon_detach(err, sizeof(err)) == -1) ||
+	    (conf->pidfile != NULL &&
+	    pidfile_open(conf->pidfile, err, sizeof(err)) == -1) ||
+	    db_lock(conf->database, err, sizeof(err)) == -1) {
+		log_errorx("%s", err);
+		return EX_TEMPFAIL;
+	}
+	p = poller_new(conf, 1, err, sizeof(err));
+	if (p->fetcher == NULL || run_setup(p, err, sizeof(err)) == -1) {
+		log_errorx("%s", err);
+		rc = EX_SOFTWARE;
+	} else {
+		log_info("running: %zu feeds", p->nfeeds);
+		notify_ready();
+		event_base_dispatch(p->base);
+		if (store_generation(p->store) != p->gen && p->in_cycle &&
+		    merge_write(p->store, p->conf, err, sizeof(err)) == -1)
+			log_warnx("merge: %s", err);
+	}
+	if (p->digest != NULL)
+		digest_sched_stop(p->digest);
+	if (p->httpd != NULL)
+		httpd_stop(p->httpd);
+	poller_free(p);
+	if (conf->pidfile != NULL)
+		pidfile_remove();
+	return rc;
 }
