@@ -17,8 +17,16 @@
 
 struct store;
 
-/* Open (creating and migrating) the database at path. */
+/*
+ * Open (creating and migrating) the database at path.  A database made by
+ * a newer feedmux is refused with both schema versions in err.
+ */
 struct store	*store_open(const char *path, char *err, size_t errlen);
+/* The schema version this program writes. */
+int		 store_schema_version(void);
+/* Open migrating only up to version (tests of migrations); 0: latest. */
+struct store	*store_open_version(const char *path, int version, char *err,
+		    size_t errlen);
 void		 store_close(struct store *);
 
 /* A feed's state, kept across runs.  Strings are owned by the struct. */
@@ -73,8 +81,14 @@ int	store_begin(struct store *);
 /* Returns enum store_put, or -1 on error. */
 int	store_put_entry(struct store *, const struct feed_state *,
 	    enum key_policy, const struct entry *, int64_t now);
+/* The feed document's title, link and scheduling hints. */
 int	store_put_meta(struct store *, const struct feed_state *,
 	    const struct feed_meta *);
+/*
+ * The fetch outcome: url, validators, poll times, status, errors, gone,
+ * malformed, max_age.  Title, link and hints are put_meta's; key_churn and
+ * last_new are worked out by the store from the entries put.
+ */
 int	store_put_feed(struct store *, const struct feed_state *);
 /* Retention for one feed (keep, keep_max); inside the transaction. */
 int	store_prune(struct store *, const struct feed_state *,

@@ -1,2 +1,1513 @@
-/* store.c: not written yet. */
+/*
+ * store.c: the SQLite store.  Every SQL statement of feedmux is here.
+ *
+ * Statements are prepared once per connection and bound, never built by
+ * formatting.  One fetch is one transaction (store_begin .. store_commit)
+ * holding its entries, validators and schedule together.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store.h"
+#include "url.h"
 #include "util.h"
+
+/* A tombstone not matched by any fetch for this long is forgotten. */
+#define TOMBSTONE_TTL	(180 * 86400)
+/* Churn is judged on fetches with at least this many entries. */
+#define CHURN_MIN	4
+
+/*
+ * Migrations: entry i brings user_version i to i + 1.  Never edit one that
+ * has shipped; add a new one.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: feeds, entries, digests */
+	"CREATE TABLE state(seq INTEGER NOT NULL, generation INTEGER NOT NULL);"
+	"INSERT INTO state VALUES(0, 0);"
+	"CREATE TABLE feeds("
+	" id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" conf_url TEXT NOT NULL, url TEXT NOT NULL,"
+	" conf_title TEXT, category TEXT, enabled INTEGER NOT NULL DEFAULT 1,"
+	" title TEXT, link TEXT, etag TEXT, last_modified TEXT,"
+	" last_poll INTEGER NOT NULL DEFAULT 0,"
+	" last_success INTEGER NOT NULL DEFAULT 0,"
+	" last_new INTEGER NOT NULL DEFAULT 0,"
+	" next_poll INTEGER NOT NULL DEFAULT 0, next_reason TEXT,"
+	" last_status INTEGER NOT NULL DEFAULT 0,"
+	" failures INTEGER NOT NULL DEFAULT 0,"
+	" failing_since INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+	" gone INTEGER NOT NULL DEFAULT 0, malformed INTEGER NOT NULL DEFAULT 0,"
+	" key_churn INTEGER NOT NULL DEFAULT 0,"
+	" ttl INTEGER NOT NULL DEFAULT 0, sy_period INTEGER NOT NULL DEFAULT 0,"
+	" sy_frequency INTEGER NOT NULL DEFAULT 0,"
+	" skip_hours INTEGER NOT NULL DEFAULT 0,"
+	" skip_days INTEGER NOT NULL DEFAULT 0,"
+	" max_age INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE entries("
+	" id INTEGER PRIMARY KEY, feed INTEGER NOT NULL REFERENCES feeds(id),"
+	" key TEXT NOT NULL, guid TEXT, gid TEXT, title TEXT, link TEXT,"
+	" canon TEXT, author TEXT, summary TEXT, content TEXT,"
+	" categories BLOB, enclosures BLOB, published INTEGER, updated INTEGER,"
+	" first_seen INTEGER NOT NULL, changed INTEGER NOT NULL,"
+	" sort_date INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	" hash INTEGER NOT NULL, UNIQUE(feed, key));"
+	"CREATE INDEX entries_sort ON entries(sort_date);"
+	"CREATE INDEX entries_seq ON entries(seq);"
+	"CREATE INDEX entries_canon ON entries(canon) WHERE canon IS NOT NULL;"
+	"CREATE INDEX entries_gid ON entries(gid) WHERE gid IS NOT NULL;"
+	"CREATE TABLE digests("
+	" id INTEGER PRIMARY KEY, slot INTEGER NOT NULL, created INTEGER NOT NULL,"
+	" after_seq INTEGER NOT NULL, upto_seq INTEGER NOT NULL,"
+	" sent INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_try INTEGER NOT NULL DEFAULT 0, error TEXT);",
+
+	/* 1 -> 2: tombstones of pruned entries, update tracking */
+	"ALTER TABLE entries ADD COLUMN khash INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE entries SET khash = fm_hash(key);"
+	"ALTER TABLE entries ADD COLUMN changed_seq INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE tombstones(feed INTEGER NOT NULL, khash INTEGER NOT NULL,"
+	" seen INTEGER NOT NULL, PRIMARY KEY(feed, khash)) WITHOUT ROWID;",
+};
+#define SCHEMA_VERSION	((int)nitems(migrations))
+
+#define FEED_COLS \
+	"id, name, url, conf_url, title, link, etag, last_modified, last_poll," \
+	" last_success, last_new, next_poll, next_reason, last_status," \
+	" failures, failing_since, last_error, gone, malformed, key_churn," \
+	" ttl, sy_period, sy_frequency, skip_hours, skip_days, max_age," \
+	" (SELECT count(*) FROM entries e WHERE e.feed = feeds.id)"
+
+#define ENTRY_COLS \
+	"e.id, e.seq, f.name, coalesce(f.conf_title, f.title, f.name), f.link," \
+	" f.url, f.category, e.guid, e.key, e.title, e.link, e.author," \
+	" e.summary, e.content, e.published, e.updated, e.first_seen," \
+	" e.sort_date, e.categories, e.enclosures, e.feed, e.canon, e.gid"
+
+enum stmt {
+	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_STATE_GET, ST_STATE_SET,
+	ST_ENTRY_FIND, ST_TOMB_ANY, ST_TOMB_FIND, ST_TOMB_TOUCH, ST_LINK_KNOWN,
+	ST_UPSERT, ST_PRUNE_AGE_TOMB, ST_PRUNE_AGE, ST_PRUNE_MAX_TOMB,
+	ST_PRUNE_MAX, ST_TOMB_EXPIRE, ST_FEED_SYNC, ST_FEED_ENABLED,
+	ST_FEED_DISABLE, ST_FEED_GET, ST_FEED_PUT, ST_FEED_META, ST_FEED_CHURN,
+	ST_FEED_LASTNEW, ST_DUPS, ST_DIGEST_LAST, ST_DIGEST_ADD,
+	ST_DIGEST_UPDATE, ST_TOTAL_FEEDS, ST_TOTAL_ENTRIES, ST__MAX
+};
+
+static const char *const sql[ST__MAX] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_STATE_GET] = "SELECT seq, generation FROM state",
+	[ST_STATE_SET] = "UPDATE state SET seq = ?1, generation = generation + ?2",
+	[ST_ENTRY_FIND] = "SELECT hash FROM entries WHERE feed = ?1 AND key = ?2",
+	[ST_TOMB_ANY] = "SELECT 1 FROM tombstones WHERE feed = ?1 LIMIT 1",
+	[ST_TOMB_FIND] = "SELECT seen FROM tombstones WHERE feed = ?1 AND khash = ?2",
+	[ST_TOMB_TOUCH] = "UPDATE tombstones SET seen = ?3"
+	    " WHERE feed = ?1 AND khash = ?2",
+	[ST_LINK_KNOWN] = "SELECT 1 FROM entries WHERE canon = ?2 AND feed = ?1"
+	    " LIMIT 1",
+	[ST_UPSERT] = "INSERT INTO entries(feed, key, khash, guid, gid, title,"
+	    " link, canon, author, summary, content, categories, enclosures,"
+	    " published, updated, first_seen, changed, sort_date, seq,"
+	    " changed_seq, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	    " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18, 0, ?19)"
+	    " ON CONFLICT(feed, key) DO UPDATE SET guid = excluded.guid,"
+	    " gid = excluded.gid, title = excluded.title, link = excluded.link,"
+	    " canon = excluded.canon, author = excluded.author,"
+	    " summary = excluded.summary, content = excluded.content,"
+	    " categories = excluded.categories,"
+	    " enclosures = excluded.enclosures,"
+	    " published = excluded.published, updated = excluded.updated,"
+	    " changed = excluded.changed,"
+	    " sort_date = min(excluded.sort_date, entries.first_seen),"
+	    " changed_seq = excluded.seq, hash = excluded.hash"
+	    " WHERE entries.hash != excluded.hash",
+	[ST_PRUNE_AGE_TOMB] = "INSERT OR IGNORE INTO tombstones(feed, khash, seen)"
+	    " SELECT feed, khash, ?3 FROM entries"
+	    " WHERE feed = ?1 AND sort_date < ?2",
+	[ST_PRUNE_AGE] = "DELETE FROM entries WHERE feed = ?1 AND sort_date < ?2",
+	[ST_PRUNE_MAX_TOMB] = "INSERT OR IGNORE INTO tombstones(feed, khash, seen)"
+	    " SELECT feed, khash, ?3 FROM entries WHERE feed = ?1"
+	    " ORDER BY sort_date DESC, id DESC LIMIT -1 OFFSET ?2",
+	[ST_PRUNE_MAX] = "DELETE FROM entries WHERE id IN (SELECT id FROM entries"
+	    " WHERE feed = ?1 ORDER BY sort_date DESC, id DESC"
+	    " LIMIT -1 OFFSET ?2)",
+	[ST_TOMB_EXPIRE] = "DELETE FROM tombstones WHERE feed = ?1 AND seen < ?2",
+	[ST_FEED_SYNC] = "INSERT INTO feeds(name, conf_url, url, conf_title,"
+	    " category, enabled) VALUES(?1, ?2, ?2, ?3, ?4, ?5)"
+	    " ON CONFLICT(name) DO UPDATE SET"
+	    " url = iif(feeds.conf_url = excluded.conf_url, feeds.url,"
+	    "  excluded.url),"
+	    " etag = iif(feeds.conf_url = excluded.conf_url, feeds.etag, NULL),"
+	    " last_modified = iif(feeds.conf_url = excluded.conf_url,"
+	    "  feeds.last_modified, NULL),"
+	    " gone = iif(feeds.conf_url = excluded.conf_url, feeds.gone, 0),"
+	    " conf_url = excluded.conf_url, conf_title = excluded.conf_title,"
+	    " category = excluded.category, enabled = excluded.enabled"
+	    " WHERE feeds.conf_url IS NOT excluded.conf_url"
+	    " OR feeds.conf_title IS NOT excluded.conf_title"
+	    " OR feeds.category IS NOT excluded.category"
+	    " OR feeds.enabled IS NOT excluded.enabled",
+	[ST_FEED_ENABLED] = "SELECT name FROM feeds WHERE enabled = 1",
+	[ST_FEED_DISABLE] = "UPDATE feeds SET enabled = 0 WHERE name = ?1",
+	[ST_FEED_GET] = "SELECT " FEED_COLS " FROM feeds WHERE name = ?1",
+	[ST_FEED_PUT] = "UPDATE feeds SET url = ?2, etag = ?3,"
+	    " last_modified = ?4, last_poll = ?5, last_success = ?6,"
+	    " last_new = max(last_new, ?7), next_poll = ?8, next_reason = ?9,"
+	    " last_status = ?10, failures = ?11, failing_since = ?12,"
+	    " last_error = ?13, gone = ?14, malformed = ?15, max_age = ?16"
+	    " WHERE id = ?1",
+	[ST_FEED_META] = "UPDATE feeds SET title = ?2, link = ?3, ttl = ?4,"
+	    " sy_period = ?5, sy_frequency = ?6, skip_hours = ?7,"
+	    " skip_days = ?8 WHERE id = ?1 AND (title IS NOT ?2"
+	    " OR link IS NOT ?3 OR ttl != ?4 OR sy_period != ?5"
+	    " OR sy_frequency != ?6 OR skip_hours != ?7 OR skip_days != ?8)",
+	[ST_FEED_CHURN] = "UPDATE feeds SET key_churn = ?2 WHERE id = ?1",
+	[ST_FEED_LASTNEW] = "UPDATE feeds SET last_new = max(last_new, ?2)"
+	    " WHERE id = ?1",
+	[ST_DUPS] = "SELECT e.id, e.first_seen, e.seq, f.name FROM entries e"
+	    " JOIN feeds f ON f.id = e.feed WHERE f.enabled = 1"
+	    " AND e.feed != ?1 AND (e.canon = ?2 OR e.gid = ?3)"
+	    " ORDER BY e.first_seen, e.id",
+	[ST_DIGEST_LAST] = "SELECT id, slot, created, after_seq, upto_seq, sent,"
+	    " attempts, next_try, error FROM digests ORDER BY id DESC LIMIT 1",
+	[ST_DIGEST_ADD] = "INSERT INTO digests(slot, created, after_seq,"
+	    " upto_seq, sent, attempts, next_try, error)"
+	    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_DIGEST_UPDATE] = "UPDATE digests SET sent = ?2, attempts = ?3,"
+	    " next_try = ?4, error = ?5 WHERE id = ?1",
+	[ST_TOTAL_FEEDS] = "SELECT count(*), coalesce(sum(failures > 0), 0),"
+	    " coalesce(sum(gone), 0) FROM feeds WHERE enabled = 1",
+	[ST_TOTAL_ENTRIES] = "SELECT count(*) FROM entries",
+};
+
+/* Keys seen in the current transaction: key hash -> link hash. */
+struct keyset {
+	uint64_t	*k, *v;
+	size_t		 n, cap;	/* cap: a power of two */
+};
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*st[ST__MAX];
+	char		 err[512];
+	int		 in_txn;
+	int64_t		 seq;		/* loaded by store_begin */
+	int64_t		 seq0;
+	int		 dirty;		/* outputs would change */
+	int		 pruned;
+	/* The feed being written and what its fetch showed so far. */
+	int64_t		 feed;
+	int		 feed_tombs;	/* the feed has tombstones */
+	int		 nput, nkeynew, nlinkknown, nnew;
+	int64_t		 now;
+	struct keyset	 batch;
+	/* Scratch, reused: no allocation per entry. */
+	struct buf	 key, canon, gid, cats, encs;
+	/* For reading entries back. */
+	const char	**vcats;
+	size_t		 nvcats;
+	struct enclosure *vencs;
+	size_t		 nvencs;
+	const char	**valso;
+	size_t		 nvalso;
+	struct buf	 also;
+};
+
+/* FNV-1a, 64 bits: keys and content are hashed to compare them cheaply. */
+#define FNV_INIT	UINT64_C(0xcbf29ce484222325)
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n-- > 0) {
+		h ^= *c++;
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+/* A field and its end, so ("ab","c") and ("a","bc") differ. */
+static uint64_t
+fnv_str(uint64_t h, const char *s)
+{
+	if (s != NULL)
+		h = fnv(h, s, strlen(s) + 1);
+	else
+		h = fnv(h, "\xff", 1);
+	return h;
+}
+
+static uint64_t
+fnv_int(uint64_t h, int64_t v)
+{
+	return fnv(h, &v, sizeof(v));
+}
+
+static void
+sql_fm_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+
+	sqlite3_result_int64(ctx, (int64_t)fnv_str(FNV_INIT, (const char *)s));
+}
+
+static int
+store_fail(struct store *s, const char *what)
+{
+	snprintf(s->err, sizeof(s->err), "%s: %s", what,
+	    sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static sqlite3_stmt *
+stmt(struct store *s, enum stmt i)
+{
+	if (s->st[i] == NULL && sqlite3_prepare_v3(s->db, sql[i], -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
+		/* Our own SQL failing to compile is a bug, not a condition. */
+		fatalx("store: preparing \"%.40s\": %s", sql[i],
+		    sqlite3_errmsg(s->db));
+	}
+	return s->st[i];
+}
+
+/* Run a statement that returns no rows; resets it. */
+static int
+exec_stmt(struct store *s, sqlite3_stmt *q, const char *what)
+{
+	int	 rc;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		;
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, what);
+}
+
+static int
+exec_sql(struct store *s, const char *text)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(s->db, text, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(s->err, sizeof(s->err), "%s", msg ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+bind_text(sqlite3_stmt *q, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(q, i);
+	else
+		sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
+}
+
+static void
+bind_date(sqlite3_stmt *q, int i, int64_t t)
+{
+	if (t == DATE_NONE)
+		sqlite3_bind_null(q, i);
+	else
+		sqlite3_bind_int64(q, i, t);
+}
+
+static char *
+col_strdup(sqlite3_stmt *q, int i)
+{
+	const unsigned char *v = sqlite3_column_text(q, i);
+
+	return v != NULL ? xstrdup((const char *)v) : NULL;
+}
+
+static int64_t
+col_date(sqlite3_stmt *q, int i)
+{
+	if (sqlite3_column_type(q, i) == SQLITE_NULL)
+		return DATE_NONE;
+	return sqlite3_column_int64(q, i);
+}
+
+/* ---- opening and migrations ---- */
+
+static int
+user_version(struct store *s, int *v)
+{
+	sqlite3_stmt	*q;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s, "reading the schema version");
+	rc = sqlite3_step(q);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, "reading the schema version");
+}
+
+static int
+migrate(struct store *s, const char *path, int target)
+{
+	char	 setv[64];
+	int	 v, i;
+
+	if (user_version(s, &v) == -1)
+		return -1;
+	if (v > SCHEMA_VERSION) {
+		snprintf(s->err, sizeof(s->err), "%s: database schema version %d "
+		    "is newer than this feedmux supports (version %d); "
+		    "use a newer feedmux", path, v, SCHEMA_VERSION);
+		return -1;
+	}
+	if (v >= target)
+		return 0;
+	if (exec_sql(s, "BEGIN IMMEDIATE") == -1)
+		return -1;
+	/* Another process may have migrated while we waited for the lock. */
+	if (user_version(s, &v) == -1)
+		goto fail;
+	for (i = v; i < target; i++) {
+		if (exec_sql(s, migrations[i]) == -1)
+			goto fail;
+	}
+	/* PRAGMA takes no parameters; target is our own integer. */
+	snprintf(setv, sizeof(setv), "PRAGMA user_version = %d", target);
+	if (exec_sql(s, setv) == -1 || exec_sql(s, "COMMIT") == -1)
+		goto fail;
+	if (v > 0)
+		log_info("%s: schema migrated from version %d to %d", path, v,
+		    target);
+	return 0;
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+store_schema_version(void)
+{
+	return SCHEMA_VERSION;
+}
+
+struct store *
+store_open_version(const char *path, int target, char *err, size_t errlen)
+{
+	struct store	*s;
+
+	s = xcalloc(1, sizeof(*s));
+	if (target <= 0 || target > SCHEMA_VERSION)
+		target = SCHEMA_VERSION;
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, s->db != NULL ?
+		    sqlite3_errmsg(s->db) : "cannot open");
+		store_close(s);
+		return NULL;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_create_function(s->db, "fm_hash", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, sql_fm_hash, NULL, NULL);
+	/* auto_vacuum only takes before the first table is created. */
+	if (exec_sql(s, "PRAGMA auto_vacuum = INCREMENTAL") == -1 ||
+	    exec_sql(s, "PRAGMA journal_mode = WAL") == -1 ||
+	    exec_sql(s, "PRAGMA synchronous = NORMAL") == -1 ||
+	    migrate(s, path, target) == -1) {
+		if (strncmp(s->err, path, strlen(path)) == 0)
+			snprintf(err, errlen, "%s", s->err);
+		else
+			snprintf(err, errlen, "%s: %s", path, s->err);
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct store *
+store_open(const char *path, char *err, size_t errlen)
+{
+	return store_open_version(path, 0, err, errlen);
+}
+
+void
+store_close(struct store *s)
+{
+	size_t	 i;
+
+	if (s == NULL)
+		return;
+	if (s->in_txn)
+		store_rollback(s);
+	for (i = 0; i < ST__MAX; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);
+	free(s->batch.k);
+	free(s->batch.v);
+	buf_free(&s->key);
+	buf_free(&s->canon);
+	buf_free(&s->gid);
+	buf_free(&s->cats);
+	buf_free(&s->encs);
+	buf_free(&s->also);
+	free(s->vcats);
+	free(s->vencs);
+	free(s->valso);
+	free(s);
+}
+
+const char *
+store_error(struct store *s)
+{
+	return s->err;
+}
+
+/* ---- feeds ---- */
+
+void
+feed_state_free(struct feed_state *fs)
+{
+	if (fs == NULL)
+		return;
+	free(fs->name);
+	free(fs->url);
+	free(fs->conf_url);
+	free(fs->title);
+	free(fs->link);
+	free(fs->etag);
+	free(fs->last_modified);
+	free(fs->next_reason);
+	free(fs->last_error);
+	memset(fs, 0, sizeof(*fs));
+}
+
+static void
+feed_from_row(sqlite3_stmt *q, struct feed_state *fs)
+{
+	memset(fs, 0, sizeof(*fs));
+	fs->id = sqlite3_column_int64(q, 0);
+	fs->name = col_strdup(q, 1);
+	fs->url = col_strdup(q, 2);
+	fs->conf_url = col_strdup(q, 3);
+	fs->title = col_strdup(q, 4);
+	fs->link = col_strdup(q, 5);
+	fs->etag = col_strdup(q, 6);
+	fs->last_modified = col_strdup(q, 7);
+	fs->last_poll = sqlite3_column_int64(q, 8);
+	fs->last_success = sqlite3_column_int64(q, 9);
+	fs->last_new = sqlite3_column_int64(q, 10);
+	fs->next_poll = sqlite3_column_int64(q, 11);
+	fs->next_reason = col_strdup(q, 12);
+	fs->last_status = sqlite3_column_int(q, 13);
+	fs->failures = sqlite3_column_int(q, 14);
+	fs->failing_since = sqlite3_column_int64(q, 15);
+	fs->last_error = col_strdup(q, 16);
+	fs->gone = sqlite3_column_int(q, 17);
+	fs->malformed = sqlite3_column_int(q, 18);
+	fs->key_churn = sqlite3_column_int(q, 19);
+	fs->ttl = sqlite3_column_int(q, 20);
+	fs->sy_period = sqlite3_column_int64(q, 21);
+	fs->sy_frequency = sqlite3_column_int(q, 22);
+	fs->skip_hours = (uint32_t)sqlite3_column_int64(q, 23);
+	fs->skip_days = (uint8_t)sqlite3_column_int(q, 24);
+	fs->max_age = sqlite3_column_int64(q, 25);
+	fs->entries = sqlite3_column_int64(q, 26);
+}
+
+static int
+sync_one(struct store *s, const struct feed_conf *fc)
+{
+	sqlite3_stmt	*q = stmt(s, ST_FEED_SYNC);
+
+	bind_text(q, 1, fc->name);
+	bind_text(q, 2, fc->url);
+	bind_text(q, 3, fc->title);
+	bind_text(q, 4, fc->category);
+	sqlite3_bind_int(q, 5, fc->enabled ? 1 : 0);
+	if (exec_stmt(s, q, "syncing feeds") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) > 0)
+		s->dirty = 1;
+	return 0;
+}
+
+/* Feeds enabled in the database but absent from the config. */
+static int
+disable_unlisted(struct store *s, const struct conf *conf)
+{
+	sqlite3_stmt	*q = stmt(s, ST_FEED_ENABLED);
+	char		**gone = NULL;
+	size_t		 ngone = 0, i;
+	int		 rc, ret = 0;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(q, 0);
+
+		if (conf_feed(conf, name) != NULL)
+			continue;
+		gone = xreallocarray(gone, ngone + 1, sizeof(*gone));
+		gone[ngone++] = xstrdup(name);
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		ret = store_fail(s, "listing feeds");
+	for (i = 0; i < ngone; i++) {
+		q = stmt(s, ST_FEED_DISABLE);
+		bind_text(q, 1, gone[i]);
+		if (ret == 0 && exec_stmt(s, q, "disabling a feed") == -1)
+			ret = -1;
+		s->dirty = 1;
+		free(gone[i]);
+	}
+	free(gone);
+	return ret;
+}
+
+int
+store_sync_feeds(struct store *s, const struct conf *conf, char *err,
+    size_t errlen)
+{
+	size_t	 i;
+
+	if (store_begin(s) == -1)
+		goto fail;
+	for (i = 0; i < conf->nfeeds; i++)
+		if (sync_one(s, &conf->feeds[i]) == -1)
+			goto fail;
+	if (disable_unlisted(s, conf) == -1 || store_commit(s) == -1)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "%s", s->err);
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_feed_get(struct store *s, const char *name, struct feed_state *fs)
+{
+	sqlite3_stmt	*q = stmt(s, ST_FEED_GET);
+	int		 rc;
+
+	bind_text(q, 1, name);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		feed_from_row(q, fs);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_fail(s, "loading a feed");
+}
+
+int
+store_feed_each(struct store *s, int (*cb)(void *, const struct feed_state *),
+    void *arg)
+{
+	sqlite3_stmt		*q;
+	struct feed_state	 fs;
+	int			 rc, stop = 0;
+
+	/* Not cached: the callback may use the store. */
+	if (sqlite3_prepare_v2(s->db, "SELECT " FEED_COLS " FROM feeds"
+	    " WHERE enabled = 1 ORDER BY name", -1, &q, NULL) != SQLITE_OK)
+		return store_fail(s, "listing feeds");
+	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		feed_from_row(q, &fs);
+		stop = cb(arg, &fs);
+		feed_state_free(&fs);
+	}
+	if (!stop && rc != SQLITE_DONE)
+		stop = -1, store_fail(s, "listing feeds");
+	sqlite3_finalize(q);
+	return stop < 0 ? -1 : 0;
+}
+
+/* ---- a fetch: one transaction ---- */
+
+static void
+keyset_reset(struct keyset *ks)
+{
+	if (ks->n > 0) {
+		memset(ks->k, 0, ks->cap * sizeof(*ks->k));
+		ks->n = 0;
+	}
+}
+
+/* Returns the slot for k: ks->k[slot] == k if present, else 0 there. */
+static size_t
+keyset_slot(const struct keyset *ks, uint64_t k)
+{
+	size_t	 i = k & (ks->cap - 1);
+
+	while (ks->k[i] != 0 && ks->k[i] != k)
+		i = (i + 1) & (ks->cap - 1);
+	return i;
+}
+
+static void
+keyset_put(struct keyset *ks, uint64_t k, uint64_t v)
+{
+	size_t	 i, ocap = ks->cap;
+	uint64_t *ok = ks->k, *ov = ks->v;
+
+	if (2 * (ks->n + 1) > ks->cap) {
+		ks->cap = ocap == 0 ? 256 : ocap * 2;
+		ks->k = xcalloc(ks->cap, sizeof(*ks->k));
+		ks->v = xcalloc(ks->cap, sizeof(*ks->v));
+		ks->n = 0;
+		for (i = 0; i < ocap; i++)
+			if (ok[i] != 0)
+				keyset_put(ks, ok[i], ov[i]);
+		free(ok);
+		free(ov);
+	}
+	i = keyset_slot(ks, k);
+	if (ks->k[i] == 0)
+		ks->n++;
+	ks->k[i] = k;
+	ks->v[i] = v;
+}
+
+/* 1 with *v set when k is present. */
+static int
+keyset_get(const struct keyset *ks, uint64_t k, uint64_t *v)
+{
+	size_t	 i;
+
+	if (ks->cap == 0)
+		return 0;
+	i = keyset_slot(ks, k);
+	if (ks->k[i] == 0)
+		return 0;
+	*v = ks->v[i];
+	return 1;
+}
+
+int
+store_begin(struct store *s)
+{
+	sqlite3_stmt	*q;
+	int		 rc;
+
+	if (s->in_txn) {
+		snprintf(s->err, sizeof(s->err), "store_begin: already in a "
+		    "transaction");
+		return -1;
+	}
+	if (exec_stmt(s, stmt(s, ST_BEGIN), "begin") == -1)
+		return -1;
+	s->in_txn = 1;
+	q = stmt(s, ST_STATE_GET);
+	rc = sqlite3_step(q);
+	s->seq = s->seq0 = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW) {
+		store_fail(s, "reading state");
+		store_rollback(s);
+		return -1;
+	}
+	s->dirty = s->pruned = 0;
+	s->feed = 0;
+	keyset_reset(&s->batch);
+	return 0;
+}
+
+/*
+ * Most keys of a fetch new while their links are already stored: the
+ * feed's guids change on every fetch (and every entry would look new).
+ */
+static int
+feed_done(struct store *s)
+{
+	sqlite3_stmt	*q;
+
+	if (s->feed == 0)
+		return 0;
+	if (s->nput >= CHURN_MIN) {
+		q = stmt(s, ST_FEED_CHURN);
+		sqlite3_bind_int64(q, 1, s->feed);
+		sqlite3_bind_int(q, 2, 2 * s->nlinkknown > s->nput);
+		if (exec_stmt(s, q, "saving key churn") == -1)
+			return -1;
+	}
+	if (s->nnew > 0) {
+		q = stmt(s, ST_FEED_LASTNEW);
+		sqlite3_bind_int64(q, 1, s->feed);
+		sqlite3_bind_int64(q, 2, s->now);
+		if (exec_stmt(s, q, "saving last_new") == -1)
+			return -1;
+	}
+	s->feed = 0;
+	return 0;
+}
+
+static int
+feed_start(struct store *s, int64_t feed)
+{
+	sqlite3_stmt	*q;
+	int		 rc;
+
+	if (feed_done(s) == -1)
+		return -1;
+	s->feed = feed;
+	s->nput = s->nkeynew = s->nlinkknown = s->nnew = 0;
+	/* Most feeds never had an entry pruned: skip the lookups then. */
+	q = stmt(s, ST_TOMB_ANY);
+	sqlite3_bind_int64(q, 1, feed);
+	rc = sqlite3_step(q);
+	s->feed_tombs = rc == SQLITE_ROW;
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	    store_fail(s, "reading tombstones");
+}
+
+int
+store_commit(struct store *s)
+{
+	sqlite3_stmt	*q;
+
+	if (!s->in_txn) {
+		snprintf(s->err, sizeof(s->err), "store_commit: no transaction");
+		return -1;
+	}
+	if (feed_done(s) == -1)
+		goto fail;
+	if (s->seq != s->seq0 || s->dirty) {
+		q = stmt(s, ST_STATE_SET);
+		sqlite3_bind_int64(q, 1, s->seq);
+		sqlite3_bind_int(q, 2, 1);
+		if (exec_stmt(s, q, "saving state") == -1)
+			goto fail;
+	}
+	/* Give the pages freed by pruning back, so the file shrinks. */
+	if (s->pruned && exec_sql(s, "PRAGMA incremental_vacuum") == -1)
+		goto fail;
+	if (exec_stmt(s, stmt(s, ST_COMMIT), "commit") == -1)
+		goto fail;
+	s->in_txn = 0;
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!s->in_txn)
+		return;
+	/* After some errors SQLite has already rolled back. */
+	if (!sqlite3_get_autocommit(s->db)) {
+		sqlite3_stmt *q = stmt(s, ST_ROLLBACK);
+
+		sqlite3_step(q);
+		sqlite3_reset(q);
+	}
+	s->in_txn = 0;
+	s->feed = 0;
+}
+
+/* ---- entries ---- */
+
+static int
+empty(const char *v)
+{
+	if (v == NULL)
+		return 1;
+	while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
+		v++;
+	return *v == '\0';
+}
+
+static int
+is_web_url(const char *v)
+{
+	return strncasecmp(v, "http://", 7) == 0 ||
+	    strncasecmp(v, "https://", 8) == 0;
+}
+
+static int64_t
+entry_date(const struct entry *e)
+{
+	return e->published != DATE_NONE ? e->published : e->updated;
+}
+
+/* Everything a reader sees: a different hash is a changed entry. */
+static uint64_t
+entry_hash(const struct entry *e)
+{
+	uint64_t h = FNV_INIT;
+	size_t	 i;
+
+	h = fnv_str(h, e->title);
+	h = fnv_str(h, e->link);
+	h = fnv_str(h, e->author);
+	h = fnv_str(h, e->summary);
+	h = fnv_str(h, e->content);
+	h = fnv_int(h, e->published);
+	h = fnv_int(h, e->updated);
+	for (i = 0; i < e->ncategories; i++)
+		h = fnv_str(h, e->categories[i]);
+	h = fnv_int(h, (int64_t)e->ncategories);
+	for (i = 0; i < e->nenclosures; i++) {
+		h = fnv_str(h, e->enclosures[i].url);
+		h = fnv_str(h, e->enclosures[i].type);
+		h = fnv_int(h, e->enclosures[i].length);
+	}
+	return h;
+}
+
+/* The identity of an entry that has neither guid nor link. */
+static void
+content_key(struct buf *k, const struct entry *e)
+{
+	uint64_t h = FNV_INIT;
+
+	h = fnv_str(h, e->title);
+	h = fnv_int(h, entry_date(e));
+	h = fnv_str(h, e->content != NULL ? e->content : e->summary);
+	buf_printf(k, "h:%016" PRIx64, h);
+}
+
+static void
+guid_key(struct store *s, const char *id)
+{
+	/* A permalink guid changes with http/https and tracking noise. */
+	if (s->gid.len > 0) {
+		buf_adds(&s->key, "g:");
+		buf_adds(&s->key, s->gid.s);
+	} else {
+		buf_adds(&s->key, "g:");
+		buf_adds(&s->key, id);
+	}
+}
+
+/*
+ * key = guid, else link, else a hash of title, date and content; the
+ * policy can force link or content for feeds whose guids are broken.
+ */
+static void
+make_key(struct store *s, enum key_policy pol, const struct entry *e)
+{
+	int	 has_id = !empty(e->id), has_link = !empty(e->link);
+
+	buf_reset(&s->key);
+	if (pol == KEY_CONTENT || (!has_id && !has_link))
+		content_key(&s->key, e);
+	else if (has_id && (pol != KEY_LINK || !has_link))
+		guid_key(s, e->id);
+	else {
+		buf_adds(&s->key, "l:");
+		buf_adds(&s->key, s->canon.s);
+	}
+}
+
+/* Categories and enclosures as NUL-separated fields in a blob. */
+static void
+encode_lists(struct store *s, const struct entry *e)
+{
+	size_t	 i;
+	char	 len[32];
+
+	buf_reset(&s->cats);
+	for (i = 0; i < e->ncategories; i++)
+		if (e->categories[i] != NULL)
+			buf_add(&s->cats, e->categories[i],
+			    strlen(e->categories[i]) + 1);
+	buf_reset(&s->encs);
+	for (i = 0; i < e->nenclosures; i++) {
+		const struct enclosure *en = &e->enclosures[i];
+
+		if (en->url == NULL)
+			continue;
+		buf_add(&s->encs, en->url, strlen(en->url) + 1);
+		buf_add(&s->encs, en->type ? en->type : "",
+		    en->type ? strlen(en->type) + 1 : 1);
+		snprintf(len, sizeof(len), "%" PRId64, en->length);
+		buf_add(&s->encs, len, strlen(len) + 1);
+	}
+}
+
+static void
+bind_blob(sqlite3_stmt *q, int i, const struct buf *b)
+{
+	if (b->len == 0)
+		sqlite3_bind_null(q, i);
+	else
+		sqlite3_bind_blob(q, i, b->s, (int)b->len, SQLITE_STATIC);
+}
+
+/* -1 error, 0 not stored, 1 stored with the same hash, 2 different. */
+static int
+find_entry(struct store *s, int64_t feed, uint64_t hash)
+{
+	sqlite3_stmt	*q = stmt(s, ST_ENTRY_FIND);
+	int		 rc, ret;
+
+	sqlite3_bind_int64(q, 1, feed);
+	sqlite3_bind_text(q, 2, s->key.s, (int)s->key.len, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		ret = (uint64_t)sqlite3_column_int64(q, 0) == hash ? 1 : 2;
+	else
+		ret = rc == SQLITE_DONE ? 0 : store_fail(s, "finding an entry");
+	sqlite3_reset(q);
+	return ret;
+}
+
+/* 1 when the key was pruned before (then it is not new), 0, -1. */
+static int
+find_tombstone(struct store *s, int64_t feed, uint64_t khash)
+{
+	sqlite3_stmt	*q;
+	int64_t		 seen = 0;
+	int		 rc;
+
+	if (!s->feed_tombs)
+		return 0;
+	q = stmt(s, ST_TOMB_FIND);
+	sqlite3_bind_int64(q, 1, feed);
+	sqlite3_bind_int64(q, 2, (int64_t)khash);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		seen = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return store_fail(s, "finding a tombstone");
+	/* Still in the feed: keep the tombstone alive (once a day). */
+	if (seen < s->now - 86400) {
+		q = stmt(s, ST_TOMB_TOUCH);
+		sqlite3_bind_int64(q, 1, feed);
+		sqlite3_bind_int64(q, 2, (int64_t)khash);
+		sqlite3_bind_int64(q, 3, s->now);
+		if (exec_stmt(s, q, "touching a tombstone") == -1)
+			return -1;
+	}
+	return 1;
+}
+
+static int
+link_known(struct store *s, int64_t feed)
+{
+	sqlite3_stmt	*q = stmt(s, ST_LINK_KNOWN);
+	int		 rc;
+
+	sqlite3_bind_int64(q, 1, feed);
+	sqlite3_bind_text(q, 2, s->canon.s, (int)s->canon.len, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_fail(s, "finding a link");
+}
+
+static int
+upsert(struct store *s, int64_t feed, uint64_t khash, const struct entry *e,
+    uint64_t hash, int64_t now)
+{
+	sqlite3_stmt	*q = stmt(s, ST_UPSERT);
+	int64_t		 d = entry_date(e);
+	const char	*gid = NULL;
+
+	/* Ids that name something globally can match across feeds. */
+	if (!empty(e->id) && strchr(e->id, ':') != NULL)
+		gid = s->gid.len > 0 ? s->gid.s : e->id;
+	encode_lists(s, e);
+	sqlite3_bind_int64(q, 1, feed);
+	sqlite3_bind_text(q, 2, s->key.s, (int)s->key.len, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, (int64_t)khash);
+	bind_text(q, 4, e->id);
+	bind_text(q, 5, gid);
+	bind_text(q, 6, e->title);
+	bind_text(q, 7, e->link);
+	bind_text(q, 8, s->canon.len > 0 ? s->canon.s : NULL);
+	bind_text(q, 9, e->author);
+	bind_text(q, 10, e->summary);
+	bind_text(q, 11, e->content);
+	bind_blob(q, 12, &s->cats);
+	bind_blob(q, 13, &s->encs);
+	bind_date(q, 14, e->published);
+	bind_date(q, 15, e->updated);
+	sqlite3_bind_int64(q, 16, now);
+	/* Never later than first seen: a future date cannot pin an entry. */
+	sqlite3_bind_int64(q, 17, d != DATE_NONE && d < now ? d : now);
+	sqlite3_bind_int64(q, 18, ++s->seq);
+	sqlite3_bind_int64(q, 19, (int64_t)hash);
+	return exec_stmt(s, q, "storing an entry");
+}
+
+/*
+ * The same key twice in one document: a feed reusing one guid for
+ * several items.  Told apart by link; an exact repeat is the same entry.
+ * Returns 1 when this is a repeat to skip.
+ */
+static int
+repeated_key(struct store *s, int64_t feed, uint64_t *khash)
+{
+	uint64_t lh = fnv_str(FNV_INIT, s->canon.s), prev;
+	uint64_t bk = *khash ^ (uint64_t)feed * UINT64_C(0x9e3779b97f4a7c15);
+
+	if (bk == 0)
+		bk = 1;
+	if (!keyset_get(&s->batch, bk, &prev)) {
+		keyset_put(&s->batch, bk, lh);
+		return 0;
+	}
+	if (prev == lh || s->key.s[0] != 'g')
+		return 1;
+	buf_addc(&s->key, ' ');
+	buf_adds(&s->key, s->canon.s);
+	*khash = fnv_str(FNV_INIT, s->key.s);
+	bk = *khash ^ (uint64_t)feed * UINT64_C(0x9e3779b97f4a7c15);
+	if (keyset_get(&s->batch, bk, &prev))
+		return 1;
+	keyset_put(&s->batch, bk, lh);
+	return 0;
+}
+
+int
+store_put_entry(struct store *s, const struct feed_state *fs,
+    enum key_policy pol, const struct entry *e, int64_t now)
+{
+	uint64_t hash, khash;
+	int	 found, r;
+
+	if (!s->in_txn) {
+		snprintf(s->err, sizeof(s->err), "store_put_entry: no "
+		    "transaction");
+		return -1;
+	}
+	if (s->feed != fs->id && feed_start(s, fs->id) == -1)
+		return -1;
+	s->now = now;
+	s->nput++;
+	url_canon_buf(empty(e->link) ? NULL : e->link, &s->canon);
+	url_canon_buf(!empty(e->id) && is_web_url(e->id) ? e->id : NULL,
+	    &s->gid);
+	make_key(s, pol, e);
+	khash = fnv_str(FNV_INIT, s->key.s);
+	if (repeated_key(s, fs->id, &khash))
+		return STORE_SAME;
+	hash = entry_hash(e);
+	if ((found = find_entry(s, fs->id, hash)) == -1)
+		return -1;
+	if (found == 1)
+		return STORE_SAME;
+	if (found == 0) {
+		if ((r = find_tombstone(s, fs->id, khash)) != 0)
+			return r == 1 ? STORE_SAME : -1;
+		s->nkeynew++;
+		if (s->canon.len > 0 && s->key.s[0] != 'l') {
+			if ((r = link_known(s, fs->id)) == -1)
+				return -1;
+			s->nlinkknown += r;
+		}
+	}
+	if (upsert(s, fs->id, khash, e, hash, now) == -1)
+		return -1;
+	s->dirty = 1;
+	if (found == 0)
+		s->nnew++;
+	return found == 0 ? STORE_NEW : STORE_CHANGED;
+}
+
+int
+store_put_meta(struct store *s, const struct feed_state *fs,
+    const struct feed_meta *m)
+{
+	sqlite3_stmt	*q = stmt(s, ST_FEED_META);
+
+	sqlite3_bind_int64(q, 1, fs->id);
+	bind_text(q, 2, m->title);
+	bind_text(q, 3, m->link);
+	sqlite3_bind_int(q, 4, m->ttl);
+	sqlite3_bind_int64(q, 5, m->sy_period);
+	sqlite3_bind_int(q, 6, m->sy_frequency);
+	sqlite3_bind_int64(q, 7, m->skip_hours);
+	sqlite3_bind_int(q, 8, m->skip_days);
+	if (exec_stmt(s, q, "storing feed metadata") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) > 0)
+		s->dirty = 1;
+	return 0;
+}
+
+int
+store_put_feed(struct store *s, const struct feed_state *fs)
+{
+	sqlite3_stmt	*q = stmt(s, ST_FEED_PUT);
+
+	sqlite3_bind_int64(q, 1, fs->id);
+	bind_text(q, 2, fs->url != NULL ? fs->url : fs->conf_url);
+	bind_text(q, 3, fs->etag);
+	bind_text(q, 4, fs->last_modified);
+	sqlite3_bind_int64(q, 5, fs->last_poll);
+	sqlite3_bind_int64(q, 6, fs->last_success);
+	sqlite3_bind_int64(q, 7, fs->last_new);
+	sqlite3_bind_int64(q, 8, fs->next_poll);
+	bind_text(q, 9, fs->next_reason);
+	sqlite3_bind_int(q, 10, fs->last_status);
+	sqlite3_bind_int(q, 11, fs->failures);
+	sqlite3_bind_int64(q, 12, fs->failing_since);
+	bind_text(q, 13, fs->last_error);
+	sqlite3_bind_int(q, 14, fs->gone);
+	sqlite3_bind_int(q, 15, fs->malformed);
+	sqlite3_bind_int64(q, 16, fs->max_age);
+	return exec_stmt(s, q, "storing feed state");
+}
+
+static int
+prune_step(struct store *s, enum stmt tomb, enum stmt del, int64_t feed,
+    int64_t arg, int64_t now)
+{
+	sqlite3_stmt	*q = stmt(s, tomb);
+
+	sqlite3_bind_int64(q, 1, feed);
+	sqlite3_bind_int64(q, 2, arg);
+	sqlite3_bind_int64(q, 3, now);
+	if (exec_stmt(s, q, "writing tombstones") == -1)
+		return -1;
+	q = stmt(s, del);
+	sqlite3_bind_int64(q, 1, feed);
+	sqlite3_bind_int64(q, 2, arg);
+	if (exec_stmt(s, q, "pruning entries") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) > 0)
+		s->pruned = s->dirty = 1;
+	return 0;
+}
+
+int
+store_prune(struct store *s, const struct feed_state *fs,
+    const struct feed_opts *o, int64_t now)
+{
+	sqlite3_stmt	*q;
+
+	if (o->keep > 0 && prune_step(s, ST_PRUNE_AGE_TOMB, ST_PRUNE_AGE,
+	    fs->id, now - o->keep, now) == -1)
+		return -1;
+	if (o->keep_max > 0 && prune_step(s, ST_PRUNE_MAX_TOMB, ST_PRUNE_MAX,
+	    fs->id, o->keep_max, now) == -1)
+		return -1;
+	q = stmt(s, ST_TOMB_EXPIRE);
+	sqlite3_bind_int64(q, 1, fs->id);
+	sqlite3_bind_int64(q, 2, now - TOMBSTONE_TTL);
+	if (exec_stmt(s, q, "expiring tombstones") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) > 0)
+		s->pruned = 1;
+	if (s->feed == fs->id)
+		s->feed_tombs = 1;
+	return 0;
+}
+
+/* ---- reading entries ---- */
+
+static void
+decode_lists(struct store *s, sqlite3_stmt *q, struct stored_entry *se)
+{
+	const char	*p, *end;
+	size_t		 n;
+
+	p = sqlite3_column_blob(q, 18);
+	end = p + sqlite3_column_bytes(q, 18);
+	for (n = 0; p != NULL && p < end; p += strlen(p) + 1, n++) {
+		if (n == s->nvcats) {
+			s->nvcats = s->nvcats ? s->nvcats * 2 : 16;
+			s->vcats = xreallocarray(s->vcats, s->nvcats,
+			    sizeof(*s->vcats));
+		}
+		s->vcats[n] = p;
+	}
+	se->categories = s->vcats;
+	se->ncategories = n;
+	p = sqlite3_column_blob(q, 19);
+	end = p + sqlite3_column_bytes(q, 19);
+	for (n = 0; p != NULL && p < end; n++) {
+		if (n == s->nvencs) {
+			s->nvencs = s->nvencs ? s->nvencs * 2 : 4;
+			s->vencs = xreallocarray(s->vencs, s->nvencs,
+			    sizeof(*s->vencs));
+		}
+		s->vencs[n].url = p;
+		p += strlen(p) + 1;
+		s->vencs[n].type = *p != '\0' ? p : NULL;
+		p += strlen(p) + 1;
+		s->vencs[n].length = strtoll(p, NULL, 10);
+		p += strlen(p) + 1;
+	}
+	se->enclosures = s->vencs;
+	se->nenclosures = n;
+}
+
+#define TXT(i) ((const char *)sqlite3_column_text(q, (i)))
+static void
+entry_from_row(struct store *s, sqlite3_stmt *q, struct stored_entry *se)
+{
+	memset(se, 0, sizeof(*se));
+	se->rowid = sqlite3_column_int64(q, 0);
+	se->seq = sqlite3_column_int64(q, 1);
+	se->feed = TXT(2);
+	se->feed_title = TXT(3);
+	se->feed_link = TXT(4);
+	se->feed_url = TXT(5);
+	se->category = TXT(6);
+	se->id = TXT(7);
+	se->key = TXT(8);
+	se->title = TXT(9);
+	se->link = TXT(10);
+	se->author = TXT(11);
+	se->summary = TXT(12);
+	se->content = TXT(13);
+	se->published = col_date(q, 14);
+	se->updated = col_date(q, 15);
+	se->first_seen = sqlite3_column_int64(q, 16);
+	se->sort_date = sqlite3_column_int64(q, 17);
+	decode_lists(s, q, se);
+}
+
+enum fold { FOLD_RECENT, FOLD_SINCE };
+
+/*
+ * Cross-feed duplicates (same canonical link or same global id in another
+ * feed).  Returns 1 when this row is shown under another one, 0 when it
+ * stands (with also_feeds filled), -1 on error.
+ */
+static int
+fold_row(struct store *s, sqlite3_stmt *r, struct stored_entry *se,
+    enum fold how, int64_t after, int64_t upto)
+{
+	sqlite3_stmt	*q;
+	size_t		 n = 0, i, off;
+	int		 rc, skip = 0;
+
+	buf_reset(&s->also);
+	if (sqlite3_column_type(r, 21) == SQLITE_NULL &&
+	    sqlite3_column_type(r, 22) == SQLITE_NULL)
+		goto done;
+	q = stmt(s, ST_DUPS);
+	sqlite3_bind_int64(q, 1, sqlite3_column_int64(r, 20));
+	sqlite3_bind_value(q, 2, sqlite3_column_value(r, 21));
+	sqlite3_bind_value(q, 3, sqlite3_column_value(r, 22));
+	while (!skip && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(q, 0);
+		int64_t fseen = sqlite3_column_int64(q, 1);
+		int64_t seq = sqlite3_column_int64(q, 2);
+
+		if (how == FOLD_RECENT)
+			skip = fseen < se->first_seen ||
+			    (fseen == se->first_seen && id < se->rowid);
+		else if (se->seq > after)
+			skip = seq <= after || (seq <= upto && seq < se->seq);
+		buf_add(&s->also, sqlite3_column_text(q, 3),
+		    sqlite3_column_bytes(q, 3) + 1);
+		n++;
+	}
+	if (!skip && rc != SQLITE_DONE)
+		skip = -1, store_fail(s, "finding duplicates");
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (skip)
+		return skip;
+done:
+	if (n > s->nvalso) {
+		s->nvalso = n;
+		s->valso = xreallocarray(s->valso, n, sizeof(*s->valso));
+	}
+	se->nalso_feeds = 0;
+	for (i = 0, off = 0; i < n; i++, off += strlen(s->also.s + off) + 1) {
+		size_t j;
+
+		/* One name per feed, however many copies it holds. */
+		for (j = 0; j < se->nalso_feeds; j++)
+			if (strcmp(s->valso[j], s->also.s + off) == 0)
+				break;
+		if (j == se->nalso_feeds)
+			s->valso[se->nalso_feeds++] = s->also.s + off;
+	}
+	se->also_feeds = s->valso;
+	return 0;
+}
+
+static int
+each_entry(struct store *s, sqlite3_stmt *q, enum fold how, int64_t after,
+    int64_t upto, store_entry_cb cb, void *arg)
+{
+	struct stored_entry se;
+	int		 rc, f, stop = 0;
+
+	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		entry_from_row(s, q, &se);
+		if ((f = fold_row(s, q, &se, how, after, upto)) == -1) {
+			stop = -1;
+			break;
+		}
+		if (f == 0)
+			stop = cb(arg, &se);
+	}
+	if (stop == 0 && rc != SQLITE_DONE)
+		stop = store_fail(s, "reading entries");
+	sqlite3_finalize(q);
+	return stop < 0 ? -1 : 0;
+}
+
+int
+store_recent(struct store *s, store_entry_cb cb, void *arg)
+{
+	sqlite3_stmt	*q;
+
+	/* Not cached: a callback may use the store in turn. */
+	if (sqlite3_prepare_v2(s->db, "SELECT " ENTRY_COLS " FROM entries e"
+	    " JOIN feeds f ON f.id = e.feed WHERE f.enabled = 1"
+	    " ORDER BY e.sort_date DESC, e.id DESC", -1, &q, NULL) != SQLITE_OK)
+		return store_fail(s, "reading entries");
+	return each_entry(s, q, FOLD_RECENT, 0, 0, cb, arg);
+}
+
+int
+store_since(struct store *s, int64_t after, int64_t upto, int updates,
+    store_entry_cb cb, void *arg)
+{
+	sqlite3_stmt	*q;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT " ENTRY_COLS " FROM entries e"
+	    " JOIN feeds f ON f.id = e.feed WHERE f.enabled = 1"
+	    " AND ((e.seq > ?1 AND e.seq <= ?2) OR (?3 AND e.changed_seq > ?1"
+	    " AND e.changed_seq <= ?2))"
+	    " ORDER BY f.name, e.sort_date DESC, e.id DESC", -1, &q, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s, "reading entries");
+	sqlite3_bind_int64(q, 1, after);
+	sqlite3_bind_int64(q, 2, upto);
+	sqlite3_bind_int(q, 3, updates != 0);
+	return each_entry(s, q, FOLD_SINCE, after, upto, cb, arg);
+}
+
+static int64_t
+state_col(struct store *s, int col)
+{
+	sqlite3_stmt	*q = stmt(s, ST_STATE_GET);
+	int64_t		 v = -1;
+
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, col);
+	else
+		store_fail(s, "reading state");
+	sqlite3_reset(q);
+	return v;
+}
+
+int64_t
+store_seq(struct store *s)
+{
+	return s->in_txn ? s->seq : state_col(s, 0);
+}
+
+int64_t
+store_generation(struct store *s)
+{
+	return state_col(s, 1);
+}
+
+/* ---- digests ---- */
+
+void
+digest_state_free(struct digest_state *ds)
+{
+	if (ds == NULL)
+		return;
+	free(ds->error);
+	ds->error = NULL;
+}
+
+int
+store_digest_last(struct store *s, struct digest_state *ds)
+{
+	sqlite3_stmt	*q = stmt(s, ST_DIGEST_LAST);
+	int		 rc;
+
+	memset(ds, 0, sizeof(*ds));
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		ds->id = sqlite3_column_int64(q, 0);
+		ds->slot = sqlite3_column_int64(q, 1);
+		ds->created = sqlite3_column_int64(q, 2);
+		ds->after_seq = sqlite3_column_int64(q, 3);
+		ds->upto_seq = sqlite3_column_int64(q, 4);
+		ds->sent = sqlite3_column_int64(q, 5);
+		ds->attempts = sqlite3_column_int(q, 6);
+		ds->next_try = sqlite3_column_int64(q, 7);
+		ds->error = col_strdup(q, 8);
+	}
+	sqlite3_reset(q);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_fail(s, "reading digests");
+}
+
+int
+store_digest_add(struct store *s, struct digest_state *ds)
+{
+	sqlite3_stmt	*q = stmt(s, ST_DIGEST_ADD);
+
+	sqlite3_bind_int64(q, 1, ds->slot);
+	sqlite3_bind_int64(q, 2, ds->created);
+	sqlite3_bind_int64(q, 3, ds->after_seq);
+	sqlite3_bind_int64(q, 4, ds->upto_seq);
+	sqlite3_bind_int64(q, 5, ds->sent);
+	sqlite3_bind_int(q, 6, ds->attempts);
+	sqlite3_bind_int64(q, 7, ds->next_try);
+	bind_text(q, 8, ds->error);
+	if (exec_stmt(s, q, "recording a digest") == -1)
+		return -1;
+	ds->id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
+store_digest_update(struct store *s, const struct digest_state *ds)
+{
+	sqlite3_stmt	*q = stmt(s, ST_DIGEST_UPDATE);
+
+	sqlite3_bind_int64(q, 1, ds->id);
+	sqlite3_bind_int64(q, 2, ds->sent);
+	sqlite3_bind_int(q, 3, ds->attempts);
+	sqlite3_bind_int64(q, 4, ds->next_try);
+	bind_text(q, 5, ds->error);
+	return exec_stmt(s, q, "updating a digest");
+}
+
+int
+store_totals(struct store *s, struct store_totals *t)
+{
+	sqlite3_stmt	*q = stmt(s, ST_TOTAL_FEEDS);
+	int		 rc;
+
+	memset(t, 0, sizeof(*t));
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		t->feeds = sqlite3_column_int64(q, 0);
+		t->failing = sqlite3_column_int64(q, 1);
+		t->gone = sqlite3_column_int64(q, 2);
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, "counting feeds");
+	q = stmt(s, ST_TOTAL_ENTRIES);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		t->entries = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, "counting entries");
+}
