@@ -16,4 +16,9 @@ void	html_sanitize(struct buf *out, const char *html, size_t len,
  * folded, trimmed. */
 void	html_to_text(struct buf *out, const char *html, size_t len);
 
+/* Append s with runs of white space folded into one space, trimmed. */
+void	html_text_fold(struct buf *out, const char *s, size_t len);
+/* Append ref made absolute against base (NULL: ref as it is). */
+void	html_abs_url(struct buf *out, const char *ref, const char *base);
+
 #endif

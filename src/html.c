@@ -1,2 +1,505 @@
-/* html.c: not written yet. */
+/*
+ * html.c: sanitizing HTML against an allow-list, and HTML to text.
+ *
+ * libxml2's HTML parser does the hard part (tag soup, implied and
+ * mis-nested tags, entities); we listen to its SAX events and write
+ * only what the allow-list lets through, so no tree is ever built.  The
+ * parser context is kept and reused: feeds hand us thousands of small
+ * fragments, and a new context per fragment costs more than parsing it.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/dict.h>
+#include <libxml/parserInternals.h>
+
+#include "html.h"
+#include "log.h"
+#include "url.h"
 #include "util.h"
+
+#define E_DROP	0x01	/* drop the element and all it holds */
+#define E_VOID	0x02	/* no end tag */
+#define E_BLOCK	0x04	/* separates words in html_to_text */
+#define E_KEEP	0x08	/* allowed */
+
+/* Elements we know, sorted by name; anything else loses its tag only. */
+struct elem {
+	const char	*name;
+	int		 flags;
+	const char	*attrs;		/* allowed besides title, lang, dir */
+};
+static const struct elem elems[] = {
+	{ "a", E_KEEP, " href rel hreflang " },
+	{ "abbr", E_KEEP, NULL },
+	{ "acronym", E_KEEP, NULL },
+	{ "address", E_KEEP | E_BLOCK, NULL },
+	{ "applet", E_DROP, NULL },
+	{ "area", E_VOID, NULL },
+	{ "article", E_KEEP | E_BLOCK, NULL },
+	{ "aside", E_KEEP | E_BLOCK, NULL },
+	{ "audio", E_KEEP, " src controls loop muted preload " },
+	{ "b", E_KEEP, NULL },
+	{ "base", E_DROP | E_VOID, NULL },
+	{ "bdi", E_KEEP, NULL },
+	{ "bdo", E_KEEP, NULL },
+	{ "big", E_KEEP, NULL },
+	{ "blockquote", E_KEEP | E_BLOCK, " cite " },
+	{ "br", E_KEEP | E_VOID | E_BLOCK, NULL },
+	{ "button", E_DROP, NULL },
+	{ "caption", E_KEEP | E_BLOCK, NULL },
+	{ "center", E_KEEP | E_BLOCK, NULL },
+	{ "cite", E_KEEP, NULL },
+	{ "code", E_KEEP, NULL },
+	{ "col", E_KEEP | E_VOID, " span " },
+	{ "colgroup", E_KEEP, " span " },
+	{ "dd", E_KEEP | E_BLOCK, NULL },
+	{ "del", E_KEEP, " cite datetime " },
+	{ "details", E_KEEP | E_BLOCK, " open " },
+	{ "dfn", E_KEEP, NULL },
+	{ "div", E_KEEP | E_BLOCK, NULL },
+	{ "dl", E_KEEP | E_BLOCK, NULL },
+	{ "dt", E_KEEP | E_BLOCK, NULL },
+	{ "em", E_KEEP, NULL },
+	{ "embed", E_DROP | E_VOID, NULL },
+	{ "figcaption", E_KEEP | E_BLOCK, NULL },
+	{ "figure", E_KEEP | E_BLOCK, NULL },
+	{ "footer", E_KEEP | E_BLOCK, NULL },
+	{ "frame", E_DROP | E_VOID, NULL },
+	{ "frameset", E_DROP, NULL },
+	{ "h1", E_KEEP | E_BLOCK, NULL },
+	{ "h2", E_KEEP | E_BLOCK, NULL },
+	{ "h3", E_KEEP | E_BLOCK, NULL },
+	{ "h4", E_KEEP | E_BLOCK, NULL },
+	{ "h5", E_KEEP | E_BLOCK, NULL },
+	{ "h6", E_KEEP | E_BLOCK, NULL },
+	{ "head", E_DROP, NULL },
+	{ "header", E_KEEP | E_BLOCK, NULL },
+	{ "hr", E_KEEP | E_VOID | E_BLOCK, NULL },
+	{ "i", E_KEEP, NULL },
+	{ "iframe", E_DROP, NULL },
+	{ "img", E_KEEP | E_VOID, " src alt width height " },
+	{ "input", E_DROP | E_VOID, NULL },
+	{ "ins", E_KEEP, " cite datetime " },
+	{ "kbd", E_KEEP, NULL },
+	{ "li", E_KEEP | E_BLOCK, " value " },
+	{ "link", E_DROP | E_VOID, NULL },
+	{ "mark", E_KEEP, NULL },
+	{ "math", E_DROP, NULL },
+	{ "meta", E_DROP | E_VOID, NULL },
+	{ "noembed", E_DROP, NULL },
+	{ "noframes", E_DROP, NULL },
+	{ "noscript", E_DROP, NULL },
+	{ "object", E_DROP, NULL },
+	{ "ol", E_KEEP | E_BLOCK, " start type reversed " },
+	{ "p", E_KEEP | E_BLOCK, NULL },
+	{ "param", E_DROP | E_VOID, NULL },
+	{ "picture", E_KEEP, NULL },
+	{ "pre", E_KEEP | E_BLOCK, NULL },
+	{ "q", E_KEEP, " cite " },
+	{ "rp", E_KEEP, NULL },
+	{ "rt", E_KEEP, NULL },
+	{ "ruby", E_KEEP, NULL },
+	{ "s", E_KEEP, NULL },
+	{ "samp", E_KEEP, NULL },
+	{ "script", E_DROP, NULL },
+	{ "section", E_KEEP | E_BLOCK, NULL },
+	{ "select", E_DROP, NULL },
+	{ "small", E_KEEP, NULL },
+	{ "source", E_KEEP | E_VOID, " src type " },
+	{ "span", E_KEEP, NULL },
+	{ "strike", E_KEEP, NULL },
+	{ "strong", E_KEEP, NULL },
+	{ "style", E_DROP, NULL },
+	{ "sub", E_KEEP, NULL },
+	{ "summary", E_KEEP | E_BLOCK, NULL },
+	{ "sup", E_KEEP, NULL },
+	{ "svg", E_DROP, NULL },
+	{ "table", E_KEEP | E_BLOCK, NULL },
+	{ "tbody", E_KEEP, NULL },
+	{ "td", E_KEEP | E_BLOCK, " colspan rowspan headers " },
+	{ "template", E_DROP, NULL },
+	{ "textarea", E_DROP, NULL },
+	{ "tfoot", E_KEEP, NULL },
+	{ "th", E_KEEP | E_BLOCK, " colspan rowspan headers scope " },
+	{ "thead", E_KEEP, NULL },
+	{ "time", E_KEEP, " datetime " },
+	{ "title", E_DROP, NULL },
+	{ "tr", E_KEEP | E_BLOCK, NULL },
+	{ "track", E_VOID, NULL },
+	{ "tt", E_KEEP, NULL },
+	{ "u", E_KEEP, NULL },
+	{ "ul", E_KEEP | E_BLOCK, NULL },
+	{ "var", E_KEEP, NULL },
+	{ "video", E_KEEP | E_BLOCK, " src poster controls width height loop muted preload " },
+	{ "wbr", E_KEEP | E_VOID, NULL },
+	{ "xml", E_DROP, NULL },
+};
+
+struct hstate {
+	struct buf	*out;
+	const char	*base;
+	int		 text;		/* html_to_text rather than sanitize */
+	int		 skip;		/* depth inside a dropped element */
+	int		 space;		/* text: a separator is pending */
+	size_t		 start;		/* out->len when we began */
+};
+
+static htmlParserCtxtPtr hctxt;
+static unsigned	 huses;
+static struct buf hin;
+
+static int
+elem_cmp(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct elem *)e)->name);
+}
+
+static const struct elem *
+elem_find(const char *name)
+{
+	return bsearch(name, elems, nitems(elems), sizeof elems[0], elem_cmp);
+}
+
+/* Escape for text (quot 0) or a double-quoted attribute value (quot 1). */
+static void
+escape(struct buf *out, const char *s, size_t len, int quot)
+{
+	size_t	 i, run = 0;
+	const char *r;
+
+	for (i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '&': r = "&amp;"; break;
+		case '<': r = "&lt;"; break;
+		case '>': r = "&gt;"; break;
+		case '"': if (!quot) continue; r = "&quot;"; break;
+		default: continue;
+		}
+		buf_add(out, s + run, i - run);
+		buf_adds(out, r);
+		run = i + 1;
+	}
+	buf_add(out, s + run, len - run);
+}
+
+/* The scheme of a URL as a browser sees it (tabs and newlines ignored),
+ * lowercased into out; "" when relative, -1 when too long to allow. */
+static int
+url_scheme(const char *v, char *out, size_t outlen)
+{
+	size_t	 n = 0;
+
+	out[0] = '\0';
+	while (*v != '\0' && (unsigned char)*v <= ' ')
+		v++;
+	for (; *v != '\0'; v++) {
+		if (*v == '\t' || *v == '\n' || *v == '\r')
+			continue;
+		if (*v == ':') {
+			if (n >= outlen)
+				return -1;
+			out[n] = '\0';
+			return 0;
+		}
+		if (!isalnum((unsigned char)*v) && *v != '+' && *v != '-' &&
+		    *v != '.')
+			break;
+		if (n + 1 < outlen)
+			out[n] = (char)tolower((unsigned char)*v);
+		n++;
+	}
+	out[0] = '\0';
+	return 0;
+}
+
+void
+html_abs_url(struct buf *out, const char *ref, const char *base)
+{
+	char	*u;
+
+	while (*ref != '\0' && isspace((unsigned char)*ref))
+		ref++;
+	if (base == NULL || strncmp(ref, "http://", 7) == 0 ||
+	    strncmp(ref, "https://", 8) == 0 ||
+	    (u = url_resolve(base, ref)) == NULL) {
+		buf_adds(out, ref);
+		return;
+	}
+	buf_adds(out, u);
+	free(u);
+}
+
+static int
+scheme_allowed(const char *scheme, const char *tag, const char *name,
+    const char *v)
+{
+	static const char *const ok[] = { "http", "https", "mailto", "ftp",
+	    "tel" };
+	size_t	 i;
+
+	for (i = 0; i < nitems(ok); i++)
+		if (strcmp(scheme, ok[i]) == 0)
+			return 1;
+	/* data: only for images, and not SVG (it can script). */
+	while ((unsigned char)*v <= ' ' && *v != '\0')
+		v++;
+	return strcmp(scheme, "data") == 0 && strcmp(tag, "img") == 0 &&
+	    strcmp(name, "src") == 0 && strncasecmp(v, "data:image/", 11) == 0 &&
+	    strncasecmp(v + 11, "svg", 3) != 0;
+}
+
+/* Write a URL attribute if it is safe, relative ones made absolute. */
+static void
+url_attr(struct hstate *st, const char *tag, const char *name, const char *v)
+{
+	char	 scheme[16];
+
+	if (url_scheme(v, scheme, sizeof scheme) == -1 ||
+	    (*scheme != '\0' && !scheme_allowed(scheme, tag, name, v)))
+		return;
+	buf_addc(st->out, ' ');
+	buf_adds(st->out, name);
+	buf_adds(st->out, "=\"");
+	if (*scheme == '\0') {
+		struct buf u = { NULL, 0, 0 };
+
+		html_abs_url(&u, v, st->base);
+		escape(st->out, buf_cstr(&u), u.len, 1);
+		buf_free(&u);
+	} else
+		escape(st->out, v, strlen(v), 1);
+	buf_addc(st->out, '"');
+}
+
+static int
+attr_allowed(const struct elem *e, const char *name)
+{
+	const char	*p;
+	size_t		 n = strlen(name);
+
+	if (strcmp(name, "title") == 0 || strcmp(name, "lang") == 0 ||
+	    strcmp(name, "dir") == 0)
+		return 1;
+	if (e->attrs == NULL || n == 0)
+		return 0;
+	for (p = e->attrs; (p = strstr(p, name)) != NULL; p += n)
+		if (p[-1] == ' ' && p[n] == ' ')
+			return 1;
+	return 0;
+}
+
+static void
+start_tag(struct hstate *st, const struct elem *e, const xmlChar **atts)
+{
+	const char	*name, *v;
+
+	buf_addc(st->out, '<');
+	buf_adds(st->out, e->name);
+	for (; atts != NULL && atts[0] != NULL; atts += 2) {
+		name = (const char *)atts[0];
+		v = atts[1] != NULL ? (const char *)atts[1] : NULL;
+		if (!attr_allowed(e, name))
+			continue;
+		if (strcmp(name, "href") == 0 || strcmp(name, "src") == 0 ||
+		    strcmp(name, "cite") == 0 || strcmp(name, "poster") == 0) {
+			if (v != NULL)
+				url_attr(st, e->name, name, v);
+			continue;
+		}
+		buf_addc(st->out, ' ');
+		buf_adds(st->out, name);
+		if (v != NULL) {
+			buf_adds(st->out, "=\"");
+			escape(st->out, v, strlen(v), 1);
+			buf_addc(st->out, '"');
+		}
+	}
+	buf_addc(st->out, '>');
+}
+
+static void
+sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+	struct hstate		*st = ((htmlParserCtxtPtr)ctx)->_private;
+	const struct elem	*e;
+
+	if (st->skip > 0) {
+		st->skip++;
+		return;
+	}
+	if ((e = elem_find((const char *)name)) == NULL)
+		return;
+	if (e->flags & E_DROP) {
+		st->skip = 1;
+		return;
+	}
+	if (st->text) {
+		if (e->flags & E_BLOCK)
+			st->space = 1;
+	} else if (e->flags & E_KEEP)
+		start_tag(st, e, atts);
+}
+
+static void
+sax_end(void *ctx, const xmlChar *name)
+{
+	struct hstate		*st = ((htmlParserCtxtPtr)ctx)->_private;
+	const struct elem	*e;
+
+	if (st->skip > 0) {
+		st->skip--;
+		return;
+	}
+	if ((e = elem_find((const char *)name)) == NULL)
+		return;
+	if (st->text) {
+		if (e->flags & E_BLOCK)
+			st->space = 1;
+	} else if ((e->flags & E_KEEP) && !(e->flags & E_VOID)) {
+		buf_adds(st->out, "</");
+		buf_adds(st->out, e->name);
+		buf_addc(st->out, '>');
+	}
+}
+
+/* Append s folding runs of white space into one space. */
+static void
+fold(struct buf *out, size_t start, int *space, const char *s, size_t len)
+{
+	size_t	 i, run;
+
+	for (i = 0; i < len; ) {
+		if (isspace((unsigned char)s[i])) {
+			*space = 1;
+			i++;
+			continue;
+		}
+		if (*space && out->len > start)
+			buf_addc(out, ' ');
+		*space = 0;
+		for (run = i; i < len && !isspace((unsigned char)s[i]); i++)
+			;
+		buf_add(out, s + run, i - run);
+	}
+}
+
+static void
+sax_text(void *ctx, const xmlChar *s, int len)
+{
+	struct hstate	*st = ((htmlParserCtxtPtr)ctx)->_private;
+
+	if (st->skip > 0 || len <= 0)
+		return;
+	if (st->text)
+		fold(st->out, st->start, &st->space, (const char *)s,
+		    (size_t)len);
+	else
+		escape(st->out, (const char *)s, (size_t)len, 0);
+}
+
+static void
+sax_error(void *arg, xmlErrorPtr e)
+{
+	/* Tag soup is what we expect here; nothing to report. */
+}
+
+static htmlParserCtxtPtr
+context(void)
+{
+	htmlSAXHandler	 sax;
+
+	/* The dictionary keeps every name seen: start afresh now and then. */
+	if (hctxt != NULL && (++huses % 4096 == 0 ||
+	    xmlDictSize(hctxt->dict) > 4096)) {
+		htmlFreeParserCtxt(hctxt);
+		hctxt = NULL;
+	}
+	if (hctxt != NULL)
+		return hctxt;
+	if ((hctxt = htmlNewParserCtxt()) == NULL)
+		fatalx("htmlNewParserCtxt failed");
+	memset(&sax, 0, sizeof sax);
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElement = sax_start;
+	sax.endElement = sax_end;
+	sax.characters = sax_text;
+	sax.ignorableWhitespace = sax_text;
+	sax.cdataBlock = sax_text;
+	sax.serror = sax_error;
+	memcpy(hctxt->sax, &sax, sizeof sax);
+	return hctxt;
+}
+
+static void
+run(struct hstate *st, const char *html, size_t len)
+{
+	htmlParserCtxtPtr ctxt = context();
+	htmlDocPtr	 doc;
+
+	/* A leading <body> keeps the parser from wrapping text in <p>. */
+	buf_reset(&hin);
+	buf_add(&hin, "<body>", 6);
+	buf_add(&hin, html, len);
+	if (hin.len > INT_MAX)
+		return;
+	ctxt->_private = st;
+	doc = htmlCtxtReadMemory(ctxt, hin.s, (int)hin.len, NULL, "UTF-8",
+	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	    HTML_PARSE_NOIMPLIED);
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+	ctxt->_private = NULL;
+}
+
+/* Drop trailing white space written since start. */
+static void
+rtrim(struct buf *out, size_t start)
+{
+	while (out->len > start && isspace((unsigned char)out->s[out->len - 1]))
+		out->s[--out->len] = '\0';
+}
+
+void
+html_sanitize(struct buf *out, const char *html, size_t len,
+    const char *base)
+{
+	struct hstate	 st = { out, base, 0, 0, 0, out->len };
+
+	while (len > 0 && isspace((unsigned char)*html))
+		html++, len--;
+	buf_grow(out, len);
+	out->s[out->len] = '\0';
+	if (memchr(html, '<', len) == NULL && memchr(html, '&', len) == NULL)
+		escape(out, html, len, 0);	/* plain text: no parser */
+	else
+		run(&st, html, len);
+	rtrim(out, st.start);
+}
+
+void
+html_to_text(struct buf *out, const char *html, size_t len)
+{
+	struct hstate	 st = { out, NULL, 1, 0, 0, out->len };
+
+	buf_grow(out, len);
+	out->s[out->len] = '\0';
+	if (memchr(html, '<', len) == NULL && memchr(html, '&', len) == NULL)
+		fold(out, st.start, &st.space, html, len);
+	else
+		run(&st, html, len);
+}
+
+void
+html_text_fold(struct buf *out, const char *s, size_t len)
+{
+	int	 space = 0;
+
+	fold(out, out->len, &space, s, len);
+}

@@ -1,0 +1,93 @@
+/* test_html: the allow-list sanitizer and HTML to text. */
+#include "config.h"
+
+#include <string.h>
+
+#include "html.h"
+#include "util.h"
+#include "tap.h"
+
+static const char *base = "https://example.org/blog/post.html";
+
+static void
+san(const char *in, const char *want)
+{
+	struct buf	 b = { NULL, 0, 0 };
+
+	html_sanitize(&b, in, strlen(in), base);
+	is_str(buf_cstr(&b), want, in);
+	buf_free(&b);
+}
+
+static void
+txt(const char *in, const char *want)
+{
+	struct buf	 b = { NULL, 0, 0 };
+
+	html_to_text(&b, in, strlen(in));
+	is_str(buf_cstr(&b), want, in);
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	int		 i;
+
+	san("plain text", "plain text");
+	san("  a < b > c  ", "a &lt; b &gt; c");
+	san("<p>Hello <b>world</b></p>", "<p>Hello <b>world</b></p>");
+	san("Hello <b>world</b>", "Hello <b>world</b>");
+	san("caf&eacute; &amp; cr&egrave;me&nbsp;!", "caf\xc3\xa9 &amp; cr\xc3\xa8me\xc2\xa0!");
+	san("<p>a<script>alert(1)</script>b</p>", "<p>ab</p>");
+	san("<style>p{color:red}</style><p>x</p>", "<p>x</p>");
+	san("<iframe src=\"https://evil.example/\">x</iframe>y", "y");
+	san("<object data=\"x.swf\"><param name=a value=b>z</object>", "");
+	san("<embed src=\"x.swf\">", "");
+	san("<a href=\"javascript:alert(1)\">x</a>", "<a>x</a>");
+	san("<a href=\" JaVa\tScRiPt:alert(1)\">x</a>", "<a>x</a>");
+	san("<a href=\"vbscript:x\">x</a>", "<a>x</a>");
+	san("<a href=\"data:text/html,<script>x</script>\">x</a>", "<a>x</a>");
+	san("<img src=\"data:image/png;base64,AAAA\">", "<img src=\"data:image/png;base64,AAAA\">");
+	san("<img src=\"data:image/svg+xml;base64,AAAA\">", "<img>");
+	san("<p onclick=\"evil()\" style=\"x:expression(alert(1))\" class=c>t</p>", "<p>t</p>");
+	san("<div style=\"width: expression(alert(1))\">t</div>", "<div>t</div>");
+	san("<a href=\"/about\" onmouseover=\"x()\">about</a>", "<a href=\"https://example.org/about\">about</a>");
+	san("<a href=\"next.html\">n</a>", "<a href=\"https://example.org/blog/next.html\">n</a>");
+	san("<img src=\"../i/a.png\" alt=\"A &amp; B\">", "<img src=\"https://example.org/i/a.png\" alt=\"A &amp; B\">");
+	san("<a href=\"mailto:a@example.org\">m</a>", "<a href=\"mailto:a@example.org\">m</a>");
+	san("<a href=\"https://x.example/?a=1&b=2\">q</a>", "<a href=\"https://x.example/?a=1&amp;b=2\">q</a>");
+	san("<p>unclosed <b>bold", "<p>unclosed <b>bold</b></p>");
+	san("<b><i>misnested</b></i>", "<b><i>misnested</i></b>");
+	san("<br/>line<br>two<hr>", "<br>line<br>two<hr>");
+	san("<form action=\"/x\"><input name=q><button>go</button>text</form>", "text");
+	san("<svg><script>alert(1)</script></svg>ok", "ok");
+	san("<blockquote cite=\"q.html\">q</blockquote>", "<blockquote cite=\"https://example.org/blog/q.html\">q</blockquote>");
+	san("<custom-tag>kept text</custom-tag>", "kept text");
+	san("<!-- comment -->after", "after");
+	san("<table><tr><td colspan=2 bgcolor=red>c</td></tr></table>", "<table><tr><td colspan=\"2\">c</td></tr></table>");
+	san("<p title='a\"b'>t</p>", "<p title=\"a&quot;b\">t</p>");
+	san("<html><head><title>T</title></head><body><p>doc</p></body></html>", "<p>doc</p>");
+	san("", "");
+
+	txt("Plain   title\n text ", "Plain title text");
+	txt("AT&amp;T", "AT&T");
+	txt("<b>Bold</b> move", "Bold move");
+	txt("caf&eacute; &rsquo;n&rsquo; more", "caf\xc3\xa9 \xe2\x80\x99n\xe2\x80\x99 more");
+	txt("<p>one</p><p>two</p>", "one two");
+	txt("a<br>b", "a b");
+	txt("x<script>bad()</script>y", "xy");
+	txt("  <i> spaced </i>  ", "spaced");
+	txt("D&D", "D&D");
+	txt("", "");
+
+	/* The reused parser context survives many calls. */
+	for (i = 0; i < 10000; i++) {
+		buf_reset(&b);
+		html_sanitize(&b, "<p>x<b>y</b></p>", 16, NULL);
+	}
+	is_str(buf_cstr(&b), "<p>x<b>y</b></p>", "10000 calls");
+	buf_free(&b);
+	return done_testing();
+}
