@@ -18,6 +18,8 @@ int	digest_now(struct store *, const struct conf *, int64_t now,
 	    char *err, size_t errlen);
 /* The next scheduled slot strictly after t, in the configured zone; 0: none. */
 int64_t	digest_next_slot(const struct digest_conf *, int64_t t);
+/* The latest slot at or before t; 0: none. */
+int64_t	digest_prev_slot(const struct digest_conf *, int64_t t);
 
 /* In the daemon: a timer for the next slot (and a missed one at start). */
 struct digest_sched *digest_sched_start(struct event_base *, struct store *,

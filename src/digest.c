@@ -1,12 +1,1085 @@
-/* digest.c: not written yet (stub so the tree links). */
+/*
+ * digest.c: the digest of everything first seen since the previous one.
+ *
+ * A digest is a row in the store covering a seq range (after, upto].
+ * Its files and message are rendered from that range alone, so a retry
+ * or a crash rebuilds the same bytes.  Ranges are claimed before any
+ * delivery starts, so each entry lands in exactly one digest; a digest
+ * still unsent when the next one is made is folded into it, never sent
+ * as well.
+ */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
 #include "cmd.h"
+#include "conf.h"
+#include "digest.h"
+#include "html.h"
+#include "log.h"
+#include "mail.h"
+#include "store.h"
+#include "template.h"
+#include "util.h"
+
+#define WRAP		72
+#define RETRY_MIN	60
+#define RETRY_MAX	(6 * 3600)
+
+/* One entry as the digest shows it. */
+struct dentry {
+	char		*group;
+	char		*title;
+	char		*link;		/* http(s) only, else NULL */
+	char		*sources;
+	char		*date;
+	char		*excerpt;
+	size_t		 order;		/* as the store returned it */
+};
+
+struct digest_data {
+	const struct digest_conf *dc;
+	struct dentry	*e;
+	size_t		 n, cap;
+	size_t		 more;		/* past max_entries: counted only */
+	struct tobj	*failing;	/* list holder, owned by the caller */
+	size_t		 nfailing;
+};
+
+/* A rendered digest. */
+struct rendered {
+	struct buf	 text;
+	struct buf	 html;
+	char		*subject;
+	size_t		 count;
+};
+
+/*
+ * Time zone.  The process runs on one thread, so switching TZ around
+ * localtime_r/mktime is safe; it is always put back.
+ */
+static char *
+zone_push(const struct digest_conf *dc)
+{
+	const char *old = getenv("TZ");
+	char *saved = old ? xstrdup(old) : NULL;
+
+	if (dc->timezone != NULL) {
+		setenv("TZ", dc->timezone, 1);
+		tzset();
+	}
+	return saved;
+}
+
+static void
+zone_pop(const struct digest_conf *dc, char *saved)
+{
+	if (dc->timezone != NULL) {
+		if (saved != NULL)
+			setenv("TZ", saved, 1);
+		else
+			unsetenv("TZ");
+		tzset();
+	}
+	free(saved);
+}
+
+static void
+local_tm(const struct digest_conf *dc, int64_t t, struct tm *tm)
+{
+	char *z = zone_push(dc);
+	time_t tt = (time_t)t;
+
+	localtime_r(&tt, tm);
+	zone_pop(dc, z);
+}
+
+/* strftime wants a literal format to be checked, hence a macro. */
+#define fmt_local(dc, t, fmt, out, len) do {				\
+	struct tm tm_;							\
+	local_tm((dc), (t), &tm_);					\
+	strftime((out), (len), fmt, &tm_);				\
+} while (0)
+
+/*
+ * The slots of the days around t, in the configured zone.  Each (day,
+ * time) pair is one mktime() call with tm_isdst = -1: a time skipped by a
+ * spring-forward still maps to one instant (glibc moves it past the gap),
+ * and a time repeated at fall-back maps to one of its two instants, so a
+ * slot goes out once on either day.
+ */
+static size_t
+slots_around(const struct digest_conf *dc, int64_t t, int64_t *out,
+    size_t max)
+{
+	time_t tt = (time_t)t, s;
+	struct tm now, day;
+	size_t n = 0, i;
+	char *z;
+	int d;
+
+	if (dc->nat == 0 || (dc->days & 0x7f) == 0)
+		return 0;
+	z = zone_push(dc);
+	localtime_r(&tt, &now);
+	for (d = -8; d <= 8; d++) {
+		memset(&day, 0, sizeof(day));
+		day.tm_year = now.tm_year;
+		day.tm_mon = now.tm_mon;
+		day.tm_mday = now.tm_mday + d;
+		day.tm_hour = 12;
+		day.tm_isdst = -1;
+		if (mktime(&day) == (time_t)-1 || !(dc->days & 1u << day.tm_wday))
+			continue;
+		for (i = 0; i < dc->nat && n < max; i++) {
+			struct tm slot = day;
+
+			slot.tm_hour = dc->at[i] / 60;
+			slot.tm_min = dc->at[i] % 60;
+			slot.tm_sec = 0;
+			slot.tm_isdst = -1;
+			if ((s = mktime(&slot)) != (time_t)-1)
+				out[n++] = s;
+		}
+	}
+	zone_pop(dc, z);
+	return n;
+}
+
+int64_t
+digest_next_slot(const struct digest_conf *dc, int64_t t)
+{
+	int64_t slots[17 * 24], best = 0;
+	size_t n, i;
+
+	n = slots_around(dc, t, slots, nitems(slots));
+	for (i = 0; i < n; i++)
+		if (slots[i] > t && (best == 0 || slots[i] < best))
+			best = slots[i];
+	return best;
+}
+
+int64_t
+digest_prev_slot(const struct digest_conf *dc, int64_t t)
+{
+	int64_t slots[17 * 24], best = 0;
+	size_t n, i;
+
+	n = slots_around(dc, t, slots, nitems(slots));
+	for (i = 0; i < n; i++)
+		if (slots[i] <= t && slots[i] > best)
+			best = slots[i];
+	return best;
+}
+
+/* Only web links reach the output; a javascript: link is dropped. */
+static char *
+safe_link(const char *link)
+{
+	if (link == NULL || (strncasecmp(link, "http://", 7) != 0 &&
+	    strncasecmp(link, "https://", 8) != 0))
+		return NULL;
+	return xstrdup(link);
+}
+
+/* Cut at about max characters, at a word boundary, marking the cut. */
+static char *
+excerpt(const struct stored_entry *se, int max)
+{
+	const char *src = se->content ? se->content : se->summary;
+	struct buf b = { NULL, 0, 0 };
+	size_t i, chars = 0, cut = 0;
+
+	if (src == NULL || max <= 0)
+		return NULL;
+	html_to_text(&b, src, strlen(src));
+	buf_add(&b, "", 0);
+	for (i = 0; i < b.len; i++) {
+		if (((unsigned char)b.s[i] & 0xc0) == 0x80)
+			continue;
+		if (b.s[i] == ' ')
+			cut = i;
+		if (++chars > (size_t)max) {
+			b.len = cut ? cut : i;
+			b.s[b.len] = '\0';
+			buf_adds(&b, " …");
+			break;
+		}
+	}
+	return b.s;
+}
+
+static char *
+sources(const struct stored_entry *se)
+{
+	struct buf b = { NULL, 0, 0 };
+	size_t i;
+
+	buf_adds(&b, se->feed_title && *se->feed_title ? se->feed_title :
+	    se->feed);
+	for (i = 0; i < se->nalso_feeds; i++)
+		buf_printf(&b, ", %s", se->also_feeds[i]);
+	return b.s;
+}
+
+static int
+collect_entry(void *arg, const struct stored_entry *se)
+{
+	struct digest_data *d = arg;
+	const struct digest_conf *dc = d->dc;
+	struct dentry *e;
+	char date[32] = "";
+	int64_t t;
+
+	if (dc->max_entries > 0 && d->n >= (size_t)dc->max_entries) {
+		d->more++;
+		return 0;
+	}
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		d->e = xreallocarray(d->e, d->cap, sizeof(*d->e));
+	}
+	e = &d->e[d->n];
+	e->order = d->n++;
+	if (dc->group == GROUP_CATEGORY)
+		e->group = xstrdup(se->category && *se->category ?
+		    se->category : "Uncategorized");
+	else
+		e->group = xstrdup(se->feed_title && *se->feed_title ?
+		    se->feed_title : se->feed);
+	e->title = xstrdup(se->title && *se->title ? se->title : "(untitled)");
+	e->link = safe_link(se->link);
+	e->sources = sources(se);
+	t = se->published != DATE_NONE ? se->published : se->first_seen;
+	if (t != DATE_NONE)
+		fmt_local(dc, t, "%Y-%m-%d %H:%M", date, sizeof(date));
+	e->date = xstrdup(date);
+	e->excerpt = excerpt(se, dc->excerpt);
+	return 0;
+}
+
+static int
+collect_failing(void *arg, const struct feed_state *fs)
+{
+	struct digest_data *d = arg;
+	struct tobj *f;
+	char since[32] = "";
+
+	if (fs->failures == 0 && !fs->gone)
+		return 0;
+	f = tobj_add(d->failing, "failing");
+	tobj_set(f, "name", fs->title && *fs->title ? fs->title : fs->name);
+	if (fs->failing_since > 0)
+		fmt_local(d->dc, fs->failing_since, "%Y-%m-%d %H:%M", since,
+		    sizeof(since));
+	tobj_set(f, "since", since);
+	tobj_set(f, "error", fs->gone ? "gone (HTTP 410)" : fs->last_error);
+	tobj_setf(f, "failures", "%d", fs->failures);
+	d->nfailing++;
+	return 0;
+}
+
+static int
+cmp_group(const void *a, const void *b)
+{
+	const struct dentry *x = a, *y = b;
+	int c = strcmp(x->group, y->group);
+
+	if (c != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void
+data_free(struct digest_data *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->e[i].group);
+		free(d->e[i].title);
+		free(d->e[i].link);
+		free(d->e[i].sources);
+		free(d->e[i].date);
+		free(d->e[i].excerpt);
+	}
+	free(d->e);
+}
+
+/* The built-in templates; digest_html_template/text_template replace them. */
+static const char default_text[] =
+"{{title}}, {{date}}\n"
+"{{count}} new {{entries_word}}\n"
+"{{#groups}}\n"
+"\n"
+"== {{name}} ==\n"
+"{{#entries}}\n"
+"\n"
+"* {{title}}{{#link}} [{{n}}]{{/link}}\n"
+"  {{sources}}{{#date}}, {{date}}{{/date}}\n"
+"{{#excerpt}}\n"
+"  {{excerpt}}\n"
+"{{/excerpt}}\n"
+"{{/entries}}\n"
+"{{/groups}}\n"
+"{{#more}}\n"
+"\n"
+"... and {{more}} more, not listed (max_entries).\n"
+"{{/more}}\n"
+"{{#has_links}}\n"
+"\n"
+"Links:\n"
+"{{/has_links}}\n"
+"{{#links}}\n"
+"[{{n}}] {{link}}\n"
+"{{/links}}\n"
+"{{#has_failing}}\n"
+"\n"
+"Failing feeds:\n"
+"{{/has_failing}}\n"
+"{{#failing}}\n"
+"- {{name}}: failing since {{since}}{{#error}} ({{error}}){{/error}}\n"
+"{{/failing}}\n";
+
+static const char default_html[] =
+"<!DOCTYPE html>\n"
+"<html><head><meta charset=\"utf-8\">"
+"<meta name=\"viewport\" content=\"width=device-width\">"
+"<title>{{title}}, {{date}}</title></head>\n"
+"<body style=\"margin:0;padding:16px;background:#ffffff;color:#222222;"
+"font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height:1.45\">\n"
+"<div style=\"max-width:680px;margin:0 auto\">\n"
+"<h1 style=\"font-size:22px;margin:0 0 4px 0\">{{title}}</h1>\n"
+"<p style=\"margin:0 0 16px 0;color:#666666\">{{date}} &middot; "
+"{{count}} new {{entries_word}}</p>\n"
+"{{#groups}}\n"
+"<h2 style=\"font-size:17px;margin:24px 0 8px 0;padding-bottom:4px;"
+"border-bottom:1px solid #dddddd\">{{name}}</h2>\n"
+"{{#entries}}\n"
+"<div style=\"margin:0 0 14px 0\">\n"
+"<div style=\"font-weight:bold\">{{#link}}<a href=\"{{link}}\" "
+"style=\"color:#1a5fb4;text-decoration:none\">{{title}}</a>{{/link}}"
+"{{^link}}{{title}}{{/link}}</div>\n"
+"<div style=\"font-size:13px;color:#666666\">{{sources}}{{#date}} &middot; "
+"{{date}}{{/date}}</div>\n"
+"{{#excerpt}}\n"
+"<div style=\"margin-top:4px\">{{excerpt}}</div>\n"
+"{{/excerpt}}\n"
+"</div>\n"
+"{{/entries}}\n"
+"{{/groups}}\n"
+"{{#more}}\n"
+"<p style=\"color:#666666\">&hellip; and {{more}} more, not listed.</p>\n"
+"{{/more}}\n"
+"{{#has_failing}}\n"
+"<h2 style=\"font-size:15px;margin:28px 0 6px 0;color:#a51d2d\">"
+"Failing feeds</h2>\n<ul style=\"margin:0;padding-left:20px;"
+"font-size:13px;color:#444444\">\n"
+"{{/has_failing}}\n"
+"{{#failing}}\n"
+"<li>{{name}}: failing since {{since}}{{#error}} ({{error}}){{/error}}</li>\n"
+"{{/failing}}\n"
+"{{#has_failing}}\n"
+"</ul>\n"
+"{{/has_failing}}\n"
+"<p style=\"margin-top:28px;font-size:12px;color:#888888\">"
+"Made by feedmux.</p>\n"
+"</div></body></html>\n";
+
+static const char default_subject[] =
+    "{{title}}, {{day}}: {{count}} new {{entries_word}}";
+
+static size_t
+utf8_width(const char *s, size_t len)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/*
+ * Wrap one line at WRAP columns on spaces; continuation lines keep the
+ * line's indent, plus two under a "* " or "- " bullet.  A word longer
+ * than a line (a URL) is left whole.
+ */
+static void
+wrap_line(struct buf *out, const char *s, size_t len)
+{
+	size_t indent = 0, hang, col, w, i;
+	const char *end = s + len, *word;
+	int first = 1;
+
+	while (indent < len && s[indent] == ' ')
+		indent++;
+	hang = indent;
+	if (len - indent >= 2 && (s[indent] == '*' || s[indent] == '-') &&
+	    s[indent + 1] == ' ')
+		hang += 2;
+	buf_add(out, s, indent);
+	col = indent;
+	s += indent;
+	while (s < end) {
+		while (s < end && *s == ' ')
+			s++;
+		if (s == end)
+			break;
+		for (word = s; s < end && *s != ' '; s++)
+			;
+		w = utf8_width(word, s - word);
+		if (!first && col + 1 + w > WRAP) {
+			buf_addc(out, '\n');
+			for (i = 0; i < hang; i++)
+				buf_addc(out, ' ');
+			col = hang;
+			first = 1;
+		}
+		if (!first) {
+			buf_addc(out, ' ');
+			col++;
+		}
+		buf_add(out, word, s - word);
+		col += w;
+		first = 0;
+	}
+	buf_addc(out, '\n');
+}
+
+static void
+wrap_text(struct buf *out, const char *s)
+{
+	const char *nl;
+
+	buf_add(out, "", 0);
+	while (*s != '\0') {
+		nl = strchr(s, '\n');
+		if (nl == NULL)
+			nl = s + strlen(s);
+		if (utf8_width(s, nl - s) <= WRAP) {
+			buf_add(out, s, nl - s);
+			buf_addc(out, '\n');
+		} else
+			wrap_line(out, s, nl - s);
+		s = *nl ? nl + 1 : nl;
+	}
+}
+
+static struct tobj *
+build_data(struct digest_data *d, int64_t slot, struct tobj *root)
+{
+	struct tobj *g = NULL, *e, *l;
+	const char *last = NULL;
+	char date[32], day[16];
+	size_t i, n = 0, count = d->n + d->more;
+
+	fmt_local(d->dc, slot, "%Y-%m-%d %H:%M", date, sizeof(date));
+	fmt_local(d->dc, slot, "%Y-%m-%d", day, sizeof(day));
+	tobj_set(root, "title", "feedmux digest");
+	tobj_set(root, "date", date);
+	tobj_set(root, "day", day);
+	tobj_setf(root, "count", "%zu", count);
+	tobj_set(root, "entries_word", count == 1 ? "entry" : "entries");
+	tobj_set(root, "empty", count == 0 ? "yes" : "");
+	if (d->more > 0)
+		tobj_setf(root, "more", "%zu", d->more);
+	for (i = 0; i < d->n; i++) {
+		struct dentry *de = &d->e[i];
+
+		if (last == NULL || strcmp(last, de->group) != 0) {
+			g = tobj_add(root, "groups");
+			tobj_set(g, "name", de->group);
+			last = de->group;
+		}
+		e = tobj_add(g, "entries");
+		tobj_set(e, "title", de->title);
+		tobj_set(e, "link", de->link ? de->link : "");
+		tobj_set(e, "sources", de->sources);
+		tobj_set(e, "date", de->date);
+		tobj_set(e, "excerpt", de->excerpt ? de->excerpt : "");
+		if (de->link != NULL) {
+			tobj_setf(e, "n", "%zu", ++n);
+			l = tobj_add(root, "links");
+			tobj_setf(l, "n", "%zu", n);
+			tobj_set(l, "link", de->link);
+		} else
+			tobj_set(e, "n", "");
+	}
+	tobj_set(root, "has_links", n > 0 ? "yes" : "");
+	tobj_set(root, "has_failing", d->nfailing > 0 ? "yes" : "");
+	return root;
+}
+
+static int
+load_template(const char *path, const char *builtin, struct buf *out,
+    char *err, size_t errlen)
+{
+	buf_reset(out);
+	if (path == NULL) {
+		buf_adds(out, builtin);
+		return 0;
+	}
+	return read_file(path, 1024 * 1024, out, err, errlen);
+}
+
+static int
+render_one(const char *path, const char *builtin, const struct tobj *data,
+    enum tmpl_mode mode, struct buf *out, char *err, size_t errlen)
+{
+	struct buf t = { NULL, 0, 0 };
+	char e[256];
+	int rc;
+
+	if ((rc = load_template(path, builtin, &t, err, errlen)) == 0 &&
+	    (rc = template_render(out, buf_cstr(&t), data, mode, e,
+	    sizeof(e))) == -1)
+		snprintf(err, errlen, "%s: %s", path ? path : "built-in "
+		    "template", e);
+	buf_free(&t);
+	return rc;
+}
+
+static void
+rendered_free(struct rendered *r)
+{
+	buf_free(&r->text);
+	buf_free(&r->html);
+	free(r->subject);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Render the digest of (after, upto] made for slot: a pure function of
+ * the store. */
+static int
+digest_render(struct store *st, const struct conf *c, int64_t after,
+    int64_t upto, int64_t slot, struct rendered *r, char *err, size_t errlen)
+{
+	struct digest_data d;
+	struct buf text = { NULL, 0, 0 }, subj = { NULL, 0, 0 };
+	struct tobj *root;
+	int rc = -1;
+
+	memset(&d, 0, sizeof(d));
+	memset(r, 0, sizeof(*r));
+	d.dc = &c->digest;
+	root = tobj_new();
+	d.failing = root;
+	if (store_since(st, after, upto, c->updates_in_digest, collect_entry,
+	    &d) == -1 || store_feed_each(st, collect_failing, &d) == -1) {
+		snprintf(err, errlen, "store: %s", store_error(st));
+		goto out;
+	}
+	if (d.n > 1)
+		qsort(d.e, d.n, sizeof(*d.e), cmp_group);
+	build_data(&d, slot, root);
+	r->count = d.n + d.more;
+	if (render_one(c->digest.text_template, default_text, root, TMPL_TEXT,
+	    &text, err, errlen) == -1 ||
+	    render_one(c->digest.html_template, default_html, root, TMPL_HTML,
+	    &r->html, err, errlen) == -1)
+		goto out;
+	if (template_render(&subj, c->digest.subject ? c->digest.subject :
+	    default_subject, root, TMPL_TEXT, err, errlen) == -1)
+		goto out;
+	wrap_text(&r->text, buf_cstr(&text));
+	r->subject = xstrdup(buf_cstr(&subj));
+	rc = 0;
+out:
+	if (rc == -1)
+		rendered_free(r);
+	buf_free(&text);
+	buf_free(&subj);
+	tobj_free(root);
+	data_free(&d);
+	return rc;
+}
+
+/* digest-YYYY-MM-DD, with -HHMM when a day has several digests or this
+ * one was not made for a scheduled slot. */
+static void
+digest_basename(const struct digest_conf *dc, int64_t slot, char *out,
+    size_t len)
+{
+	if (dc->nat == 1 && digest_prev_slot(dc, slot) == slot)
+		fmt_local(dc, slot, "digest-%Y-%m-%d", out, len);
+	else
+		fmt_local(dc, slot, "digest-%Y-%m-%d-%H%M", out, len);
+}
+
+static int
+write_one(const char *dir, const char *name, const char *ext,
+    const struct buf *b, char *err, size_t errlen)
+{
+	char *path;
+	int rc;
+
+	xasprintf(&path, "%s/%s.%s", dir, name, ext);
+	rc = mkdir_parents(path, err, errlen);
+	if (rc == 0)
+		rc = atomic_write(path, b->s ? b->s : "", b->len, err, errlen);
+	free(path);
+	return rc;
+}
+
+/* The HTML first: the HTTP endpoint serves the newest digest-*.html. */
+static int
+digest_write_files(const struct digest_conf *dc, int64_t slot,
+    const struct rendered *r, char *err, size_t errlen)
+{
+	char name[64];
+
+	digest_basename(dc, slot, name, sizeof(name));
+	if (write_one(dc->dir, name, "html", &r->html, err, errlen) == -1 ||
+	    write_one(dc->dir, name, "txt", &r->text, err, errlen) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+mail_wanted(const struct digest_conf *dc)
+{
+	return dc->nmail_to > 0;
+}
+
+static void
+digest_message(const struct digest_conf *dc, const struct digest_state *ds,
+    const struct rendered *r, struct buf *msg)
+{
+	struct buf from = { NULL, 0, 0 };
+	const char *domain;
+	char *mid, *lid;
+	struct mail m;
+
+	mail_addr(&from, dc->mail_from ? dc->mail_from : "");
+	domain = strchr(buf_cstr(&from), '@');
+	domain = domain && domain[1] ? domain + 1 : "feedmux.invalid";
+	xasprintf(&mid, "feedmux-digest.%lld.%lld@%s", (long long)ds->id,
+	    (long long)ds->slot, domain);
+	xasprintf(&lid, "feedmux digest <feedmux-digest.%s>", domain);
+	memset(&m, 0, sizeof(m));
+	m.from = dc->mail_from ? dc->mail_from : buf_cstr(&from);
+	m.to = dc->mail_to;
+	m.nto = dc->nmail_to;
+	m.subject = r->subject;
+	m.message_id = mid;
+	m.list_id = lid;
+	m.date = ds->created;
+	m.text = buf_cstr((struct buf *)&r->text);
+	m.html = buf_cstr((struct buf *)&r->html);
+	mail_format(msg, &m);
+	free(mid);
+	free(lid);
+	buf_free(&from);
+}
+
+static int64_t
+retry_delay(int attempts)
+{
+	int64_t d = RETRY_MIN;
+
+	while (--attempts > 0 && d < RETRY_MAX)
+		d *= 2;
+	return d < RETRY_MAX ? d : RETRY_MAX;
+}
+
+/* Record how a delivery went: sent only once it was accepted. */
+static void
+digest_finish(struct store *st, struct digest_state *ds, int ok,
+    const char *err, int64_t now)
+{
+	free(ds->error);
+	ds->error = NULL;
+	if (ok) {
+		ds->sent = now;
+		ds->next_try = 0;
+		log_info("digest %lld delivered", (long long)ds->id);
+	} else {
+		ds->attempts++;
+		ds->next_try = now + retry_delay(ds->attempts);
+		ds->error = xstrdup(err ? err : "delivery failed");
+		log_warnx("digest %lld: %s (retry at %lld)", (long long)ds->id,
+		    ds->error, (long long)ds->next_try);
+	}
+	if (store_digest_update(st, ds) == -1)
+		log_warnx("digest %lld: store: %s", (long long)ds->id,
+		    store_error(st));
+}
+
+static int
+deliver_sync(const struct digest_conf *dc, const struct buf *msg, char *err,
+    size_t errlen)
+{
+	if (dc->sendmail != NULL)
+		return mail_send_sendmail(dc, msg->s, msg->len, err, errlen);
+	if (dc->smtp != NULL)
+		return mail_send_smtp(dc, msg->s, msg->len, err, errlen);
+	snprintf(err, errlen, "mail_to is set but neither smtp nor sendmail");
+	return -1;
+}
+
+struct digest_sched {
+	struct event_base	*base;
+	struct store		*st;
+	const struct conf	*c;
+	struct event		*timer;
+	int64_t			 started;
+	int			 busy;		/* a sendmail child is running */
+	int			 stopped;	/* stop came while busy */
+	struct digest_state	 ds;		/* the one being sent */
+};
+
+static void sched_arm(struct digest_sched *);
+
+/*
+ * Claim the entries since the previous digest for slot and render them.
+ * A previous digest that is still unsent is folded in (its range taken
+ * over, itself marked superseded), so nothing is sent twice.  Returns 1
+ * with ds and r filled, 0 for an empty digest (recorded as handled, not
+ * sent), -1 on error.
+ */
+static int
+digest_prepare(struct store *st, const struct conf *c, int64_t slot,
+    int64_t now, struct digest_state *ds, struct rendered *r, char *err,
+    size_t errlen)
+{
+	struct digest_state last;
+	int64_t after, upto;
+	int have, empty;
+
+	memset(&last, 0, sizeof(last));
+	memset(ds, 0, sizeof(*ds));
+	if ((have = store_digest_last(st, &last)) == -1) {
+		snprintf(err, errlen, "store: %s", store_error(st));
+		return -1;
+	}
+	after = have ? (last.sent ? last.upto_seq : last.after_seq) : 0;
+	if ((upto = store_seq(st)) < after)
+		upto = after;
+	if (digest_render(st, c, after, upto, slot, r, err, errlen) == -1) {
+		digest_state_free(&last);
+		return -1;
+	}
+	empty = r->count == 0 && !c->digest.send_empty;
+	ds->slot = slot;
+	ds->created = now;
+	ds->after_seq = after;
+	ds->upto_seq = upto;
+	ds->sent = empty ? now : 0;
+	if (store_digest_add(st, ds) == -1) {
+		snprintf(err, errlen, "store: %s", store_error(st));
+		digest_state_free(&last);
+		rendered_free(r);
+		return -1;
+	}
+	if (have && !last.sent) {
+		free(last.error);
+		last.error = xstrdup("superseded by the next digest");
+		last.next_try = 0;
+		if (store_digest_update(st, &last) == -1)
+			log_warnx("digest: store: %s", store_error(st));
+	}
+	digest_state_free(&last);
+	if (empty) {
+		log_info("digest for %lld: nothing new, skipped", (long long)slot);
+		rendered_free(r);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+sendmail_done(void *arg, int ok, const char *err)
+{
+	struct digest_sched *s = arg;
+
+	digest_finish(s->st, &s->ds, ok, err, fm_now());
+	digest_state_free(&s->ds);
+	memset(&s->ds, 0, sizeof(s->ds));
+	s->busy = 0;
+	if (s->stopped)
+		free(s);
+	else
+		sched_arm(s);
+}
+
+/*
+ * Files, then mail.  With a scheduler and a sendmail command the child
+ * runs on the event loop and s takes ds over; otherwise this waits.
+ * Returns 0 when delivered (or handed to the child), -1 when it failed
+ * and a retry is recorded.
+ */
+static int
+digest_deliver(struct digest_sched *s, struct store *st,
+    const struct conf *c, struct digest_state *ds, const struct rendered *r,
+    int64_t now, char *err, size_t errlen)
+{
+	const struct digest_conf *dc = &c->digest;
+	struct buf msg = { NULL, 0, 0 };
+	int rc;
+
+	if (digest_write_files(dc, ds->slot, r, err, errlen) == -1) {
+		log_warnx("digest %lld: %s", (long long)ds->id, err);
+		if (!mail_wanted(dc)) {
+			digest_finish(st, ds, 0, err, now);
+			return -1;
+		}
+	}
+	if (!mail_wanted(dc)) {
+		digest_finish(st, ds, 1, NULL, now);
+		return 0;
+	}
+	digest_message(dc, ds, r, &msg);
+	if (s != NULL && dc->sendmail != NULL &&
+	    mail_sendmail_start(s->base, dc, msg.s, msg.len, sendmail_done, s,
+	    err, errlen) == 0) {
+		s->ds = *ds;
+		memset(ds, 0, sizeof(*ds));
+		s->busy = 1;
+		buf_free(&msg);
+		return 0;
+	}
+	rc = (s != NULL && dc->sendmail != NULL) ? -1 :
+	    deliver_sync(dc, &msg, err, errlen);
+	digest_finish(st, ds, rc == 0, err, now);
+	buf_free(&msg);
+	return rc;
+}
+
+static int
+digest_make(struct digest_sched *s, struct store *st, const struct conf *c,
+    int64_t slot, int64_t now, size_t *count, char *err, size_t errlen)
+{
+	struct digest_state ds;
+	struct rendered r;
+	int rc;
+
+	*count = 0;
+	if ((rc = digest_prepare(st, c, slot, now, &ds, &r, err, errlen)) <= 0)
+		return rc;
+	*count = r.count;
+	rc = digest_deliver(s, st, c, &ds, &r, now, err, errlen);
+	rendered_free(&r);
+	digest_state_free(&ds);
+	return rc;
+}
 
 int
-cmd_digest(struct conf *conf, int argc, char **argv)
+digest_now(struct store *st, const struct conf *c, int64_t now, char *err,
+    size_t errlen)
 {
-	(void)conf; (void)argc;
-	fprintf(stderr, "feedmux: %s: not implemented yet\n", argv[0]);
-	return EX_UNAVAILABLE;
+	size_t count;
+
+	return digest_make(NULL, st, c, now, now, &count, err, errlen) == -1 ?
+	    -1 : 0;
+}
+
+/* Send again a digest whose delivery failed, from its own range. */
+static void
+digest_retry(struct digest_sched *s, struct digest_state *ds, int64_t now)
+{
+	struct rendered r;
+	char err[512];
+
+	if (digest_render(s->st, s->c, ds->after_seq, ds->upto_seq, ds->slot,
+	    &r, err, sizeof(err)) == -1) {
+		digest_finish(s->st, ds, 0, err, now);
+		return;
+	}
+	log_info("digest %lld: attempt %d", (long long)ds->id, ds->attempts + 1);
+	digest_deliver(s, s->st, s->c, ds, &r, now, err, sizeof(err));
+	rendered_free(&r);
+}
+
+/*
+ * What is due now: the latest slot not yet handled (at start, one digest
+ * for all the slots missed while down), else a retry.
+ */
+static void
+sched_run(struct digest_sched *s)
+{
+	struct digest_state last;
+	int64_t now = fm_now(), prev;
+	char err[512];
+	size_t count;
+	int have;
+
+	memset(&last, 0, sizeof(last));
+	if ((have = store_digest_last(s->st, &last)) == -1) {
+		log_warnx("digest: store: %s", store_error(s->st));
+		return;
+	}
+	prev = digest_prev_slot(&s->c->digest, now);
+	if (prev != 0 && (have ? prev > last.slot : prev >= s->started)) {
+		if (prev < s->started)
+			log_info("digest: making the one missed at %lld",
+			    (long long)prev);
+		if (digest_make(s, s->st, s->c, prev, now, &count, err,
+		    sizeof(err)) == -1)
+			log_warnx("digest: %s", err);
+	} else if (have && !last.sent && last.next_try > 0 &&
+	    now >= last.next_try)
+		digest_retry(s, &last, now);
+	digest_state_free(&last);
+}
+
+static void
+sched_tick(int fd, short what, void *arg)
+{
+	struct digest_sched *s = arg;
+
+	if (s->busy)
+		return;		/* sendmail_done arms again */
+	sched_run(s);
+	if (!s->busy)
+		sched_arm(s);
+}
+
+/* Wake for the next slot or retry, and at least hourly so a clock step
+ * or a suspend cannot make a digest late by more than that. */
+static void
+sched_arm(struct digest_sched *s)
+{
+	struct digest_state last;
+	struct timeval tv = { 0, 0 };
+	int64_t now = fm_now(), next;
+
+	if (!s->c->has_digest)
+		return;
+	next = digest_next_slot(&s->c->digest, now);
+	memset(&last, 0, sizeof(last));
+	if (store_digest_last(s->st, &last) == 1 && !last.sent &&
+	    last.next_try > 0 && (next == 0 || last.next_try < next))
+		next = last.next_try;
+	digest_state_free(&last);
+	if (next == 0)
+		return;
+	tv.tv_sec = next > now ? next - now : 0;
+	if (tv.tv_sec > 3600)
+		tv.tv_sec = 3600;
+	evtimer_add(s->timer, &tv);
+}
+
+struct digest_sched *
+digest_sched_start(struct event_base *base, struct store *st,
+    const struct conf *c)
+{
+	struct digest_sched *s;
+	struct timeval now = { 0, 0 };
+
+	s = xcalloc(1, sizeof(*s));
+	s->base = base;
+	s->st = st;
+	s->c = c;
+	s->started = fm_now();
+	if ((s->timer = evtimer_new(base, sched_tick, s)) == NULL)
+		fatalx("evtimer_new failed");
+	if (c->has_digest)
+		evtimer_add(s->timer, &now);	/* a missed slot or a retry */
+	return s;
+}
+
+void
+digest_sched_set_conf(struct digest_sched *s, const struct conf *c)
+{
+	s->c = c;
+	if (s->busy)
+		return;
+	evtimer_del(s->timer);
+	sched_arm(s);
+}
+
+void
+digest_sched_stop(struct digest_sched *s)
+{
+	if (s == NULL)
+		return;
+	event_free(s->timer);
+	if (s->busy)
+		s->stopped = 1;	/* sendmail_done frees it */
+	else
+		free(s);
+}
+
+static int
+digest_preview(struct store *st, const struct conf *c, int html,
+    int64_t now)
+{
+	struct digest_state last;
+	struct rendered r;
+	char err[512];
+	int64_t after;
+	int have;
+
+	memset(&last, 0, sizeof(last));
+	if ((have = store_digest_last(st, &last)) == -1) {
+		fprintf(stderr, "feedmux: digest: %s\n", store_error(st));
+		return EX_SOFTWARE;
+	}
+	after = have ? (last.sent ? last.upto_seq : last.after_seq) : 0;
+	digest_state_free(&last);
+	if (digest_render(st, c, after, store_seq(st), now, &r, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "feedmux: digest: %s\n", err);
+		return EX_DATAERR;
+	}
+	fputs(buf_cstr(html ? &r.html : &r.text), stdout);
+	rendered_free(&r);
+	return EX_OK;
+}
+
+/*
+ * feedmux digest [-n [-H]]: make the digest of everything new since the
+ * previous one now, write its files and mail it.  -n only prints it (the
+ * text, or with -H the HTML) and records nothing.
+ */
+int
+cmd_digest(struct conf *c, int argc, char **argv)
+{
+	struct store *st;
+	char err[512];
+	size_t count;
+	int ch, dry = 0, html = 0, rc;
+
+	optind = 1;
+	while ((ch = getopt(argc, argv, "nH")) != -1) {
+		switch (ch) {
+		case 'n': dry = 1; break;
+		case 'H': html = 1; break;
+		default:
+			fprintf(stderr, "usage: feedmux digest [-n [-H]]\n");
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: feedmux digest [-n [-H]]\n");
+		return EX_USAGE;
+	}
+	if ((st = store_open(c->database, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "feedmux: %s\n", err);
+		return EX_CANTCREAT;
+	}
+	if (dry)
+		rc = digest_preview(st, c, html, fm_now());
+	else if ((rc = digest_make(NULL, st, c, fm_now(), fm_now(), &count,
+	    err, sizeof(err))) == -1) {
+		fprintf(stderr, "feedmux: digest: %s (will be retried)\n", err);
+		rc = EX_TEMPFAIL;
+	} else {
+		if (rc == 0)
+			printf("digest: nothing new, skipped\n");
+		else
+			printf("digest: %zu %s%s\n", count,
+			    count == 1 ? "entry" : "entries",
+			    mail_wanted(&c->digest) ? ", mailed" : "");
+		rc = EX_OK;
+	}
+	store_close(st);
+	return rc;
 }

@@ -1,2 +1,585 @@
-/* mail.c: not written yet. */
+/*
+ * mail.c: digest email.  The message is built here, in full, before any
+ * delivery starts, so SMTP and sendmail send the same bytes and a retry
+ * sends exactly what the first attempt would have.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "log.h"
+#include "mail.h"
 #include "util.h"
+
+#define QP_LINE		76	/* RFC 2045 */
+#define HDR_LINE	76	/* keep folded header lines under 78 */
+#define EW_BYTES	45	/* UTF-8 bytes per encoded word: 60 base64 chars */
+#define OUTPUT_MAX	1024	/* sendmail diagnostics kept for the error */
+
+void
+mail_clean(struct buf *out, const char *s)
+{
+	unsigned char c;
+
+	buf_add(out, "", 0);
+	for (; s != NULL && *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (c == '\t')
+			buf_addc(out, ' ');
+		else if (c >= 0x20 && c != 0x7f)
+			buf_addc(out, c);
+	}
+}
+
+void
+mail_addr(struct buf *out, const char *s)
+{
+	const char *lt, *gt;
+	struct buf tmp = { NULL, 0, 0 };
+
+	mail_clean(&tmp, s);
+	s = buf_cstr(&tmp);
+	if ((lt = strrchr(s, '<')) != NULL && (gt = strchr(lt, '>')) != NULL)
+		buf_add(out, lt + 1, gt - lt - 1);
+	else
+		buf_adds(out, s);
+	buf_add(out, "", 0);
+	buf_free(&tmp);
+}
+
+static int
+is_plain(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x7f || (s[0] == '=' && s[1] == '?'))
+			return 0;
+	return 1;
+}
+
+static void
+base64(struct buf *out, const unsigned char *p, size_t n)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t v;
+	size_t i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		v = p[i] << 16 | p[i + 1] << 8 | p[i + 2];
+		buf_addc(out, b64[v >> 18 & 63]);
+		buf_addc(out, b64[v >> 12 & 63]);
+		buf_addc(out, b64[v >> 6 & 63]);
+		buf_addc(out, b64[v & 63]);
+	}
+	if (i < n) {
+		v = p[i] << 16 | (i + 1 < n ? p[i + 1] << 8 : 0);
+		buf_addc(out, b64[v >> 18 & 63]);
+		buf_addc(out, b64[v >> 12 & 63]);
+		buf_addc(out, i + 1 < n ? b64[v >> 6 & 63] : '=');
+		buf_addc(out, '=');
+	}
+}
+
+/* Encoded words never split a UTF-8 sequence (RFC 2047 section 5). */
+static void
+header_encoded(struct buf *out, const char *s)
+{
+	size_t len = strlen(s), n;
+
+	while (len > 0) {
+		n = len < EW_BYTES ? len : EW_BYTES;
+		while (n < len && n > 1 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		buf_adds(out, "=?UTF-8?B?");
+		base64(out, (const unsigned char *)s, n);
+		buf_adds(out, "?=");
+		s += n;
+		len -= n;
+		if (len > 0)
+			buf_adds(out, "\r\n ");
+	}
+}
+
+/* Fold plain text at spaces; a word longer than a line stays whole. */
+static void
+header_plain(struct buf *out, const char *s, size_t col)
+{
+	const char *sp;
+	size_t wlen;
+
+	while (*s != '\0') {
+		sp = strchr(s + 1, ' ');
+		wlen = sp ? (size_t)(sp - s) : strlen(s);
+		if (col + wlen > HDR_LINE && col > 1 && *s == ' ') {
+			buf_adds(out, "\r\n");
+			col = 0;
+		}
+		buf_add(out, s, wlen);
+		col += wlen;
+		s += wlen;
+	}
+}
+
+void
+mail_header(struct buf *out, const char *name, const char *value)
+{
+	struct buf v = { NULL, 0, 0 };
+
+	mail_clean(&v, value);
+	buf_printf(out, "%s: ", name);
+	if (is_plain(buf_cstr(&v)))
+		header_plain(out, buf_cstr(&v), strlen(name) + 2);
+	else
+		header_encoded(out, buf_cstr(&v));
+	buf_adds(out, "\r\n");
+	buf_free(&v);
+}
+
+static int
+qp_literal(unsigned char c, const char *p, const char *end, size_t col)
+{
+	if (c == '=' || c > 126 || (c < 32 && c != ' ' && c != '\t'))
+		return 0;
+	/* Trailing white space would be eaten by transports. */
+	if ((c == ' ' || c == '\t') && (p + 1 == end || p[1] == '\n' ||
+	    (p[1] == '\r' && p + 2 < end && p[2] == '\n')))
+		return 0;
+	/* A lone dot or "From " at line start upsets some transports. */
+	if (col == 0 && (c == '.' || (c == 'F' && end - p >= 5 &&
+	    memcmp(p, "From ", 5) == 0)))
+		return 0;
+	return 1;
+}
+
+void
+mail_qp(struct buf *out, const char *s, size_t len)
+{
+	const char *p, *end = s + len;
+	unsigned char c;
+	size_t col = 0, w;
+
+	buf_add(out, "", 0);
+	for (p = s; p < end; p++) {
+		c = (unsigned char)*p;
+		if (c == '\r' && p + 1 < end && p[1] == '\n')
+			continue;
+		if (c == '\n') {
+			buf_adds(out, "\r\n");
+			col = 0;
+			continue;
+		}
+		w = qp_literal(c, p, end, col) ? 1 : 3;
+		if (col + w > QP_LINE - 1) {
+			buf_adds(out, "=\r\n");
+			col = 0;
+			if (w == 3 && qp_literal(c, p, end, col))
+				w = 1;
+		}
+		if (w == 1)
+			buf_addc(out, c);
+		else
+			buf_printf(out, "=%02X", c);
+		col += w;
+	}
+	if (col > 0)
+		buf_adds(out, "\r\n");
+}
+
+static void
+fmt_date5322(char out[40], int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 40, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+}
+
+static void
+mail_part(struct buf *out, const char *boundary, const char *type,
+    const char *body)
+{
+	buf_printf(out, "--%s\r\n", boundary);
+	buf_printf(out, "Content-Type: %s; charset=UTF-8\r\n", type);
+	buf_adds(out, "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+	mail_qp(out, body, strlen(body));
+}
+
+void
+mail_format(struct buf *out, const struct mail *m)
+{
+	struct buf to = { NULL, 0, 0 };
+	char date[40], boundary[64];
+	size_t i;
+
+	fmt_date5322(date, m->date);
+	for (i = 0; i < m->nto; i++) {
+		if (i > 0)
+			buf_adds(&to, ", ");
+		buf_adds(&to, m->to[i]);
+	}
+	/* QP never leaves "=_" in a body, so this cannot occur inside one. */
+	snprintf(boundary, sizeof(boundary), "=_feedmux_%lld",
+	    (long long)m->date);
+	buf_add(out, "", 0);
+	mail_header(out, "Date", date);
+	mail_header(out, "From", m->from);
+	mail_header(out, "To", buf_cstr(&to));
+	mail_header(out, "Subject", m->subject);
+	buf_adds(out, "Message-ID: <");
+	mail_clean(out, m->message_id);
+	buf_adds(out, ">\r\n");
+	if (m->list_id != NULL)
+		mail_header(out, "List-Id", m->list_id);
+	mail_header(out, "Auto-Submitted", "auto-generated");
+	buf_adds(out, "MIME-Version: 1.0\r\n");
+	buf_printf(out, "Content-Type: multipart/alternative;\r\n"
+	    " boundary=\"%s\"\r\n\r\n", boundary);
+	buf_adds(out, "This is a message in MIME format.\r\n\r\n");
+	mail_part(out, boundary, "text/plain", m->text);
+	mail_part(out, boundary, "text/html", m->html);
+	buf_printf(out, "--%s--\r\n", boundary);
+	buf_free(&to);
+}
+
+struct upload {
+	const char	*p;
+	size_t		 left;
+};
+
+static size_t
+smtp_read(char *dst, size_t size, size_t n, void *arg)
+{
+	struct upload *u = arg;
+	size_t len = size * n;
+
+	if (len > u->left)
+		len = u->left;
+	memcpy(dst, u->p, len);
+	u->p += len;
+	u->left -= len;
+	return len;
+}
+
+static struct curl_slist *
+smtp_rcpts(const struct digest_conf *dc)
+{
+	struct curl_slist *l = NULL, *nl;
+	struct buf a = { NULL, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < dc->nmail_to; i++) {
+		buf_reset(&a);
+		buf_addc(&a, '<');
+		mail_addr(&a, dc->mail_to[i]);
+		buf_addc(&a, '>');
+		if ((nl = curl_slist_append(l, buf_cstr(&a))) == NULL)
+			fatalx("curl_slist_append: out of memory");
+		l = nl;
+	}
+	buf_free(&a);
+	return l;
+}
+
+int
+mail_send_smtp(const struct digest_conf *dc, const char *msg, size_t len,
+    char *err, size_t errlen)
+{
+	struct upload u = { msg, len };
+	struct buf from = { NULL, 0, 0 };
+	char cerr[CURL_ERROR_SIZE] = "";
+	struct curl_slist *rcpt;
+	CURLcode rc;
+	CURL *c;
+
+	if ((c = curl_easy_init()) == NULL) {
+		snprintf(err, errlen, "curl_easy_init failed");
+		return -1;
+	}
+	buf_addc(&from, '<');
+	mail_addr(&from, dc->mail_from);
+	buf_addc(&from, '>');
+	rcpt = smtp_rcpts(dc);
+	curl_easy_setopt(c, CURLOPT_URL, dc->smtp);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, buf_cstr(&from));
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, smtp_read);
+	curl_easy_setopt(c, CURLOPT_READDATA, &u);
+	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+	if (dc->starttls)
+		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	if (dc->smtp_user != NULL)
+		curl_easy_setopt(c, CURLOPT_USERNAME, dc->smtp_user);
+	if (dc->smtp_password != NULL)
+		curl_easy_setopt(c, CURLOPT_PASSWORD, dc->smtp_password);
+	rc = curl_easy_perform(c);
+	if (rc != CURLE_OK)
+		snprintf(err, errlen, "%s: %s", dc->smtp,
+		    cerr[0] ? cerr : curl_easy_strerror(rc));
+	curl_slist_free_all(rcpt);
+	curl_easy_cleanup(c);
+	buf_free(&from);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+/*
+ * The command is split at white space and run without a shell.  The
+ * envelope sender goes in with -f; recipients are added as arguments
+ * unless the command reads them from the headers (-t).
+ */
+static char **
+sendmail_argv(const struct digest_conf *dc)
+{
+	char **argv = NULL, *copy, *w, *save = NULL;
+	size_t n = 0, i;
+	int has_t = 0, has_f = 0;
+	struct buf a = { NULL, 0, 0 };
+
+	copy = xstrdup(dc->sendmail);
+	for (w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		argv = xreallocarray(argv, n + 2, sizeof(*argv));
+		argv[n++] = xstrdup(w);
+		has_t |= strcmp(w, "-t") == 0;
+		has_f |= n > 1 && strncmp(w, "-f", 2) == 0;
+	}
+	free(copy);
+	argv = xreallocarray(argv, n + 3 + dc->nmail_to, sizeof(*argv));
+	if (!has_f && dc->mail_from != NULL) {
+		mail_addr(&a, dc->mail_from);
+		argv[n++] = xstrdup("-f");
+		argv[n++] = xstrdup(buf_cstr(&a));
+	}
+	for (i = 0; !has_t && i < dc->nmail_to; i++) {
+		buf_reset(&a);
+		mail_addr(&a, dc->mail_to[i]);
+		if (buf_cstr(&a)[0] != '-' && buf_cstr(&a)[0] != '\0')
+			argv[n++] = xstrdup(buf_cstr(&a));
+	}
+	argv[n] = NULL;
+	buf_free(&a);
+	return argv;
+}
+
+static void
+argv_free(char **argv)
+{
+	size_t i;
+
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* Fork the command with stdin, stdout and stderr on one socket. */
+static pid_t
+sendmail_spawn(const struct digest_conf *dc, int *fd, char *err,
+    size_t errlen)
+{
+	char **argv;
+	int sv[2];
+	pid_t pid;
+
+	if (dc->sendmail == NULL || strspn(dc->sendmail, " \t") ==
+	    strlen(dc->sendmail)) {
+		snprintf(err, errlen, "no sendmail command");
+		return -1;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
+		snprintf(err, errlen, "socketpair: %s", strerror(errno));
+		return -1;
+	}
+	argv = sendmail_argv(dc);
+	if ((pid = fork()) == -1) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		argv_free(argv);
+		return -1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(sv[1], 0) == -1 || dup2(sv[1], 1) == -1 ||
+		    dup2(sv[1], 2) == -1)
+			_exit(127);
+		if (sv[1] > 2)
+			close(sv[1]);
+		execvp(argv[0], argv);
+		dprintf(2, "%s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(sv[1]);
+	argv_free(argv);
+	*fd = sv[0];
+	return pid;
+}
+
+/* sendmail wants local line ends: CRLF becomes LF. */
+static void
+to_lf(struct buf *out, const char *msg, size_t len)
+{
+	size_t i;
+
+	buf_add(out, "", 0);
+	for (i = 0; i < len; i++)
+		if (!(msg[i] == '\r' && i + 1 < len && msg[i + 1] == '\n'))
+			buf_addc(out, msg[i]);
+}
+
+static int
+sendmail_status(const char *cmd, int status, const char *output, char *err,
+    size_t errlen)
+{
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status))
+		snprintf(err, errlen, "%s: exit %d%s%.200s", cmd,
+		    WEXITSTATUS(status), *output ? ": " : "", output);
+	else
+		snprintf(err, errlen, "%s: killed by signal %d", cmd,
+		    WTERMSIG(status));
+	return -1;
+}
+
+int
+mail_send_sendmail(const struct digest_conf *dc, const char *msg, size_t len,
+    char *err, size_t errlen)
+{
+	struct buf lf = { NULL, 0, 0 }, out = { NULL, 0, 0 };
+	char tmp[512];
+	size_t off = 0;
+	ssize_t n;
+	int fd, status, rc;
+	pid_t pid;
+
+	if ((pid = sendmail_spawn(dc, &fd, err, errlen)) == -1)
+		return -1;
+	to_lf(&lf, msg, len);
+	while (off < lf.len) {
+		n = send(fd, lf.s + off, lf.len - off, MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			break;	/* it quit early; its status says why */
+		off += n;
+	}
+	shutdown(fd, SHUT_WR);
+	buf_add(&out, "", 0);
+	while ((n = read(fd, tmp, sizeof(tmp))) > 0 || (n == -1 && errno == EINTR))
+		if (n > 0 && out.len < OUTPUT_MAX)
+			buf_add(&out, tmp, n);
+	close(fd);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	strtrim(out.s);
+	rc = sendmail_status(dc->sendmail, status, out.s, err, errlen);
+	if (rc == 0 && off < lf.len) {
+		snprintf(err, errlen, "%s: exited before reading the message",
+		    dc->sendmail);
+		rc = -1;
+	}
+	buf_free(&lf);
+	buf_free(&out);
+	return rc;
+}
+
+struct sendmail_job {
+	struct bufferevent	*bev;
+	pid_t			 pid;
+	char			*cmd;
+	struct buf		 out;
+	mail_done_cb		 done;
+	void			*arg;
+};
+
+static void
+job_finish(struct sendmail_job *job)
+{
+	char err[512] = "";
+	int status, ok;
+
+	bufferevent_free(job->bev);	/* closes the socket */
+	while (waitpid(job->pid, &status, 0) == -1 && errno == EINTR)
+		;
+	strtrim(job->out.s);
+	ok = sendmail_status(job->cmd, status, job->out.s, err,
+	    sizeof(err)) == 0;
+	job->done(job->arg, ok, ok ? NULL : err);
+	buf_free(&job->out);
+	free(job->cmd);
+	free(job);
+}
+
+static void
+job_read(struct bufferevent *bev, void *arg)
+{
+	struct sendmail_job *job = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	size_t n = evbuffer_get_length(in);
+
+	if (job->out.len < OUTPUT_MAX)
+		buf_add(&job->out, evbuffer_pullup(in, n), n);
+	evbuffer_drain(in, n);
+}
+
+/* The whole message is written: the child sees end of input. */
+static void
+job_written(struct bufferevent *bev, void *arg)
+{
+	shutdown(bufferevent_getfd(bev), SHUT_WR);
+}
+
+static void
+job_event(struct bufferevent *bev, short what, void *arg)
+{
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		job_finish(arg);
+}
+
+int
+mail_sendmail_start(struct event_base *base, const struct digest_conf *dc,
+    const char *msg, size_t len, mail_done_cb done, void *arg, char *err,
+    size_t errlen)
+{
+	struct sendmail_job *job;
+	struct buf lf = { NULL, 0, 0 };
+	int fd;
+
+	job = xcalloc(1, sizeof(*job));
+	if ((job->pid = sendmail_spawn(dc, &fd, err, errlen)) == -1) {
+		free(job);
+		return -1;
+	}
+	evutil_make_socket_nonblocking(fd);
+	job->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	job->cmd = xstrdup(dc->sendmail);
+	job->done = done;
+	job->arg = arg;
+	buf_add(&job->out, "", 0);
+	to_lf(&lf, msg, len);
+	bufferevent_setcb(job->bev, job_read, job_written, job_event, job);
+	bufferevent_write(job->bev, lf.s, lf.len);
+	bufferevent_enable(job->bev, EV_READ | EV_WRITE);
+	buf_free(&lf);
+	return 0;
+}
