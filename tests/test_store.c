@@ -1,0 +1,701 @@
+/* test_store.c: every rule of the store, on real SQLite files. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "conf.h"
+#include "store.h"
+#include "tap.h"
+#include "util.h"
+
+#define NOW	INT64_C(1700000000)
+#define DAY	86400
+
+static char	 dir[] = "/tmp/test_store.XXXXXX";
+static int	 ndb;
+
+static char *
+dbpath(void)
+{
+	char	*p;
+
+	xasprintf(&p, "%s/db%d.sqlite", dir, ++ndb);
+	return p;
+}
+
+static struct conf *
+mkconf(const char *names[], const char *urls[], size_t n)
+{
+	struct conf	*c = xcalloc(1, sizeof(*c));
+	size_t		 i;
+
+	c->feeds = xcalloc(n ? n : 1, sizeof(*c->feeds));
+	for (i = 0; i < n; i++) {
+		c->feeds[i].name = (char *)names[i];
+		c->feeds[i].url = (char *)urls[i];
+		c->feeds[i].enabled = 1;
+	}
+	c->nfeeds = n;
+	return c;
+}
+
+static void
+freeconf(struct conf *c)
+{
+	free(c->feeds);
+	free(c);
+}
+
+/* A store with feeds "a" and "b" (and "c"). */
+static struct store *
+mkstore(char **pathp)
+{
+	const char	*names[] = { "a", "b", "c" };
+	const char	*urls[] = { "http://127.0.0.1/a", "http://127.0.0.1/b",
+			    "http://127.0.0.1/c" };
+	struct conf	*c = mkconf(names, urls, 3);
+	char		 err[512], *path = dbpath();
+	struct store	*s = store_open(path, err, sizeof(err));
+
+	if (s == NULL || store_sync_feeds(s, c, err, sizeof(err)) == -1) {
+		printf("Bail out! %s\n", err);
+		exit(1);
+	}
+	freeconf(c);
+	if (pathp)
+		*pathp = path;
+	else
+		free(path);
+	return s;
+}
+
+static struct feed_state
+feed(struct store *s, const char *name)
+{
+	struct feed_state fs;
+
+	if (store_feed_get(s, name, &fs) != 1) {
+		printf("Bail out! no feed %s\n", name);
+		exit(1);
+	}
+	return fs;
+}
+
+static struct entry
+ent(const char *id, const char *title, const char *link, const char *content,
+    int64_t published)
+{
+	struct entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.id = id;
+	e.title = title;
+	e.link = link;
+	e.content = content;
+	e.published = published;
+	e.updated = DATE_NONE;
+	return e;
+}
+
+/* Put one entry in its own transaction. */
+static int
+put1(struct store *s, const char *f, enum key_policy pol, struct entry e,
+    int64_t now)
+{
+	struct feed_state fs = feed(s, f);
+	int		 r;
+
+	store_begin(s);
+	r = store_put_entry(s, &fs, pol, &e, now);
+	store_commit(s);
+	feed_state_free(&fs);
+	return r;
+}
+
+static int64_t
+count(struct store *s, const char *path, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*q;
+	int64_t		 n = -1;
+
+	(void)s;
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return -1;
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			n = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+	} else
+		printf("# %s: %s\n", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	return n;
+}
+
+/* store_recent / store_since collected as "feed:title[+also]" lines. */
+static int
+collect(void *arg, const struct stored_entry *e)
+{
+	struct buf	*b = arg;
+	size_t		 i;
+
+	buf_printf(b, "%s:%s", e->feed, e->title ? e->title : "");
+	for (i = 0; i < e->nalso_feeds; i++)
+		buf_printf(b, "+%s", e->also_feeds[i]);
+	buf_addc(b, '\n');
+	return 0;
+}
+
+static char *
+recent(struct store *s)
+{
+	struct buf	 b = { 0 };
+
+	buf_adds(&b, "");
+	if (store_recent(s, collect, &b) == -1)
+		buf_adds(&b, "ERROR");
+	return b.s;
+}
+
+static char *
+since(struct store *s, int64_t after, int64_t upto, int updates)
+{
+	struct buf	 b = { 0 };
+
+	buf_adds(&b, "");
+	if (store_since(s, after, upto, updates, collect, &b) == -1)
+		buf_adds(&b, "ERROR");
+	return b.s;
+}
+
+static void
+test_open(void)
+{
+	char		*path, err[512];
+	struct store	*s = mkstore(&path);
+
+	{
+		sqlite3 *db; sqlite3_stmt *q; const char *m = NULL;
+		sqlite3_open(path, &db);
+		sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			m = (const char *)sqlite3_column_text(q, 0);
+		is_str(m, "wal", "database in WAL mode");
+		sqlite3_finalize(q);
+		sqlite3_close(db);
+	}
+	is_int(count(s, path, "PRAGMA auto_vacuum"), 2, "auto_vacuum incremental");
+	is_int(count(s, path, "PRAGMA user_version"), store_schema_version(),
+	    "user_version is the schema version");
+	store_close(s);
+	s = store_open(path, err, sizeof(err));
+	ok(s != NULL, "reopened");
+	store_close(s);
+	free(path);
+}
+
+static void
+test_newer_refused(void)
+{
+	char		*path, err[512], want[64];
+	struct store	*s = mkstore(&path);
+	sqlite3		*db;
+
+	store_close(s);
+	sqlite3_open(path, &db);
+	sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
+	sqlite3_close(db);
+	err[0] = '\0';
+	s = store_open(path, err, sizeof(err));
+	ok(s == NULL, "newer database refused");
+	ok(strstr(err, "99") != NULL, "message names its version: %s", err);
+	snprintf(want, sizeof(want), "version %d", store_schema_version());
+	ok(strstr(err, want) != NULL, "message names ours");
+	ok(strstr(err, path) != NULL, "message names the file");
+	store_close(s);
+	free(path);
+}
+
+static void
+test_migration(void)
+{
+	char		 err[512], *path = dbpath();
+	struct store	*s = store_open_version(path, 1, err, sizeof(err));
+	sqlite3		*db;
+	struct feed_state fs;
+	struct entry	 e;
+	int		 rc;
+
+	ok(s != NULL, "opened at version 1");
+	store_close(s);
+	is_int(count(NULL, path, "PRAGMA user_version"), 1, "at version 1");
+	sqlite3_open(path, &db);
+	rc = sqlite3_exec(db, "INSERT INTO feeds(name, conf_url, url) VALUES"
+	    "('a', 'http://127.0.0.1/a', 'http://127.0.0.1/a');"
+	    "INSERT INTO entries(feed, key, guid, title, first_seen, changed,"
+	    " sort_date, seq, hash) VALUES(1, 'g:old-1', 'old-1', 'Old', 5, 5,"
+	    " 5, 1, 0); UPDATE state SET seq = 1;", NULL, NULL, NULL);
+	sqlite3_close(db);
+	is_int(rc, SQLITE_OK, "version 1 rows written");
+	s = store_open(path, err, sizeof(err));
+	ok(s != NULL, "older database opened and migrated");
+	is_int(count(NULL, path, "PRAGMA user_version"), store_schema_version(),
+	    "migrated to the current version");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries WHERE khash != 0"),
+	    1, "existing keys hashed by the migration");
+	store_feed_get(s, "a", &fs);
+	e = ent("old-1", "Old", NULL, NULL, DATE_NONE);
+	store_begin(s);
+	rc = store_put_entry(s, &fs, KEY_AUTO, &e, NOW);
+	store_commit(s);
+	ok(rc == STORE_CHANGED || rc == STORE_SAME, "migrated entry still known");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 1,
+	    "no duplicate after migration");
+	feed_state_free(&fs);
+	store_close(s);
+	free(path);
+}
+
+static void
+test_sync(void)
+{
+	const char	*names[] = { "a", "x" };
+	const char	*urls[] = { "http://127.0.0.1/a2", "http://127.0.0.1/x" };
+	struct conf	*c = mkconf(names, urls, 2);
+	char		*path, err[512];
+	struct store	*s = mkstore(&path);
+	struct feed_state fs = feed(s, "a");
+	struct store_totals t;
+
+	free(fs.etag);
+	fs.etag = xstrdup("\"v1\"");
+	store_begin(s);
+	store_put_feed(s, &fs);
+	store_commit(s);
+	feed_state_free(&fs);
+	ok(store_sync_feeds(s, c, err, sizeof(err)) == 0, "sync");
+	fs = feed(s, "a");
+	is_str(fs.url, "http://127.0.0.1/a2", "URL change taken");
+	is_str(fs.conf_url, "http://127.0.0.1/a2", "conf_url changed");
+	is_str(fs.etag, NULL, "validators of the old URL dropped");
+	feed_state_free(&fs);
+	store_totals(s, &t);
+	is_int(t.feeds, 2, "feeds no longer configured are disabled");
+	is_int(store_feed_get(s, "b", &fs), 1, "but not deleted");
+	feed_state_free(&fs);
+	freeconf(c);
+	store_close(s);
+	free(path);
+}
+
+static void
+test_dedup(void)
+{
+	char		*path, *r;
+	struct store	*s = mkstore(&path);
+	struct entry	 e = ent("id-1", "One", "http://example.org/1", "body",
+			    NOW - DAY);
+	int64_t		 seq;
+
+	is_int(put1(s, "a", KEY_AUTO, e, NOW), STORE_NEW, "first put is new");
+	is_int(put1(s, "a", KEY_AUTO, e, NOW + 60), STORE_SAME, "same again");
+	seq = store_seq(s);
+	e.content = "body, corrected";
+	is_int(put1(s, "a", KEY_AUTO, e, NOW + 120), STORE_CHANGED,
+	    "changed content");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 1,
+	    "updated in place");
+	is_int(count(NULL, path, "SELECT changed FROM entries"), NOW + 120,
+	    "change time recorded");
+	is_int(count(NULL, path, "SELECT first_seen FROM entries"), NOW,
+	    "first seen kept");
+	r = since(s, seq, store_seq(s), 0);
+	is_str(r, "", "an update is not in the digest by default");
+	free(r);
+	r = since(s, seq, store_seq(s), 1);
+	is_str(r, "a:One\n", "with updates it is");
+	free(r);
+	e.enclosures = &(struct enclosure){ "http://example.org/1.mp3",
+	    "audio/mpeg", 1234 };
+	e.nenclosures = 1;
+	is_int(put1(s, "a", KEY_AUTO, e, NOW + 180), STORE_CHANGED,
+	    "new enclosure is a change");
+	e.title = "One (retitled)";
+	is_int(put1(s, "a", KEY_AUTO, e, NOW + 240), STORE_CHANGED,
+	    "retitled is a change, not a new entry");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 1,
+	    "still one entry");
+
+	/* No guid: the link; no link either: title, date and content. */
+	e = ent(NULL, "Two", "http://example.org/2?utm_source=rss", "x",
+	    DATE_NONE);
+	is_int(put1(s, "a", KEY_AUTO, e, NOW), STORE_NEW, "link-keyed new");
+	e.link = "https://example.org/2#top";
+	is_int(put1(s, "a", KEY_AUTO, e, NOW), STORE_CHANGED,
+	    "same canonical link: same entry");
+	e = ent(NULL, "Three", NULL, "three", NOW - DAY);
+	is_int(put1(s, "a", KEY_AUTO, e, NOW), STORE_NEW, "content-keyed new");
+	is_int(put1(s, "a", KEY_AUTO, e, NOW), STORE_SAME, "content-keyed same");
+	e.content = "three!";
+	is_int(put1(s, "a", KEY_AUTO, e, NOW), STORE_NEW,
+	    "without guid or link, other content is another entry");
+	e = ent("http://example.org/p?id=4&utm_medium=feed", "Four", NULL, NULL,
+	    DATE_NONE);
+	is_int(put1(s, "a", KEY_AUTO, e, NOW), STORE_NEW, "permalink guid");
+	e.id = "https://Example.org:443/p?id=4";
+	is_int(put1(s, "a", KEY_AUTO, e, NOW), STORE_SAME,
+	    "guid through https and without tracking: same entry");
+	is_int(put1(s, "b", KEY_AUTO, e, NOW), STORE_NEW,
+	    "keys are scoped to a feed");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries WHERE canon ="
+	    " '//example.org/2'"), 1, "canonical link stored");
+	free(path);
+	store_close(s);
+}
+
+static void
+test_repeated_guids(void)
+{
+	char		*path;
+	struct store	*s = mkstore(&path);
+	struct feed_state fs = feed(s, "a");
+	struct entry	 e1 = ent("same", "A", "http://example.org/a", NULL,
+			    DATE_NONE);
+	struct entry	 e2 = ent("same", "B", "http://example.org/b", NULL,
+			    DATE_NONE);
+	int		 r1, r2, r3;
+
+	store_begin(s);
+	r1 = store_put_entry(s, &fs, KEY_AUTO, &e1, NOW);
+	r2 = store_put_entry(s, &fs, KEY_AUTO, &e2, NOW);
+	r3 = store_put_entry(s, &fs, KEY_AUTO, &e2, NOW);
+	store_commit(s);
+	ok(r1 == STORE_NEW && r2 == STORE_NEW, "one guid, two links: two entries");
+	is_int(r3, STORE_SAME, "an exact repeat is the same entry");
+	store_begin(s);
+	r1 = store_put_entry(s, &fs, KEY_AUTO, &e1, NOW + 60);
+	r2 = store_put_entry(s, &fs, KEY_AUTO, &e2, NOW + 60);
+	store_commit(s);
+	ok(r1 == STORE_SAME && r2 == STORE_SAME, "both known on the next fetch");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 2, "two rows");
+	feed_state_free(&fs);
+	free(path);
+	store_close(s);
+}
+
+/* Fetch n entries whose guids change every time (round r). */
+static int
+churn_fetch(struct store *s, const char *f, enum key_policy pol, int r,
+    int *nnew)
+{
+	struct feed_state fs = feed(s, f);
+	char		 id[64], link[64];
+	struct entry	 e;
+	int		 i, churn;
+
+	*nnew = 0;
+	store_begin(s);
+	for (i = 0; i < 10; i++) {
+		snprintf(id, sizeof(id), "urn:x:%d:%d", r, i);
+		snprintf(link, sizeof(link), "http://example.org/c/%d", i);
+		e = ent(id, link, link, "same", NOW - i * DAY);
+		*nnew += store_put_entry(s, &fs, pol, &e, NOW + r) == STORE_NEW;
+	}
+	store_commit(s);
+	feed_state_free(&fs);
+	fs = feed(s, f);
+	churn = fs.key_churn;
+	feed_state_free(&fs);
+	return churn;
+}
+
+static void
+test_policies_and_churn(void)
+{
+	struct store	*s = mkstore(NULL);
+	struct entry	 e;
+	int		 nnew;
+
+	is_int(churn_fetch(s, "a", KEY_AUTO, 1, &nnew), 0, "first fetch: no churn");
+	is_int(nnew, 10, "ten new");
+	is_int(churn_fetch(s, "a", KEY_AUTO, 2, &nnew), 1,
+	    "guids changing with known links: churn detected");
+	is_int(nnew, 10, "(all looked new)");
+	is_int(churn_fetch(s, "b", KEY_LINK, 1, &nnew), 0, "key=link: first");
+	is_int(churn_fetch(s, "b", KEY_LINK, 2, &nnew), 0, "key=link: no churn");
+	is_int(nnew, 0, "key=link: nothing new when only guids change");
+	is_int(churn_fetch(s, "a", KEY_LINK, 3, &nnew), 0,
+	    "churn flag clears when keys are stable");
+
+	e = ent("g1", "T", "http://example.org/t", "c", NOW - DAY);
+	is_int(put1(s, "c", KEY_CONTENT, e, NOW), STORE_NEW, "key=content new");
+	e.id = "g2";
+	e.link = "http://example.org/t2";
+	is_int(put1(s, "c", KEY_CONTENT, e, NOW), STORE_CHANGED,
+	    "key=content ignores guid and link");
+	e.content = "c2";
+	is_int(put1(s, "c", KEY_CONTENT, e, NOW), STORE_NEW,
+	    "key=content: other content is another entry");
+	store_close(s);
+}
+
+static void
+test_cross_feed(void)
+{
+	char		*path, *r;
+	struct store	*s = mkstore(&path);
+	struct entry	 e;
+	int64_t		 seq0, seq1;
+
+	e = ent("a-1", "Story", "http://news.example/story?utm_source=a", NULL,
+	    NOW - 3600);
+	put1(s, "a", KEY_AUTO, e, NOW);
+	seq0 = store_seq(s);
+	e = ent("b-77", "Story", "https://NEWS.example/story#x", NULL,
+	    NOW - 3600);
+	put1(s, "b", KEY_AUTO, e, NOW + 10);
+	e = ent("tag:example.org,2024:9", "Tagged", "http://a.example/9", NULL,
+	    NOW - 7200);
+	put1(s, "a", KEY_AUTO, e, NOW);
+	e = ent("tag:example.org,2024:9", "Tagged", "http://b.example/9", NULL,
+	    NOW - 7200);
+	put1(s, "c", KEY_AUTO, e, NOW + 5);
+	e = ent("7", "Local a", "http://a.example/7", NULL, NOW - 9000);
+	put1(s, "a", KEY_AUTO, e, NOW);
+	e = ent("7", "Local b", "http://b.example/7", NULL, NOW - 9000);
+	put1(s, "b", KEY_AUTO, e, NOW);
+	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 6,
+	    "stored per feed");
+	r = recent(s);
+	is_str(r, "a:Story+b\na:Tagged+c\nb:Local b\na:Local a\n",
+	    "merged: one row per article, both sources known; short ids "
+	    "do not match across feeds");
+	free(r);
+	seq1 = store_seq(s);
+	r = since(s, seq0, seq1, 0);
+	is_str(r, "a:Tagged+c\na:Local a\nb:Local b\n",
+	    "digest leaves out what an earlier digest delivered");
+	free(r);
+	r = since(s, 0, seq1, 0);
+	is_str(r, "a:Story+b\na:Tagged+c\na:Local a\nb:Local b\n",
+	    "digest folds duplicates in its range");
+	free(r);
+	free(path);
+	store_close(s);
+}
+
+static void
+test_ordering(void)
+{
+	struct store	*s = mkstore(NULL);
+	char		*r;
+	struct entry	 e;
+
+	e = ent("f", "Future", NULL, NULL, NOW + 365 * DAY);
+	put1(s, "a", KEY_AUTO, e, NOW - 100);
+	e = ent("o", "Old history", NULL, NULL, NOW - 3 * 365 * DAY);
+	put1(s, "b", KEY_AUTO, e, NOW);
+	e = ent("n", "Recent", NULL, NULL, NOW - 50);
+	put1(s, "a", KEY_AUTO, e, NOW);
+	e = ent("u", "Undated", NULL, NULL, DATE_NONE);
+	put1(s, "c", KEY_AUTO, e, NOW - 200);
+	r = recent(s);
+	is_str(r, "a:Recent\na:Future\nc:Undated\nb:Old history\n",
+	    "by date, never later than first seen");
+	free(r);
+	store_close(s);
+}
+
+static void
+test_tombstones(void)
+{
+	char		*path;
+	struct store	*s = mkstore(&path);
+	struct feed_state fs = feed(s, "a");
+	struct feed_opts o = { 0 };
+	struct entry	 e;
+	char		 id[16];
+	int		 i, r, nnew = 0;
+
+	o.keep_max = 2;
+	store_begin(s);
+	for (i = 0; i < 4; i++) {
+		snprintf(id, sizeof(id), "t%d", i);
+		e = ent(id, id, NULL, NULL, NOW - (10 - i) * DAY);
+		store_put_entry(s, &fs, KEY_AUTO, &e, NOW);
+	}
+	store_prune(s, &fs, &o, NOW);
+	store_commit(s);
+	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 2,
+	    "keep_max = 2 keeps two");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries WHERE key IN"
+	    " ('g:t2', 'g:t3')"), 2, "the newest two");
+	is_int(count(NULL, path, "SELECT count(*) FROM tombstones"), 2,
+	    "two tombstones");
+	store_begin(s);
+	for (i = 0; i < 4; i++) {
+		snprintf(id, sizeof(id), "t%d", i);
+		e = ent(id, id, NULL, NULL, NOW - (10 - i) * DAY);
+		r = store_put_entry(s, &fs, KEY_AUTO, &e, NOW + DAY);
+		nnew += r == STORE_NEW;
+	}
+	store_prune(s, &fs, &o, NOW + DAY);
+	store_commit(s);
+	is_int(nnew, 0, "pruned entries that reappear are not new");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 2,
+	    "and not stored again");
+
+	o.keep_max = 0;
+	o.keep = 5 * DAY;
+	store_begin(s);
+	store_prune(s, &fs, &o, NOW + DAY);
+	store_commit(s);
+	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 0,
+	    "keep = 5d prunes older entries");
+	e = ent("fresh", "fresh", NULL, NULL, NOW);
+	is_int(put1(s, "a", KEY_AUTO, e, NOW + DAY), STORE_NEW,
+	    "a genuinely new entry is still new");
+	store_begin(s);
+	store_prune(s, &fs, &o, NOW + 400 * DAY);
+	store_commit(s);
+	is_int(count(NULL, path, "SELECT count(*) FROM tombstones WHERE"
+	    " seen < 1700000000 + 200 * 86400"), 0,
+	    "tombstones not seen for long are forgotten");
+	feed_state_free(&fs);
+	free(path);
+	store_close(s);
+}
+
+static void
+test_shrink(void)
+{
+	char		*path, big[4000], id[16];
+	struct store	*s = mkstore(&path);
+	struct feed_state fs = feed(s, "a");
+	struct feed_opts o = { 0 };
+	struct entry	 e;
+	int64_t		 before, after;
+	int		 i;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	store_begin(s);
+	for (i = 0; i < 1000; i++) {
+		snprintf(id, sizeof(id), "s%d", i);
+		e = ent(id, id, NULL, big, NOW - i);
+		store_put_entry(s, &fs, KEY_AUTO, &e, NOW);
+	}
+	store_commit(s);
+	before = count(NULL, path, "PRAGMA page_count");
+	o.keep_max = 10;
+	store_begin(s);
+	store_prune(s, &fs, &o, NOW);
+	store_commit(s);
+	after = count(NULL, path, "PRAGMA page_count");
+	ok(after * 10 < before, "pruning shrinks the database (%lld -> %lld pages)",
+	    (long long)before, (long long)after);
+	is_int(count(NULL, path, "PRAGMA freelist_count"), 0, "no free pages left");
+	feed_state_free(&fs);
+	free(path);
+	store_close(s);
+}
+
+static void
+test_atomic_fetch(void)
+{
+	char		*path;
+	struct store	*s = mkstore(&path);
+	struct feed_state fs = feed(s, "a");
+	struct entry	 e = ent("r1", "R", NULL, NULL, NOW);
+	int64_t		 gen = store_generation(s);
+
+	store_begin(s);
+	store_put_entry(s, &fs, KEY_AUTO, &e, NOW);
+	free(fs.etag);
+	fs.etag = xstrdup("\"abc\"");
+	store_put_feed(s, &fs);
+	store_rollback(s);
+	feed_state_free(&fs);
+	fs = feed(s, "a");
+	is_str(fs.etag, NULL, "rolled back: no validators");
+	is_int(fs.entries, 0, "rolled back: no entries");
+	is_int(store_generation(s), gen, "generation unchanged");
+	store_begin(s);
+	store_put_entry(s, &fs, KEY_AUTO, &e, NOW);
+	free(fs.etag);
+	fs.etag = xstrdup("\"abc\"");
+	fs.last_poll = NOW;
+	store_put_feed(s, &fs);
+	store_commit(s);
+	feed_state_free(&fs);
+	fs = feed(s, "a");
+	is_str(fs.etag, "\"abc\"", "committed: validators");
+	is_int(fs.entries, 1, "committed: entries");
+	is_int(fs.last_new, NOW, "last_new set by a new entry");
+	ok(store_generation(s) > gen, "generation moved");
+	feed_state_free(&fs);
+	free(path);
+	store_close(s);
+}
+
+static void
+test_digests(void)
+{
+	struct store	*s = mkstore(NULL);
+	struct digest_state ds = { 0 }, got;
+	struct store_totals t;
+
+	is_int(store_digest_last(s, &got), 0, "no digest yet");
+	ds.slot = NOW;
+	ds.created = NOW + 1;
+	ds.after_seq = 0;
+	ds.upto_seq = 5;
+	ok(store_digest_add(s, &ds) == 0 && ds.id > 0, "digest recorded");
+	ds.sent = NOW + 2;
+	ds.attempts = 1;
+	ds.error = "none";
+	store_digest_update(s, &ds);
+	is_int(store_digest_last(s, &got), 1, "digest found");
+	ok(got.upto_seq == 5 && got.sent == NOW + 2 && got.attempts == 1,
+	    "digest fields");
+	is_str(got.error, "none", "digest error");
+	digest_state_free(&got);
+	store_totals(s, &t);
+	ok(t.feeds == 3 && t.entries == 0 && t.failing == 0, "totals");
+	store_close(s);
+}
+
+int
+main(void)
+{
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	test_open();
+	test_newer_refused();
+	test_migration();
+	test_sync();
+	test_dedup();
+	test_repeated_guids();
+	test_policies_and_churn();
+	test_cross_feed();
+	test_ordering();
+	test_tombstones();
+	test_shrink();
+	test_atomic_fetch();
+	test_digests();
+	{
+		char *cmd;
+
+		xasprintf(&cmd, "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			printf("# could not remove %s\n", dir);
+		free(cmd);
+	}
+	return done_testing();
+}
