@@ -27,7 +27,7 @@
 
 #define QP_LINE		76	/* RFC 2045 */
 #define HDR_LINE	76	/* keep folded header lines under 78 */
-#define EW_BYTES	45	/* UTF-8 bytes per encoded word: 60 base64 chars */
+#define EW_BYTES	39	/* UTF-8 bytes per encoded word: 52 base64 chars */
 #define OUTPUT_MAX	1024	/* sendmail diagnostics kept for the error */
 
 void
