@@ -26,5 +26,7 @@ struct digest_sched *digest_sched_start(struct event_base *, struct store *,
 	    const struct conf *);
 void	digest_sched_set_conf(struct digest_sched *, const struct conf *);
 void	digest_sched_stop(struct digest_sched *);
+/* 1 while a delivery (a sendmail child) is in progress. */
+int	digest_sched_busy(const struct digest_sched *);
 
 #endif

@@ -995,6 +995,12 @@ digest_sched_set_conf(struct digest_sched *s, const struct conf *c)
 	sched_arm(s);
 }
 
+int
+digest_sched_busy(const struct digest_sched *s)
+{
+	return s != NULL && s->busy;
+}
+
 void
 digest_sched_stop(struct digest_sched *s)
 {
