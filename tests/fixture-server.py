@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""fixture-server.py PORT LOGFILE [BENCH_N]: the loopback HTTP server of the
+fetch tests and bench.  Every request is appended to LOGFILE as one JSON
+line (method, path, headers) so tests assert exactly what feedmux sent."""
+import email.utils, gzip, json, sys, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PORT, LOG = int(sys.argv[1]), sys.argv[2]
+BENCH_N = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+LOCK = threading.Lock()
+LASTMOD = "Tue, 14 Nov 2023 22:13:20 GMT"
+
+
+def rss(name, n=3, pad=0):
+    items = "".join(
+        "<item><title>%s item %d</title><link>http://example.org/%s/%d</link>"
+        "<guid>%s-%d</guid><pubDate>Tue, 14 Nov 2023 %02d:00:00 GMT</pubDate>"
+        "<description>%s</description></item>"
+        % (name, i, name, i, name, i, i % 24, "x" * pad) for i in range(n))
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            "<title>%s</title><link>http://example.org/%s</link>"
+            "<description>fixture</description><ttl>60</ttl>%s</channel></rss>"
+            % (name, name, items)).encode()
+
+
+BENCH = {}
+for i in range(BENCH_N):
+    BENCH[i] = rss("bench%d" % i, 20, 2400)
+
+
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *a):
+        pass
+
+    def record(self):
+        with LOCK, open(LOG, "a") as f:
+            f.write(json.dumps({"method": self.command, "path": self.path,
+                                "headers": {k.lower(): v for k, v in self.headers.items()}}) + "\n")
+
+    def send(self, code, body=b"", ctype="application/rss+xml", extra=()):
+        self.send_response(code)
+        for k, v in extra:
+            self.send_header(k, v)
+        if code != 304:
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if code != 304:
+            self.wfile.write(body)
+
+    def feed(self, body, etag='"v1"', lastmod=LASTMOD, extra=()):
+        inm, ims = self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
+        vals = []
+        if etag:
+            vals.append(("ETag", etag))
+        if lastmod:
+            vals.append(("Last-Modified", lastmod))
+        if (inm is not None and inm == etag) or (inm is None and ims is not None and ims == lastmod):
+            return self.send(304, extra=vals + list(extra))
+        self.send(200, body, extra=vals + list(extra))
+
+    def do_GET(self):
+        self.record()
+        p = self.path
+        parts = p.strip("/").split("/")
+        head = parts[0]
+        arg = parts[1] if len(parts) > 1 else ""
+        if head == "feed":
+            return self.feed(rss(arg))
+        if head == "nolm":          # ETag only
+            return self.feed(rss(arg), lastmod=None)
+        if head == "noetag":        # Last-Modified only
+            return self.feed(rss(arg), etag=None)
+        if head == "weak":          # an opaque weak ETag with odd characters
+            return self.feed(rss(arg), etag='W/"a b;c=d"')
+        if head == "cache":
+            return self.feed(rss(arg), extra=[("Cache-Control", "public, max-age=7200")])
+        if head == "bench":
+            return self.feed(BENCH[int(arg)], etag='"b%s"' % arg)
+        if head == "gzip":
+            body = gzip.compress(rss(arg, 5))
+            return self.send(200, body, extra=[("Content-Encoding", "gzip")])
+        if head in ("r301", "r302", "r307", "r308"):
+            return self.send(int(head[1:]), b"", "text/plain", [("Location", "/feed/" + arg)])
+        if head == "chain":          # 301 then 302: not a permanent move
+            return self.send(301, b"", "text/plain", [("Location", "/r302/" + arg)])
+        if head == "loop":
+            return self.send(302, b"", "text/plain", [("Location", "/loop/" + arg)])
+        if head == "ftp":
+            return self.send(302, b"", "text/plain", [("Location", "ftp://127.0.0.1/x")])
+        if head == "status":
+            return self.send(int(arg), b"<html><body>error</body></html>", "text/html")
+        if head == "retry":
+            return self.send(429, b"slow down", "text/plain", [("Retry-After", arg)])
+        if head == "retrydate":
+            return self.send(503, b"busy", "text/plain",
+                             [("Retry-After", "Wed, 15 Nov 2023 08:00:00 GMT")])
+        if head == "html":
+            return self.send(200, b"<!DOCTYPE html><html><head><title>x</title></head>"
+                             b"<body><p>not a feed</p></body></html>", "text/html")
+        if head == "big":
+            return self.send(200, rss("big", 400, 5000))
+        if head == "bomb":          # small on the wire, 8 MB decoded
+            body = gzip.compress(b"<rss>" + b" " * (8 << 20))
+            return self.send(200, body, extra=[("Content-Encoding", "gzip")])
+        if head == "truncated":
+            body = rss("trunc", 50)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[:200])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if head == "slow":           # one byte a second
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            try:
+                for _ in range(20):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(1)
+            except OSError:
+                pass
+            self.close_connection = True
+            return
+        if head == "auth":
+            if self.headers.get("Authorization") != "Basic dXNlcjpwYXNz":
+                return self.send(401, b"auth", "text/plain",
+                                 [("WWW-Authenticate", 'Basic realm="x"')])
+            return self.feed(rss("auth"))
+        self.send(404, b"not found", "text/plain")
+
+
+class S(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+
+    def handle_error(self, request, client_address):
+        pass        # clients that hang up on purpose (limits) are normal
+
+
+S(("127.0.0.1", PORT), H).serve_forever()
