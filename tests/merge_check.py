@@ -1,0 +1,100 @@
+"""merge_check.py DUMP FORMAT FILE: the merged document, read back by
+feedparser (Debian's 6.0 has no JSON Feed reader: json for that), holds the store's entries (DUMP from
+merge_fill dump) in order, with their titles, links, dates and sources.
+Prints what differs and exits 1 on any difference."""
+import calendar
+import datetime
+import json
+import re
+import sys
+
+import feedparser
+
+XML_ILLEGAL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+
+
+def text(h):
+    if h is None:
+        return None
+    s = bytes.fromhex(h).decode('utf-8', 'replace')
+    return XML_ILLEGAL.sub('', s)
+
+
+def first(*dates):
+    for d in dates:
+        if d is not None:
+            return d
+    return None
+
+
+def stamp(t):
+    return None if t is None else calendar.timegm(t)
+
+
+def rfc3339(s):
+    if s is None:
+        return None
+    return datetime.datetime.strptime(s, '%Y-%m-%dT%H:%M:%SZ').replace(
+        tzinfo=datetime.timezone.utc).timetuple()
+
+
+def json_entries(path):
+    doc = json.load(open(path))
+    if doc.get('version') != 'https://jsonfeed.org/version/1.1':
+        raise SystemExit('# not JSON Feed 1.1')
+    return [{'title': i.get('title'), 'link': i.get('url'), 'id': i['id'],
+             'updated_parsed': rfc3339(i.get('date_modified')),
+             'published_parsed': rfc3339(i.get('date_published'))}
+            for i in doc['items']], doc['items']
+
+
+def main():
+    dump, fmt, path = sys.argv[1:4]
+    want = [json.loads(line) for line in open(dump)]
+    bad = []
+
+    def expect(what, got, exp):
+        if got != exp:
+            bad.append('%s: got %r, want %r' % (what, got, exp))
+
+    if fmt == 'json':
+        entries, extra = json_entries(path)
+    else:
+        d = feedparser.parse(path)
+        entries = d.entries
+        if d.bozo:
+            bad.append('not well-formed: %s' % d.bozo_exception)
+    expect('entry count', len(entries), len(want))
+    for i, (e, w) in enumerate(zip(entries, want)):
+        n = 'entry %d' % i
+        expect(n + ' title', e.get('title', '').strip(),
+               text(w['title']).strip())
+        expect(n + ' link', e.get('link'), text(w['link']))
+        upd = first(w['updated'], w['published'], w['first_seen'])
+        pub = first(w['published'], w['updated'], w['first_seen'])
+        if fmt == 'rss':
+            expect(n + ' pubDate', stamp(e.get('published_parsed')), pub)
+            expect(n + ' source', e.source.get('title'),
+                   text(w['feed_title']))
+            expect(n + ' source url', e.source.get('href'),
+                   text(w['feed_url']))
+            expect(n + ' guid', e.get('id'), text(w['id']) or text(w['link']))
+        else:
+            expect(n + ' updated', stamp(e.get('updated_parsed')), upd)
+            expect(n + ' published', stamp(e.get('published_parsed')),
+                   w['published'])
+        if fmt == 'atom':
+            expect(n + ' source', e.source.get('title'),
+                   text(w['feed_title']))
+            expect(n + ' source id', e.source.get('id'), text(w['feed_url']))
+        if fmt == 'json':
+            fm = extra[i]['_feedmux']
+            expect(n + ' source', fm['feed_title'], text(w['feed_title']))
+            expect(n + ' source url', fm['feed_url'], text(w['feed_url']))
+            expect(n + ' also_feeds', fm['also_feeds'], w['also'])
+    for b in bad:
+        print('# ' + b)
+    return 1 if bad else 0
+
+
+sys.exit(main())
