@@ -16,8 +16,12 @@ struct feed_state;
  * store_open and httpd_start, then drop_privileges.
  */
 
-/* Fork into the background, new session, stdio to /dev/null.  Only the
- * child returns. */
+/*
+ * Fork into the background in a new session.  Only the child returns;
+ * the parent waits until the child calls notify_ready() (then exits 0 and
+ * the child's stdout/stderr go to /dev/null) or dies (then exits with the
+ * child's status), so startup errors reach the terminal.
+ */
 int	daemon_detach(char *err, size_t errlen);
 /* Create and lock path holding our pid; fails if another holds it. */
 int	pidfile_open(const char *path, char *err, size_t errlen);

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -195,19 +196,52 @@ db_lock(const char *database, char *err, size_t errlen)
 	return 0;
 }
 
+/* The parent waits on this pipe until the child is ready (or dies). */
+static int	 ready_fd = -1;
+
+/*
+ * The parent stays until the child says it is ready, and exits with the
+ * child's status if it dies first: `run --daemon` fails visibly (message
+ * on the terminal, non-zero exit) when the pid file or database is taken,
+ * whichever order the locks and the detach come in.
+ */
+static void __attribute__((noreturn))
+detach_parent(pid_t pid, int fd)
+{
+	char	 c;
+	ssize_t	 n;
+	int	 st;
+
+	while ((n = read(fd, &c, 1)) == -1 && errno == EINTR)
+		;
+	if (n == 1)
+		_exit(0);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 70);
+}
+
 int
 daemon_detach(char *err, size_t errlen)
 {
 	pid_t	 pid;
-	int	 fd;
+	int	 p[2], fd;
 
 	fflush(NULL);
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
 	if ((pid = fork()) == -1) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		return -1;
 	}
-	if (pid != 0)
-		_exit(0);
+	if (pid != 0) {
+		close(p[1]);
+		detach_parent(pid, p[0]);
+	}
+	close(p[0]);
+	ready_fd = p[1];
 	if (setsid() == -1) {
 		snprintf(err, errlen, "setsid: %s", strerror(errno));
 		return -1;
@@ -218,16 +252,35 @@ daemon_detach(char *err, size_t errlen)
 		snprintf(err, errlen, "writing pid: %s", strerror(errno));
 		return -1;
 	}
+	/* stdout and stderr stay until ready, for startup errors. */
 	if ((fd = open("/dev/null", O_RDWR)) == -1) {
 		snprintf(err, errlen, "/dev/null: %s", strerror(errno));
 		return -1;
 	}
 	(void)dup2(fd, STDIN_FILENO);
-	(void)dup2(fd, STDOUT_FILENO);
-	(void)dup2(fd, STDERR_FILENO);
 	if (fd > STDERR_FILENO)
 		close(fd);
 	return 0;
+}
+
+/* Ready after daemon_detach: let the parent go, leave the terminal. */
+static void
+detach_done(void)
+{
+	int	 fd;
+
+	if (ready_fd == -1)
+		return;
+	fflush(NULL);
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		(void)dup2(fd, STDOUT_FILENO);
+		(void)dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	(void)write(ready_fd, "1", 1);
+	close(ready_fd);
+	ready_fd = -1;
 }
 
 /* Give a root-owned file of ours to the user we are about to become. */
@@ -339,6 +392,7 @@ notify_send(const char *msg)
 void
 notify_ready(void)
 {
+	detach_done();
 	notify_send("READY=1");
 }
 
