@@ -51,8 +51,9 @@ uint64_t notify_watchdog_usec(void);
 /*
  * Log a feed's problems once when they start and once when they clear
  * (failing, gone, malformed, key churn), comparing the state before a
- * poll with the state after it.  before may be NULL (first poll).
- * In status.c.
+ * poll with the state after it.  before may be NULL (first poll).  Only
+ * before's counters and flags are read, so a shallow copy of the state
+ * taken before fetch_start will do.  In status.c.
  */
 void	feed_log_transition(const struct feed_state *before,
 	    const struct feed_state *after);
