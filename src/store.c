@@ -176,7 +176,7 @@ static const char *const sql[ST__MAX] = {
 	    " WHERE id = ?1",
 	[ST_DUPS] = "SELECT e.id, e.first_seen, e.seq, f.name FROM entries e"
 	    " JOIN feeds f ON f.id = e.feed WHERE f.enabled = 1"
-	    " AND e.feed != ?1 AND (e.canon = ?2 OR e.gid = ?3)"
+	    " AND e.feed != ?1 AND (e.canon IN (?2, ?3) OR e.gid IN (?2, ?3))"
 	    " ORDER BY e.first_seen, e.id",
 	[ST_DIGEST_LAST] = "SELECT id, slot, created, after_seq, upto_seq, sent,"
 	    " attempts, next_try, error FROM digests ORDER BY id DESC LIMIT 1",
@@ -411,8 +411,9 @@ store_open_version(const char *path, int target, char *err, size_t errlen)
 	s = xcalloc(1, sizeof(*s));
 	if (target <= 0 || target > SCHEMA_VERSION)
 		target = SCHEMA_VERSION;
+	/* One connection per thread of a single-threaded daemon: no mutex. */
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, s->db != NULL ?
 		    sqlite3_errmsg(s->db) : "cannot open");
 		store_close(s);
@@ -910,6 +911,7 @@ make_key(struct store *s, enum key_policy pol, const struct entry *e)
 	else if (has_id && (pol != KEY_LINK || !has_link))
 		guid_key(s, e->id);
 	else {
+		url_canon_buf(e->link, &s->canon);
 		buf_adds(&s->key, "l:");
 		buf_adds(&s->key, s->canon.s);
 	}
@@ -1026,6 +1028,9 @@ upsert(struct store *s, int64_t feed, uint64_t khash, const struct entry *e,
 	/* Ids that name something globally can match across feeds. */
 	if (!empty(e->id) && strchr(e->id, ':') != NULL)
 		gid = s->gid.len > 0 ? s->gid.s : e->id;
+	/* A permalink guid equal to the link needs no second index entry. */
+	if (gid != NULL && s->canon.len > 0 && strcmp(gid, s->canon.s) == 0)
+		gid = NULL;
 	encode_lists(s, e);
 	sqlite3_bind_int64(q, 1, feed);
 	sqlite3_bind_text(q, 2, s->key.s, (int)s->key.len, SQLITE_STATIC);
@@ -1056,9 +1061,10 @@ upsert(struct store *s, int64_t feed, uint64_t khash, const struct entry *e,
  * Returns 1 when this is a repeat to skip.
  */
 static int
-repeated_key(struct store *s, int64_t feed, uint64_t *khash)
+repeated_key(struct store *s, int64_t feed, const struct entry *e,
+    uint64_t *khash)
 {
-	uint64_t lh = fnv_str(FNV_INIT, s->canon.s), prev;
+	uint64_t lh = fnv_str(FNV_INIT, e->link), prev;
 	uint64_t bk = *khash ^ (uint64_t)feed * UINT64_C(0x9e3779b97f4a7c15);
 
 	if (bk == 0)
@@ -1069,6 +1075,7 @@ repeated_key(struct store *s, int64_t feed, uint64_t *khash)
 	}
 	if (prev == lh || s->key.s[0] != 'g')
 		return 1;
+	url_canon_buf(empty(e->link) ? NULL : e->link, &s->canon);
 	buf_addc(&s->key, ' ');
 	buf_adds(&s->key, s->canon.s);
 	*khash = fnv_str(FNV_INIT, s->key.s);
@@ -1095,18 +1102,20 @@ store_put_entry(struct store *s, const struct feed_state *fs,
 		return -1;
 	s->now = now;
 	s->nput++;
-	url_canon_buf(empty(e->link) ? NULL : e->link, &s->canon);
+	buf_reset(&s->canon);
 	url_canon_buf(!empty(e->id) && is_web_url(e->id) ? e->id : NULL,
 	    &s->gid);
 	make_key(s, pol, e);
 	khash = fnv_str(FNV_INIT, s->key.s);
-	if (repeated_key(s, fs->id, &khash))
+	if (repeated_key(s, fs->id, e, &khash))
 		return STORE_SAME;
 	hash = entry_hash(e);
 	if ((found = find_entry(s, fs->id, hash)) == -1)
 		return -1;
 	if (found == 1)
 		return STORE_SAME;
+	/* Only now, off the path of unchanged entries. */
+	url_canon_buf(empty(e->link) ? NULL : e->link, &s->canon);
 	if (found == 0) {
 		if ((r = find_tombstone(s, fs->id, khash)) != 0)
 			return r == 1 ? STORE_SAME : -1;
