@@ -31,6 +31,8 @@ check "feedmux merge" "$FEEDMUX" -c "$T/feedmux.conf" merge
 for f in atom.xml rss.xml; do
 	check "$f is well-formed (xmllint)" xmllint --noout --nonet "$T/out/$f"
 done
+check "atom.xml valid against the Atom RELAX NG schema" \
+    xmllint --noout --nonet --relaxng "$top_srcdir/tests/data/merge/atom.rng" "$T/out/atom.xml"
 check "feed.json is JSON" $PY -m json.tool "$T/out/feed.json"
 check "atom: feedparser reads the store's entries" $CHECK "$T/dump" atom "$T/out/atom.xml"
 check "rss: feedparser reads the store's entries" $CHECK "$T/dump" rss "$T/out/rss.xml"
