@@ -852,6 +852,8 @@ digest_deliver(struct digest_sched *s, struct store *st,
 	return rc;
 }
 
+/* 1: made and delivered (or handed to sendmail), 0: empty, skipped,
+ * -1: failed (a retry is recorded when it got that far). */
 static int
 digest_make(struct digest_sched *s, struct store *st, const struct conf *c,
     int64_t slot, int64_t now, size_t *count, char *err, size_t errlen)
@@ -867,7 +869,7 @@ digest_make(struct digest_sched *s, struct store *st, const struct conf *c,
 	rc = digest_deliver(s, st, c, &ds, &r, now, err, errlen);
 	rendered_free(&r);
 	digest_state_free(&ds);
-	return rc;
+	return rc == 0 ? 1 : -1;
 }
 
 int
