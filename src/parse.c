@@ -1,2 +1,1431 @@
-/* parse.c: not written yet. */
+/*
+ * parse.c: bytes of a feed -> normalized feed metadata and entries.
+ *
+ * Bytes go through three stages as they arrive: the decoder (encoding.c)
+ * makes UTF-8 of them; a cleaner fixes what real feeds get wrong at the
+ * byte level (a bare "&", undeclared HTML entities, control characters,
+ * junk before "<?xml"); libxml2's SAX2 push parser reads the rest.  The
+ * SAX callbacks look elements up by namespace URI in a sorted table and
+ * collect one entry at a time into buffers that are reused, never freed
+ * mid-run.  Entity declarations are not kept (entityDecl is NULL), so a
+ * document's own entities never expand: no billion laughs, no XXE.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+
+#include "date.h"
+#include "encoding.h"
+#include "html.h"
+#include "log.h"
+#include "parse.h"
+#include "url.h"
 #include "util.h"
+
+#define MAX_FIELD	(16 * 1024 * 1024)	/* one text field */
+#define SNIFF		1024			/* bytes to choose an encoding */
+
+enum ns {
+	NS_NONE, NS_RSS, NS_RSS090, NS_ATOM, NS_ATOM03, NS_RDF, NS_CONTENT,
+	NS_DC, NS_DCTERMS, NS_MEDIA, NS_ITUNES, NS_SY, NS_XHTML, NS_FB,
+	NS_OTHER
+};
+
+/* Known namespace URIs, without scheme and trailing "/" or "#". */
+static const struct {
+	const char	*uri;
+	enum ns		 ns;
+} nstab[] = {
+	{ "www.w3.org/2005/atom", NS_ATOM },
+	{ "purl.org/atom/ns", NS_ATOM03 },
+	{ "purl.org/rss/1.0", NS_RSS },
+	{ "my.netscape.com/rdf/simple/0.9", NS_RSS090 },
+	{ "backend.userland.com/rss2", NS_RSS },
+	{ "www.w3.org/1999/02/22-rdf-syntax-ns", NS_RDF },
+	{ "purl.org/rss/1.0/modules/content", NS_CONTENT },
+	{ "purl.org/dc/elements/1.1", NS_DC },
+	{ "purl.org/dc/terms", NS_DCTERMS },
+	{ "search.yahoo.com/mrss", NS_MEDIA },
+	{ "www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES },
+	{ "purl.org/rss/1.0/modules/syndication", NS_SY },
+	{ "www.w3.org/1999/xhtml", NS_XHTML },
+	{ "rssnamespace.org/feedburner/ext/1.0", NS_FB },
+};
+
+/* Where an element is: a direct child of the feed, an entry, or of one
+ * of the few nested containers we read. */
+enum ctx { C_FEED, C_ENTRY, C_AUTHOR, C_SKIPH, C_SKIPD, C_MGROUP };
+
+enum field {
+	F_TITLE, F_LINK, F_SUBTITLE, F_SUMMARY, F_CONTENT, F_PUBLISHED,
+	F_UPDATED, F_ID, F_AUTHOR, F_SELF, F_CATEGORY, F_TTL, F_HOUR, F_DAY,
+	F_SYPERIOD, F_SYFREQ,
+	/* read from attributes at the start tag */
+	F_ATOMLINK, F_ENCLOSURE, F_MEDIA, F_THUMB, F_ATOMCAT,
+	/* nested containers */
+	F_SUB_AUTHOR, F_SUB_SKIPH, F_SUB_SKIPD, F_SUB_MGROUP
+};
+#define F_NSTR	(F_CATEGORY + 1)	/* fields stored as strings */
+
+/* Sorted by ns, name, ctx; a higher prio beats a lower one. */
+struct tag {
+	enum ns		 ns;
+	const char	*name;
+	enum ctx	 ctx;
+	enum field	 field;
+	int		 prio;
+};
+static const struct tag tags[] = {
+	{ NS_RSS, "author", C_ENTRY, F_AUTHOR, 2 },
+	{ NS_RSS, "category", C_ENTRY, F_CATEGORY, 1 },
+	{ NS_RSS, "day", C_SKIPD, F_DAY, 1 },
+	{ NS_RSS, "description", C_FEED, F_SUBTITLE, 3 },
+	{ NS_RSS, "description", C_ENTRY, F_SUMMARY, 3 },
+	{ NS_RSS, "enclosure", C_ENTRY, F_ENCLOSURE, 1 },
+	{ NS_RSS, "guid", C_ENTRY, F_ID, 3 },
+	{ NS_RSS, "hour", C_SKIPH, F_HOUR, 1 },
+	{ NS_RSS, "lastBuildDate", C_FEED, F_UPDATED, 3 },
+	{ NS_RSS, "link", C_FEED, F_LINK, 3 },
+	{ NS_RSS, "link", C_ENTRY, F_LINK, 3 },
+	{ NS_RSS, "pubDate", C_FEED, F_UPDATED, 2 },
+	{ NS_RSS, "pubDate", C_ENTRY, F_PUBLISHED, 3 },
+	{ NS_RSS, "skipDays", C_FEED, F_SUB_SKIPD, 1 },
+	{ NS_RSS, "skipHours", C_FEED, F_SUB_SKIPH, 1 },
+	{ NS_RSS, "title", C_FEED, F_TITLE, 3 },
+	{ NS_RSS, "title", C_ENTRY, F_TITLE, 3 },
+	{ NS_RSS, "ttl", C_FEED, F_TTL, 1 },
+	{ NS_ATOM, "author", C_ENTRY, F_SUB_AUTHOR, 1 },
+	{ NS_ATOM, "category", C_ENTRY, F_ATOMCAT, 1 },
+	{ NS_ATOM, "content", C_ENTRY, F_CONTENT, 3 },
+	{ NS_ATOM, "id", C_FEED, F_ID, 3 },
+	{ NS_ATOM, "id", C_ENTRY, F_ID, 3 },
+	{ NS_ATOM, "issued", C_ENTRY, F_PUBLISHED, 2 },
+	{ NS_ATOM, "link", C_FEED, F_ATOMLINK, 3 },
+	{ NS_ATOM, "link", C_ENTRY, F_ATOMLINK, 3 },
+	{ NS_ATOM, "modified", C_FEED, F_UPDATED, 2 },
+	{ NS_ATOM, "modified", C_ENTRY, F_UPDATED, 2 },
+	{ NS_ATOM, "name", C_AUTHOR, F_AUTHOR, 3 },
+	{ NS_ATOM, "published", C_ENTRY, F_PUBLISHED, 3 },
+	{ NS_ATOM, "subtitle", C_FEED, F_SUBTITLE, 3 },
+	{ NS_ATOM, "summary", C_ENTRY, F_SUMMARY, 3 },
+	{ NS_ATOM, "tagline", C_FEED, F_SUBTITLE, 2 },
+	{ NS_ATOM, "title", C_FEED, F_TITLE, 3 },
+	{ NS_ATOM, "title", C_ENTRY, F_TITLE, 3 },
+	{ NS_ATOM, "updated", C_FEED, F_UPDATED, 3 },
+	{ NS_ATOM, "updated", C_ENTRY, F_UPDATED, 3 },
+	{ NS_CONTENT, "encoded", C_ENTRY, F_CONTENT, 3 },
+	{ NS_DC, "creator", C_ENTRY, F_AUTHOR, 2 },
+	{ NS_DC, "date", C_FEED, F_UPDATED, 1 },
+	{ NS_DC, "date", C_ENTRY, F_PUBLISHED, 1 },
+	{ NS_DC, "description", C_ENTRY, F_SUMMARY, 1 },
+	{ NS_DC, "subject", C_ENTRY, F_CATEGORY, 1 },
+	{ NS_DC, "title", C_ENTRY, F_TITLE, 1 },
+	{ NS_DCTERMS, "created", C_ENTRY, F_PUBLISHED, 1 },
+	{ NS_DCTERMS, "issued", C_ENTRY, F_PUBLISHED, 1 },
+	{ NS_DCTERMS, "modified", C_ENTRY, F_UPDATED, 1 },
+	{ NS_MEDIA, "content", C_ENTRY, F_MEDIA, 1 },
+	{ NS_MEDIA, "content", C_MGROUP, F_MEDIA, 1 },
+	{ NS_MEDIA, "description", C_ENTRY, F_SUMMARY, 1 },
+	{ NS_MEDIA, "description", C_MGROUP, F_SUMMARY, 1 },
+	{ NS_MEDIA, "group", C_ENTRY, F_SUB_MGROUP, 1 },
+	{ NS_MEDIA, "thumbnail", C_ENTRY, F_THUMB, 1 },
+	{ NS_MEDIA, "thumbnail", C_MGROUP, F_THUMB, 1 },
+	{ NS_ITUNES, "author", C_ENTRY, F_AUTHOR, 1 },
+	{ NS_ITUNES, "subtitle", C_FEED, F_SUBTITLE, 1 },
+	{ NS_ITUNES, "summary", C_ENTRY, F_SUMMARY, 1 },
+	{ NS_SY, "updateFrequency", C_FEED, F_SYFREQ, 1 },
+	{ NS_SY, "updatePeriod", C_FEED, F_SYPERIOD, 1 },
+	{ NS_FB, "origLink", C_ENTRY, F_LINK, 4 },
+};
+
+/* A string field: an offset into its arena, and who set it. */
+struct sval {
+	size_t	 off;
+	int	 prio;		/* 0: not set */
+};
+
+struct penc {
+	size_t	 url, type;	/* type: SIZE_MAX when not given */
+	int64_t	 length;
+};
+
+/* The entry being read; also used for the feed's own fields. */
+struct rec {
+	struct buf	 arena;
+	struct sval	 s[F_NSTR];
+	int64_t		 published, updated;
+	int		 pprio, uprio;
+	int		 permalink;	/* guid isPermaLink (default true) */
+	size_t		*cats;
+	size_t		 ncats, capcats;
+	struct penc	*encs;
+	size_t		 nencs, capencs;
+};
+
+enum mode { M_SKIP, M_TEXT, M_HTML, M_XHTML, M_ESC };
+
+struct base {
+	int	 depth;
+	char	*uri;
+};
+
+struct parser {
+	xmlParserCtxtPtr ctxt;
+	const struct parse_cb *cb;
+	void		*arg;
+	char		*docbase;
+	char		*http_charset;
+	struct decoder	*dec;
+	struct buf	 sniff;		/* bytes kept until SNIFF arrive */
+	struct buf	 utf8;		/* decoder output */
+	struct buf	 clean;		/* cleaner output */
+	struct buf	 carry;		/* cleaner input held back */
+	int		 cstate;	/* cleaner state */
+
+	enum feed_format format;
+	int		 root;		/* a feed root element was seen */
+	int		 atom_nons;	/* Atom without a namespace */
+	int		 depth, feed_depth, entry_depth;
+	enum ctx	 sub;
+	int		 sub_depth;
+	int		 stopped, nentries;
+	char		 error[256];
+
+	/* the field being captured */
+	enum mode	 cmode;
+	const struct tag *ctag;
+	int		 cdepth, cdiv, ctitle_html;
+	struct buf	 text;
+
+	struct rec	 e, f;		/* entry, feed */
+	struct feed_meta meta;
+	const char	**catv;		/* handed out with an entry */
+	struct enclosure *encv;
+	size_t		 capcatv, capencv;
+	struct base	 bases[64];
+	int		 nbases;
+	const xmlChar	*nsptr[8];	/* URI pointers seen (interned) */
+	enum ns		 nsval[8];
+	unsigned	 nsnext;
+};
+
+/* ---- namespaces and the tag table ---- */
+
+static enum ns
+ns_of(const xmlChar *uri)
+{
+	const char	*u = (const char *)uri;
+	size_t		 n, i;
+
+	if (u == NULL || *u == '\0')
+		return NS_NONE;
+	if (strncasecmp(u, "http://", 7) == 0)
+		u += 7;
+	else if (strncasecmp(u, "https://", 8) == 0)
+		u += 8;
+	n = strlen(u);
+	while (n > 0 && (u[n - 1] == '/' || u[n - 1] == '#'))
+		n--;
+	for (i = 0; i < nitems(nstab); i++)
+		if (strlen(nstab[i].uri) == n &&
+		    strncasecmp(u, nstab[i].uri, n) == 0)
+			return nstab[i].ns;
+	return NS_OTHER;
+}
+
+/* libxml2 interns namespace URIs, so a pointer cache saves the compares. */
+static enum ns
+ns_cached(struct parser *p, const xmlChar *uri)
+{
+	unsigned	 i;
+	enum ns		 ns;
+
+	if (uri == NULL)
+		return NS_NONE;
+	for (i = 0; i < nitems(p->nsptr); i++)
+		if (p->nsptr[i] == uri)
+			return p->nsval[i];
+	ns = ns_of(uri);
+	i = p->nsnext++ % nitems(p->nsptr);
+	p->nsptr[i] = uri;
+	p->nsval[i] = ns;
+	return ns;
+}
+
+/* The namespace used for table lookups. */
+static enum ns
+ns_lookup(struct parser *p, enum ns ns)
+{
+	switch (ns) {
+	case NS_NONE:
+		return p->atom_nons ? NS_ATOM : NS_RSS;
+	case NS_RSS090:
+		return NS_RSS;
+	case NS_ATOM03:
+		return NS_ATOM;
+	default:
+		return ns;
+	}
+}
+
+struct tagkey {
+	enum ns		 ns;
+	const char	*name;
+	enum ctx	 ctx;
+};
+
+static int
+tag_cmp(const void *k, const void *e)
+{
+	const struct tagkey	*a = k;
+	const struct tag	*b = e;
+	int			 c;
+
+	if (a->ns != b->ns)
+		return a->ns < b->ns ? -1 : 1;
+	if ((c = strcmp(a->name, b->name)) != 0)
+		return c;
+	return a->ctx < b->ctx ? -1 : a->ctx > b->ctx;
+}
+
+static const struct tag *
+tag_find(enum ns ns, const char *name, enum ctx ctx)
+{
+	struct tagkey	 k = { ns, name, ctx };
+
+	return bsearch(&k, tags, nitems(tags), sizeof tags[0], tag_cmp);
+}
+
+/* ---- SAX2 attributes: (localname, prefix, URI, value, end) ---- */
+
+static int
+attr(const xmlChar **a, int n, const char *name, const char **v,
+    size_t *len)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++, a += 5) {
+		if (a[2] != NULL || strcmp((const char *)a[0], name) != 0)
+			continue;
+		*v = (const char *)a[3];
+		*len = (size_t)(a[4] - a[3]);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+attr_is(const xmlChar **a, int n, const char *name, const char *want)
+{
+	const char	*v;
+	size_t		 len;
+
+	if (!attr(a, n, name, &v, &len))
+		return 0;
+	while (len > 0 && isspace((unsigned char)*v))
+		v++, len--;
+	while (len > 0 && isspace((unsigned char)v[len - 1]))
+		len--;
+	return strlen(want) == len && strncasecmp(v, want, len) == 0;
+}
+
+/* ---- xml:base ---- */
+
+static const char *
+cur_base(struct parser *p)
+{
+	if (p->nbases > 0)
+		return p->bases[p->nbases - 1].uri;
+	if (p->docbase != NULL)
+		return p->docbase;
+	/* No document URL: the feed's own link is the best guess. */
+	if (p->f.s[F_LINK].prio > 0)
+		return p->f.arena.s + p->f.s[F_LINK].off;
+	return NULL;
+}
+
+static void
+base_push(struct parser *p, const xmlChar **a, int n)
+{
+	char	*ref, *u;
+	int	 i;
+
+	for (i = 0; i < n; i++, a += 5) {
+		if (a[2] == NULL || strcmp((const char *)a[0], "base") != 0 ||
+		    strcmp((const char *)a[2], (const char *)XML_XML_NAMESPACE))
+			continue;
+		if (p->nbases == (int)nitems(p->bases))
+			return;
+		ref = xstrndup((const char *)a[3], (size_t)(a[4] - a[3]));
+		if (cur_base(p) == NULL || (u = url_resolve(cur_base(p), ref))
+		    == NULL)
+			u = xstrdup(ref);
+		free(ref);
+		p->bases[p->nbases].depth = p->depth;
+		p->bases[p->nbases++].uri = u;
+		return;
+	}
+}
+
+static void
+base_pop(struct parser *p)
+{
+	while (p->nbases > 0 && p->bases[p->nbases - 1].depth >= p->depth)
+		free(p->bases[--p->nbases].uri);
+}
+
+/* ---- records: the entry and the feed being read ---- */
+
+static void
+rec_reset(struct rec *r)
+{
+	buf_reset(&r->arena);
+	buf_addc(&r->arena, '\0');	/* offset 0 is "" */
+	memset(r->s, 0, sizeof r->s);
+	r->published = r->updated = DATE_NONE;
+	r->pprio = r->uprio = 0;
+	r->permalink = 1;
+	r->ncats = r->nencs = 0;
+}
+
+static void
+rec_free(struct rec *r)
+{
+	buf_free(&r->arena);
+	free(r->cats);
+	free(r->encs);
+}
+
+/* Close the string begun at off: kept if not empty.  Returns 1 if kept. */
+static int
+rec_close(struct rec *r, size_t off)
+{
+	if (r->arena.len == off)
+		return 0;
+	buf_addc(&r->arena, '\0');
+	return 1;
+}
+
+static void
+rec_set(struct rec *r, enum field f, int prio, size_t off)
+{
+	if (rec_close(r, off)) {
+		r->s[f].off = off;
+		r->s[f].prio = prio;
+	}
+}
+
+static void
+rec_add_cat(struct rec *r, const char *s, size_t len)
+{
+	size_t	 off = r->arena.len;
+
+	html_text_fold(&r->arena, s, len);
+	if (!rec_close(r, off))
+		return;
+	if (r->ncats == r->capcats) {
+		r->capcats = r->capcats ? r->capcats * 2 : 8;
+		r->cats = xreallocarray(r->cats, r->capcats, sizeof *r->cats);
+	}
+	r->cats[r->ncats++] = off;
+}
+
+static void
+rec_add_enc(struct parser *p, struct rec *r, const char *url, size_t ulen,
+    const char *type, size_t tlen, const char *length, size_t llen)
+{
+	struct penc	*e;
+	size_t		 off = r->arena.len, i;
+	char		*ref, num[24];
+
+	while (ulen > 0 && isspace((unsigned char)*url))
+		url++, ulen--;
+	if (ulen == 0)
+		return;
+	ref = xstrndup(url, ulen);
+	html_abs_url(&r->arena, ref, cur_base(p));
+	free(ref);
+	for (i = 0; i < r->nencs; i++)	/* media:content repeats enclosures */
+		if (strcmp(r->arena.s + r->encs[i].url, r->arena.s + off) == 0) {
+			r->arena.len = off;
+			return;
+		}
+	if (r->nencs == r->capencs) {
+		r->capencs = r->capencs ? r->capencs * 2 : 4;
+		r->encs = xreallocarray(r->encs, r->capencs, sizeof *r->encs);
+	}
+	e = &r->encs[r->nencs++];
+	rec_close(r, off);
+	e->url = off;
+	e->type = SIZE_MAX;
+	if (type != NULL && tlen > 0) {
+		e->type = r->arena.len;
+		html_text_fold(&r->arena, type, tlen);
+		if (!rec_close(r, e->type))
+			e->type = SIZE_MAX;
+	}
+	e->length = -1;
+	if (length != NULL && llen > 0 && llen < sizeof num) {
+		char *end;
+		long long v;
+
+		memcpy(num, length, llen);
+		num[llen] = '\0';
+		v = strtoll(num, &end, 10);
+		if (end != num && v >= 0)
+			e->length = v;
+	}
+}
+
+/* ---- the value of a captured element ---- */
+
+static int
+period_seconds(const char *s)
+{
+	static const struct {
+		const char	*name;
+		int		 sec;
+	} periods[] = { { "hourly", 3600 }, { "daily", 86400 },
+	    { "weekly", 604800 }, { "monthly", 2592000 },
+	    { "yearly", 31536000 } };
+	size_t	 i;
+
+	for (i = 0; i < nitems(periods); i++)
+		if (strcasecmp(s, periods[i].name) == 0)
+			return periods[i].sec;
+	return 0;
+}
+
+static void
+feed_number(struct parser *p, enum field f, char *s)
+{
+	static const char *const days[] = { "sunday", "monday", "tuesday",
+	    "wednesday", "thursday", "friday", "saturday" };
+	long	 v = strtol(s, NULL, 10);
+	int	 i;
+
+	switch (f) {
+	case F_TTL:
+		if (v > 0 && v < INT_MAX)
+			p->meta.ttl = (int)v;
+		break;
+	case F_HOUR:
+		if (v >= 0 && v <= 24)
+			p->meta.skip_hours |= 1U << (v % 24);
+		break;
+	case F_DAY:
+		for (i = 0; i < 7; i++)
+			if (strcasecmp(s, days[i]) == 0)
+				p->meta.skip_days |= 1U << i;
+		break;
+	case F_SYPERIOD:
+		p->meta.sy_period = period_seconds(s);
+		break;
+	case F_SYFREQ:
+		if (v > 0 && v < INT_MAX)
+			p->meta.sy_frequency = (int)v;
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+cap_date(struct rec *r, const struct tag *t, const char *s, size_t len)
+{
+	int64_t	 d = date_parse(s, len);
+
+	if (d == DATE_NONE)
+		return;
+	if (t->field == F_PUBLISHED && t->prio > r->pprio) {
+		r->published = d;
+		r->pprio = t->prio;
+	} else if (t->field == F_UPDATED && t->prio > r->uprio) {
+		r->updated = d;
+		r->uprio = t->prio;
+	}
+}
+
+/* Escape plain text as HTML (Atom type="text" content). */
+static void
+text_as_html(struct buf *out, const char *s, size_t len)
+{
+	size_t	 i, run = 0;
+
+	for (i = 0; i < len; i++) {
+		const char *r = s[i] == '&' ? "&amp;" : s[i] == '<' ? "&lt;" :
+		    s[i] == '>' ? "&gt;" : NULL;
+		if (r == NULL)
+			continue;
+		buf_add(out, s + run, i - run);
+		buf_adds(out, r);
+		run = i + 1;
+	}
+	buf_add(out, s + run, len - run);
+}
+
+static void
+cap_end(struct parser *p)
+{
+	const struct tag *t = p->ctag;
+	struct rec	*r = p->entry_depth ? &p->e : &p->f;
+	char		*s = p->text.s != NULL ? p->text.s : (char *)"";
+	size_t		 len = p->text.len, off = r->arena.len;
+
+	if (p->cmode == M_SKIP)
+		return;
+	switch (t->field) {
+	case F_TITLE:
+	case F_SUBTITLE:
+		if (p->ctitle_html || (p->cmode == M_HTML &&
+		    (memchr(s, '<', len) || memchr(s, '&', len))))
+			html_to_text(&r->arena, s, len);
+		else
+			html_text_fold(&r->arena, s, len);
+		rec_set(r, t->field, t->prio, off);
+		break;
+	case F_AUTHOR:
+		html_text_fold(&r->arena, s, len);
+		rec_set(r, t->field, t->prio, off);
+		break;
+	case F_ID:
+		buf_adds(&r->arena, strtrim(s));
+		rec_set(r, t->field, t->prio, off);
+		break;
+	case F_LINK:
+		html_abs_url(&r->arena, strtrim(s), cur_base(p));
+		rec_set(r, t->field, t->prio, off);
+		break;
+	case F_SUMMARY:
+	case F_CONTENT:
+		if (p->cmode == M_ESC)
+			text_as_html(&r->arena, strtrim(s), strlen(s));
+		else
+			html_sanitize(&r->arena, s, len, cur_base(p));
+		rec_set(r, t->field, t->prio, off);
+		break;
+	case F_PUBLISHED:
+	case F_UPDATED:
+		cap_date(r, t, s, len);
+		break;
+	case F_CATEGORY:
+		rec_add_cat(r, s, len);
+		break;
+	default:
+		feed_number(p, t->field, strtrim(s));
+		break;
+	}
+}
+
+/* The capture mode of a text construct from its type (and Atom 0.3 mode). */
+static enum mode
+atom_mode(const xmlChar **a, int n, int *html)
+{
+	const char	*v;
+	size_t		 len;
+
+	*html = 0;
+	if (attr(a, n, "src", &v, &len))
+		return M_SKIP;		/* content elsewhere */
+	if (attr_is(a, n, "mode", "base64"))
+		return M_SKIP;
+	if (attr_is(a, n, "mode", "escaped") || attr_is(a, n, "type", "html") ||
+	    attr_is(a, n, "type", "text/html")) {
+		*html = 1;
+		return M_HTML;
+	}
+	if (attr_is(a, n, "mode", "xml") || attr_is(a, n, "type", "xhtml") ||
+	    attr_is(a, n, "type", "application/xhtml+xml")) {
+		*html = 1;
+		return M_XHTML;
+	}
+	if (!attr(a, n, "type", &v, &len) || attr_is(a, n, "type", "text") ||
+	    (len > 5 && strncasecmp(v, "text/", 5) == 0))
+		return M_ESC;
+	return M_SKIP;			/* images, base64: not text */
+}
+
+static void
+cap_begin(struct parser *p, const struct tag *t, enum ns ns,
+    const xmlChar **a, int n)
+{
+	struct rec	*r = p->entry_depth ? &p->e : &p->f;
+	int		 html = 0;
+
+	p->ctag = t;
+	p->cdepth = p->depth;
+	p->cdiv = 0;
+	p->ctitle_html = 0;
+	buf_reset(&p->text);
+	p->cmode = M_TEXT;
+	if (t->field < F_NSTR && t->field != F_CATEGORY &&
+	    r->s[t->field].prio >= t->prio)
+		p->cmode = M_SKIP;	/* a better source already gave it */
+	else if ((t->field == F_PUBLISHED && r->pprio >= t->prio) ||
+	    (t->field == F_UPDATED && r->uprio >= t->prio))
+		p->cmode = M_SKIP;
+	else if (t->field == F_SUMMARY || t->field == F_CONTENT ||
+	    t->field == F_TITLE || t->field == F_SUBTITLE) {
+		if (ns == NS_ATOM || ns == NS_ATOM03 || p->atom_nons) {
+			p->cmode = atom_mode(a, n, &html);
+			if (t->field == F_TITLE || t->field == F_SUBTITLE) {
+				p->ctitle_html = html;
+				if (p->cmode == M_ESC || p->cmode == M_SKIP)
+					p->cmode = M_TEXT;
+			}
+		} else
+			p->cmode = M_HTML;
+	}
+}
+
+/* ---- elements read from their attributes ---- */
+
+static void
+atom_link(struct parser *p, struct rec *r, const struct tag *t,
+    const xmlChar **a, int n)
+{
+	const char	*href, *ty = NULL, *ln = NULL, *rel;
+	size_t		 hlen, tlen = 0, llen = 0, rlen;
+	size_t		 off = r->arena.len;
+	char		*ref;
+	enum field	 f = F_LINK;
+
+	if (!attr(a, n, "href", &href, &hlen))
+		return;
+	if (!attr(a, n, "rel", &rel, &rlen))
+		rel = "alternate", rlen = 9;
+	if (rlen == 9 && strncasecmp(rel, "enclosure", 9) == 0) {
+		attr(a, n, "type", &ty, &tlen);
+		attr(a, n, "length", &ln, &llen);
+		if (p->entry_depth)
+			rec_add_enc(p, r, href, hlen, ty, tlen, ln, llen);
+		return;
+	}
+	if (rlen == 4 && strncasecmp(rel, "self", 4) == 0 && !p->entry_depth)
+		f = F_SELF;
+	else if (rlen != 9 || strncasecmp(rel, "alternate", 9) != 0)
+		return;
+	if (r->s[f].prio >= t->prio)
+		return;
+	ref = xstrndup(href, hlen);
+	html_abs_url(&r->arena, strtrim(ref), cur_base(p));
+	free(ref);
+	rec_set(r, f, t->prio, off);
+}
+
+static void
+start_field(struct parser *p, const struct tag *t, enum ns ns,
+    const xmlChar **a, int n)
+{
+	struct rec	*r = p->entry_depth ? &p->e : &p->f;
+	const char	*u, *ty = NULL, *ln = NULL;
+	size_t		 ulen, tlen = 0, llen = 0;
+
+	switch (t->field) {
+	case F_ATOMLINK:
+		atom_link(p, r, t, a, n);
+		return;
+	case F_ENCLOSURE:
+	case F_MEDIA:
+	case F_THUMB:
+		if (!attr(a, n, "url", &u, &ulen))
+			return;
+		attr(a, n, "type", &ty, &tlen);
+		attr(a, n, t->field == F_ENCLOSURE ? "length" : "fileSize", &ln,
+		    &llen);
+		rec_add_enc(p, r, u, ulen, ty, tlen, ln, llen);
+		return;
+	case F_ATOMCAT:
+		if (attr(a, n, "term", &u, &ulen) ||
+		    attr(a, n, "label", &u, &ulen))
+			rec_add_cat(r, u, ulen);
+		return;
+	case F_SUB_AUTHOR:
+	case F_SUB_SKIPH:
+	case F_SUB_SKIPD:
+	case F_SUB_MGROUP:
+		p->sub = t->field == F_SUB_AUTHOR ? C_AUTHOR :
+		    t->field == F_SUB_SKIPH ? C_SKIPH :
+		    t->field == F_SUB_SKIPD ? C_SKIPD : C_MGROUP;
+		p->sub_depth = p->depth;
+		return;
+	case F_ID:
+		if (p->entry_depth && attr_is(a, n, "isPermaLink", "false"))
+			r->permalink = 0;
+		break;
+	default:
+		break;
+	}
+	cap_begin(p, t, ns, a, n);
+}
+
+/* ---- entries ---- */
+
+static const char *
+rstr(const struct rec *r, enum field f)
+{
+	return r->s[f].prio > 0 ? r->arena.s + r->s[f].off : NULL;
+}
+
+static void
+entry_emit(struct parser *p)
+{
+	struct rec	*r = &p->e;
+	struct entry	 e;
+	const char	*id = rstr(r, F_ID);
+	size_t		 i;
+
+	/* RSS 2.0: a guid is a permalink unless it says otherwise. */
+	if (r->s[F_LINK].prio == 0 && id != NULL && r->permalink &&
+	    (strncmp(id, "http://", 7) == 0 || strncmp(id, "https://", 8) == 0))
+		r->s[F_LINK] = r->s[F_ID];
+	if (r->ncats > p->capcatv) {
+		p->capcatv = r->ncats;
+		p->catv = xreallocarray(p->catv, p->capcatv, sizeof *p->catv);
+	}
+	for (i = 0; i < r->ncats; i++)
+		p->catv[i] = r->arena.s + r->cats[i];
+	if (r->nencs > p->capencv) {
+		p->capencv = r->nencs;
+		p->encv = xreallocarray(p->encv, p->capencv, sizeof *p->encv);
+	}
+	for (i = 0; i < r->nencs; i++) {
+		p->encv[i].url = r->arena.s + r->encs[i].url;
+		p->encv[i].type = r->encs[i].type == SIZE_MAX ? NULL :
+		    r->arena.s + r->encs[i].type;
+		p->encv[i].length = r->encs[i].length;
+	}
+	memset(&e, 0, sizeof e);
+	e.id = id;
+	e.title = rstr(r, F_TITLE);
+	e.link = rstr(r, F_LINK);
+	e.author = rstr(r, F_AUTHOR);
+	e.summary = rstr(r, F_SUMMARY);
+	e.content = rstr(r, F_CONTENT);
+	e.published = r->published;
+	e.updated = r->updated;
+	e.categories = p->catv;
+	e.ncategories = r->ncats;
+	e.enclosures = p->encv;
+	e.nenclosures = r->nencs;
+	p->nentries++;
+	if (p->cb != NULL && p->cb->entry != NULL && p->cb->entry(p->arg, &e)) {
+		p->stopped = 1;
+		xmlStopParser(p->ctxt);
+	}
+}
+
+/* ---- SAX2 callbacks ---- */
+
+static void
+root_element(struct parser *p, const char *name, enum ns ns,
+    const xmlChar **a, int n)
+{
+	if (strcmp(name, "rss") == 0 && (ns == NS_NONE || ns == NS_RSS)) {
+		p->format = FMT_RSS20;
+		if (attr_is(a, n, "version", "0.91"))
+			p->format = FMT_RSS091;
+		else if (attr_is(a, n, "version", "0.92"))
+			p->format = FMT_RSS092;
+		else if (attr_is(a, n, "version", "0.93"))
+			p->format = FMT_RSS093;
+		else if (attr_is(a, n, "version", "0.94"))
+			p->format = FMT_RSS094;
+		else if (attr_is(a, n, "version", "0.90"))
+			p->format = FMT_RSS090;
+	} else if (strcmp(name, "RDF") == 0 && ns == NS_RDF)
+		p->format = FMT_RSS10;
+	else if (strcmp(name, "feed") == 0 && (ns == NS_ATOM ||
+	    ns == NS_ATOM03 || ns == NS_NONE)) {
+		p->format = ns == NS_ATOM03 || (ns == NS_NONE &&
+		    attr_is(a, n, "version", "0.3")) ? FMT_ATOM03 : FMT_ATOM10;
+		p->atom_nons = ns == NS_NONE;
+		p->feed_depth = 1;
+	} else {
+		snprintf(p->error, sizeof p->error,
+		    "not a feed: the root element is <%s>", name);
+		p->stopped = 1;
+		xmlStopParser(p->ctxt);
+		return;
+	}
+	p->root = 1;
+}
+
+/* Inside a captured field: child elements are markup or dropped. */
+static void
+cap_child_start(struct parser *p, const char *name, enum ns ns,
+    const xmlChar **a, int n)
+{
+	int	 i;
+
+	if (p->cmode != M_HTML && p->cmode != M_XHTML)
+		return;
+	/* Atom's xhtml wrapper div is not part of the content. */
+	if (p->cmode == M_XHTML && p->depth == p->cdepth + 1 &&
+	    strcmp(name, "div") == 0 && ns == NS_XHTML) {
+		p->cdiv = p->depth;
+		return;
+	}
+	buf_addc(&p->text, '<');
+	buf_adds(&p->text, name);
+	for (i = 0; i < n; i++, a += 5) {
+		buf_addc(&p->text, ' ');
+		buf_adds(&p->text, (const char *)a[0]);
+		buf_adds(&p->text, "=\"");
+		text_as_html(&p->text, (const char *)a[3], (size_t)(a[4] - a[3]));
+		buf_addc(&p->text, '"');
+	}
+	buf_addc(&p->text, '>');
+}
+
+static int
+is_void(const char *name)
+{
+	static const char *const v[] = { "area", "base", "br", "col", "embed",
+	    "hr", "img", "input", "link", "meta", "param", "source", "track",
+	    "wbr" };
+	size_t	 i;
+
+	for (i = 0; i < nitems(v); i++)
+		if (strcmp(name, v[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+cap_child_end(struct parser *p, const char *name)
+{
+	if (p->cmode != M_HTML && p->cmode != M_XHTML)
+		return;
+	if (p->cdiv == p->depth) {
+		p->cdiv = 0;
+		return;
+	}
+	if (is_void(name))
+		return;
+	buf_add(&p->text, "</", 2);
+	buf_adds(&p->text, name);
+	buf_addc(&p->text, '>');
+}
+
+static int
+is_entry(struct parser *p, const char *name, enum ns ns)
+{
+	ns = ns_lookup(p, ns);
+	return (ns == NS_RSS && strcmp(name, "item") == 0) ||
+	    (ns == NS_ATOM && strcmp(name, "entry") == 0);
+}
+
+static void
+sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nns, const xmlChar **nss, int nattrs,
+    int ndefaulted, const xmlChar **attrs)
+{
+	struct parser	*p = ctx;
+	const char	*name = (const char *)localname;
+	enum ns		 ns = ns_cached(p, uri);
+	const struct tag *t;
+	enum ctx	 c;
+
+	p->depth++;
+	if (nattrs > 0)
+		base_push(p, attrs, nattrs);
+	if (p->ctag != NULL) {
+		cap_child_start(p, name, ns, attrs, nattrs);
+		return;
+	}
+	if (p->depth == 1) {
+		root_element(p, name, ns, attrs, nattrs);
+		return;
+	}
+	if (p->entry_depth != 0) {
+		if (p->depth == p->entry_depth + 1)
+			c = C_ENTRY;
+		else if (p->sub != C_FEED && p->depth == p->sub_depth + 1)
+			c = p->sub;
+		else
+			return;
+	} else if (is_entry(p, name, ns) && (p->depth == p->feed_depth + 1 ||
+	    p->depth == 2)) {
+		p->entry_depth = p->depth;
+		rec_reset(&p->e);
+		return;
+	} else if (p->feed_depth != 0 && p->depth == p->feed_depth + 1)
+		c = C_FEED;
+	else if (p->sub != C_FEED && p->depth == p->sub_depth + 1)
+		c = p->sub;
+	else {
+		if (p->depth == 2 && strcmp(name, "channel") == 0) {
+			p->feed_depth = 2;
+			if (p->format == FMT_RSS10 && ns == NS_RSS090)
+				p->format = FMT_RSS090;
+		}
+		return;
+	}
+	if ((t = tag_find(ns_lookup(p, ns), name, c)) != NULL)
+		start_field(p, t, ns, attrs, nattrs);
+}
+
+static void
+sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct parser	*p = ctx;
+
+	if (p->ctag != NULL) {
+		if (p->depth == p->cdepth) {
+			cap_end(p);
+			p->ctag = NULL;
+		} else
+			cap_child_end(p, (const char *)localname);
+	} else if (p->sub != C_FEED && p->depth == p->sub_depth) {
+		p->sub = C_FEED;
+		p->sub_depth = 0;
+	} else if (p->entry_depth != 0 && p->depth == p->entry_depth) {
+		entry_emit(p);
+		p->entry_depth = 0;
+	}
+	if (p->nbases > 0)
+		base_pop(p);
+	p->depth--;
+}
+
+static void
+sax_text(void *ctx, const xmlChar *s, int len)
+{
+	struct parser	*p = ctx;
+
+	if (p->ctag == NULL || p->cmode == M_SKIP || len <= 0)
+		return;
+	if (p->text.len + (size_t)len > MAX_FIELD) {
+		snprintf(p->error, sizeof p->error,
+		    "a field is larger than %d bytes", MAX_FIELD);
+		p->stopped = 1;
+		xmlStopParser(p->ctxt);
+		return;
+	}
+	if (p->cmode == M_XHTML || p->cmode == M_ESC)
+		text_as_html(&p->text, (const char *)s, (size_t)len);
+	else
+		buf_add(&p->text, s, (size_t)len);
+}
+
+static void
+sax_error(void *ctx, xmlErrorPtr e)
+{
+	struct parser	*p = ctx;
+
+	/* Keep the first error: later ones are usually its echoes. */
+	if (p->error[0] == '\0' && e != NULL && e->message != NULL) {
+		snprintf(p->error, sizeof p->error, "line %d: %s", e->line,
+		    e->message);
+		p->error[strcspn(p->error, "\n")] = '\0';
+	}
+}
+
+/* ---- the cleaner: byte-level repairs before libxml2 sees the text ---- */
+
+enum { CS_START, CS_TEXT, CS_CDATA, CS_COMMENT };
+
+/* Bytes the text state must look at: & < and C0 controls but TAB LF CR. */
+static const unsigned char special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+};
+
+static int
+xml_char_ok(unsigned long c)
+{
+	return c == 0x9 || c == 0xa || c == 0xd || (c >= 0x20 && c < 0xd800) ||
+	    (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+}
+
+static void
+put_char(struct buf *out, unsigned long c)
+{
+	char	 u[4];
+
+	if (c < 0x800) {
+		u[0] = (char)(0xc0 | c >> 6);
+		u[1] = (char)(0x80 | (c & 0x3f));
+		buf_add(out, u, 2);
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | c >> 12);
+		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		buf_add(out, u, 3);
+	}
+}
+
+/*
+ * A reference at s[0] == '&'.  Writes its repaired form and returns the
+ * bytes used, or 0 when more input is needed to tell.
+ */
+static size_t
+clean_ref(const char *s, size_t n, int last, struct buf *out)
+{
+	static const uint16_t c1[32] = { 0x20ac, 0, 0x201a, 0x0192, 0x201e,
+	    0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,
+	    0x017d, 0, 0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013,
+	    0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e,
+	    0x0178 };
+	const htmlEntityDesc *d;
+	char		 name[40];
+	size_t		 i = 1, k;
+	unsigned long	 c = 0;
+	int		 hex;
+
+	if (i < n && s[i] == '#') {
+		hex = ++i < n && (s[i] == 'x' || s[i] == 'X');
+		i += hex;
+		for (k = i; i < n && i - k < 8 && (hex ? isxdigit((unsigned
+		    char)s[i]) : isdigit((unsigned char)s[i])); i++)
+			c = c * (hex ? 16 : 10) + (unsigned long)(isdigit(
+			    (unsigned char)s[i]) ? s[i] - '0' :
+			    tolower((unsigned char)s[i]) - 'a' + 10);
+		if (i == n && !last)
+			return 0;
+		if (i == k || s[i] != ';')
+			goto bare;
+		i++;
+		if (xml_char_ok(c))
+			buf_add(out, s, i);
+		else if (c >= 0x80 && c < 0xa0 && c1[c - 0x80] != 0)
+			put_char(out, c1[c - 0x80]);	/* meant windows-1252 */
+		return i;			/* else dropped */
+	}
+	for (; i < n && i < sizeof name && (isalnum((unsigned char)s[i]) ||
+	    s[i] == '_' || s[i] == ':' || s[i] == '.' || s[i] == '-'); i++)
+		name[i - 1] = s[i];
+	if (i == n && !last && i < sizeof name)
+		return 0;
+	if (i == 1 || i == sizeof name || i == n || s[i] != ';' ||
+	    !isalpha((unsigned char)s[1]))
+		goto bare;
+	name[i - 1] = '\0';
+	if (strcmp(name, "amp") == 0 || strcmp(name, "lt") == 0 ||
+	    strcmp(name, "gt") == 0 || strcmp(name, "quot") == 0 ||
+	    strcmp(name, "apos") == 0)
+		buf_add(out, s, i + 1);
+	else if ((d = htmlEntityLookup((const xmlChar *)name)) != NULL)
+		put_char(out, d->value);	/* undeclared HTML entity */
+	else
+		buf_add(out, s, i + 1);		/* libxml2 reports it */
+	return i + 1;
+bare:
+	buf_add(out, "&amp;", 5);		/* "D&D" */
+	return 1;
+}
+
+/* In CDATA or a comment: copy to the terminator, dropping controls. */
+static size_t
+clean_until(struct parser *p, const char *s, size_t n, int last,
+    const char *term, struct buf *out)
+{
+	const char	*e;
+	size_t		 i, run = 0, stop;
+
+	e = memmem(s, n, term, 3);
+	if (e != NULL)
+		stop = (size_t)(e - s) + 3;
+	else	/* the terminator may begin in the last two bytes */
+		stop = last ? n : n > 2 ? n - 2 : 0;
+	for (i = 0; i < stop; i++) {
+		if ((unsigned char)s[i] >= 0x20 || s[i] == '\t' ||
+		    s[i] == '\n' || s[i] == '\r')
+			continue;
+		buf_add(out, s + run, i - run);
+		run = i + 1;
+	}
+	buf_add(out, s + run, stop - run);
+	if (e != NULL)
+		p->cstate = CS_TEXT;
+	return stop;
+}
+
+/* Drop anything before "<?xml" (or the first "<"): BOMs, blanks, junk. */
+static size_t
+clean_start(struct parser *p, const char *s, size_t n, int last)
+{
+	const char	*x;
+	size_t		 look = n < SNIFF ? n : SNIFF;
+
+	if (n < SNIFF && !last && memmem(s, n, "?>", 2) == NULL)
+		return SIZE_MAX;	/* wait for more */
+	p->cstate = CS_TEXT;
+	if ((x = memmem(s, look, "<?xml", 5)) != NULL)
+		return (size_t)(x - s);
+	if ((x = memchr(s, '<', look)) != NULL)
+		return (size_t)(x - s);
+	return 0;
+}
+
+static size_t
+clean_text(struct parser *p, const char *s, size_t n, int last,
+    struct buf *out)
+{
+	size_t	 i = 0, run = 0, k;
+
+	while (i < n) {
+		if (!special[(unsigned char)s[i]]) {
+			i++;
+			continue;
+		}
+		buf_add(out, s + run, i - run);
+		if (s[i] == '&') {
+			if ((k = clean_ref(s + i, n - i, last, out)) == 0)
+				return i;
+			i += k;
+		} else if (s[i] == '<') {
+			if (n - i < 9 && !last)
+				return i;
+			buf_addc(out, '<');
+			if (n - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0) {
+				buf_add(out, s + i + 1, 8);
+				i += 9;
+				p->cstate = CS_CDATA;
+				return i;
+			}
+			if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+				buf_add(out, s + i + 1, 3);
+				i += 4;
+				p->cstate = CS_COMMENT;
+				return i;
+			}
+			i++;
+		} else
+			i++;		/* a control character: dropped */
+		run = i;
+	}
+	buf_add(out, s + run, n - run);
+	return n;
+}
+
+/* Clean s into out; returns how much was used (the rest is carried). */
+static size_t
+clean(struct parser *p, const char *s, size_t n, int last, struct buf *out)
+{
+	size_t	 i = 0, k;
+	int	 before;
+
+	while (i < n) {
+		before = p->cstate;
+		switch (p->cstate) {
+		case CS_START:
+			if ((k = clean_start(p, s + i, n - i, last)) ==
+			    SIZE_MAX)
+				return i;
+			break;
+		case CS_TEXT:
+			k = clean_text(p, s + i, n - i, last, out);
+			break;
+		case CS_CDATA:
+			k = clean_until(p, s + i, n - i, last, "]]>", out);
+			break;
+		default:
+			k = clean_until(p, s + i, n - i, last, "-->", out);
+			break;
+		}
+		if (k == 0 && p->cstate == before)
+			break;		/* needs more input to tell */
+		i += k;
+	}
+	return i;
+}
+
+/* ---- the pipeline: decoder -> cleaner -> libxml2 ---- */
+
+static void
+feed_xml(struct parser *p, const char *s, size_t n, int last)
+{
+	size_t	 used;
+
+	if (p->carry.len > 0) {
+		buf_add(&p->carry, s, n);
+		used = clean(p, p->carry.s, p->carry.len, last, &p->clean);
+		memmove(p->carry.s, p->carry.s + used, p->carry.len - used);
+		p->carry.len -= used;
+	} else {
+		used = clean(p, s, n, last, &p->clean);
+		if (used < n)
+			buf_add(&p->carry, s + used, n - used);
+	}
+	if (p->stopped)
+		return;
+	while (p->clean.len > INT_MAX / 2) {	/* xmlParseChunk takes an int */
+		xmlParseChunk(p->ctxt, p->clean.s, INT_MAX / 2, 0);
+		memmove(p->clean.s, p->clean.s + INT_MAX / 2,
+		    p->clean.len - INT_MAX / 2);
+		p->clean.len -= INT_MAX / 2;
+	}
+	xmlParseChunk(p->ctxt, p->clean.s, (int)p->clean.len, last);
+	buf_reset(&p->clean);
+}
+
+static void
+feed_bytes(struct parser *p, const char *s, size_t n, int last)
+{
+	size_t	 bom;
+
+	if (p->dec == NULL) {
+		buf_add(&p->sniff, s, n);
+		if (p->sniff.len < SNIFF && !last)
+			return;
+		p->dec = decoder_new(p->sniff.s, p->sniff.len, p->http_charset,
+		    &bom);
+		decoder_run(p->dec, p->sniff.s + bom, p->sniff.len - bom, last,
+		    &p->utf8);
+		buf_free(&p->sniff);
+	} else
+		decoder_run(p->dec, s, n, last, &p->utf8);
+	feed_xml(p, buf_cstr(&p->utf8), p->utf8.len, last);
+	buf_reset(&p->utf8);
+}
+
+struct parser *
+parser_new(const char *base, const char *charset, const struct parse_cb *cb,
+    void *arg)
+{
+	static xmlSAXHandler sax;
+	struct parser	*p;
+
+	if (sax.initialized == 0) {
+		sax.startElementNs = sax_start;
+		sax.endElementNs = sax_end;
+		sax.characters = sax_text;
+		sax.cdataBlock = sax_text;
+		sax.serror = sax_error;
+		sax.initialized = XML_SAX2_MAGIC;
+	}
+	p = xcalloc(1, sizeof *p);
+	p->cb = cb;
+	p->arg = arg;
+	p->docbase = base != NULL && *base != '\0' ? xstrdup(base) : NULL;
+	p->http_charset = charset != NULL ? xstrdup(charset) : NULL;
+	p->ctxt = xmlCreatePushParserCtxt(&sax, p, NULL, 0, base);
+	if (p->ctxt == NULL)
+		fatalx("xmlCreatePushParserCtxt failed");
+	/*
+	 * We decode: libxml2 gets UTF-8 and must not believe the declaration.
+	 * NOENT only makes attribute values plain text: with no entity
+	 * declarations kept there is nothing to substitute.
+	 */
+	xmlCtxtUseOptions(p->ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
+	    XML_PARSE_NOENT | XML_PARSE_IGNORE_ENC | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING);
+	rec_reset(&p->e);
+	rec_reset(&p->f);
+	p->meta.updated = DATE_NONE;
+	return p;
+}
+
+int
+parser_push(struct parser *p, const char *s, size_t n)
+{
+	if (p->stopped || p->ctxt->disableSAX)
+		return -1;
+	feed_bytes(p, s, n, 0);
+	return p->stopped || p->ctxt->disableSAX ? -1 : 0;
+}
+
+static void
+feed_done(struct parser *p)
+{
+	struct rec	*r = &p->f;
+
+	p->meta.title = rstr(r, F_TITLE);
+	p->meta.link = rstr(r, F_LINK);
+	p->meta.self = rstr(r, F_SELF);
+	p->meta.subtitle = rstr(r, F_SUBTITLE);
+	p->meta.id = rstr(r, F_ID);
+	p->meta.updated = r->uprio > 0 ? r->updated : DATE_NONE;
+	if (p->cb != NULL && p->cb->feed != NULL)
+		p->cb->feed(p->arg, &p->meta);
+}
+
+int
+parser_finish(struct parser *p, struct parse_result *res)
+{
+	memset(res, 0, sizeof *res);
+	if (!p->stopped && !p->ctxt->disableSAX)
+		feed_bytes(p, "", 0, 1);
+	res->format = p->format;
+	res->nentries = p->nentries;
+	res->malformed = !p->ctxt->wellFormed;
+	if (p->dec != NULL)
+		snprintf(res->charset, sizeof res->charset, "%s",
+		    decoder_name(p->dec));
+	snprintf(res->error, sizeof res->error, "%s", p->error);
+	if (!p->root) {
+		if (res->error[0] == '\0' || p->ctxt->wellFormed)
+			snprintf(res->error, sizeof res->error,
+			    "not a feed: no RSS or Atom root element");
+		return -1;
+	}
+	if (p->stopped && p->error[0] != '\0' && strncmp(p->error,
+	    "a field", 7) == 0)
+		return -1;
+	feed_done(p);
+	return 0;
+}
+
+void
+parser_free(struct parser *p)
+{
+	if (p == NULL)
+		return;
+	if (p->ctxt != NULL) {
+		if (p->ctxt->myDoc != NULL)
+			xmlFreeDoc(p->ctxt->myDoc);
+		xmlFreeParserCtxt(p->ctxt);
+	}
+	while (p->nbases > 0)
+		free(p->bases[--p->nbases].uri);
+	decoder_free(p->dec);
+	buf_free(&p->sniff);
+	buf_free(&p->utf8);
+	buf_free(&p->clean);
+	buf_free(&p->carry);
+	buf_free(&p->text);
+	rec_free(&p->e);
+	rec_free(&p->f);
+	free(p->catv);
+	free(p->encv);
+	free(p->docbase);
+	free(p->http_charset);
+	free(p);
+}
+
+int
+parse_buffer(const char *s, size_t n, const char *base, const char *charset,
+    const struct parse_cb *cb, void *arg, struct parse_result *res)
+{
+	struct parser	*p = parser_new(base, charset, cb, arg);
+	int		 rv;
+
+	parser_push(p, s, n);
+	rv = parser_finish(p, res);
+	parser_free(p);
+	return rv;
+}
+
+const char *
+parse_format_name(enum feed_format f)
+{
+	static const char *const names[] = { "unknown", "rss0.90", "rss0.91",
+	    "rss0.92", "rss0.93", "rss0.94", "rss1.0", "rss2.0", "atom0.3",
+	    "atom1.0" };
+
+	return (size_t)f < nitems(names) ? names[f] : "unknown";
+}

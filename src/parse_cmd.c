@@ -1,12 +1,367 @@
-/* parse_cmd.c: not written yet (stub so the tree links). */
+/*
+ * parse_cmd.c: feedmux parse FILE|URL|- [--json] [--charset CS]
+ *
+ * The parser on its own, stdin or a file or a URL to stdout: what tests,
+ * fuzzing and people debugging a feed use.  Bytes are pushed to the
+ * parser as they are read, as the daemon does.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include <sysexits.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
 #include "cmd.h"
+#include "json.h"
+#include "parse.h"
+#include "util.h"
+
+struct pcmd {
+	int		 json;
+	struct buf	 out;		/* entries, printed at the end */
+	struct feed_meta meta;		/* copied: valid after finish */
+	char		*mstr[5];
+	int		 have_meta;
+	struct parser	*parser;
+	const char	*charset;	/* --charset */
+	CURL		*curl;
+};
+
+static void
+json_entry(struct buf *b, const struct entry *e)
+{
+	size_t	 i;
+
+	buf_adds(b, "{\"id\": ");
+	json_str(b, e->id);
+	buf_adds(b, ", \"title\": ");
+	json_str(b, e->title);
+	buf_adds(b, ", \"link\": ");
+	json_str(b, e->link);
+	buf_adds(b, ", \"author\": ");
+	json_str(b, e->author);
+	buf_adds(b, ",\n   \"published\": ");
+	json_date(b, e->published);
+	buf_adds(b, ", \"updated\": ");
+	json_date(b, e->updated);
+	buf_adds(b, ",\n   \"summary\": ");
+	json_str(b, e->summary);
+	buf_adds(b, ",\n   \"content\": ");
+	json_str(b, e->content);
+	buf_adds(b, ",\n   \"categories\": [");
+	for (i = 0; i < e->ncategories; i++) {
+		if (i > 0)
+			buf_adds(b, ", ");
+		json_str(b, e->categories[i]);
+	}
+	buf_adds(b, "], \"enclosures\": [");
+	for (i = 0; i < e->nenclosures; i++) {
+		buf_adds(b, i > 0 ? ", {\"url\": " : "{\"url\": ");
+		json_str(b, e->enclosures[i].url);
+		buf_adds(b, ", \"type\": ");
+		json_str(b, e->enclosures[i].type);
+		if (e->enclosures[i].length >= 0)
+			buf_printf(b, ", \"length\": %lld}",
+			    (long long)e->enclosures[i].length);
+		else
+			buf_adds(b, ", \"length\": null}");
+	}
+	buf_adds(b, "]}");
+}
+
+static void
+text_field(struct buf *b, const char *name, const char *v)
+{
+	if (v != NULL)
+		buf_printf(b, "    %-10s %s\n", name, v);
+}
+
+static void
+text_date(struct buf *b, const char *name, int64_t t)
+{
+	char	 d[21];
+
+	if (t == DATE_NONE)
+		return;
+	fmt_rfc3339(d, t);
+	text_field(b, name, d);
+}
+
+static void
+text_entry(struct buf *b, int n, const struct entry *e)
+{
+	size_t	 i;
+
+	buf_printf(b, "\n%d. %s\n", n, e->title != NULL ? e->title :
+	    "(no title)");
+	text_field(b, "link:", e->link);
+	text_field(b, "id:", e->id);
+	text_field(b, "author:", e->author);
+	text_date(b, "published:", e->published);
+	text_date(b, "updated:", e->updated);
+	for (i = 0; i < e->ncategories; i++)
+		text_field(b, "category:", e->categories[i]);
+	for (i = 0; i < e->nenclosures; i++)
+		buf_printf(b, "    %-10s %s (%s, %lld bytes)\n", "enclosure:",
+		    e->enclosures[i].url, e->enclosures[i].type ?
+		    e->enclosures[i].type : "no type",
+		    (long long)e->enclosures[i].length);
+	text_field(b, "summary:", e->summary);
+	text_field(b, "content:", e->content);
+}
+
+static int
+on_entry(void *arg, const struct entry *e)
+{
+	struct pcmd	*c = arg;
+	static int	 n;
+
+	if (c->json) {
+		buf_adds(&c->out, n++ > 0 ? ",\n  " : "\n  ");
+		json_entry(&c->out, e);
+	} else
+		text_entry(&c->out, ++n, e);
+	return 0;
+}
+
+static void
+on_feed(void *arg, const struct feed_meta *m)
+{
+	struct pcmd	*c = arg;
+	const char	*v[5] = { m->title, m->link, m->self, m->subtitle,
+	    m->id };
+	int		 i;
+
+	c->meta = *m;
+	for (i = 0; i < 5; i++)
+		c->mstr[i] = v[i] != NULL ? xstrdup(v[i]) : NULL;
+	c->have_meta = 1;
+}
+
+static void
+print_json(struct pcmd *c, const struct parse_result *res)
+{
+	struct buf	 b = { NULL, 0, 0 };
+
+	buf_printf(&b, "{\"malformed\": %s, \"format\": \"%s\", "
+	    "\"charset\": ", res->malformed ? "true" : "false",
+	    parse_format_name(res->format));
+	json_str(&b, res->charset);
+	buf_adds(&b, ",\n \"feed\": {\"title\": ");
+	json_str(&b, c->mstr[0]);
+	buf_adds(&b, ", \"link\": ");
+	json_str(&b, c->mstr[1]);
+	buf_adds(&b, ", \"self\": ");
+	json_str(&b, c->mstr[2]);
+	buf_adds(&b, ",\n  \"subtitle\": ");
+	json_str(&b, c->mstr[3]);
+	buf_adds(&b, ", \"id\": ");
+	json_str(&b, c->mstr[4]);
+	buf_adds(&b, ", \"updated\": ");
+	json_date(&b, c->meta.updated);
+	buf_adds(&b, "},\n \"entries\": [");
+	fwrite(b.s, 1, b.len, stdout);
+	fwrite(buf_cstr(&c->out), 1, c->out.len, stdout);
+	fputs(c->out.len > 0 ? "\n ]}\n" : "]}\n", stdout);
+	buf_free(&b);
+}
+
+static void
+print_text(struct pcmd *c, const struct parse_result *res)
+{
+	struct buf	 b = { NULL, 0, 0 };
+
+	buf_printf(&b, "%s (%s)%s, %d entr%s\n",
+	    parse_format_name(res->format), res->charset,
+	    res->malformed ? ", malformed" : "", res->nentries,
+	    res->nentries == 1 ? "y" : "ies");
+	buf_printf(&b, "%s\n", c->mstr[0] != NULL ? c->mstr[0] : "(no title)");
+	text_field(&b, "link:", c->mstr[1]);
+	text_field(&b, "self:", c->mstr[2]);
+	text_field(&b, "subtitle:", c->mstr[3]);
+	text_field(&b, "id:", c->mstr[4]);
+	text_date(&b, "updated:", c->meta.updated);
+	fwrite(b.s, 1, b.len, stdout);
+	fwrite(buf_cstr(&c->out), 1, c->out.len, stdout);
+	buf_free(&b);
+}
+
+static const struct parse_cb pcb = { on_entry, on_feed };
+
+static int
+read_fd(struct pcmd *c, int fd, const char *name)
+{
+	static char	 chunk[65536];
+	ssize_t		 n;
+
+	c->parser = parser_new(NULL, c->charset, &pcb, c);
+	for (;;) {
+		if ((n = read(fd, chunk, sizeof chunk)) == -1) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "feedmux: parse: %s: %s\n", name,
+			    strerror(errno));
+			return EX_IOERR;
+		}
+		if (n == 0 || parser_push(c->parser, chunk, (size_t)n) == -1)
+			return EX_OK;
+	}
+}
+
+/* The charset parameter of a Content-Type, into out. */
+static void
+content_charset(const char *ct, char *out, size_t outlen)
+{
+	const char	*p;
+	size_t		 n;
+
+	out[0] = '\0';
+	if (ct == NULL || (p = strcasestr(ct, "charset=")) == NULL)
+		return;
+	p += 8;
+	if (*p == '"')
+		p++;
+	n = strcspn(p, "\"; \t");
+	if (n > 0 && n < outlen) {
+		memcpy(out, p, n);
+		out[n] = '\0';
+	}
+}
+
+static size_t
+on_data(char *data, size_t size, size_t n, void *arg)
+{
+	struct pcmd	*c = arg;
+	char		*ct = NULL, *url = NULL, cs[64];
+
+	if (c->parser == NULL) {
+		curl_easy_getinfo(c->curl, CURLINFO_CONTENT_TYPE, &ct);
+		curl_easy_getinfo(c->curl, CURLINFO_EFFECTIVE_URL, &url);
+		content_charset(ct, cs, sizeof cs);
+		c->parser = parser_new(url, c->charset != NULL ? c->charset :
+		    cs[0] != '\0' ? cs : NULL, &pcb, c);
+	}
+	if (parser_push(c->parser, data, size * n) == -1)
+		return 0;
+	return size * n;
+}
+
+static int
+read_url(struct pcmd *c, const char *url)
+{
+	char		 err[CURL_ERROR_SIZE] = "";
+	CURLcode	 rc;
+	long		 status = 0;
+
+	if ((c->curl = curl_easy_init()) == NULL)
+		return EX_SOFTWARE;
+	curl_easy_setopt(c->curl, CURLOPT_URL, url);
+	curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_MAXREDIRS, 10L);
+	curl_easy_setopt(c->curl, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, PACKAGE_NAME "/"
+	    PACKAGE_VERSION);
+	curl_easy_setopt(c->curl, CURLOPT_FAILONERROR, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, err);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, c);
+	rc = curl_easy_perform(c->curl);
+	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && c->parser)) {
+		fprintf(stderr, "feedmux: parse: %s: %s\n", url,
+		    err[0] ? err : curl_easy_strerror(rc));
+		return rc == CURLE_FILE_COULDNT_READ_FILE ? EX_NOINPUT :
+		    EX_UNAVAILABLE;
+	}
+	if (c->parser == NULL)		/* an empty body */
+		c->parser = parser_new(url, c->charset, &pcb, c);
+	return EX_OK;
+}
+
+static int
+read_input(struct pcmd *c, const char *src)
+{
+	int	 fd, rc;
+
+	if (strcmp(src, "-") == 0)
+		return read_fd(c, STDIN_FILENO, "stdin");
+	if (strstr(src, "://") != NULL)
+		return read_url(c, src);
+	if ((fd = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
+		fprintf(stderr, "feedmux: parse: %s: %s\n", src,
+		    strerror(errno));
+		return EX_NOINPUT;
+	}
+	rc = read_fd(c, fd, src);
+	close(fd);
+	return rc;
+}
 
 int
 cmd_parse(struct conf *conf, int argc, char **argv)
 {
-	(void)conf; (void)argc;
-	fprintf(stderr, "feedmux: %s: not implemented yet\n", argv[0]);
-	return EX_UNAVAILABLE;
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "charset", required_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct pcmd		 c;
+	struct parse_result	 res;
+	int			 ch, rc, i;
+
+	memset(&c, 0, sizeof c);
+	while ((ch = getopt_long(argc, argv, "jC:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			c.json = 1;
+			break;
+		case 'C':
+			c.charset = optarg;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (argc - optind != 1)
+		goto usage;
+	if ((rc = read_input(&c, argv[optind])) != EX_OK) {
+		if (c.parser != NULL)
+			parser_free(c.parser);
+		if (c.curl != NULL)
+			curl_easy_cleanup(c.curl);
+		return rc;
+	}
+	rc = EX_OK;
+	if (parser_finish(c.parser, &res) == -1) {
+		fprintf(stderr, "feedmux: parse: %s: %s\n", argv[optind],
+		    res.error);
+		rc = EX_DATAERR;
+	} else {
+		if (res.malformed && res.error[0] != '\0')
+			fprintf(stderr, "feedmux: parse: %s: malformed, %s\n",
+			    argv[optind], res.error);
+		if (c.json)
+			print_json(&c, &res);
+		else
+			print_text(&c, &res);
+	}
+	parser_free(c.parser);
+	if (c.curl != NULL)
+		curl_easy_cleanup(c.curl);
+	for (i = 0; i < 5; i++)
+		free(c.mstr[i]);
+	buf_free(&c.out);
+	return rc;
+usage:
+	fprintf(stderr, "usage: feedmux parse [--json] [--charset CS] "
+	    "FILE|URL|-\n");
+	return EX_USAGE;
 }
