@@ -178,6 +178,30 @@ digest_prev_slot(const struct digest_conf *dc, int64_t t)
 	return best;
 }
 
+/*
+ * Titles and names are one line wherever they go: control characters
+ * (a feed's CR/LF included) become a space, runs of spaces one.
+ */
+static char *
+oneline(const char *s)
+{
+	char *out = xstrdup(s ? s : ""), *p, *q;
+
+	for (p = q = out; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c < 0x20 || c == 0x7f || c == ' ') {
+			if (q > out && q[-1] != ' ')
+				*q++ = ' ';
+		} else
+			*q++ = *p;
+	}
+	while (q > out && q[-1] == ' ')
+		q--;
+	*q = '\0';
+	return out;
+}
+
 /* Only web links reach the output; a javascript: link is dropped. */
 static char *
 safe_link(const char *link)
@@ -220,12 +244,15 @@ sources(const struct stored_entry *se)
 {
 	struct buf b = { NULL, 0, 0 };
 	size_t i;
+	char *s;
 
 	buf_adds(&b, se->feed_title && *se->feed_title ? se->feed_title :
 	    se->feed);
 	for (i = 0; i < se->nalso_feeds; i++)
 		buf_printf(&b, ", %s", se->also_feeds[i]);
-	return b.s;
+	s = oneline(b.s);
+	buf_free(&b);
+	return s;
 }
 
 static int
@@ -248,12 +275,16 @@ collect_entry(void *arg, const struct stored_entry *se)
 	e = &d->e[d->n];
 	e->order = d->n++;
 	if (dc->group == GROUP_CATEGORY)
-		e->group = xstrdup(se->category && *se->category ?
+		e->group = oneline(se->category && *se->category ?
 		    se->category : "Uncategorized");
 	else
-		e->group = xstrdup(se->feed_title && *se->feed_title ?
+		e->group = oneline(se->feed_title && *se->feed_title ?
 		    se->feed_title : se->feed);
-	e->title = xstrdup(se->title && *se->title ? se->title : "(untitled)");
+	e->title = oneline(se->title);
+	if (e->title[0] == '\0') {
+		free(e->title);
+		e->title = xstrdup("(untitled)");
+	}
 	e->link = safe_link(se->link);
 	e->sources = sources(se);
 	t = se->published != DATE_NONE ? se->published : se->first_seen;
@@ -269,17 +300,21 @@ collect_failing(void *arg, const struct feed_state *fs)
 {
 	struct digest_data *d = arg;
 	struct tobj *f;
-	char since[32] = "";
+	char since[32] = "", *name, *error;
 
 	if (fs->failures == 0 && !fs->gone)
 		return 0;
 	f = tobj_add(d->failing, "failing");
-	tobj_set(f, "name", fs->title && *fs->title ? fs->title : fs->name);
+	name = oneline(fs->title && *fs->title ? fs->title : fs->name);
+	error = oneline(fs->gone ? "gone (HTTP 410)" : fs->last_error);
+	tobj_set(f, "name", name);
+	tobj_set(f, "error", error);
+	free(name);
+	free(error);
 	if (fs->failing_since > 0)
 		fmt_local(d->dc, fs->failing_since, "%Y-%m-%d %H:%M", since,
 		    sizeof(since));
 	tobj_set(f, "since", since);
-	tobj_set(f, "error", fs->gone ? "gone (HTTP 410)" : fs->last_error);
 	tobj_setf(f, "failures", "%d", fs->failures);
 	d->nfailing++;
 	return 0;

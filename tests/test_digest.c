@@ -122,8 +122,8 @@ headers_clean(int n)
 }
 
 static void
-put(struct store *st, const char *feed, const char *id, const char *title,
-    const char *feed_title, int64_t now)
+put_link(struct store *st, const char *feed, const char *id,
+    const char *title, const char *feed_title, const char *url, int64_t now)
 {
 	struct feed_meta meta;
 	struct feed_state fs;
@@ -132,7 +132,10 @@ put(struct store *st, const char *feed, const char *id, const char *title,
 
 	memset(&e, 0, sizeof(e));
 	memset(&meta, 0, sizeof(meta));
-	snprintf(link, sizeof(link), "https://%s.example/%s", feed, id);
+	if (url != NULL)
+		snprintf(link, sizeof(link), "%s", url);
+	else
+		snprintf(link, sizeof(link), "https://%s.example/%s", feed, id);
 	e.id = id;
 	e.title = title;
 	e.link = link;
@@ -146,6 +149,13 @@ put(struct store *st, const char *feed, const char *id, const char *title,
 	    store_commit(st) == -1)
 		printf("# put %s/%s: %s\n", feed, id, store_error(st));
 	feed_state_free(&fs);
+}
+
+static void
+put(struct store *st, const char *feed, const char *id, const char *title,
+    const char *feed_title, int64_t now)
+{
+	put_link(st, feed, id, title, feed_title, NULL, now);
 }
 
 static void
@@ -238,7 +248,7 @@ delivery_tests(void)
 	    "it holds both entries");
 	ok(headers_clean(1), "CR/LF in a feed title and an entry title "
 	    "injects no header");
-	ok(msg_has(1, "Subject: Digest: AlphaX-Injected: yes; beta;"),
+	ok(msg_has(1, "Subject: Digest: Alpha X-Injected: yes; beta;"),
 	    "the feed title stays inside the subject, cleaned");
 	{
 		char *a = slurp("args-1");
@@ -317,6 +327,24 @@ delivery_tests(void)
 	put(st, "beta", "b4", "Beta four", NULL, slot0 + 3 * 86400 - 60);
 	run_sched(st, c);
 	is_int(count_msgs(), 6, "the timer sends at the slot");
+
+	/* The same article through two feeds: once, both sources named. */
+	put_link(st, "alpha", "s1", "Shared story", NULL,
+	    "https://shared.example/story", slot0 + 3 * 86400 + 60);
+	put_link(st, "beta", "s1", "Shared story", NULL,
+	    "https://shared.example/story", slot0 + 3 * 86400 + 70);
+	set_now(slot0 + 3 * 86400 + 100);
+	digest_now(st, c, slot0 + 3 * 86400 + 100, err, sizeof(err));
+	{
+		char *m = slurp("msg-7"), *p = strstr(m, "Shared story");
+
+		ok(p != NULL && strstr(p + 1, "Shared story") != NULL &&
+		    strstr(strstr(p + 1, "Shared story") + 1, "Shared story")
+		    == NULL, "a cross-feed duplicate appears once per part");
+		ok(strstr(m, "Alpha X-Injected: yes, beta") != NULL,
+		    "with all its sources named");
+		free(m);
+	}
 	digest_state_free(&ds);
 	store_close(st);
 	conf_free(c);
