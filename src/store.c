@@ -133,8 +133,8 @@ static const char *const sql[ST__MAX] = {
 	    " WHERE entries.hash != excluded.hash",
 	[ST_PRUNE_AGE_TOMB] = "INSERT OR IGNORE INTO tombstones(feed, khash, seen)"
 	    " SELECT feed, khash, ?3 FROM entries"
-	    " WHERE feed = ?1 AND sort_date < ?2",
-	[ST_PRUNE_AGE] = "DELETE FROM entries WHERE feed = ?1 AND sort_date < ?2",
+	    " WHERE feed = ?1 AND first_seen < ?2",
+	[ST_PRUNE_AGE] = "DELETE FROM entries WHERE feed = ?1 AND first_seen < ?2",
 	[ST_PRUNE_MAX_TOMB] = "INSERT OR IGNORE INTO tombstones(feed, khash, seen)"
 	    " SELECT feed, khash, ?3 FROM entries WHERE feed = ?1"
 	    " ORDER BY sort_date DESC, id DESC LIMIT -1 OFFSET ?2",
@@ -1200,6 +1200,10 @@ prune_step(struct store *s, enum stmt tomb, enum stmt del, int64_t feed,
 	return 0;
 }
 
+/*
+ * Age counts from when feedmux first saw an entry, so that a feed added
+ * with old items is not emptied by its first poll; keep_max bounds those.
+ */
 int
 store_prune(struct store *s, const struct feed_state *fs,
     const struct feed_opts *o, int64_t now)

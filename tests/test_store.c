@@ -556,10 +556,15 @@ test_tombstones(void)
 	store_begin(s);
 	store_prune(s, &fs, &o, NOW + DAY);
 	store_commit(s);
+	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 2,
+	    "keep = 5d: old-dated entries first seen a day ago stay");
+	store_begin(s);
+	store_prune(s, &fs, &o, NOW + 6 * DAY);
+	store_commit(s);
 	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 0,
-	    "keep = 5d prunes older entries");
+	    "keep = 5d: pruned five days after first seen");
 	e = ent("fresh", "fresh", NULL, NULL, NOW);
-	is_int(put1(s, "a", KEY_AUTO, e, NOW + DAY), STORE_NEW,
+	is_int(put1(s, "a", KEY_AUTO, e, NOW + 6 * DAY), STORE_NEW,
 	    "a genuinely new entry is still new");
 	store_begin(s);
 	store_prune(s, &fs, &o, NOW + 400 * DAY);
