@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -134,6 +135,59 @@ header_plain(struct buf *out, const char *s, size_t col)
 	}
 }
 
+/*
+ * An address list: only display names may be encoded words, the <addr>
+ * parts stay as they are (RFC 2047 section 5); folded between addresses.
+ */
+static void
+header_addrs(struct buf *out, const char *v, size_t col)
+{
+	struct buf one = { NULL, 0, 0 }, enc = { NULL, 0, 0 };
+	const char *comma, *lt;
+	int first = 1;
+
+	for (; *v != '\0'; v = *comma ? comma + 1 : comma) {
+		if ((comma = strchr(v, ',')) == NULL)
+			comma = v + strlen(v);
+		buf_reset(&one);
+		buf_add(&one, v, comma - v);
+		strtrim(one.s);
+		if (one.s[0] == '\0')
+			continue;
+		buf_reset(&enc);
+		if ((lt = strchr(one.s, '<')) != NULL && lt > one.s) {
+			buf_add(&enc, one.s, lt - one.s);
+			strtrim(enc.s);
+			enc.len = strlen(enc.s);
+			if (!is_plain(enc.s)) {
+				char *name = xstrdup(enc.s);
+
+				buf_reset(&enc);
+				header_encoded(&enc, name);
+				free(name);
+			}
+			buf_addc(&enc, ' ');
+			buf_adds(&enc, lt);
+		} else
+			buf_adds(&enc, one.s);
+		if (!first) {
+			buf_addc(out, ',');
+			col++;
+			if (col + 1 + enc.len > HDR_LINE) {
+				buf_adds(out, "\r\n");
+				col = 0;
+			}
+			buf_addc(out, ' ');
+			col++;
+		}
+		buf_add(out, enc.s, enc.len);
+		col += enc.len;
+		first = 0;
+	}
+	buf_free(&one);
+	buf_free(&enc);
+}
+
 void
 mail_header(struct buf *out, const char *name, const char *value)
 {
@@ -141,7 +195,9 @@ mail_header(struct buf *out, const char *name, const char *value)
 
 	mail_clean(&v, value);
 	buf_printf(out, "%s: ", name);
-	if (is_plain(buf_cstr(&v)))
+	if (strcasecmp(name, "From") == 0 || strcasecmp(name, "To") == 0)
+		header_addrs(out, buf_cstr(&v), strlen(name) + 2);
+	else if (is_plain(buf_cstr(&v)))
 		header_plain(out, buf_cstr(&v), strlen(name) + 2);
 	else
 		header_encoded(out, buf_cstr(&v));

@@ -59,6 +59,16 @@ main(void)
 	ok(lines_ok(buf_cstr(&b), 78) && strstr(buf_cstr(&b), "\r\n ") != NULL,
 	    "long ASCII subject folded at a space");
 	buf_reset(&b);
+	mail_header(&b, "From", "Caf\xc3\xa9 Digest <d@example.org>");
+	is_str(buf_cstr(&b), "From: =?UTF-8?B?Q2Fmw6kgRGlnZXN0?= <d@example.org>\r\n",
+	    "only the display name of an address is encoded");
+	buf_reset(&b);
+	mail_header(&b, "To", "reader-number-one@example.org, "
+	    "reader-number-two@example.org, reader-number-three@example.org");
+	is_str(buf_cstr(&b), "To: reader-number-one@example.org, "
+	    "reader-number-two@example.org,\r\n reader-number-three@example.org"
+	    "\r\n", "long address lists fold between addresses");
+	buf_reset(&b);
 	mail_addr(&b, "Feed Mux <feedmux@example.org>");
 	is_str(buf_cstr(&b), "feedmux@example.org", "address from Name <addr>");
 
