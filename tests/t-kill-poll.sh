@@ -4,8 +4,8 @@
 # committed holds all the entries of its document, and the next poll
 # carries on.
 . "$top_srcdir/tests/lib.sh"
-NF=24
-NE=40
+NF=16
+NE=30
 mkdir -p "$T/feeds"
 $PY - "$T/feeds" $NF $NE <<'PYEOF'
 import sys
