@@ -23,23 +23,24 @@ static int cmd_check_config(struct conf *, int, char **);
 static const struct command {
 	const char	*name;
 	int		(*fn)(struct conf *, int, char **);
+	int		 state;		/* uses the database */
 	const char	*args;
 	const char	*what;
 } commands[] = {
-	{ "run", cmd_run, "[--daemon]", "run the service loop" },
-	{ "poll", cmd_poll, "[--all]", "poll the feeds that are due, once" },
-	{ "parse", cmd_parse, "[--json] [--charset CS] FILE|URL|-",
+	{ "run", cmd_run, 1, "[--daemon]", "run the service loop" },
+	{ "poll", cmd_poll, 1, "[--all]", "poll the feeds that are due, once" },
+	{ "parse", cmd_parse, 0, "[--json] [--charset CS] FILE|URL|-",
 	    "parse one feed and print it normalized" },
-	{ "list", cmd_list, "", "list the configured feeds" },
-	{ "status", cmd_status, "[--json]", "show each feed's state" },
-	{ "merge", cmd_merge, "", "write the merged feeds now" },
-	{ "digest", cmd_digest, "", "make and deliver a digest now" },
-	{ "import", cmd_import, "FILE.opml", "subscribe to an OPML file" },
-	{ "export", cmd_export, "", "write the subscriptions as OPML" },
-	{ "add", cmd_add, "URL [--name N] [--category C]",
+	{ "list", cmd_list, 0, "", "list the configured feeds" },
+	{ "status", cmd_status, 1, "[--json]", "show each feed's state" },
+	{ "merge", cmd_merge, 1, "", "write the merged feeds now" },
+	{ "digest", cmd_digest, 1, "", "make and deliver a digest now" },
+	{ "import", cmd_import, 0, "FILE.opml", "subscribe to an OPML file" },
+	{ "export", cmd_export, 0, "", "write the subscriptions as OPML" },
+	{ "add", cmd_add, 0, "URL [--name N] [--category C]",
 	    "subscribe to a feed" },
-	{ "remove", cmd_remove, "NAME|URL", "unsubscribe" },
-	{ "check-config", cmd_check_config, "[--keys]",
+	{ "remove", cmd_remove, 0, "NAME|URL", "unsubscribe" },
+	{ "check-config", cmd_check_config, 0, "[--keys]",
 	    "validate the configuration" },
 };
 
@@ -169,6 +170,14 @@ main(int argc, char **argv)
 		conf->log_level = verbose > 1 ? LOG_LVL_DEBUG : LOG_LVL_INFO;
 	log_init((enum log_level)conf->log_level, conf->syslog);
 
+	/* The default state directory may not exist yet. */
+	if (cmd->state &&
+	    mkdir_parents(conf->database, err, sizeof err) == -1) {
+		fprintf(stderr, "feedmux: cannot create the database's "
+		    "directory: %s\n", err);
+		conf_free(conf);
+		return EX_CANTCREAT;
+	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	xmlInitParser();
 	optind = 0;	/* reset getopt for the command's own options */
