@@ -37,6 +37,7 @@ enum type {
 
 #define F_OPT	0x1	/* in struct feed_opts: [feedmux] default, [feed] override */
 #define F_LIST	0x2	/* the count field follows the array pointer */
+#define F_CONF	0x4	/* lives in struct conf whatever the section */
 
 struct key {
 	enum section	 sec;
@@ -91,7 +92,7 @@ static const struct key keys[] = {
 	{ SEC_OUTPUT, "match", T_REGEX, offsetof(struct output_conf, match), 0 },
 	{ SEC_OUTPUT, "exclude_match", T_REGEX, offsetof(struct output_conf, exclude_match), 0 },
 	/* listen is accepted in [output] too, where the issue shows it. */
-	{ SEC_OUTPUT, "listen", T_STR, offsetof(struct conf, listen), 0 },
+	{ SEC_OUTPUT, "listen", T_STR, offsetof(struct conf, listen), F_CONF },
 
 	DIG(at, T_AT),
 	DIG(days, T_DAYS),
@@ -652,8 +653,7 @@ parse_line(struct loader *l, char *line)
 		} else if (key->sec != l->sec)
 			continue;
 		else
-			base = key->off == offsetof(struct conf, listen) &&
-			    key->sec == SEC_OUTPUT ? (void *)l->conf : l->base;
+			base = key->flags & F_CONF ? (void *)l->conf : l->base;
 		if (l->seen[i]++ && key->type != T_APPEND)
 			return lerr(l, "duplicate key \"%s\"", k);
 		if (*v == '\0' && key->type != T_STR)

@@ -66,6 +66,8 @@ command_usage(FILE *f, const struct command *c)
 static int
 cmd_check_config(struct conf *conf, int argc, char **argv)
 {
+	size_t	 i;
+
 	if (argc == 2 && strcmp(argv[1], "--keys") == 0) {
 		conf_print_keys(stdout);
 		return EX_OK;
@@ -74,10 +76,25 @@ cmd_check_config(struct conf *conf, int argc, char **argv)
 		command_usage(stderr, &commands[nitems(commands) - 1]);
 		return EX_USAGE;
 	}
-	printf("%s: ok: %zu feed%s, %zu output%s, database %s\n",
+	printf("%s: ok: %zu feed%s, %zu output%s\n",
 	    conf->path ? conf->path : "(built-in defaults)", conf->nfeeds,
 	    conf->nfeeds == 1 ? "" : "s", conf->noutputs,
-	    conf->noutputs == 1 ? "" : "s", conf->database);
+	    conf->noutputs == 1 ? "" : "s");
+	printf("database: %s\n", conf->database);
+	for (i = 0; i < conf->noutputs; i++) {
+		const struct output_conf *o = &conf->outputs[i];
+		const char *name = o->name[0] ? o->name : "merged feed";
+
+		if (o->atom)
+			printf("%s (Atom): %s\n", name, o->atom);
+		if (o->rss)
+			printf("%s (RSS): %s\n", name, o->rss);
+		if (o->json)
+			printf("%s (JSON Feed): %s\n", name, o->json);
+	}
+	printf("digests: %s\n", conf->digest.dir);
+	if (conf->listen)
+		printf("listening on: http://%s/\n", conf->listen);
 	return EX_OK;
 }
 

@@ -33,6 +33,7 @@ check "sample config is valid" "$FEEDMUX" -c "$top_srcdir/etc/feedmux.conf.sampl
 "$FEEDMUX" -c "$top_srcdir/etc/demo/feedmux.conf" check-config >"$T/out" 2>&1
 ok $? "demo config is valid"
 contains "$T/out" "3 feeds" "demo config has three feeds"
+contains "$T/out" "merged feed (Atom): $T/state/feedmux/atom.xml" "check-config names the merged feed file"
 "$FEEDMUX" check-config >"$T/out" 2>&1; ok $? "no config: built-in defaults"
 contains "$T/out" "$T/state/feedmux/feedmux.db" "default database under XDG_STATE_HOME"
 

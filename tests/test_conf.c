@@ -83,6 +83,7 @@ test_full(void)
 	    "[output]\n"
 	    "atom = /srv/atom.xml\n"
 	    "title = \"Our Planet\"\n"
+	    "link = https://planet.example.org/\n"
 	    "listen = 127.0.0.1:8080\n"
 	    "[output \"security\"]\n"
 	    "rss = sec.xml\n"
@@ -115,6 +116,8 @@ test_full(void)
 	is_int(c->feeds[0].nheaders, 2, "repeated header key");
 	is_str(c->outputs[0].title, "Our Planet", "quoted value unquoted");
 	is_str(c->listen, "127.0.0.1:8080", "listen in [output]");
+	is_str(c->outputs[0].link, "https://planet.example.org/",
+	    "output link kept apart from listen");
 	is_int(c->noutputs, 2, "named output");
 	is_int(c->outputs[1].ncategories, 2, "category list split");
 	ok(regexec(&c->outputs[1].match_re, "fixes cve-2025-1234", 0, NULL,
