@@ -57,6 +57,10 @@ int	mail_send_sendmail(const struct digest_conf *, const char *msg,
  * with ok = 1 when it exited 0, else 0 and an error message.
  */
 typedef void (*mail_done_cb)(void *, int ok, const char *err);
+/* SMTP through a libcurl multi handle driven by the event loop. */
+int	mail_smtp_start(struct event_base *, const struct digest_conf *,
+	    const char *msg, size_t len, mail_done_cb, void *arg, char *err,
+	    size_t errlen);
 int	mail_sendmail_start(struct event_base *, const struct digest_conf *,
 	    const char *msg, size_t len, mail_done_cb, void *arg, char *err,
 	    size_t errlen);

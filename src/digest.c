@@ -747,6 +747,35 @@ digest_finish(struct store *st, struct digest_state *ds, int ok,
 		    store_error(st));
 }
 
+struct digest_sched {
+	struct event_base	*base;
+	struct store		*st;
+	const struct conf	*c;
+	struct event		*timer;
+	int64_t			 started;
+	int			 busy;		/* a delivery is on the loop */
+	int			 stopped;	/* stop came while busy */
+	struct digest_state	 ds;		/* the one being sent */
+};
+
+static void deliver_done(void *, int, const char *);
+
+/* In the daemon: the transfer or the child runs on the event loop and
+ * deliver_done() records the outcome. */
+static int
+deliver_async(struct digest_sched *s, const struct digest_conf *dc,
+    const struct buf *msg, char *err, size_t errlen)
+{
+	if (dc->sendmail != NULL)
+		return mail_sendmail_start(s->base, dc, msg->s, msg->len,
+		    deliver_done, s, err, errlen);
+	if (dc->smtp != NULL)
+		return mail_smtp_start(s->base, dc, msg->s, msg->len,
+		    deliver_done, s, err, errlen);
+	snprintf(err, errlen, "mail_to is set but neither smtp nor sendmail");
+	return -1;
+}
+
 static int
 deliver_sync(const struct digest_conf *dc, const struct buf *msg, char *err,
     size_t errlen)
@@ -758,17 +787,6 @@ deliver_sync(const struct digest_conf *dc, const struct buf *msg, char *err,
 	snprintf(err, errlen, "mail_to is set but neither smtp nor sendmail");
 	return -1;
 }
-
-struct digest_sched {
-	struct event_base	*base;
-	struct store		*st;
-	const struct conf	*c;
-	struct event		*timer;
-	int64_t			 started;
-	int			 busy;		/* a sendmail child is running */
-	int			 stopped;	/* stop came while busy */
-	struct digest_state	 ds;		/* the one being sent */
-};
 
 static void sched_arm(struct digest_sched *);
 
@@ -830,7 +848,7 @@ digest_prepare(struct store *st, const struct conf *c, int64_t slot,
 }
 
 static void
-sendmail_done(void *arg, int ok, const char *err)
+deliver_done(void *arg, int ok, const char *err)
 {
 	struct digest_sched *s = arg;
 
@@ -871,23 +889,20 @@ digest_deliver(struct digest_sched *s, struct store *st,
 		return 0;
 	}
 	digest_message(dc, ds, r, &msg);
-	if (s != NULL && dc->sendmail != NULL &&
-	    mail_sendmail_start(s->base, dc, msg.s, msg.len, sendmail_done, s,
-	    err, errlen) == 0) {
+	if (s == NULL) {
+		rc = deliver_sync(dc, &msg, err, errlen);
+		digest_finish(st, ds, rc == 0, err, now);
+	} else if ((rc = deliver_async(s, dc, &msg, err, errlen)) == 0) {
 		s->ds = *ds;
 		memset(ds, 0, sizeof(*ds));
 		s->busy = 1;
-		buf_free(&msg);
-		return 0;
-	}
-	rc = (s != NULL && dc->sendmail != NULL) ? -1 :
-	    deliver_sync(dc, &msg, err, errlen);
-	digest_finish(st, ds, rc == 0, err, now);
+	} else
+		digest_finish(st, ds, 0, err, now);
 	buf_free(&msg);
 	return rc;
 }
 
-/* 1: made and delivered (or handed to sendmail), 0: empty, skipped,
+/* 1: made and delivered (or handed to the event loop), 0: empty, skipped,
  * -1: failed (a retry is recorded when it got that far). */
 static int
 digest_make(struct digest_sched *s, struct store *st, const struct conf *c,
@@ -972,7 +987,7 @@ sched_tick(int fd, short what, void *arg)
 	struct digest_sched *s = arg;
 
 	if (s->busy)
-		return;		/* sendmail_done arms again */
+		return;		/* deliver_done arms again */
 	sched_run(s);
 	if (!s->busy)
 		sched_arm(s);
@@ -1045,7 +1060,7 @@ digest_sched_stop(struct digest_sched *s)
 		return;
 	event_free(s->timer);
 	if (s->busy)
-		s->stopped = 1;	/* sendmail_done frees it */
+		s->stopped = 1;	/* deliver_done frees it */
 	else
 		free(s);
 }

@@ -351,34 +351,53 @@ smtp_rcpts(const struct digest_conf *dc)
 	return l;
 }
 
-int
-mail_send_smtp(const struct digest_conf *dc, const char *msg, size_t len,
+/* One SMTP transfer: what the read callback and the options point at. */
+struct smtp_job {
+	CURL			*easy;
+	CURLM			*multi;
+	struct curl_slist	*rcpt;
+	struct buf		 from;
+	struct buf		 msg;
+	struct upload		 u;
+	char			 cerr[CURL_ERROR_SIZE];
+	char			*url;
+	/* On the event loop only. */
+	struct event_base	*base;
+	struct event		*timer;
+	mail_done_cb		 done;
+	void			*arg;
+};
+
+static struct smtp_job *
+smtp_job_new(const struct digest_conf *dc, const char *msg, size_t len,
     char *err, size_t errlen)
 {
-	struct upload u = { msg, len };
-	struct buf from = { NULL, 0, 0 };
-	char cerr[CURL_ERROR_SIZE] = "";
-	struct curl_slist *rcpt;
-	CURLcode rc;
+	struct smtp_job *j;
 	CURL *c;
 
 	if ((c = curl_easy_init()) == NULL) {
 		snprintf(err, errlen, "curl_easy_init failed");
-		return -1;
+		return NULL;
 	}
-	buf_addc(&from, '<');
-	mail_addr(&from, dc->mail_from);
-	buf_addc(&from, '>');
-	rcpt = smtp_rcpts(dc);
+	j = xcalloc(1, sizeof(*j));
+	j->easy = c;
+	j->url = xstrdup(dc->smtp);
+	buf_add(&j->msg, msg, len);
+	j->u.p = j->msg.s;
+	j->u.left = len;
+	buf_addc(&j->from, '<');
+	mail_addr(&j->from, dc->mail_from);
+	buf_addc(&j->from, '>');
+	j->rcpt = smtp_rcpts(dc);
 	curl_easy_setopt(c, CURLOPT_URL, dc->smtp);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(c, CURLOPT_MAIL_FROM, buf_cstr(&from));
-	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, buf_cstr(&j->from));
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, j->rcpt);
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, smtp_read);
-	curl_easy_setopt(c, CURLOPT_READDATA, &u);
+	curl_easy_setopt(c, CURLOPT_READDATA, &j->u);
 	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, j->cerr);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
@@ -388,14 +407,155 @@ mail_send_smtp(const struct digest_conf *dc, const char *msg, size_t len,
 		curl_easy_setopt(c, CURLOPT_USERNAME, dc->smtp_user);
 	if (dc->smtp_password != NULL)
 		curl_easy_setopt(c, CURLOPT_PASSWORD, dc->smtp_password);
-	rc = curl_easy_perform(c);
-	if (rc != CURLE_OK)
-		snprintf(err, errlen, "%s: %s", dc->smtp,
-		    cerr[0] ? cerr : curl_easy_strerror(rc));
-	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(c);
-	buf_free(&from);
+	return j;
+}
+
+static void
+smtp_job_free(struct smtp_job *j)
+{
+	if (j->multi != NULL) {
+		curl_multi_remove_handle(j->multi, j->easy);
+		curl_multi_cleanup(j->multi);
+	}
+	curl_easy_cleanup(j->easy);
+	if (j->timer != NULL)
+		event_free(j->timer);
+	curl_slist_free_all(j->rcpt);
+	buf_free(&j->from);
+	buf_free(&j->msg);
+	free(j->url);
+	free(j);
+}
+
+static void
+smtp_error(struct smtp_job *j, CURLcode rc, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: %s", j->url,
+	    j->cerr[0] ? j->cerr : curl_easy_strerror(rc));
+}
+
+int
+mail_send_smtp(const struct digest_conf *dc, const char *msg, size_t len,
+    char *err, size_t errlen)
+{
+	struct smtp_job *j;
+	CURLcode rc;
+
+	if ((j = smtp_job_new(dc, msg, len, err, errlen)) == NULL)
+		return -1;
+	if ((rc = curl_easy_perform(j->easy)) != CURLE_OK)
+		smtp_error(j, rc, err, errlen);
+	smtp_job_free(j);
 	return rc == CURLE_OK ? 0 : -1;
+}
+
+/* The transfer is over when curl says so; then tell the caller. */
+static void
+smtp_check(struct smtp_job *j)
+{
+	char err[512] = "";
+	CURLMsg *m;
+	int left, ok;
+
+	while ((m = curl_multi_info_read(j->multi, &left)) != NULL) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		if (!(ok = m->data.result == CURLE_OK))
+			smtp_error(j, m->data.result, err, sizeof(err));
+		j->done(j->arg, ok, ok ? NULL : err);
+		smtp_job_free(j);
+		return;
+	}
+}
+
+static void
+smtp_on_socket(evutil_socket_t fd, short what, void *arg)
+{
+	struct smtp_job *j = arg;
+	int flags = 0, running;
+
+	if (what & EV_READ)
+		flags |= CURL_CSELECT_IN;
+	if (what & EV_WRITE)
+		flags |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(j->multi, fd, flags, &running);
+	smtp_check(j);
+}
+
+static void
+smtp_on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct smtp_job *j = arg;
+	int running;
+
+	curl_multi_socket_action(j->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	smtp_check(j);
+}
+
+/* curl's socket callback: one persistent event per socket it uses. */
+static int
+smtp_sock_cb(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
+{
+	struct smtp_job *j = arg;
+	struct event *ev = sockp;
+	short kind = EV_PERSIST;
+
+	if (ev != NULL) {
+		event_free(ev);
+		curl_multi_assign(j->multi, s, NULL);
+	}
+	if (what == CURL_POLL_REMOVE)
+		return 0;
+	if (what & CURL_POLL_IN)
+		kind |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		kind |= EV_WRITE;
+	ev = event_new(j->base, s, kind, smtp_on_socket, j);
+	event_add(ev, NULL);
+	curl_multi_assign(j->multi, s, ev);
+	return 0;
+}
+
+static int
+smtp_timer_cb(CURLM *m, long ms, void *arg)
+{
+	struct smtp_job *j = arg;
+	struct timeval tv;
+
+	if (ms < 0) {
+		evtimer_del(j->timer);
+		return 0;
+	}
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(j->timer, &tv);
+	return 0;
+}
+
+int
+mail_smtp_start(struct event_base *base, const struct digest_conf *dc,
+    const char *msg, size_t len, mail_done_cb done, void *arg, char *err,
+    size_t errlen)
+{
+	struct smtp_job *j;
+
+	if ((j = smtp_job_new(dc, msg, len, err, errlen)) == NULL)
+		return -1;
+	j->base = base;
+	j->done = done;
+	j->arg = arg;
+	if ((j->multi = curl_multi_init()) == NULL ||
+	    (j->timer = evtimer_new(base, smtp_on_timer, j)) == NULL) {
+		snprintf(err, errlen, "curl_multi_init failed");
+		smtp_job_free(j);
+		return -1;
+	}
+	curl_multi_setopt(j->multi, CURLMOPT_SOCKETFUNCTION, smtp_sock_cb);
+	curl_multi_setopt(j->multi, CURLMOPT_SOCKETDATA, j);
+	curl_multi_setopt(j->multi, CURLMOPT_TIMERFUNCTION, smtp_timer_cb);
+	curl_multi_setopt(j->multi, CURLMOPT_TIMERDATA, j);
+	curl_multi_add_handle(j->multi, j->easy);
+	return 0;
 }
 
 /*

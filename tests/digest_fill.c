@@ -4,6 +4,8 @@
  *   digest_fill CONF entry FEED ID TITLE [HTML]
  *   digest_fill CONF fail FEED ERROR
  *   digest_fill CONF last      the newest digest: "sent attempts error"
+ *   digest_fill CONF sched     the daemon's digest timer: what is due now,
+ *                              delivered on the event loop
  */
 #include "config.h"
 
@@ -11,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "conf.h"
+#include "digest.h"
 #include "store.h"
 #include "util.h"
 
@@ -59,6 +64,23 @@ put_failure(struct store *st, const char *feed, const char *error)
 	return rc;
 }
 
+static int
+run_sched(struct store *st, const struct conf *c)
+{
+	struct event_base *base = event_base_new();
+	struct digest_sched *s = digest_sched_start(base, st, c);
+	int i;
+
+	/* The start-up check runs at once; a delivery then stays on the
+	 * loop until it completes. */
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	for (i = 0; i < 100000 && digest_sched_busy(s); i++)
+		event_base_loop(base, EVLOOP_ONCE);
+	digest_sched_stop(s);
+	event_base_free(base);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -82,6 +104,8 @@ main(int argc, char **argv)
 		rc = put_entry(st, argv[3], argv + 4, argc - 4);
 	else if (strcmp(argv[2], "fail") == 0 && argc == 5)
 		rc = put_failure(st, argv[3], argv[4]);
+	else if (strcmp(argv[2], "sched") == 0)
+		rc = run_sched(st, c);
 	else if (strcmp(argv[2], "last") == 0 &&
 	    (rc = store_digest_last(st, &ds)) == 1) {
 		printf("%s %d %s\n", ds.sent ? "sent" : "unsent", ds.attempts,

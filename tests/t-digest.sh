@@ -126,10 +126,31 @@ $FILL "$T/feedmux.conf" entry alpha a4 "Wrong password"
 check_fail "a wrong password fails" $FEEDMUX $C digest
 stop_sink
 
+# The daemon's timer: SMTP on the event loop, a retry after an outage.
+sed -i "/^smtp_user\|^smtp_password/d" "$T/feedmux.conf"
+export FEEDMUX_NOW=1793689200		# Tue 3 Nov 07:00Z = 10:00 Istanbul
+$FILL "$T/feedmux.conf" entry beta b5 "Daemon time"
+$FILL "$T/feedmux.conf" sched
+is "$($FILL "$T/feedmux.conf" last | cut -d' ' -f1,2)" "unsent 1" \
+    "daemon: the 07:00 slot missed while down, the server down too"
+start_sink "$T/m3"
+$FILL "$T/feedmux.conf" sched
+is "$(ls "$T/m3" | grep -c eml)" 0 "not retried before next_try"
+export FEEDMUX_NOW=1793689260
+$FILL "$T/feedmux.conf" sched
+is "$($FILL "$T/feedmux.conf" last | cut -d' ' -f1)" sent "retried and sent"
+grep -q "Daemon time" "$T/m3/msg-1.eml"
+ok $? "the retried message arrived through the event loop"
+$FILL "$T/feedmux.conf" sched
+is "$(ls "$T/m3" | grep -c eml)" 1 "sent once"
+stop_sink
+
 # -n prints without recording or sending.
 $FILL "$T/feedmux.conf" entry beta b3 "Preview only"
+before=$($FILL "$T/feedmux.conf" last)
 $FEEDMUX $C digest -n >"$T/preview.txt"
 contains "$T/preview.txt" "* Preview only [" "digest -n prints the text"
-is "$($FILL "$T/feedmux.conf" last | cut -d' ' -f1)" "unsent" \
-    "and records nothing"
+is "$($FILL "$T/feedmux.conf" last)" "$before" "and records nothing"
+$FEEDMUX $C digest -n -H >"$T/preview.html"
+contains "$T/preview.html" "Preview only</a>" "digest -n -H prints the HTML"
 done_testing
