@@ -33,6 +33,7 @@
 
 #define MAX_FIELD	(16 * 1024 * 1024)	/* one text field */
 #define SNIFF		1024			/* bytes to choose an encoding */
+#define MAX_DEPTH	256			/* element nesting */
 
 enum ns {
 	NS_NONE, NS_RSS, NS_RSS090, NS_ATOM, NS_ATOM03, NS_RDF, NS_CONTENT,
@@ -198,6 +199,7 @@ struct parser {
 	enum ctx	 sub;
 	int		 sub_depth;
 	int		 stopped, nentries;
+	int		 limited;	/* stopped by a limit: malformed */
 	char		 error[256];
 
 	/* the field being captured */
@@ -573,6 +575,25 @@ text_as_html(struct buf *out, const char *s, size_t len)
 	buf_add(out, s + run, len - run);
 }
 
+/* HTML to text; twice when it was escaped twice ("&amp;lt;b&amp;gt;"). */
+static void
+title_text(struct parser *p, struct rec *r, const char *s, size_t len)
+{
+	size_t	 off = r->arena.len;
+	char	*t;
+
+	html_to_text(&r->arena, s, len);
+	for (t = r->arena.s + off; (t = strchr(t, '<')) != NULL; t++)
+		if (isalpha((unsigned char)t[1]) || t[1] == '/')
+			break;
+	if (t == NULL && strstr(r->arena.s + off, "&#") == NULL)
+		return;
+	buf_reset(&p->text);
+	buf_add(&p->text, r->arena.s + off, r->arena.len - off);
+	r->arena.len = off;
+	html_to_text(&r->arena, p->text.s, p->text.len);
+}
+
 static void
 cap_end(struct parser *p)
 {
@@ -588,7 +609,7 @@ cap_end(struct parser *p)
 	case F_SUBTITLE:
 		if (p->ctitle_html || (p->cmode == M_HTML &&
 		    (memchr(s, '<', len) || memchr(s, '&', len))))
-			html_to_text(&r->arena, s, len);
+			title_text(p, r, s, len);
 		else
 			html_text_fold(&r->arena, s, len);
 		rec_set(r, t->field, t->prio, off);
@@ -607,8 +628,8 @@ cap_end(struct parser *p)
 		break;
 	case F_SUMMARY:
 	case F_CONTENT:
-		if (p->cmode == M_ESC)
-			text_as_html(&r->arena, strtrim(s), strlen(s));
+		if (p->cmode == M_ESC)	/* escaped as it came */
+			buf_adds(&r->arena, strtrim(s));
 		else
 			html_sanitize(&r->arena, s, len, cur_base(p));
 		rec_set(r, t->field, t->prio, off);
@@ -936,7 +957,13 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	const struct tag *t;
 	enum ctx	 c;
 
-	p->depth++;
+	if (++p->depth > MAX_DEPTH) {
+		snprintf(p->error, sizeof p->error,
+		    "elements nested deeper than %d", MAX_DEPTH);
+		p->limited = p->stopped = 1;
+		xmlStopParser(p->ctxt);
+		return;
+	}
 	if (nattrs > 0)
 		base_push(p, attrs, nattrs);
 	if (p->ctag != NULL) {
@@ -1009,7 +1036,7 @@ sax_text(void *ctx, const xmlChar *s, int len)
 	if (p->text.len + (size_t)len > MAX_FIELD) {
 		snprintf(p->error, sizeof p->error,
 		    "a field is larger than %d bytes", MAX_FIELD);
-		p->stopped = 1;
+		p->limited = p->stopped = 1;
 		xmlStopParser(p->ctxt);
 		return;
 	}
@@ -1099,10 +1126,10 @@ clean_ref(const char *s, size_t n, int last, struct buf *out)
 		if (i == k || s[i] != ';')
 			goto bare;
 		i++;
-		if (xml_char_ok(c))
-			buf_add(out, s, i);
-		else if (c >= 0x80 && c < 0xa0 && c1[c - 0x80] != 0)
+		if (c >= 0x80 && c < 0xa0 && c1[c - 0x80] != 0)
 			put_char(out, c1[c - 0x80]);	/* meant windows-1252 */
+		else if (xml_char_ok(c))
+			buf_add(out, s, i);
 		return i;			/* else dropped */
 	}
 	for (; i < n && i < sizeof name && (isalnum((unsigned char)s[i]) ||
@@ -1114,17 +1141,27 @@ clean_ref(const char *s, size_t n, int last, struct buf *out)
 	    !isalpha((unsigned char)s[1]))
 		goto bare;
 	name[i - 1] = '\0';
-	if (strcmp(name, "amp") == 0 || strcmp(name, "lt") == 0 ||
-	    strcmp(name, "gt") == 0 || strcmp(name, "quot") == 0 ||
-	    strcmp(name, "apos") == 0)
-		buf_add(out, s, i + 1);
-	else if ((d = htmlEntityLookup((const xmlChar *)name)) != NULL)
-		put_char(out, d->value);	/* undeclared HTML entity */
-	else
-		buf_add(out, s, i + 1);		/* libxml2 reports it */
+	/*
+	 * Character references only: once a document is found not
+	 * well-formed, libxml2 drops every entity reference after that point
+	 * (even &amp;), but never a character reference.
+	 */
+	if (strcmp(name, "apos") == 0)
+		buf_add(out, "&#39;", 5);
+	else if ((d = htmlEntityLookup((const xmlChar *)name)) != NULL) {
+		if (d->value < 0x80)		/* amp lt gt quot */
+			buf_printf(out, "&#%u;", d->value);
+		else
+			put_char(out, d->value);
+	} else {
+		/* Undeclared and unknown: its text, as a browser shows it.
+		 * Declared entities are never expanded (see above). */
+		buf_add(out, "&#38;", 5);
+		buf_add(out, s + 1, i);
+	}
 	return i + 1;
 bare:
-	buf_add(out, "&amp;", 5);		/* "D&D" */
+	buf_add(out, "&#38;", 5);		/* "D&D" */
 	return 1;
 }
 
@@ -1171,6 +1208,14 @@ clean_start(struct parser *p, const char *s, size_t n, int last)
 	return 0;
 }
 
+/* Can this byte follow "<" in markup? (Names may be non-ASCII.) */
+static int
+tag_start(char c)
+{
+	return isalpha((unsigned char)c) || c == '_' || c == ':' || c == '/' ||
+	    c == '!' || c == '?' || (unsigned char)c >= 0x80;
+}
+
 static size_t
 clean_text(struct parser *p, const char *s, size_t n, int last,
     struct buf *out)
@@ -1190,6 +1235,11 @@ clean_text(struct parser *p, const char *s, size_t n, int last,
 		} else if (s[i] == '<') {
 			if (n - i < 9 && !last)
 				return i;
+			if (i + 1 == n || !tag_start(s[i + 1])) {
+				buf_add(out, "&#60;", 5);	/* "a < b" */
+				run = ++i;
+				continue;
+			}
 			buf_addc(out, '<');
 			if (n - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0) {
 				buf_add(out, s + i + 1, 8);
@@ -1362,20 +1412,28 @@ parser_finish(struct parser *p, struct parse_result *res)
 		feed_bytes(p, "", 0, 1);
 	res->format = p->format;
 	res->nentries = p->nentries;
-	res->malformed = !p->ctxt->wellFormed;
+	res->malformed = !p->ctxt->wellFormed || p->limited;
+	/* Cut off mid-entry: what was read of it is worth keeping. */
+	if (p->root && p->entry_depth != 0 && !p->stopped) {
+		if (p->ctag != NULL && p->ctag->field != F_LINK)
+			cap_end(p);
+		p->ctag = NULL;
+		entry_emit(p);
+		p->entry_depth = 0;
+	}
 	if (p->dec != NULL)
 		snprintf(res->charset, sizeof res->charset, "%s",
 		    decoder_name(p->dec));
 	snprintf(res->error, sizeof res->error, "%s", p->error);
 	if (!p->root) {
-		if (res->error[0] == '\0' || p->ctxt->wellFormed)
+		if (p->error[0] == '\0')
 			snprintf(res->error, sizeof res->error,
 			    "not a feed: no RSS or Atom root element");
+		else if (strncmp(p->error, "not a feed", 10) != 0)
+			snprintf(res->error, sizeof res->error,
+			    "not a feed: %.200s", p->error);
 		return -1;
 	}
-	if (p->stopped && p->error[0] != '\0' && strncmp(p->error,
-	    "a field", 7) == 0)
-		return -1;
 	feed_done(p);
 	return 0;
 }
