@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """fixture-server.py PORT LOGFILE [BENCH_N]: the loopback HTTP server of the
 fetch tests and bench.  Every request is appended to LOGFILE as one JSON
-line (method, path, headers) so tests assert exactly what feedmux sent."""
+line (method, path, status, headers) so tests assert exactly what feedmux sent."""
 import email.utils, gzip, json, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -34,12 +34,13 @@ class H(BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 
-    def record(self):
+    def record(self, status):
         with LOCK, open(LOG, "a") as f:
-            f.write(json.dumps({"method": self.command, "path": self.path,
+            f.write(json.dumps({"method": self.command, "path": self.path, "status": status,
                                 "headers": {k.lower(): v for k, v in self.headers.items()}}) + "\n")
 
     def send(self, code, body=b"", ctype="application/rss+xml", extra=()):
+        self.record(code)
         self.send_response(code)
         for k, v in extra:
             self.send_header(k, v)
@@ -62,7 +63,6 @@ class H(BaseHTTPRequestHandler):
         self.send(200, body, extra=vals + list(extra))
 
     def do_GET(self):
-        self.record()
         p = self.path
         parts = p.strip("/").split("/")
         head = parts[0]
@@ -107,6 +107,7 @@ class H(BaseHTTPRequestHandler):
             return self.send(200, body, extra=[("Content-Encoding", "gzip")])
         if head == "truncated":
             body = rss("trunc", 50)
+            self.record(200)
             self.send_response(200)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -115,6 +116,7 @@ class H(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if head == "slow":           # one byte a second
+            self.record(200)
             self.send_response(200)
             self.send_header("Content-Length", "1000")
             self.end_headers()
