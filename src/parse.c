@@ -599,11 +599,14 @@ cap_end(struct parser *p)
 {
 	const struct tag *t = p->ctag;
 	struct rec	*r = p->entry_depth ? &p->e : &p->f;
-	char		*s = p->text.s != NULL ? p->text.s : (char *)"";
-	size_t		 len = p->text.len, off = r->arena.len;
+	char		*s;
+	size_t		 len, off = r->arena.len;
 
 	if (p->cmode == M_SKIP)
 		return;
+	buf_add(&p->text, "", 0);	/* allocated and terminated */
+	s = p->text.s;
+	len = p->text.len;
 	switch (t->field) {
 	case F_TITLE:
 	case F_SUBTITLE:
