@@ -225,6 +225,7 @@ conf_replace(const char *path, const struct buf *text,
 {
 	struct conf	*c;
 	char		*tmp, err[1024];
+	size_t		 n;
 	int		 fd, rc = -1;
 
 	xasprintf(&tmp, "%s.check.XXXXXX", path);
@@ -236,9 +237,13 @@ conf_replace(const char *path, const struct buf *text,
 	close(fd);
 	if (atomic_write(tmp, text->s, text->len, err, sizeof err) == -1)
 		log_errorx("%s", err);
-	else if ((c = conf_load(tmp, err, sizeof err)) == NULL)
-		log_errorx("the edited config would not load: %s", err);
-	else {
+	else if ((c = conf_load(tmp, err, sizeof err)) == NULL) {
+		/* Name the real file: the scratch one is gone by now. */
+		n = strlen(tmp);
+		log_errorx("the edited config would not load: %s%s",
+		    strncmp(err, tmp, n) == 0 ? path : "",
+		    strncmp(err, tmp, n) == 0 ? err + n : err);
+	} else {
 		if (check == NULL || check(c, arg) == 0)
 			rc = 0;
 		else
@@ -574,6 +579,19 @@ check_feed(const struct conf *c, void *arg)
 	return f != NULL && strcmp(f->url, w->url) == 0 ? 0 : -1;
 }
 
+/* A path to a local file becomes its file:// URL, as the config does. */
+static char *
+local_url(const char *arg)
+{
+	char	*abs, *url;
+
+	if (strstr(arg, "://") != NULL || (abs = realpath(arg, NULL)) == NULL)
+		return xstrdup(arg);
+	xasprintf(&url, "file://%s", abs);
+	free(abs);
+	return url;
+}
+
 static void
 add_usage(void)
 {
@@ -623,7 +641,7 @@ cmd_add(struct conf *conf, int argc, char **argv)
 		    dup->url);
 		return EX_DATAERR;
 	}
-	s.url = xstrdup(argv[optind]);
+	s.url = local_url(argv[optind]);
 	if (!url_is_fetchable(s.url)) {
 		log_errorx("%s: not an http, https or file URL", s.url);
 		goto out;

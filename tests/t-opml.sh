@@ -109,6 +109,9 @@ fm add "http://127.0.0.1:$P/nested.opml" >/dev/null 2>"$T/err"; is $? 65 "not a 
 contains "$T/err" "neither a feed nor a page that announces one" "and says why"
 fm add "http://127.0.0.1:$P/missing.xml" --name later >"$T/out" 2>&1; is $? 0 "an unreachable feed is still added"
 contains "$T/out" "HTTP 404" "with a warning saying why it could not be checked"
+cp "$D/other.rss" "$T/local.rss"
+(cd "$T" && "$FEEDMUX" -c f.conf add local.rss >"$T/out" 2>&1); is $? 0 "add a local file by path"
+contains "$T/out" "added other-feed: file://$(cd "$T" && pwd -P)/local.rss (Other Feed)" "it becomes a file:// URL"
 "$FEEDMUX" -c "$T/f.conf" check-config >/dev/null 2>&1; ok $? "the edited config is valid"
 
 # No config file: nothing to edit.
