@@ -10,6 +10,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -298,22 +299,67 @@ give(const char *path, const struct passwd *pw, char *err, size_t errlen)
 	return 0;
 }
 
+static const char *db_suffix[] = { "", "-wal", "-shm", "-journal", ".lock" };
+
+/*
+ * Was the database's directory made for this database?  Yes when db_lock
+ * created it, or when it holds nothing but the database's own files (it
+ * was just made, by `feedmux` itself or by hand): then it is the state
+ * directory and the user needs it.  A shared directory never qualifies.
+ */
+static int
+state_dir_ours(const char *dir, const char *base)
+{
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 i, n = strlen(base);
+	int		 ours = 1;
+
+	if (db_dir_created != NULL && strcmp(db_dir_created, dir) == 0)
+		return 1;
+	if (strcmp(dir, "/") == 0 || (d = opendir(dir)) == NULL)
+		return 0;
+	while (ours && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		ours = 0;
+		for (i = 0; i < nitems(db_suffix); i++)
+			if (strncmp(de->d_name, base, n) == 0 &&
+			    strcmp(de->d_name + n, db_suffix[i]) == 0)
+				ours = 1;
+	}
+	closedir(d);
+	return ours;
+}
+
 /* The database, its WAL, shared memory and lock files, and its directory
- * when we created it: the daemon writes them all after dropping root. */
+ * when it is the state directory: the daemon writes them all after
+ * dropping root. */
 static int
 give_state(const struct passwd *pw, char *err, size_t errlen)
 {
-	static const char *suffix[] = { "", "-wal", "-shm", "-journal",
-	    ".lock" };
-	char	*path;
+	char	*path, *dir, *base;
 	size_t	 i;
 	int	 rc = 0;
 
-	if (db_dir_created != NULL &&
-	    give(db_dir_created, pw, err, errlen) == -1)
-		return -1;
-	for (i = 0; db_path != NULL && i < nitems(suffix) && rc == 0; i++) {
-		xasprintf(&path, "%s%s", db_path, suffix[i]);
+	if (db_path == NULL)
+		return 0;
+	dir = xstrdup(db_path);
+	if ((base = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		dir = xstrdup(".");
+		base = db_path;
+	} else {
+		*base++ = '\0';
+		base = db_path + (base - dir);
+		if (*dir == '\0')
+			strcpy(dir, "/");
+	}
+	if (state_dir_ours(dir, base))
+		rc = give(dir, pw, err, errlen);
+	free(dir);
+	for (i = 0; i < nitems(db_suffix) && rc == 0; i++) {
+		xasprintf(&path, "%s%s", db_path, db_suffix[i]);
 		rc = give(path, pw, err, errlen);
 		free(path);
 	}

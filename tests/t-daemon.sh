@@ -36,6 +36,18 @@ wait_for() {
 count() { c=$(grep -c -e "$1" "$2" 2>/dev/null); echo "${c:-0}"; }
 more_than() { [ "$(count "$1" "$2")" -gt "$3" ]; }
 
+# The unit as make built it: systemd accepts it, with the paths filled in.
+U="$top_builddir/etc/feedmux.service"
+grep -q "^ExecStart=/.*/feedmux -c /.*/feedmux.conf run$" "$U"; ok $? "unit: ExecStart with installed paths"
+sed "s|^ExecStart=[^ ]*|ExecStart=/bin/true|" "$U" >"$T/feedmux.service"
+systemd-analyze verify --man=no "$T/feedmux.service" >"$T/out" 2>&1; st=$?
+ok $st "unit: systemd-analyze verify accepts it"
+[ $st -eq 0 ] || sed 's/^/#   /' "$T/out"
+for d in Type=notify WatchdogSec= ProtectSystem=strict StateDirectory=feedmux NoNewPrivileges=yes PrivateTmp=yes \
+	"RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6" SystemCallFilter=@system-service; do
+	grep -q "^$d" "$U"; ok $? "unit: $d"
+done
+
 cat >"$T/f.conf" <<EOF
 [feedmux]
 database = $T/db/feedmux.db
