@@ -6,6 +6,7 @@
 
 #include "conf.h"
 #include "store.h"
+#include "util.h"
 
 struct event_base;
 struct digest_sched;
@@ -20,6 +21,15 @@ int	digest_now(struct store *, const struct conf *, int64_t now,
 int64_t	digest_next_slot(const struct digest_conf *, int64_t t);
 /* The latest slot at or before t; 0: none. */
 int64_t	digest_prev_slot(const struct digest_conf *, int64_t t);
+
+/*
+ * For `feedmux status`: one line ("digest: last ..., sent; next ...",
+ * or the error and the next retry of an unsent one), or with json a JSON
+ * object {"last":{"slot","sent","attempts","error","next_try"}|null,
+ * "next":...}.  Returns -1 on a store error.
+ */
+int	digest_status(struct store *, const struct conf *, int64_t now,
+	    int json, struct buf *out);
 
 /* In the daemon: a timer for the next slot (and a missed one at start). */
 struct digest_sched *digest_sched_start(struct event_base *, struct store *,

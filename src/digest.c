@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "digest.h"
 #include "html.h"
+#include "json.h"
 #include "log.h"
 #include "mail.h"
 #include "store.h"
@@ -1063,6 +1064,78 @@ digest_sched_stop(struct digest_sched *s)
 		s->stopped = 1;	/* deliver_done frees it */
 	else
 		free(s);
+}
+
+static void
+status_time(const struct digest_conf *dc, int64_t t, int json, struct buf *out)
+{
+	char s[32];
+
+	if (json) {
+		if (t > 0)
+			buf_printf(out, "%lld", (long long)t);
+		else
+			buf_adds(out, "null");
+		return;
+	}
+	fmt_local(dc, t, "%Y-%m-%d %H:%M", s, sizeof(s));
+	buf_adds(out, s);
+}
+
+int
+digest_status(struct store *st, const struct conf *c, int64_t now, int json,
+    struct buf *out)
+{
+	const struct digest_conf *dc = &c->digest;
+	struct digest_state ds;
+	int64_t next = c->has_digest ? digest_next_slot(dc, now) : 0;
+	int have;
+
+	if ((have = store_digest_last(st, &ds)) == -1)
+		return -1;
+	if (json) {
+		buf_adds(out, "{\"last\":");
+		if (have) {
+			buf_adds(out, "{\"slot\":");
+			status_time(dc, ds.slot, 1, out);
+			buf_adds(out, ",\"sent\":");
+			status_time(dc, ds.sent, 1, out);
+			buf_printf(out, ",\"attempts\":%d,\"error\":", ds.attempts);
+			json_str(out, ds.error);
+			buf_adds(out, ",\"next_try\":");
+			status_time(dc, ds.sent ? 0 : ds.next_try, 1, out);
+			buf_addc(out, '}');
+		} else
+			buf_adds(out, "null");
+		buf_adds(out, ",\"next\":");
+		status_time(dc, next, 1, out);
+		buf_addc(out, '}');
+	} else {
+		buf_adds(out, "digest: ");
+		if (!have)
+			buf_adds(out, "none yet");
+		else {
+			buf_adds(out, "last ");
+			status_time(dc, ds.slot, 0, out);
+			if (ds.sent)
+				buf_adds(out, ", sent");
+			else {
+				buf_printf(out, ", NOT SENT after %d attempt%s: %s",
+				    ds.attempts, ds.attempts == 1 ? "" : "s",
+				    ds.error ? ds.error : "?");
+				if (ds.next_try > 0) {
+					buf_adds(out, "; retry ");
+					status_time(dc, ds.next_try, 0, out);
+				}
+			}
+		}
+		if (next > 0) {
+			buf_adds(out, "; next ");
+			status_time(dc, next, 0, out);
+		}
+	}
+	digest_state_free(&ds);
+	return 0;
 }
 
 static int

@@ -4,6 +4,7 @@
  *   digest_fill CONF entry FEED ID TITLE [HTML]
  *   digest_fill CONF fail FEED ERROR
  *   digest_fill CONF last      the newest digest: "sent attempts error"
+ *   digest_fill CONF status    digest_status, text then JSON
  *   digest_fill CONF sched     the daemon's digest timer: what is due now,
  *                              delivered on the event loop
  */
@@ -104,7 +105,16 @@ main(int argc, char **argv)
 		rc = put_entry(st, argv[3], argv + 4, argc - 4);
 	else if (strcmp(argv[2], "fail") == 0 && argc == 5)
 		rc = put_failure(st, argv[3], argv[4]);
-	else if (strcmp(argv[2], "sched") == 0)
+	else if (strcmp(argv[2], "status") == 0) {
+		struct buf b = { NULL, 0, 0 };
+
+		if ((rc = digest_status(st, c, fm_now(), 0, &b)) == 0) {
+			buf_addc(&b, '\n');
+			rc = digest_status(st, c, fm_now(), 1, &b);
+		}
+		printf("%s\n", buf_cstr(&b));
+		buf_free(&b);
+	} else if (strcmp(argv[2], "sched") == 0)
 		rc = run_sched(st, c);
 	else if (strcmp(argv[2], "last") == 0 &&
 	    (rc = store_digest_last(st, &ds)) == 1) {

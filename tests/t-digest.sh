@@ -101,6 +101,12 @@ $FEEDMUX $C digest >"$T/out" 2>&1
 is "$?" 75 "server down: EX_TEMPFAIL"
 is "$($FILL "$T/feedmux.conf" last | cut -d' ' -f1,2)" "unsent 1" \
     "recorded as unsent after one attempt"
+$FILL "$T/feedmux.conf" status >"$T/status"
+contains "$T/status" "digest: last 2026-11-02 11:00, NOT SENT after 1 attempt: smtp://127.0.0.1:$port: " \
+    "status line shows the failure"
+contains "$T/status" "; retry 2026-11-02 11:01; next 2026-11-03 07:00" \
+    "with the retry and the next slot in the zone"
+contains "$T/status" '"attempts":1,"error":"smtp://' "and as JSON"
 start_sink "$T/m1"
 export FEEDMUX_NOW=1793610000
 $FILL "$T/feedmux.conf" entry beta b2 "After the outage"
