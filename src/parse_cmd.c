@@ -125,8 +125,13 @@ on_entry(void *arg, const struct entry *e)
 	static int	 n;
 
 	if (c->json) {
-		buf_adds(&c->out, n++ > 0 ? ",\n  " : "\n  ");
+		/* Streamed: a 50 MB feed need not become 50 MB of memory. */
+		buf_adds(&c->out, n++ > 0 ? ",\n  " : "{\"entries\": [\n  ");
 		json_entry(&c->out, e);
+		if (c->out.len >= 65536) {
+			fwrite(c->out.s, 1, c->out.len, stdout);
+			buf_reset(&c->out);
+		}
 	} else
 		text_entry(&c->out, ++n, e);
 	return 0;
@@ -151,7 +156,9 @@ print_json(struct pcmd *c, const struct parse_result *res)
 {
 	struct buf	 b = { NULL, 0, 0 };
 
-	buf_printf(&b, "{\"malformed\": %s, \"format\": \"%s\", "
+	/* The entries went out as they came; the rest is known only now. */
+	buf_adds(&b, res->nentries > 0 ? "\n ],\n" : "{\"entries\": [],\n");
+	buf_printf(&b, " \"malformed\": %s, \"format\": \"%s\", "
 	    "\"charset\": ", res->malformed ? "true" : "false",
 	    parse_format_name(res->format));
 	json_str(&b, res->charset);
@@ -167,10 +174,9 @@ print_json(struct pcmd *c, const struct parse_result *res)
 	json_str(&b, c->mstr[4]);
 	buf_adds(&b, ", \"updated\": ");
 	json_date(&b, c->meta.updated);
-	buf_adds(&b, "},\n \"entries\": [");
-	fwrite(b.s, 1, b.len, stdout);
+	buf_adds(&b, "}}\n");
 	fwrite(buf_cstr(&c->out), 1, c->out.len, stdout);
-	fputs(c->out.len > 0 ? "\n ]}\n" : "]}\n", stdout);
+	fwrite(b.s, 1, b.len, stdout);
 	buf_free(&b);
 }
 
