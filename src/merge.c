@@ -630,9 +630,14 @@ output_title(const struct output_conf *oc)
 	return oc->title != NULL ? oc->title : "feedmux";
 }
 
+/*
+ * The feed's date is the newest entry's, known only after the entries:
+ * the heads write a placeholder of the same width and say where it is, so
+ * entries go straight into the output (no second buffer, no copy).
+ */
 static void
 atom_head(struct buf *b, const struct output_conf *oc, const char *self,
-    int64_t updated)
+    size_t *date_at)
 {
 	buf_adds(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
@@ -647,7 +652,9 @@ atom_head(struct buf *b, const struct output_conf *oc, const char *self,
 	}
 	xml_elem(b, "title", " type=\"text\"", output_title(oc));
 	xml_elem(b, "subtitle", " type=\"text\"", oc->subtitle);
-	xml_date(b, "updated", updated == DATE_NONE ? 0 : updated);
+	buf_adds(b, "<updated>");
+	*date_at = b->len;
+	buf_adds(b, "1970-01-01T00:00:00Z</updated>\n");
 	atom_link(b, "self", "application/atom+xml", self);
 	atom_link(b, "alternate", "text/html", oc->link);
 	buf_adds(b, "<generator uri=\"" GENERATOR_URI "\" version=\""
@@ -656,7 +663,7 @@ atom_head(struct buf *b, const struct output_conf *oc, const char *self,
 
 static void
 rss_head(struct buf *b, const struct output_conf *oc, const char *self,
-    int64_t updated)
+    size_t *date_at)
 {
 	buf_adds(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\""
@@ -674,7 +681,10 @@ rss_head(struct buf *b, const struct output_conf *oc, const char *self,
 		buf_adds(b, "\"/>\n");
 	}
 	buf_adds(b, "<generator>feedmux " PACKAGE_VERSION "</generator>\n");
-	rss_date(b, "lastBuildDate", updated);
+	/* Dropped again when there are no entries (see merge_render). */
+	buf_adds(b, "<lastBuildDate>");
+	*date_at = b->len;
+	buf_adds(b, "Thu, 01 Jan 1970 00:00:00 GMT</lastBuildDate>\n");
 }
 
 static void
@@ -708,43 +718,48 @@ merge_render(struct store *st, const struct conf *conf,
     char *err, size_t errlen)
 {
 	struct render	 r;
-	struct buf	 items = { NULL, 0, 0 };
-	char		*self;
+	char		*self, d[30];
+	size_t		 date_at = 0, head_len;
 	int		 rc = 0;
 
 	memset(&r, 0, sizeof r);
 	r.oc = oc;
 	r.fmt = fmt;
-	r.out = &items;
+	r.out = out;
 	r.max = oc->entries > 0 ? oc->entries : DEFAULT_ENTRIES;
 	r.newest = DATE_NONE;
+	self = output_self(oc, fmt);
+	buf_reset(out);
+	if (fmt == MERGE_ATOM)
+		atom_head(out, oc, self, &date_at);
+	else if (fmt == MERGE_RSS)
+		rss_head(out, oc, self, &date_at);
+	else
+		json_head(&r, out, self);
+	head_len = out->len;
 	if (store_recent(st, render_entry, &r) == -1) {
 		snprintf(err, errlen, "reading entries: %s", store_error(st));
 		rc = -1;
 		goto out;
 	}
-	self = output_self(oc, fmt);
-	buf_reset(out);
-	switch (fmt) {
-	case MERGE_ATOM:
-		atom_head(out, oc, self, r.newest);
-		buf_add(out, items.s, items.len);
+	if (fmt == MERGE_ATOM) {
+		fmt_rfc3339(d, r.newest == DATE_NONE ? 0 : r.newest);
+		memcpy(out->s + date_at, d, 20);
 		buf_adds(out, "</feed>\n");
-		break;
-	case MERGE_RSS:
-		rss_head(out, oc, self, r.newest);
-		buf_add(out, items.s, items.len);
+	} else if (fmt == MERGE_RSS) {
+		if (r.newest != DATE_NONE) {
+			fmt_rfc822(d, r.newest);
+			memcpy(out->s + date_at, d, 29);
+		} else {
+			/* No entries: no date, rather than a made-up one. */
+			out->len = date_at - strlen("<lastBuildDate>");
+			buf_add(out, "", 0);
+		}
 		buf_adds(out, "</channel>\n</rss>\n");
-		break;
-	case MERGE_JSON:
-		json_head(&r, out, self);
-		buf_add(out, items.s, items.len);
-		buf_adds(out, r.n > 0 ? "\n  ]\n}\n" : "]\n}\n");
-		break;
-	}
-	free(self);
+	} else
+		buf_adds(out, out->len > head_len ? "\n  ]\n}\n" : "]\n}\n");
 out:
-	buf_free(&items);
+	free(self);
 	buf_free(&r.tmp);
 	buf_free(&r.text);
 	return rc;
