@@ -22,6 +22,7 @@
 #include <curl/curl.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/entities.h>
+#include <libxml/hash.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -45,39 +46,77 @@ struct sub {
 	char	*category;
 };
 
-/* Names taken: the config's and those given in this run. */
-struct names {
-	const struct conf *conf;
-	char		**v;
-	size_t		  n;
+/*
+ * What is subscribed: names, and URLs in canonical form (so http/https or
+ * host case do not hide a duplicate), in libxml2 hash tables, so that
+ * importing thousands of outlines stays linear.
+ */
+struct known {
+	xmlHashTablePtr	 names;		/* name -> its copy, owned */
+	xmlHashTablePtr	 urls;		/* canonical URL -> name */
 };
 
-static int
-name_taken(const struct names *ns, const char *name)
+static char *
+canon(const char *url)
+{
+	char	*c;
+
+	return (c = url_canon(url)) != NULL ? c : xstrdup(url);
+}
+
+static void
+known_add(struct known *k, const char *name, const char *url)
+{
+	char	*n = xstrdup(name), *c = canon(url);
+
+	if (xmlHashAddEntry(k->names, BAD_CAST n, n) == -1)
+		free(n);
+	else
+		(void)xmlHashAddEntry(k->urls, BAD_CAST c, n);
+	free(c);
+}
+
+static void
+known_init(struct known *k, const struct conf *conf)
 {
 	size_t	 i;
 
-	if (conf_feed(ns->conf, name) != NULL)
-		return 1;
-	for (i = 0; i < ns->n; i++)
-		if (strcmp(ns->v[i], name) == 0)
-			return 1;
-	return 0;
+	if ((k->names = xmlHashCreate(64)) == NULL ||
+	    (k->urls = xmlHashCreate(64)) == NULL)
+		fatalx("xmlHashCreate failed");
+	for (i = 0; i < conf->nfeeds; i++)
+		known_add(k, conf->feeds[i].name, conf->feeds[i].url);
+}
+
+static int
+name_taken(const struct known *k, const char *name)
+{
+	return xmlHashLookup(k->names, BAD_CAST name) != NULL;
+}
+
+/* The name of the feed with this URL, or NULL. */
+static const char *
+url_taken(const struct known *k, const char *url)
+{
+	char		*c = canon(url);
+	const char	*name;
+
+	name = xmlHashLookup(k->urls, BAD_CAST c);
+	free(c);
+	return name;
 }
 
 static void
-names_add(struct names *ns, const char *name)
+free_payload(void *p, const xmlChar *key)
 {
-	ns->v = xreallocarray(ns->v, ns->n + 1, sizeof *ns->v);
-	ns->v[ns->n++] = xstrdup(name);
+	free(p);
 }
 
 static void
-names_free(struct names *ns)
+known_free(struct known *k)
 {
-	while (ns->n > 0)
-		free(ns->v[--ns->n]);
-	free(ns->v);
+	xmlHashFree(k->urls, NULL);
+	xmlHashFree(k->names, free_payload);
 }
 
 /* Lowercase ASCII letters and digits, runs of anything else one '-'. */
@@ -104,7 +143,7 @@ slugify(const char *s)
 
 /* A free name from the title, else from the host, else "feed". */
 static char *
-make_name(struct names *ns, const char *title, const char *url)
+make_name(struct known *k, const char *title, const char *url)
 {
 	char	 host[256], *base, *name;
 	int	 i;
@@ -119,12 +158,11 @@ make_name(struct names *ns, const char *title, const char *url)
 		base = xstrdup("feed");
 	}
 	name = xstrdup(base);
-	for (i = 2; name_taken(ns, name); i++) {
+	for (i = 2; name_taken(k, name); i++) {
 		free(name);
 		xasprintf(&name, "%s-%d", base, i);
 	}
 	free(base);
-	names_add(ns, name);
 	return name;
 }
 
@@ -234,10 +272,11 @@ conf_replace(const char *path, const struct buf *text,
 		free(tmp);
 		return -1;
 	}
-	close(fd);
-	if (atomic_write(tmp, text->s, text->len, err, sizeof err) == -1)
-		log_errorx("%s", err);
-	else if ((c = conf_load(tmp, err, sizeof err)) == NULL) {
+	/* Only read back at once, never kept: no need to sync it. */
+	if (write(fd, text->s, text->len) != (ssize_t)text->len) {
+		log_errorx("%s: %s", tmp, strerror(errno));
+		close(fd);
+	} else if (close(fd), (c = conf_load(tmp, err, sizeof err)) == NULL) {
 		/* Name the real file: the scratch one is gone by now. */
 		n = strlen(tmp);
 		log_errorx("the edited config would not load: %s%s",
@@ -608,7 +647,7 @@ cmd_add(struct conf *conf, int argc, char **argv)
 		{ "title", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct names		 ns = { conf, NULL, 0 };
+	struct known		 k;
 	const struct feed_conf	*dup;
 	struct sub		 s = { 0 };
 	struct buf		 text = { 0 };
@@ -652,8 +691,10 @@ cmd_add(struct conf *conf, int argc, char **argv)
 		log_errorx("%s: already subscribed as %s", s.url, dup->name);
 		goto out;
 	}
+	known_init(&k, conf);
 	s.name = name != NULL ? xstrdup(name) :
-	    make_name(&ns, s.title != NULL ? s.title : feedtitle, s.url);
+	    make_name(&k, s.title != NULL ? s.title : feedtitle, s.url);
+	known_free(&k);
 	if (read_file(path, 0, &text, err, sizeof err) == -1) {
 		log_errorx("%s", err);
 		rc = EX_NOINPUT;
@@ -675,7 +716,6 @@ out:
 	free(s.url);
 	free(s.name);
 	free(feedtitle);
-	names_free(&ns);
 	return rc;
 }
 
@@ -833,27 +873,10 @@ attr(xmlNode *n, const char *name)
 }
 
 struct import {
-	const struct conf *conf;
-	struct names	 names;
+	struct known	 known;		/* the config's feeds and ours */
 	struct buf	 text;
-	char		**urls;		/* taken in this import */
-	size_t		 nurls;
 	int		 added, dups, bad;
 };
-
-static const char *
-seen_url(struct import *im, const char *url)
-{
-	const struct feed_conf	*f;
-	size_t			 i;
-
-	if ((f = feed_by_url(im->conf, url)) != NULL)
-		return f->name;
-	for (i = 0; i < im->nurls; i++)
-		if (same_url(im->urls[i], url))
-			return "an earlier outline";
-	return NULL;
-}
 
 static void
 import_feed(struct import *im, xmlNode *n, char *url, const char *folder)
@@ -868,7 +891,7 @@ import_feed(struct import *im, xmlNode *n, char *url, const char *folder)
 	if (!url_is_fetchable(url)) {
 		printf("skipped %s: not an http, https or file URL\n", url);
 		im->bad++;
-	} else if ((dup = seen_url(im, url)) != NULL) {
+	} else if ((dup = url_taken(&im->known, url)) != NULL) {
 		printf("skipped duplicate %s (already as %s)\n", url, dup);
 		im->dups++;
 	} else {
@@ -884,11 +907,9 @@ import_feed(struct import *im, xmlNode *n, char *url, const char *folder)
 		}
 		s.url = url;
 		s.category = folder != NULL ? (char *)folder : cat;
-		s.name = make_name(&im->names, s.title, url);
+		s.name = make_name(&im->known, s.title, url);
 		add_section(&im->text, &s);
-		im->urls = xreallocarray(im->urls, im->nurls + 1,
-		    sizeof *im->urls);
-		im->urls[im->nurls++] = xstrdup(url);
+		known_add(&im->known, s.name, url);
 		im->added++;
 		free(s.name);
 		free(cat);
@@ -939,7 +960,6 @@ cmd_import(struct conf *conf, int argc, char **argv)
 	xmlNode		*root, *body;
 	const char	*path;
 	char		 err[512];
-	size_t		 i;
 	int		 rc = EX_DATAERR;
 
 	if (argc != 2) {
@@ -965,8 +985,7 @@ cmd_import(struct conf *conf, int argc, char **argv)
 		return EX_DATAERR;
 	}
 	memset(&im, 0, sizeof im);
-	im.conf = conf;
-	im.names.conf = conf;
+	known_init(&im.known, conf);
 	if (read_file(path, 0, &im.text, err, sizeof err) == -1) {
 		log_errorx("%s", err);
 		rc = EX_NOINPUT;
@@ -986,10 +1005,7 @@ cmd_import(struct conf *conf, int argc, char **argv)
 		reload_daemon(conf);
 	rc = 0;
 out:
-	for (i = 0; i < im.nurls; i++)
-		free(im.urls[i]);
-	free(im.urls);
-	names_free(&im.names);
+	known_free(&im.known);
 	buf_free(&im.text);
 	xmlFreeDoc(doc);
 	return rc;

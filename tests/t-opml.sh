@@ -29,7 +29,7 @@ for f in sorted(json.load(sys.stdin), key=lambda f: f["url"]):
 # Import: folders, duplicates, unusable outlines.
 fm import "$D/nested.opml" >"$T/out" 2>&1; is $? 0 "import exits 0"
 contains "$T/out" "imported 6 feeds; skipped 2 duplicates and 1 unusable" "import summary"
-contains "$T/out" "skipped duplicate https://127.0.0.1:9/hn.rss (already as an earlier outline)" \
+contains "$T/out" "skipped duplicate https://127.0.0.1:9/hn.rss (already as hacker-news)" \
 	"duplicate within the file reported"
 contains "$T/out" "skipped duplicate HTTP://127.0.0.1:9/existing.xml (already as existing)" \
 	"duplicate of a configured feed reported (same URL, other spelling)"
