@@ -38,14 +38,11 @@ check "atom: feedparser reads the store's entries" $CHECK "$T/dump" atom "$T/out
 check "rss: feedparser reads the store's entries" $CHECK "$T/dump" rss "$T/out/rss.xml"
 check "json: the store's entries" $CHECK "$T/dump" json "$T/out/feed.json"
 
-# feedmux's own parser on its own output.
-for f in atom.xml rss.xml; do
-	"$FEEDMUX" parse --json <"$T/out/$f" >"$T/parsed.$f" 2>"$T/parse.err"
-	ok $? "feedmux parse reads $f"
-	for s in "First post" "Security advisory" "Shared article" \
-	    "https://alpha.example/posts/3?a=1&b=2" "emoji"; do
-		contains "$T/parsed.$f" "$s" "$f round trip: $s"
-	done
+# feedmux's own parser on its own output (it has no atom:source to report).
+for f in atom rss; do
+	check "$f: feedmux parse reads the store's entries" sh -c \
+	    '"$1" parse --json "$2" >"$3" && $4 "$5" "own-$6" "$3"' sh \
+	    "$FEEDMUX" "$T/out/$f.xml" "$T/parsed.$f" "$CHECK" "$T/dump" "$f"
 done
 
 # Nothing changed: nothing rewritten (same inode), -p prints the same bytes.
