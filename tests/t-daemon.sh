@@ -33,6 +33,13 @@ wait_for() {
 	done
 	return 1
 }
+# stop PID: SIGTERM, then its exit status (a hung daemon is killed, 137).
+stop() {
+	kill -TERM "$1"
+	wait_for sh -c "! kill -0 $1 || grep -q '^State:.*zombie' /proc/$1/status" ||
+		kill -KILL "$1"
+	wait "$1"
+}
 count() { c=$(grep -c -e "$1" "$2" 2>/dev/null); echo "${c:-0}"; }
 more_than() { [ "$(count "$1" "$2")" -gt "$3" ]; }
 
@@ -97,7 +104,7 @@ kill -USR1 $dpid
 wait_for more_than "GET /other.rss" "$T/hits" "$n"; ok $? "SIGUSR1 polls at once"
 
 # SIGTERM: STOPPING=1, exit 0, pid file gone.
-kill -TERM $dpid; wait $dpid; st=$?; dpid=
+stop $dpid; st=$?; dpid=
 is $st 0 "SIGTERM: exit 0"
 grep -qx "STOPPING=1" "$T/notify"; ok $? "STOPPING=1 sent"
 test ! -e "$T/run/feedmux.pid"; ok $? "the pid file is removed"
@@ -134,7 +141,7 @@ EOF
 	n=$(count "GET /other.rss" "$T/hits")
 	kill -USR1 $dpid
 	wait_for more_than "GET /other.rss" "$T/hits" "$n"; ok $? "the dropped daemon still polls"
-	kill -TERM $dpid; wait $dpid; st=$?; dpid=
+	stop $dpid; st=$?; dpid=
 	is $st 0 "and stops cleanly"
 fi
 done_testing

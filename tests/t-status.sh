@@ -116,5 +116,10 @@ contains "$T/out" "2 quiet" "and counted"
 FEEDMUX_NOW=$((1800000000 + 2 * 86400)) fm status --json | $PY -c 'import json,sys; d=json.load(sys.stdin); assert [x["quiet"] for x in d["feeds"]]==[False,True,True], d' 2>"$T/err"
 ok $? "quiet in --json too (not for the failing feed)"
 
+# export after a poll: the feed's own title and site link.
+fm export >"$T/x.opml"
+contains "$T/x.opml" "<outline type=\"rss\" text=\"Other Feed\" title=\"Other Feed\" xmlUrl=\"http://127.0.0.1:$P/other.rss\" htmlUrl=\"http://127.0.0.1/other\"/>" \
+	"export uses the feed's title and site link from the store"
+
 fm status --bogus >/dev/null 2>&1; is $? 64 "unknown option: EX_USAGE"
 done_testing
