@@ -82,6 +82,7 @@ struct digest_conf {
 	char		*smtp_user;
 	char		*smtp_password;
 	int		 starttls;	/* 1: require STARTTLS on smtp:// */
+	char		*smtp_cafile;	/* CA bundle to verify the server */
 	char		*sendmail;	/* command line */
 	char		*subject;
 	char		*html_template;

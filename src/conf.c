@@ -104,6 +104,7 @@ static const struct key keys[] = {
 	DIG(smtp_user, T_STR),
 	DIG(smtp_password, T_STR),
 	DIG(starttls, T_BOOL),
+	DIG(smtp_cafile, T_PATH),
 	DIG(sendmail, T_STR),
 	DIG(subject, T_STR),
 	DIG(html_template, T_PATH),
@@ -887,6 +888,7 @@ conf_free(struct conf *c)
 	d = &c->digest;
 	free(d->timezone); free(d->dir); free(d->mail_from); free(d->smtp);
 	free(d->smtp_user); free(d->smtp_password); free(d->sendmail);
+	free(d->smtp_cafile);
 	free(d->subject); free(d->html_template); free(d->text_template);
 	free_list(d->mail_to, d->nmail_to);
 	free(c->path); free(c->dir); free(c->database); free(c->pidfile);

@@ -403,6 +403,8 @@ smtp_job_new(const struct digest_conf *dc, const char *msg, size_t len,
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
 	if (dc->starttls)
 		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	if (dc->smtp_cafile != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, dc->smtp_cafile);
 	if (dc->smtp_user != NULL)
 		curl_easy_setopt(c, CURLOPT_USERNAME, dc->smtp_user);
 	if (dc->smtp_password != NULL)

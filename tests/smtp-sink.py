@@ -1,8 +1,10 @@
 #!/usr/bin/python3
-"""smtp-sink.py PORT DIR [USER:PASSWORD]: a real SMTP server (aiosmtpd) on
-127.0.0.1:PORT that saves each message as DIR/msg-N.eml and its envelope as
-DIR/env-N.json.  With USER:PASSWORD it offers AUTH PLAIN/LOGIN (without TLS,
-on loopback only) and refuses mail from clients that did not log in."""
+"""smtp-sink.py PORT DIR [USER:PASSWORD|starttls:CERT:KEY|tls:CERT:KEY]:
+a real SMTP server (aiosmtpd) on 127.0.0.1:PORT that saves each message as
+DIR/msg-N.eml and its envelope as DIR/env-N.json.  With USER:PASSWORD it
+offers AUTH PLAIN/LOGIN (without TLS, on loopback only) and refuses mail
+from clients that did not log in.  starttls: requires STARTTLS with that
+certificate; tls: speaks TLS from the start (smtps)."""
 import asyncio
 import json
 import os
@@ -13,7 +15,15 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 port, outdir = int(sys.argv[1]), sys.argv[2]
-creds = sys.argv[3].split(":", 1) if len(sys.argv) > 3 else None
+mode = sys.argv[3] if len(sys.argv) > 3 else ""
+creds = tls = None
+if mode.startswith(("starttls:", "tls:")):
+    import ssl
+    kind, cert, key = mode.split(":")
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+elif mode:
+    creds = mode.split(":", 1)
 
 
 class Saver:
@@ -23,6 +33,8 @@ class Saver:
     async def handle_MAIL(self, server, session, envelope, address, options):
         if creds and not session.authenticated:
             return "530 5.7.0 Authentication required"
+        if tls and kind == "starttls" and session.ssl is None:
+            return "530 5.7.0 Must issue a STARTTLS command first"
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return "250 OK"
@@ -47,6 +59,10 @@ def check(server, session, envelope, mechanism, auth_data):
 kw = {}
 if creds:
     kw = dict(authenticator=check, auth_require_tls=False)
+elif tls and kind == "starttls":
+    kw = dict(tls_context=tls, require_starttls=True)
+elif tls:
+    kw = dict(ssl_context=tls)
 ctl = Controller(Saver(), hostname="127.0.0.1", port=port,
                  decode_data=False, **kw)
 ctl.start()

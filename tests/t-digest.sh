@@ -132,8 +132,40 @@ $FILL "$T/feedmux.conf" entry alpha a4 "Wrong password"
 check_fail "a wrong password fails" $FEEDMUX $C digest
 stop_sink
 
-# The daemon's timer: SMTP on the event loop, a retry after an outage.
+# TLS: STARTTLS required on smtp://, and smtps://, verified against our CA.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$T/key.pem" \
+    -out "$T/cert.pem" >/dev/null 2>&1
+ok $? "a self-signed certificate for 127.0.0.1"
 sed -i "/^smtp_user\|^smtp_password/d" "$T/feedmux.conf"
+sed -i "s/^smtp = .*/&\nstarttls = yes\nsmtp_cafile = cert.pem/" "$T/feedmux.conf"
+start_sink "$T/m4" "starttls:$T/cert.pem:$T/key.pem"
+$FILL "$T/feedmux.conf" entry alpha t1 "Over STARTTLS"
+check "STARTTLS with starttls = yes" $FEEDMUX $C digest
+grep -q "Over STARTTLS" "$T/m4/msg-1.eml"
+ok $? "the message came over STARTTLS"
+stop_sink
+sed -i "s/^starttls = yes/starttls = no/" "$T/feedmux.conf"
+start_sink "$T/m4" "starttls:$T/cert.pem:$T/key.pem"
+$FILL "$T/feedmux.conf" entry alpha t2 "Plain refused"
+check_fail "without starttls the server refuses plain text" $FEEDMUX $C digest
+contains "$T/.out" "530" "with 530"
+stop_sink
+sed -i "s|^smtp = smtp://|smtp = smtps://|" "$T/feedmux.conf"
+start_sink "$T/m5" "tls:$T/cert.pem:$T/key.pem"
+check "smtps:// (TLS from the start)" $FEEDMUX $C digest
+grep -q "Plain refused" "$T/m5/msg-1.eml"
+ok $? "the message came over smtps"
+stop_sink
+sed -i "/^smtp_cafile/d" "$T/feedmux.conf"
+start_sink "$T/m5" "tls:$T/cert.pem:$T/key.pem"
+$FILL "$T/feedmux.conf" entry alpha t3 "Untrusted"
+check_fail "an untrusted certificate is refused" $FEEDMUX $C digest
+contains "$T/.out" "certificate" "for its certificate"
+stop_sink
+sed -i "s|^smtp = smtps://|smtp = smtp://|; /^starttls/d" "$T/feedmux.conf"
+
+# The daemon's timer: SMTP on the event loop, a retry after an outage.
 export FEEDMUX_NOW=1793689200		# Tue 3 Nov 07:00Z = 10:00 Istanbul
 $FILL "$T/feedmux.conf" entry beta b5 "Daemon time"
 $FILL "$T/feedmux.conf" sched
