@@ -21,4 +21,7 @@ void	html_text_fold(struct buf *out, const char *s, size_t len);
 /* Append ref made absolute against base (NULL: ref as it is). */
 void	html_abs_url(struct buf *out, const char *ref, const char *base);
 
+/* 0: always take libxml2's path (tests compare the fast path with it). */
+extern int html_fastpath;
+
 #endif

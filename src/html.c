@@ -325,9 +325,8 @@ start_tag(struct hstate *st, const struct elem *e, const xmlChar **atts)
 }
 
 static void
-sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+elem_start(struct hstate *st, const xmlChar *name, const xmlChar **atts)
 {
-	struct hstate		*st = ((htmlParserCtxtPtr)ctx)->_private;
 	const struct elem	*e;
 
 	if (st->skip > 0) {
@@ -348,9 +347,8 @@ sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 }
 
 static void
-sax_end(void *ctx, const xmlChar *name)
+elem_end(struct hstate *st, const xmlChar *name)
 {
-	struct hstate		*st = ((htmlParserCtxtPtr)ctx)->_private;
 	const struct elem	*e;
 
 	if (st->skip > 0) {
@@ -391,17 +389,34 @@ fold(struct buf *out, size_t start, int *space, const char *s, size_t len)
 }
 
 static void
+sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+	elem_start(((htmlParserCtxtPtr)ctx)->_private, name, atts);
+}
+
+static void
+sax_end(void *ctx, const xmlChar *name)
+{
+	elem_end(((htmlParserCtxtPtr)ctx)->_private, name);
+}
+
+static void
+emit_text(struct hstate *st, const char *s, size_t len)
+{
+	if (st->text)
+		fold(st->out, st->start, &st->space, s, len);
+	else
+		escape(st->out, s, len, 0);
+}
+
+static void
 sax_text(void *ctx, const xmlChar *s, int len)
 {
 	struct hstate	*st = ((htmlParserCtxtPtr)ctx)->_private;
 
 	if (st->skip > 0 || len <= 0)
 		return;
-	if (st->text)
-		fold(st->out, st->start, &st->space, (const char *)s,
-		    (size_t)len);
-	else
-		escape(st->out, (const char *)s, (size_t)len, 0);
+	emit_text(st, (const char *)s, (size_t)len);
 }
 
 static void
@@ -466,6 +481,269 @@ rtrim(struct buf *out, size_t start)
 		out->s[--out->len] = '\0';
 }
 
+/*
+ * The fast path.  Most feed HTML is tidy: a few common tags, properly
+ * nested and closed, quoted attributes, known entities.  For such input
+ * libxml2 makes no repairs, so its events can be derived directly at a
+ * fraction of the cost.  Anything else (comments, unknown or dropped
+ * tags, nesting libxml2 would repair, odd bytes) returns -1 and goes to
+ * libxml2.  The output must be the same either way; tests and the fuzzer
+ * compare the two (html_fastpath = 0 turns this off).
+ */
+int html_fastpath = 1;
+
+#define FP_INLINE	1
+#define FP_BLOCK	2	/* only inside div, blockquote or li */
+#define FP_LIST		3
+#define FP_LI		4
+
+static int
+fp_class(const char *name)
+{
+	static const char *const inl[] = { "a", "abbr", "acronym", "b", "big",
+	    "br", "cite", "code", "del", "dfn", "em", "i", "img", "ins", "kbd",
+	    "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
+	    "tt", "u", "var" };
+	static const char *const blk[] = { "blockquote", "div", "h1", "h2",
+	    "h3", "h4", "h5", "h6", "hr", "p" };
+	size_t	 i;
+
+	for (i = 0; i < nitems(inl); i++)
+		if (strcmp(name, inl[i]) == 0)
+			return FP_INLINE;
+	for (i = 0; i < nitems(blk); i++)
+		if (strcmp(name, blk[i]) == 0)
+			return FP_BLOCK;
+	if (strcmp(name, "ul") == 0 || strcmp(name, "ol") == 0)
+		return FP_LIST;
+	return strcmp(name, "li") == 0 ? FP_LI : 0;
+}
+
+struct fp {
+	const struct elem *stack[32];
+	int		 depth;
+	struct buf	 scratch;
+};
+
+/* May an element of class c open here without libxml2 closing another? */
+static int
+fp_may_open(const struct fp *f, const char *name, int c)
+{
+	int	 i;
+	const char *top = f->depth > 0 ? f->stack[f->depth - 1]->name : NULL;
+
+	if (top != NULL && (strcmp(top, "ul") == 0 || strcmp(top, "ol") == 0))
+		return c == FP_LI;
+	if (c == FP_LI)
+		return 0;
+	for (i = 0; i < f->depth; i++) {
+		const char *n = f->stack[i]->name;
+
+		if (c == FP_INLINE) {
+			if (strcmp(name, "a") == 0 && strcmp(n, "a") == 0)
+				return 0;
+		} else if (strcmp(n, "div") != 0 && strcmp(n, "blockquote") != 0 &&
+		    strcmp(n, "li") != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static size_t
+fp_name(const char *s, size_t n, char *out, size_t outlen)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && i + 1 < outlen && (isalpha((unsigned char)s[i]) ||
+	    (i > 0 && (isdigit((unsigned char)s[i]) || s[i] == '-'))); i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[i] = '\0';
+	return i + 1 < outlen ? i : 0;
+}
+
+/* Attributes up to '>' (or "/>" when void); returns bytes used, 0: bail. */
+static size_t
+fp_attrs(struct fp *f, const char *s, size_t n, int isvoid,
+    const xmlChar **atts, size_t maxatts)
+{
+	size_t	 i = 0, k, na = 0, off[32], j;
+	char	 name[32], q;
+	const char *v;
+
+	buf_reset(&f->scratch);
+	for (;;) {
+		if (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) {
+			while (i < n && (s[i] == ' ' || s[i] == '\t' ||
+			    s[i] == '\n'))
+				i++;
+		} else if (i < n && s[i] != '>' && s[i] != '/')
+			return 0;	/* attributes need a space before */
+		if (i < n && s[i] == '>')
+			break;
+		if (i + 1 < n && s[i] == '/' && s[i + 1] == '>' && isvoid) {
+			i++;
+			break;
+		}
+		if ((k = fp_name(s + i, n - i, name, sizeof name)) == 0 ||
+		    na == maxatts || i + k + 1 >= n || s[i + k] != '=' ||
+		    (s[i + k + 1] != '"' && s[i + k + 1] != '\''))
+			return 0;
+		q = s[i + k + 1];
+		i += k + 2;
+		v = s + i;
+		while (i < n && s[i] != q && s[i] != '&' && s[i] != '\r' &&
+		    (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80)
+			i++;
+		if (i == n || s[i] != q)
+			return 0;
+		for (j = 0; j < na; j++)	/* libxml2 drops repeats */
+			if (strcmp(f->scratch.s + off[2 * j], name) == 0)
+				return 0;
+		off[2 * na] = f->scratch.len;
+		buf_add(&f->scratch, name, strlen(name) + 1);
+		off[2 * na + 1] = f->scratch.len;
+		buf_add(&f->scratch, v, (size_t)(s + i - v));
+		buf_addc(&f->scratch, '\0');
+		na++;
+		i++;
+	}
+	for (j = 0; j < 2 * na; j++)
+		atts[j] = (const xmlChar *)f->scratch.s + off[j];
+	atts[2 * na] = NULL;
+	return i + 1;
+}
+
+/* "<tag ...>" or "</tag>" at s; returns bytes used, 0: bail. */
+static size_t
+fp_tag(struct hstate *st, struct fp *f, const char *s, size_t n)
+{
+	const struct elem *e;
+	const xmlChar	*atts[2 * 16 + 1];
+	char		 name[16];
+	size_t		 k, used;
+	int		 c;
+
+	if (n > 1 && s[1] == '/') {
+		k = fp_name(s + 2, n - 2, name, sizeof name);
+		if (k == 0 || 2 + k >= n || s[2 + k] != '>' || f->depth == 0 ||
+		    strcmp(f->stack[f->depth - 1]->name, name) != 0)
+			return 0;
+		f->depth--;
+		elem_end(st, (const xmlChar *)name);
+		return 3 + k;
+	}
+	if ((k = fp_name(s + 1, n - 1, name, sizeof name)) == 0 ||
+	    (c = fp_class(name)) == 0 || !fp_may_open(f, name, c) ||
+	    (e = elem_find(name)) == NULL || f->depth == (int)nitems(f->stack))
+		return 0;
+	if ((used = fp_attrs(f, s + 1 + k, n - 1 - k, e->flags & E_VOID, atts,
+	    16)) == 0)
+		return 0;
+	elem_start(st, (const xmlChar *)name, atts);
+	if (e->flags & E_VOID)
+		elem_end(st, (const xmlChar *)name);
+	else
+		f->stack[f->depth++] = e;
+	return 1 + k + used;
+}
+
+/* "&name;" at s, known to HTML 4: emit it, return bytes used; 0: bail. */
+static size_t
+fp_entity(struct hstate *st, const char *s, size_t n)
+{
+	const htmlEntityDesc *d;
+	char		 name[16], u[4];
+	size_t		 i;
+	unsigned	 c;
+
+	if (n == 1 || !(isalpha((unsigned char)s[1]) || s[1] == '#' ||
+	    s[1] == '_' || s[1] == ':' || (unsigned char)s[1] >= 0x80)) {
+		emit_text(st, "&", 1);	/* a lone "&" is text */
+		return 1;
+	}
+	for (i = 1; i < n && i < sizeof name && isalnum((unsigned char)s[i]);
+	    i++)
+		name[i - 1] = s[i];
+	if (i == 1 || i == n || i == sizeof name || s[i] != ';')
+		return 0;
+	name[i - 1] = '\0';
+	if ((d = htmlEntityLookup((const xmlChar *)name)) == NULL)
+		return 0;
+	c = d->value;
+	if (c < 0x80)
+		u[0] = (char)c, emit_text(st, u, 1);
+	else if (c < 0x800) {
+		u[0] = (char)(0xc0 | c >> 6);
+		u[1] = (char)(0x80 | (c & 0x3f));
+		emit_text(st, u, 2);
+	} else {
+		u[0] = (char)(0xe0 | c >> 12);
+		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		emit_text(st, u, 3);
+	}
+	return i + 1;
+}
+
+/* Length of the valid UTF-8 sequence at s (not U+FFFE/U+FFFF), 0: bail. */
+static size_t
+fp_utf8(const unsigned char *s, size_t n)
+{
+	size_t	 k, i;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	k = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (k > n)
+		return 0;
+	for (i = 1; i < k; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f) ||
+	    (s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe))
+		return 0;
+	return k;
+}
+
+static int
+fast(struct hstate *st, const char *s, size_t n)
+{
+	static struct fp f;
+	size_t		 i = 0, run = 0, k;
+	unsigned char	 c;
+
+	f.depth = 0;
+	while (i < n) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x80 && c != '<' && c != '&') {
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			if ((k = fp_utf8((const unsigned char *)s + i, n - i))
+			    == 0)
+				return -1;
+			i += k;
+			continue;
+		}
+		emit_text(st, s + run, i - run);
+		if (c == '<')
+			k = st->text ? 0 : fp_tag(st, &f, s + i, n - i);
+		else if (c == '&')
+			k = fp_entity(st, s + i, n - i);
+		else
+			k = c == '\t' || c == '\n' ? (emit_text(st, s + i, 1), 1) :
+			    0;
+		if (k == 0)
+			return -1;
+		i += k;
+		run = i;
+	}
+	emit_text(st, s + run, i - run);
+	return f.depth == 0 ? 0 : -1;
+}
+
 void
 html_sanitize(struct buf *out, const char *html, size_t len,
     const char *base)
@@ -478,8 +756,12 @@ html_sanitize(struct buf *out, const char *html, size_t len,
 	out->s[out->len] = '\0';
 	if (memchr(html, '<', len) == NULL && memchr(html, '&', len) == NULL)
 		escape(out, html, len, 0);	/* plain text: no parser */
-	else
+	else if (!html_fastpath || fast(&st, html, len) == -1) {
+		out->len = st.start;
+		out->s[out->len] = '\0';
+		st.skip = 0;
 		run(&st, html, len);
+	}
 	rtrim(out, st.start);
 }
 
@@ -492,8 +774,12 @@ html_to_text(struct buf *out, const char *html, size_t len)
 	out->s[out->len] = '\0';
 	if (memchr(html, '<', len) == NULL && memchr(html, '&', len) == NULL)
 		fold(out, st.start, &st.space, html, len);
-	else
+	else if (!html_fastpath || fast(&st, html, len) == -1) {
+		out->len = st.start;
+		out->s[out->len] = '\0';
+		st.space = 0;
 		run(&st, html, len);
+	}
 }
 
 void
