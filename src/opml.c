@@ -243,13 +243,22 @@ add_section(struct buf *text, const struct sub *s)
 static const char *
 edit_path(const struct conf *conf)
 {
+	static char	*real;
+
 	if (cmd_config_path == NULL || conf->path == NULL) {
 		log_errorx("no config file to edit: running on built-in "
 		    "defaults (create one and give it with -c or "
 		    "FEEDMUX_CONF)");
 		return NULL;
 	}
-	return cmd_config_path;
+	/* Through a symbolic link: the rename must replace the file, not
+	 * the link. */
+	free(real);
+	if ((real = realpath(cmd_config_path, NULL)) == NULL) {
+		log_errorx("%s: %s", cmd_config_path, strerror(errno));
+		return NULL;
+	}
+	return real;
 }
 
 /*

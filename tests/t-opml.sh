@@ -114,6 +114,12 @@ cp "$D/other.rss" "$T/local.rss"
 contains "$T/out" "added other-feed: file://$(cd "$T" && pwd -P)/local.rss (Other Feed)" "it becomes a file:// URL"
 "$FEEDMUX" -c "$T/f.conf" check-config >/dev/null 2>&1; ok $? "the edited config is valid"
 
+# A config reached through a symbolic link stays a link.
+mkdir "$T/dots" && mv "$T/f.conf" "$T/dots/f.conf" && ln -s dots/f.conf "$T/f.conf"
+fm remove later >/dev/null 2>&1; is $? 0 "remove through a symbolic link"
+test -L "$T/f.conf"; ok $? "the link is still a link"
+grep -q '"later"' "$T/dots/f.conf"; is $? 1 "and the file it points to was edited"
+
 # No config file: nothing to edit.
 FEEDMUX_CONF="" "$FEEDMUX" add "http://127.0.0.1:$P/feed.rss" >/dev/null 2>"$T/err"
 is $? 78 "add on built-in defaults: EX_CONFIG"
