@@ -28,6 +28,12 @@
 #define E_VOID	0x02	/* no end tag */
 #define E_BLOCK	0x04	/* separates words in html_to_text */
 #define E_KEEP	0x08	/* allowed */
+/* For the fast path (see fast()): what may nest in what without repairs. */
+#define E_FPI	0x10	/* inline */
+#define E_FPB	0x20	/* block: only inside div, blockquote, li */
+#define E_FPL	0x40	/* ul, ol: only li inside */
+#define E_FPLI	0x80	/* li */
+#define E_FPC	0x100	/* div, blockquote, li: blocks may open inside */
 
 /* Elements we know, sorted by name; anything else loses its tag only. */
 struct elem {
@@ -36,59 +42,59 @@ struct elem {
 	const char	*attrs;		/* allowed besides title, lang, dir */
 };
 static const struct elem elems[] = {
-	{ "a", E_KEEP, " href rel hreflang " },
-	{ "abbr", E_KEEP, NULL },
-	{ "acronym", E_KEEP, NULL },
+	{ "a", E_KEEP | E_FPI, " href rel hreflang " },
+	{ "abbr", E_KEEP | E_FPI, NULL },
+	{ "acronym", E_KEEP | E_FPI, NULL },
 	{ "address", E_KEEP | E_BLOCK, NULL },
 	{ "applet", E_DROP, NULL },
 	{ "area", E_VOID, NULL },
 	{ "article", E_KEEP | E_BLOCK, NULL },
 	{ "aside", E_KEEP | E_BLOCK, NULL },
 	{ "audio", E_KEEP, " src controls loop muted preload " },
-	{ "b", E_KEEP, NULL },
+	{ "b", E_KEEP | E_FPI, NULL },
 	{ "base", E_DROP | E_VOID, NULL },
 	{ "bdi", E_KEEP, NULL },
 	{ "bdo", E_KEEP, NULL },
-	{ "big", E_KEEP, NULL },
-	{ "blockquote", E_KEEP | E_BLOCK, " cite " },
-	{ "br", E_KEEP | E_VOID | E_BLOCK, NULL },
+	{ "big", E_KEEP | E_FPI, NULL },
+	{ "blockquote", E_KEEP | E_BLOCK | E_FPB | E_FPC, " cite " },
+	{ "br", E_KEEP | E_VOID | E_BLOCK | E_FPI, NULL },
 	{ "button", E_DROP, NULL },
 	{ "caption", E_KEEP | E_BLOCK, NULL },
 	{ "center", E_KEEP | E_BLOCK, NULL },
-	{ "cite", E_KEEP, NULL },
-	{ "code", E_KEEP, NULL },
+	{ "cite", E_KEEP | E_FPI, NULL },
+	{ "code", E_KEEP | E_FPI, NULL },
 	{ "col", E_KEEP | E_VOID, " span " },
 	{ "colgroup", E_KEEP, " span " },
 	{ "dd", E_KEEP | E_BLOCK, NULL },
-	{ "del", E_KEEP, " cite datetime " },
+	{ "del", E_KEEP | E_FPI, " cite datetime " },
 	{ "details", E_KEEP | E_BLOCK, " open " },
-	{ "dfn", E_KEEP, NULL },
-	{ "div", E_KEEP | E_BLOCK, NULL },
+	{ "dfn", E_KEEP | E_FPI, NULL },
+	{ "div", E_KEEP | E_BLOCK | E_FPB | E_FPC, NULL },
 	{ "dl", E_KEEP | E_BLOCK, NULL },
 	{ "dt", E_KEEP | E_BLOCK, NULL },
-	{ "em", E_KEEP, NULL },
+	{ "em", E_KEEP | E_FPI, NULL },
 	{ "embed", E_DROP | E_VOID, NULL },
 	{ "figcaption", E_KEEP | E_BLOCK, NULL },
 	{ "figure", E_KEEP | E_BLOCK, NULL },
 	{ "footer", E_KEEP | E_BLOCK, NULL },
 	{ "frame", E_DROP | E_VOID, NULL },
 	{ "frameset", E_DROP, NULL },
-	{ "h1", E_KEEP | E_BLOCK, NULL },
-	{ "h2", E_KEEP | E_BLOCK, NULL },
-	{ "h3", E_KEEP | E_BLOCK, NULL },
-	{ "h4", E_KEEP | E_BLOCK, NULL },
-	{ "h5", E_KEEP | E_BLOCK, NULL },
-	{ "h6", E_KEEP | E_BLOCK, NULL },
+	{ "h1", E_KEEP | E_BLOCK | E_FPB, NULL },
+	{ "h2", E_KEEP | E_BLOCK | E_FPB, NULL },
+	{ "h3", E_KEEP | E_BLOCK | E_FPB, NULL },
+	{ "h4", E_KEEP | E_BLOCK | E_FPB, NULL },
+	{ "h5", E_KEEP | E_BLOCK | E_FPB, NULL },
+	{ "h6", E_KEEP | E_BLOCK | E_FPB, NULL },
 	{ "head", E_DROP, NULL },
 	{ "header", E_KEEP | E_BLOCK, NULL },
-	{ "hr", E_KEEP | E_VOID | E_BLOCK, NULL },
-	{ "i", E_KEEP, NULL },
+	{ "hr", E_KEEP | E_VOID | E_BLOCK | E_FPB, NULL },
+	{ "i", E_KEEP | E_FPI, NULL },
 	{ "iframe", E_DROP, NULL },
-	{ "img", E_KEEP | E_VOID, " src alt width height " },
+	{ "img", E_KEEP | E_VOID | E_FPI, " src alt width height " },
 	{ "input", E_DROP | E_VOID, NULL },
-	{ "ins", E_KEEP, " cite datetime " },
-	{ "kbd", E_KEEP, NULL },
-	{ "li", E_KEEP | E_BLOCK, " value " },
+	{ "ins", E_KEEP | E_FPI, " cite datetime " },
+	{ "kbd", E_KEEP | E_FPI, NULL },
+	{ "li", E_KEEP | E_BLOCK | E_FPLI | E_FPC, " value " },
 	{ "link", E_DROP | E_VOID, NULL },
 	{ "mark", E_KEEP, NULL },
 	{ "math", E_DROP, NULL },
@@ -97,29 +103,29 @@ static const struct elem elems[] = {
 	{ "noframes", E_DROP, NULL },
 	{ "noscript", E_DROP, NULL },
 	{ "object", E_DROP, NULL },
-	{ "ol", E_KEEP | E_BLOCK, " start type reversed " },
-	{ "p", E_KEEP | E_BLOCK, NULL },
+	{ "ol", E_KEEP | E_BLOCK | E_FPL, " start type reversed " },
+	{ "p", E_KEEP | E_BLOCK | E_FPB, NULL },
 	{ "param", E_DROP | E_VOID, NULL },
 	{ "picture", E_KEEP, NULL },
 	{ "pre", E_KEEP | E_BLOCK, NULL },
-	{ "q", E_KEEP, " cite " },
+	{ "q", E_KEEP | E_FPI, " cite " },
 	{ "rp", E_KEEP, NULL },
 	{ "rt", E_KEEP, NULL },
 	{ "ruby", E_KEEP, NULL },
-	{ "s", E_KEEP, NULL },
-	{ "samp", E_KEEP, NULL },
+	{ "s", E_KEEP | E_FPI, NULL },
+	{ "samp", E_KEEP | E_FPI, NULL },
 	{ "script", E_DROP, NULL },
 	{ "section", E_KEEP | E_BLOCK, NULL },
 	{ "select", E_DROP, NULL },
-	{ "small", E_KEEP, NULL },
+	{ "small", E_KEEP | E_FPI, NULL },
 	{ "source", E_KEEP | E_VOID, " src type " },
-	{ "span", E_KEEP, NULL },
-	{ "strike", E_KEEP, NULL },
-	{ "strong", E_KEEP, NULL },
+	{ "span", E_KEEP | E_FPI, NULL },
+	{ "strike", E_KEEP | E_FPI, NULL },
+	{ "strong", E_KEEP | E_FPI, NULL },
 	{ "style", E_DROP, NULL },
-	{ "sub", E_KEEP, NULL },
+	{ "sub", E_KEEP | E_FPI, NULL },
 	{ "summary", E_KEEP | E_BLOCK, NULL },
-	{ "sup", E_KEEP, NULL },
+	{ "sup", E_KEEP | E_FPI, NULL },
 	{ "svg", E_DROP, NULL },
 	{ "table", E_KEEP | E_BLOCK, NULL },
 	{ "tbody", E_KEEP, NULL },
@@ -133,10 +139,10 @@ static const struct elem elems[] = {
 	{ "title", E_DROP, NULL },
 	{ "tr", E_KEEP | E_BLOCK, NULL },
 	{ "track", E_VOID, NULL },
-	{ "tt", E_KEEP, NULL },
-	{ "u", E_KEEP, NULL },
-	{ "ul", E_KEEP | E_BLOCK, NULL },
-	{ "var", E_KEEP, NULL },
+	{ "tt", E_KEEP | E_FPI, NULL },
+	{ "u", E_KEEP | E_FPI, NULL },
+	{ "ul", E_KEEP | E_BLOCK | E_FPL, NULL },
+	{ "var", E_KEEP | E_FPI, NULL },
 	{ "video", E_KEEP | E_BLOCK, " src poster controls width height loop muted preload " },
 	{ "wbr", E_KEEP | E_VOID, NULL },
 	{ "xml", E_DROP, NULL },
@@ -492,61 +498,31 @@ rtrim(struct buf *out, size_t start)
  */
 int html_fastpath = 1;
 
-#define FP_INLINE	1
-#define FP_BLOCK	2	/* only inside div, blockquote or li */
-#define FP_LIST		3
-#define FP_LI		4
-
-static int
-fp_class(const char *name)
-{
-	static const char *const inl[] = { "a", "abbr", "acronym", "b", "big",
-	    "br", "cite", "code", "del", "dfn", "em", "i", "img", "ins", "kbd",
-	    "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
-	    "tt", "u", "var" };
-	static const char *const blk[] = { "blockquote", "div", "h1", "h2",
-	    "h3", "h4", "h5", "h6", "hr", "p" };
-	size_t	 i;
-
-	for (i = 0; i < nitems(inl); i++)
-		if (strcmp(name, inl[i]) == 0)
-			return FP_INLINE;
-	for (i = 0; i < nitems(blk); i++)
-		if (strcmp(name, blk[i]) == 0)
-			return FP_BLOCK;
-	if (strcmp(name, "ul") == 0 || strcmp(name, "ol") == 0)
-		return FP_LIST;
-	return strcmp(name, "li") == 0 ? FP_LI : 0;
-}
-
 struct fp {
 	const struct elem *stack[32];
 	int		 depth;
 	struct buf	 scratch;
 };
 
-/* May an element of class c open here without libxml2 closing another? */
+/* May e open here without libxml2 closing another element first? */
 static int
-fp_may_open(const struct fp *f, const char *name, int c)
+fp_may_open(const struct fp *f, const struct elem *e)
 {
-	int	 i;
-	const char *top = f->depth > 0 ? f->stack[f->depth - 1]->name : NULL;
+	const struct elem *top = f->depth > 0 ? f->stack[f->depth - 1] : NULL;
+	int		 i;
 
-	if (top != NULL && (strcmp(top, "ul") == 0 || strcmp(top, "ol") == 0))
-		return c == FP_LI;
-	if (c == FP_LI)
+	if (top != NULL && (top->flags & E_FPL))
+		return (e->flags & E_FPLI) != 0;
+	if (e->flags & E_FPLI)
 		return 0;
 	for (i = 0; i < f->depth; i++) {
-		const char *n = f->stack[i]->name;
-
-		if (c == FP_INLINE) {
-			if (strcmp(name, "a") == 0 && strcmp(n, "a") == 0)
-				return 0;
-		} else if (strcmp(n, "div") != 0 && strcmp(n, "blockquote") != 0 &&
-		    strcmp(n, "li") != 0)
+		if (e->flags & E_FPI) {
+			if (e == &elems[0] && f->stack[i] == e)
+				return 0;	/* <a> in <a> */
+		} else if (!(f->stack[i]->flags & E_FPC))
 			return 0;
 	}
-	return 1;
+	return (e->flags & (E_FPI | E_FPB | E_FPL)) != 0;
 }
 
 static size_t
@@ -621,7 +597,6 @@ fp_tag(struct hstate *st, struct fp *f, const char *s, size_t n)
 	const xmlChar	*atts[2 * 16 + 1];
 	char		 name[16];
 	size_t		 k, used;
-	int		 c;
 
 	if (n > 1 && s[1] == '/') {
 		k = fp_name(s + 2, n - 2, name, sizeof name);
@@ -633,8 +608,8 @@ fp_tag(struct hstate *st, struct fp *f, const char *s, size_t n)
 		return 3 + k;
 	}
 	if ((k = fp_name(s + 1, n - 1, name, sizeof name)) == 0 ||
-	    (c = fp_class(name)) == 0 || !fp_may_open(f, name, c) ||
-	    (e = elem_find(name)) == NULL || f->depth == (int)nitems(f->stack))
+	    (e = elem_find(name)) == NULL || !fp_may_open(f, e) ||
+	    f->depth == (int)nitems(f->stack))
 		return 0;
 	if ((used = fp_attrs(f, s + 1 + k, n - 1 - k, e->flags & E_VOID, atts,
 	    16)) == 0)
@@ -728,8 +703,11 @@ fast(struct hstate *st, const char *s, size_t n)
 			continue;
 		}
 		emit_text(st, s + run, i - run);
-		if (c == '<')
-			k = st->text ? 0 : fp_tag(st, &f, s + i, n - i);
+		if (c == '<' && i + 1 < n && !isalpha((unsigned char)s[i + 1]) &&
+		    s[i + 1] != '/' && s[i + 1] != '!' && s[i + 1] != '?')
+			k = (emit_text(st, "<", 1), 1);	/* "<3": text */
+		else if (c == '<')
+			k = fp_tag(st, &f, s + i, n - i);
 		else if (c == '&')
 			k = fp_entity(st, s + i, n - i);
 		else

@@ -1152,9 +1152,11 @@ clean_ref(const char *s, size_t n, int last, struct buf *out)
 	if (strcmp(name, "apos") == 0)
 		buf_add(out, "&#39;", 5);
 	else if ((d = htmlEntityLookup((const xmlChar *)name)) != NULL) {
-		if (d->value < 0x80)		/* amp lt gt quot */
-			buf_printf(out, "&#%u;", d->value);
-		else
+		if (d->value < 0x80) {		/* amp lt gt quot */
+			char ref[8] = { '&', '#', (char)('0' + d->value / 10),
+			    (char)('0' + d->value % 10), ';' };
+			buf_add(out, ref, 5);
+		} else
 			put_char(out, d->value);
 	} else {
 		/* Undeclared and unknown: its text, as a browser shows it.
