@@ -265,6 +265,9 @@ send_doc(struct evhttp_request *req, const char *ctype, struct buf *body,
 	}
 	if (zip)
 		evhttp_add_header(out, "Content-Encoding", "gzip");
+	/* libevent leaves it out of HEAD replies, which should carry it. */
+	snprintf(date, sizeof date, "%zu", zip ? z->len : body->len);
+	evhttp_add_header(out, "Content-Length", date);
 	eb = evbuffer_new();
 	if (zip)
 		evbuffer_add(eb, z->s, z->len);

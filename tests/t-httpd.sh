@@ -77,7 +77,9 @@ check "json body parses" $PY -c 'import json,sys; json.load(open(sys.argv[1]))' 
 is "$(get /sec/atom.xml)" 200 "named output /sec/atom.xml"
 is "$(grep -c '<entry>' "$T/b")" 1 "named output filtered"
 
-is "$(curl -s -o /dev/null -w '%{http_code}' -I "$U/atom.xml")" 200 "HEAD 200"
+is "$(get /atom.xml -I)" 200 "HEAD 200"
+grep -q '<feed' "$T/b"; ok $((1 - $?)) "HEAD has no body"
+is "$(hdr Content-Length)" "$(wc -c <"$T/atom1" | tr -d ' ')" "HEAD gives the length"
 is "$(get /atom.xml -X POST)" 405 "POST refused"
 is "$(hdr Allow)" "GET, HEAD" "Allow header"
 for p in /nope /atom.xml/ /../atom.xml /nosuch/atom.xml /sec/../etc/passwd \
