@@ -76,6 +76,20 @@ static const char *const migrations[] = {
 	"ALTER TABLE entries ADD COLUMN changed_seq INTEGER NOT NULL DEFAULT 0;"
 	"CREATE TABLE tombstones(feed INTEGER NOT NULL, khash INTEGER NOT NULL,"
 	" seen INTEGER NOT NULL, PRIMARY KEY(feed, khash)) WITHOUT ROWID;",
+
+	/*
+	 * 2 -> 3: an entry's rowid is its seq, so ranges of seq are rowid
+	 * ranges and need no index of their own (one b-tree less to write
+	 * per new entry).  Through negatives, as rowids must stay unique.
+	 * Changed entries get a small partial index for digests of updates.
+	 */
+	"DROP INDEX entries_seq;"
+	"UPDATE entries SET id = -seq;"
+	"UPDATE entries SET id = -id;"
+	"UPDATE state SET seq = max(seq,"
+	" (SELECT coalesce(max(id), 0) FROM entries));"
+	"CREATE INDEX entries_changed ON entries(changed_seq)"
+	" WHERE changed_seq > 0;",
 };
 #define SCHEMA_VERSION	((int)nitems(migrations))
 
@@ -94,7 +108,7 @@ static const char *const migrations[] = {
 
 enum stmt {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_STATE_GET, ST_STATE_SET,
-	ST_ENTRY_FIND, ST_TOMB_ANY, ST_TOMB_FIND, ST_TOMB_TOUCH, ST_LINK_KNOWN,
+	ST_ENTRY_FIND, ST_FEED_HAS, ST_TOMB_FIND, ST_TOMB_TOUCH, ST_LINK_KNOWN,
 	ST_UPSERT, ST_PRUNE_AGE_TOMB, ST_PRUNE_AGE, ST_PRUNE_MAX_TOMB,
 	ST_PRUNE_MAX, ST_TOMB_EXPIRE, ST_FEED_SYNC, ST_FEED_ENABLED,
 	ST_FEED_DISABLE, ST_FEED_GET, ST_FEED_PUT, ST_FEED_META, ST_FEED_CHURN,
@@ -109,16 +123,17 @@ static const char *const sql[ST__MAX] = {
 	[ST_STATE_GET] = "SELECT seq, generation FROM state",
 	[ST_STATE_SET] = "UPDATE state SET seq = ?1, generation = generation + ?2",
 	[ST_ENTRY_FIND] = "SELECT hash FROM entries WHERE feed = ?1 AND key = ?2",
-	[ST_TOMB_ANY] = "SELECT 1 FROM tombstones WHERE feed = ?1 LIMIT 1",
+	[ST_FEED_HAS] = "SELECT EXISTS(SELECT 1 FROM tombstones WHERE feed = ?1),"
+	    " EXISTS(SELECT 1 FROM entries WHERE feed = ?1)",
 	[ST_TOMB_FIND] = "SELECT seen FROM tombstones WHERE feed = ?1 AND khash = ?2",
 	[ST_TOMB_TOUCH] = "UPDATE tombstones SET seen = ?3"
 	    " WHERE feed = ?1 AND khash = ?2",
 	[ST_LINK_KNOWN] = "SELECT 1 FROM entries WHERE canon = ?2 AND feed = ?1"
 	    " LIMIT 1",
-	[ST_UPSERT] = "INSERT INTO entries(feed, key, khash, guid, gid, title,"
+	[ST_UPSERT] = "INSERT INTO entries(id, feed, key, khash, guid, gid, title,"
 	    " link, canon, author, summary, content, categories, enclosures,"
 	    " published, updated, first_seen, changed, sort_date, seq,"
-	    " changed_seq, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	    " changed_seq, hash) VALUES(?18, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
 	    " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18, 0, ?19)"
 	    " ON CONFLICT(feed, key) DO UPDATE SET guid = excluded.guid,"
 	    " gid = excluded.gid, title = excluded.title, link = excluded.link,"
@@ -208,6 +223,7 @@ struct store {
 	/* The feed being written and what its fetch showed so far. */
 	int64_t		 feed;
 	int		 feed_tombs;	/* the feed has tombstones */
+	int		 feed_empty;	/* had no entries when the fetch began */
 	int		 nput, nkeynew, nlinkknown, nnew;
 	int64_t		 now;
 	struct keyset	 batch;
@@ -403,11 +419,27 @@ store_schema_version(void)
 	return SCHEMA_VERSION;
 }
 
+/*
+ * Process-wide, before SQLite's first use: its allocation statistics take
+ * a global mutex on every malloc, and nothing here reads them.
+ */
+static void
+sqlite_setup(void)
+{
+	static int	 done;
+
+	if (!done) {
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		done = 1;
+	}
+}
+
 struct store *
 store_open_version(const char *path, int target, char *err, size_t errlen)
 {
 	struct store	*s;
 
+	sqlite_setup();
 	s = xcalloc(1, sizeof(*s));
 	if (target <= 0 || target > SCHEMA_VERSION)
 		target = SCHEMA_VERSION;
@@ -765,14 +797,20 @@ feed_start(struct store *s, int64_t feed)
 		return -1;
 	s->feed = feed;
 	s->nput = s->nkeynew = s->nlinkknown = s->nnew = 0;
-	/* Most feeds never had an entry pruned: skip the lookups then. */
-	q = stmt(s, ST_TOMB_ANY);
+	/*
+	 * Most feeds never had an entry pruned: skip the tombstone lookups
+	 * then.  A feed's first fetch (no entries yet) has nothing to look
+	 * up at all: its keys are new unless repeated, which the batch
+	 * keyset sees.
+	 */
+	q = stmt(s, ST_FEED_HAS);
 	sqlite3_bind_int64(q, 1, feed);
-	rc = sqlite3_step(q);
-	s->feed_tombs = rc == SQLITE_ROW;
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		s->feed_tombs = sqlite3_column_int(q, 0);
+		s->feed_empty = !sqlite3_column_int(q, 1);
+	}
 	sqlite3_reset(q);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
-	    store_fail(s, "reading tombstones");
+	return rc == SQLITE_ROW ? 0 : store_fail(s, "reading the feed");
 }
 
 int
@@ -1110,7 +1148,9 @@ store_put_entry(struct store *s, const struct feed_state *fs,
 	if (repeated_key(s, fs->id, e, &khash))
 		return STORE_SAME;
 	hash = entry_hash(e);
-	if ((found = find_entry(s, fs->id, hash)) == -1)
+	if (s->feed_empty)
+		found = 0;
+	else if ((found = find_entry(s, fs->id, hash)) == -1)
 		return -1;
 	if (found == 1)
 		return STORE_SAME;
@@ -1120,7 +1160,8 @@ store_put_entry(struct store *s, const struct feed_state *fs,
 		if ((r = find_tombstone(s, fs->id, khash)) != 0)
 			return r == 1 ? STORE_SAME : -1;
 		s->nkeynew++;
-		if (s->canon.len > 0 && s->key.s[0] != 'l') {
+		/* Churn is judged against earlier fetches only. */
+		if (s->canon.len > 0 && s->key.s[0] != 'l' && !s->feed_empty) {
 			if ((r = link_known(s, fs->id)) == -1)
 				return -1;
 			s->nlinkknown += r;
@@ -1391,17 +1432,24 @@ store_recent(struct store *s, store_entry_cb cb, void *arg)
 	return each_entry(s, q, FOLD_RECENT, 0, 0, cb, arg);
 }
 
+/*
+ * New entries are a rowid range (rowid = seq); changed ones come from the
+ * partial index of changed_seq, which holds only entries ever updated.
+ */
 int
 store_since(struct store *s, int64_t after, int64_t upto, int updates,
     store_entry_cb cb, void *arg)
 {
 	sqlite3_stmt	*q;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT " ENTRY_COLS " FROM entries e"
-	    " JOIN feeds f ON f.id = e.feed WHERE f.enabled = 1"
-	    " AND ((e.seq > ?1 AND e.seq <= ?2) OR (?3 AND e.changed_seq > ?1"
-	    " AND e.changed_seq <= ?2))"
-	    " ORDER BY f.name, e.sort_date DESC, e.id DESC", -1, &q, NULL) !=
+	if (sqlite3_prepare_v2(s->db, "SELECT * FROM ("
+	    "SELECT " ENTRY_COLS " FROM entries e JOIN feeds f ON f.id = e.feed"
+	    " WHERE f.enabled = 1 AND e.id > ?1 AND e.id <= ?2"
+	    " UNION ALL SELECT " ENTRY_COLS " FROM entries e"
+	    " JOIN feeds f ON f.id = e.feed WHERE ?3 AND f.enabled = 1"
+	    " AND e.changed_seq > 0 AND e.changed_seq > ?1"
+	    " AND e.changed_seq <= ?2 AND NOT (e.id > ?1 AND e.id <= ?2))"
+	    " ORDER BY name, sort_date DESC, id DESC", -1, &q, NULL) !=
 	    SQLITE_OK)
 		return store_fail(s, "reading entries");
 	sqlite3_bind_int64(q, 1, after);

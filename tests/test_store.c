@@ -262,6 +262,51 @@ test_migration(void)
 	free(path);
 }
 
+/*
+ * Version 3 makes an entry's rowid its seq.  Rows of a version 2 database
+ * whose rowids differ from their seqs keep their seqs, and digests of a
+ * seq range still find them.
+ */
+static void
+test_migration_rowid(void)
+{
+	char		 err[512], *path = dbpath(), *r;
+	struct store	*s = store_open_version(path, 2, err, sizeof(err));
+	sqlite3		*db;
+	int		 rc;
+
+	store_close(s);
+	sqlite3_open(path, &db);
+	rc = sqlite3_exec(db, "INSERT INTO feeds(name, conf_url, url) VALUES"
+	    "('a', 'http://127.0.0.1/a', 'http://127.0.0.1/a');"
+	    "INSERT INTO entries(id, feed, key, title, first_seen, changed,"
+	    " sort_date, seq, hash, khash) VALUES"
+	    " (1, 1, 'g:x', 'X', 5, 5, 5, 2, 0, 1),"
+	    " (2, 1, 'g:y', 'Y', 6, 6, 6, 1, 0, 2),"
+	    " (3, 1, 'g:z', 'Z', 7, 7, 7, 7, 0, 3);"
+	    "UPDATE state SET seq = 7;", NULL, NULL, NULL);
+	sqlite3_close(db);
+	is_int(rc, SQLITE_OK, "version 2 rows written");
+	s = store_open(path, err, sizeof(err));
+	ok(s != NULL, "version 2 database migrated");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries WHERE id = seq"),
+	    3, "rowids are seqs after the migration");
+	is_int(count(NULL, path, "SELECT count(*) FROM sqlite_schema"
+	    " WHERE name = 'entries_seq'"), 0, "seq index dropped");
+	r = since(s, 1, 2, 0);
+	is_str(r, "a:X\n", "a seq range finds its entry");
+	free(r);
+	r = since(s, 0, 7, 0);
+	is_str(r, "a:Z\na:Y\na:X\n", "all of them, newest first");
+	free(r);
+	is_int(put1(s, "a", KEY_AUTO, ent("w", "W", NULL, NULL, 8), NOW),
+	    STORE_NEW, "a new entry after the migration");
+	is_int(count(NULL, path, "SELECT id FROM entries WHERE key = 'g:w'"), 8,
+	    "takes the next seq as its rowid");
+	store_close(s);
+	free(path);
+}
+
 static void
 test_sync(void)
 {
@@ -684,6 +729,7 @@ main(void)
 	test_open();
 	test_newer_refused();
 	test_migration();
+	test_migration_rowid();
 	test_sync();
 	test_dedup();
 	test_repeated_guids();
