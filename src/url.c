@@ -135,8 +135,9 @@ canon_auth(struct buf *b, const char *a, size_t n, int web)
 		i = colon - host - 1;
 	else
 		i = colon - host;
-	for (const char *c = host; c < host + i; c++)
-		buf_addc(b, tolower((unsigned char)*c));
+	buf_add(b, host, i);
+	for (i = b->len - i; i < b->len; i++)
+		b->s[i] = (char)tolower((unsigned char)b->s[i]);
 	if (colon == end || colon + 1 == end)
 		return;
 	if (web && ((end - colon == 3 && memcmp(colon, ":80", 3) == 0) ||
@@ -151,16 +152,23 @@ canon_escaped(struct buf *b, const char *s, size_t n)
 {
 	size_t	i;
 
+	/* Runs without escapes copied whole: this is on every entry put. */
 	for (i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n &&
-		    isxdigit((unsigned char)s[i + 1]) &&
+		const char *pct = memchr(s + i, '%', n - i);
+		size_t	 run = pct != NULL ? (size_t)(pct - s) - i : n - i;
+
+		buf_add(b, s + i, run);
+		if ((i += run) == n)
+			break;
+		if (i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
 		    isxdigit((unsigned char)s[i + 2])) {
-			buf_addc(b, '%');
-			buf_addc(b, toupper((unsigned char)s[i + 1]));
-			buf_addc(b, toupper((unsigned char)s[i + 2]));
+			char esc[3] = { '%', (char)toupper((unsigned char)s[i + 1]),
+			    (char)toupper((unsigned char)s[i + 2]) };
+
+			buf_add(b, esc, sizeof(esc));
 			i += 2;
 		} else
-			buf_addc(b, s[i]);
+			buf_addc(b, '%');
 	}
 }
 
