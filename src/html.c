@@ -157,6 +157,8 @@ struct hstate {
 	size_t		 start;		/* out->len when we began */
 };
 
+static size_t	 fp_utf8(const unsigned char *, size_t);
+
 static htmlParserCtxtPtr hctxt;
 static unsigned	 huses;
 static struct buf hin;
@@ -458,6 +460,37 @@ context(void)
 	return hctxt;
 }
 
+/*
+ * Append s with what libxml2 would pass through unchecked made valid:
+ * bytes that are not UTF-8 become U+FFFD, NUL and other C0 controls go.
+ */
+static void
+add_valid(struct buf *out, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t		 i = 0, run = 0, k;
+
+	while (i < len) {
+		if (p[i] >= 0x20 && p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (p[i] == '\t' || p[i] == '\n' || p[i] == '\r') {
+			i++;
+			continue;
+		}
+		if (p[i] >= 0x80 && (k = fp_utf8(p + i, len - i)) > 0) {
+			i += k;
+			continue;
+		}
+		buf_add(out, s + run, i - run);
+		if (p[i] >= 0x80)
+			buf_add(out, "\xef\xbf\xbd", 3);
+		run = ++i;
+	}
+	buf_add(out, s + run, len - run);
+}
+
 static void
 run(struct hstate *st, const char *html, size_t len)
 {
@@ -467,7 +500,7 @@ run(struct hstate *st, const char *html, size_t len)
 	/* A leading <body> keeps the parser from wrapping text in <p>. */
 	buf_reset(&hin);
 	buf_add(&hin, "<body>", 6);
-	buf_add(&hin, html, len);
+	add_valid(&hin, html, len);
 	if (hin.len > INT_MAX)
 		return;
 	ctxt->_private = st;
@@ -732,9 +765,7 @@ html_sanitize(struct buf *out, const char *html, size_t len,
 		html++, len--;
 	buf_grow(out, len);
 	out->s[out->len] = '\0';
-	if (memchr(html, '<', len) == NULL && memchr(html, '&', len) == NULL)
-		escape(out, html, len, 0);	/* plain text: no parser */
-	else if (!html_fastpath || fast(&st, html, len) == -1) {
+	if (!html_fastpath || fast(&st, html, len) == -1) {
 		out->len = st.start;
 		out->s[out->len] = '\0';
 		st.skip = 0;
@@ -750,9 +781,7 @@ html_to_text(struct buf *out, const char *html, size_t len)
 
 	buf_grow(out, len);
 	out->s[out->len] = '\0';
-	if (memchr(html, '<', len) == NULL && memchr(html, '&', len) == NULL)
-		fold(out, st.start, &st.space, html, len);
-	else if (!html_fastpath || fast(&st, html, len) == -1) {
+	if (!html_fastpath || fast(&st, html, len) == -1) {
 		out->len = st.start;
 		out->s[out->len] = '\0';
 		st.space = 0;

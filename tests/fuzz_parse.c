@@ -5,7 +5,8 @@
  * The input is pushed in pieces whose sizes come from its first byte, so
  * the streaming paths (sequences and references cut between pushes) are
  * exercised too.  Beyond "no crash", it checks what the parser promises:
- * every string is valid UTF-8, and sanitized HTML holds no script tag.
+ * every string is valid UTF-8, sanitized HTML holds no script tag, and
+ * the HTML fast path agrees with libxml2's path on the same bytes.
  *
  *   make fuzz && ./tests/fuzz_parse -dict=$top_srcdir/tests/fuzz_parse.dict CORPUS
  */
@@ -85,6 +86,32 @@ on_feed(void *arg, const struct feed_meta *m)
 	check_utf8(m->id);
 }
 
+/* The HTML fast path must give what libxml2's path gives, byte for byte. */
+static void
+html_differs(const uint8_t *data, size_t size)
+{
+	struct buf	 a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+
+	html_fastpath = 1;
+	html_sanitize(&a, (const char *)data, size, "https://example.org/");
+	html_fastpath = 0;
+	html_sanitize(&b, (const char *)data, size, "https://example.org/");
+	if (a.len != b.len || memcmp(buf_cstr(&a), buf_cstr(&b), a.len) != 0)
+		abort();
+	check_html(buf_cstr(&a));
+	buf_reset(&a);
+	buf_reset(&b);
+	html_fastpath = 1;
+	html_to_text(&a, (const char *)data, size);
+	html_fastpath = 0;
+	html_to_text(&b, (const char *)data, size);
+	if (a.len != b.len || memcmp(buf_cstr(&a), buf_cstr(&b), a.len) != 0)
+		abort();
+	html_fastpath = 1;
+	buf_free(&a);
+	buf_free(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
@@ -102,6 +129,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size == 0)
 		return 0;
+	html_differs(data, size);
 	step = data[0] < 128 ? size : (size_t)(data[0] - 127);
 	p = parser_new("https://example.org/feed/", data[0] & 1 ?
 	    "iso-8859-1" : NULL, &cb, NULL);

@@ -44,6 +44,18 @@ txt(const char *in, const char *want)
 	buf_free(&b);
 }
 
+static int
+html_sanitize_nul(void)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	int		 same;
+
+	html_sanitize(&b, "a\0b", 3, NULL);
+	same = b.len == 2 && strcmp(b.s, "ab") == 0;
+	buf_free(&b);
+	return same;
+}
+
 int
 main(void)
 {
@@ -106,6 +118,10 @@ main(void)
 	san("</b>stray end", "stray end");
 	san("a\r\nb", "a\r\nb");
 	san("x < y <3", "x &lt; y &lt;3");
+	/* invalid UTF-8 and NUL never reach the output (found by fuzzing) */
+	san("caf\xe9 \xeeull", "caf\xef\xbf\xbd \xef\xbf\xbdull");
+	san("<b>\xff\xfe</b>", "<b>\xef\xbf\xbd\xef\xbf\xbd</b>");
+	is_int(html_sanitize_nul(), 1, "NUL dropped");
 	san("<h2>T</h2><blockquote><p>q</p></blockquote>", "<h2>T</h2><blockquote><p>q</p></blockquote>");
 
 	txt("Plain   title\n text ", "Plain title text");
@@ -120,6 +136,7 @@ main(void)
 	txt("", "");
 	txt("Caf&eacute; &amp; bar &hellip;", "Caf\xc3\xa9 & bar \xe2\x80\xa6");
 	txt("fish & chips", "fish & chips");
+	txt("bad \xc3 byte", "bad \xef\xbf\xbd byte");
 	txt("&bogus; &copy 1", "&bogus; &copy 1");
 
 	/* The reused parser context survives many calls. */
