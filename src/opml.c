@@ -7,8 +7,12 @@
  */
 #include "config.h"
 
+#include <sys/file.h>
+
 #include <ctype.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -259,6 +263,60 @@ edit_path(const struct conf *conf)
 		return NULL;
 	}
 	return real;
+}
+
+/*
+ * An edit in progress.  The config's directory is held locked (flock) from
+ * reading the file to replacing it, and the file is loaded afresh under
+ * the lock: two edits at once are serialized, neither is lost.
+ */
+struct edit {
+	const char	*path;
+	int		 lock;
+	struct conf	*conf;		/* the file as it is now */
+	struct buf	 text;
+};
+
+/* 0, or the exit code after saying what went wrong. */
+static int
+edit_begin(struct edit *e, const struct conf *conf)
+{
+	char	 err[1024], *dir, *p;
+
+	e->lock = -1;
+	e->conf = NULL;
+	memset(&e->text, 0, sizeof e->text);
+	if ((e->path = edit_path(conf)) == NULL)
+		return EX_CONFIG;
+	dir = xstrdup(e->path);
+	if ((p = strrchr(dir, '/')) != NULL)
+		p[p == dir] = '\0';
+	e->lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (e->lock == -1 || flock(e->lock, LOCK_EX) == -1) {
+		log_errorx("%s: cannot lock: %s", dir, strerror(errno));
+		free(dir);
+		return EX_CANTCREAT;
+	}
+	free(dir);
+	if (read_file(e->path, 0, &e->text, err, sizeof err) == -1) {
+		log_errorx("%s", err);
+		return EX_NOINPUT;
+	}
+	if ((e->conf = conf_load(e->path, err, sizeof err)) == NULL) {
+		log_errorx("%s", err);
+		return EX_CONFIG;
+	}
+	return 0;
+}
+
+static void
+edit_end(struct edit *e)
+{
+	if (e->conf != NULL)
+		conf_free(e->conf);
+	if (e->lock != -1)
+		close(e->lock);
+	buf_free(&e->text);
 }
 
 /*
@@ -657,12 +715,12 @@ cmd_add(struct conf *conf, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct known		 k;
+	struct edit		 e = { .lock = -1 };
 	const struct feed_conf	*dup;
 	struct sub		 s = { 0 };
-	struct buf		 text = { 0 };
 	struct want		 w;
-	const char		*path, *name = NULL;
-	char			 err[512], *feedtitle = NULL;
+	const char		*name = NULL;
+	char			*feedtitle = NULL;
 	int			 ch, rc = EX_DATAERR;
 
 	while ((ch = getopt_long(argc, argv, "n:g:t:", longopts, NULL)) != -1) {
@@ -677,7 +735,7 @@ cmd_add(struct conf *conf, int argc, char **argv)
 		add_usage();
 		return EX_USAGE;
 	}
-	if ((path = edit_path(conf)) == NULL)
+	if (edit_path(conf) == NULL)
 		return EX_CONFIG;
 	if (name != NULL && !valid_name(name)) {
 		log_errorx("bad name \"%s\": use letters, digits, '.', '_' "
@@ -700,28 +758,35 @@ cmd_add(struct conf *conf, int argc, char **argv)
 		log_errorx("%s: already subscribed as %s", s.url, dup->name);
 		goto out;
 	}
-	known_init(&k, conf);
+	if ((rc = edit_begin(&e, conf)) != 0)
+		goto out;
+	rc = EX_DATAERR;
+	/* Again, under the lock: the file may have changed meanwhile. */
+	if (name != NULL && conf_feed(e.conf, name) != NULL) {
+		log_errorx("a feed named %s exists already", name);
+		goto out;
+	}
+	if ((dup = feed_by_url(e.conf, s.url)) != NULL) {
+		log_errorx("%s: already subscribed as %s", s.url, dup->name);
+		goto out;
+	}
+	known_init(&k, e.conf);
 	s.name = name != NULL ? xstrdup(name) :
 	    make_name(&k, s.title != NULL ? s.title : feedtitle, s.url);
 	known_free(&k);
-	if (read_file(path, 0, &text, err, sizeof err) == -1) {
-		log_errorx("%s", err);
-		rc = EX_NOINPUT;
-		goto out;
-	}
-	add_section(&text, &s);
+	add_section(&e.text, &s);
 	w = (struct want){ s.name, s.url, 1 };
-	if (conf_replace(path, &text, check_feed, &w) == -1) {
+	if (conf_replace(e.path, &e.text, check_feed, &w) == -1) {
 		rc = EX_CANTCREAT;
 		goto out;
 	}
 	printf("added %s: %s%s%s%s\n", s.name, s.url,
 	    feedtitle != NULL ? " (" : "", feedtitle != NULL ? feedtitle : "",
 	    feedtitle != NULL ? ")" : "");
-	reload_daemon(conf);
+	reload_daemon(e.conf);
 	rc = 0;
 out:
-	buf_free(&text);
+	edit_end(&e);
 	free(s.url);
 	free(s.name);
 	free(feedtitle);
@@ -809,47 +874,41 @@ int
 cmd_remove(struct conf *conf, int argc, char **argv)
 {
 	const struct feed_conf	*f;
-	struct buf		 text = { 0 };
+	struct edit		 e;
 	struct want		 w;
-	const char		*path;
-	char			 err[512];
-	int			 rc = EX_DATAERR;
+	int			 rc;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: feedmux remove NAME|URL\n");
 		return EX_USAGE;
 	}
-	if ((path = edit_path(conf)) == NULL)
-		return EX_CONFIG;
-	if ((f = conf_feed(conf, argv[1])) == NULL &&
-	    (f = feed_by_url(conf, argv[1])) == NULL) {
+	if ((rc = edit_begin(&e, conf)) != 0)
+		goto out;
+	rc = EX_DATAERR;
+	if ((f = conf_feed(e.conf, argv[1])) == NULL &&
+	    (f = feed_by_url(e.conf, argv[1])) == NULL) {
 		log_errorx("%s: no such feed", argv[1]);
-		return EX_DATAERR;
+		goto out;
 	}
-	if (f->file == NULL || strcmp(f->file, conf->path) != 0) {
+	if (f->file == NULL || strcmp(f->file, e.conf->path) != 0) {
 		log_errorx("feed %s is defined in %s: edit it there", f->name,
 		    f->file != NULL ? f->file : "?");
-		return EX_DATAERR;
+		goto out;
 	}
-	if (read_file(path, 0, &text, err, sizeof err) == -1) {
-		log_errorx("%s", err);
-		return EX_NOINPUT;
-	}
-	if (cut_section(&text, f->line) == -1) {
-		log_errorx("%s:%d: no [feed] section here (was the file "
-		    "changed meanwhile?)", path, f->line);
+	if (cut_section(&e.text, f->line) == -1) {
+		log_errorx("%s:%d: no [feed] section here", e.path, f->line);
 		goto out;
 	}
 	w = (struct want){ f->name, NULL, 0 };
-	if (conf_replace(path, &text, check_feed, &w) == -1) {
+	if (conf_replace(e.path, &e.text, check_feed, &w) == -1) {
 		rc = EX_CANTCREAT;
 		goto out;
 	}
 	printf("removed %s: %s\n", f->name, f->url);
-	reload_daemon(conf);
+	reload_daemon(e.conf);
 	rc = 0;
 out:
-	buf_free(&text);
+	edit_end(&e);
 	return rc;
 }
 
@@ -964,18 +1023,17 @@ int
 cmd_import(struct conf *conf, int argc, char **argv)
 {
 	struct import	 im;
+	struct edit	 ed;
 	const xmlError	*e;
 	xmlDocPtr	 doc;
 	xmlNode		*root, *body;
-	const char	*path;
-	char		 err[512];
-	int		 rc = EX_DATAERR;
+	int		 rc;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: feedmux import FILE.opml\n");
 		return EX_USAGE;
 	}
-	if ((path = edit_path(conf)) == NULL)
+	if (edit_path(conf) == NULL)
 		return EX_CONFIG;
 	/* No network, no entity expansion: an OPML file is only data. */
 	doc = xmlReadFile(argv[1], NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
@@ -994,14 +1052,13 @@ cmd_import(struct conf *conf, int argc, char **argv)
 		return EX_DATAERR;
 	}
 	memset(&im, 0, sizeof im);
-	known_init(&im.known, conf);
-	if (read_file(path, 0, &im.text, err, sizeof err) == -1) {
-		log_errorx("%s", err);
-		rc = EX_NOINPUT;
+	if ((rc = edit_begin(&ed, conf)) != 0)
 		goto out;
-	}
+	known_init(&im.known, ed.conf);
+	im.text = ed.text;		/* appended to in place */
+	memset(&ed.text, 0, sizeof ed.text);
 	import_outlines(&im, body->children, NULL);
-	if (im.added > 0 && conf_replace(path, &im.text, NULL, NULL) == -1) {
+	if (im.added > 0 && conf_replace(ed.path, &im.text, NULL, NULL) == -1) {
 		rc = EX_CANTCREAT;
 		goto out;
 	}
@@ -1011,11 +1068,13 @@ cmd_import(struct conf *conf, int argc, char **argv)
 		printf(" and %d unusable", im.bad);
 	printf("\n");
 	if (im.added > 0)
-		reload_daemon(conf);
+		reload_daemon(ed.conf);
 	rc = 0;
 out:
-	known_free(&im.known);
+	if (im.known.names != NULL)
+		known_free(&im.known);
 	buf_free(&im.text);
+	edit_end(&ed);
 	xmlFreeDoc(doc);
 	return rc;
 }

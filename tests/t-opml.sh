@@ -114,6 +114,25 @@ cp "$D/other.rss" "$T/local.rss"
 contains "$T/out" "added other-feed: file://$(cd "$T" && pwd -P)/local.rss (Other Feed)" "it becomes a file:// URL"
 "$FEEDMUX" -c "$T/f.conf" check-config >/dev/null 2>&1; ok $? "the edited config is valid"
 
+# Edits at once are serialized: none is lost, names stay unique.
+i=0; pids=
+while [ $i -lt 12 ]; do
+	cp "$D/other.rss" "$T/c$i.rss"
+	fm add "$T/c$i.rss" >/dev/null 2>&1 & pids="$pids $!"
+	i=$((i + 1))
+done
+st=0; for p in $pids; do wait $p || st=1; done
+ok $st "12 adds at once all succeed"
+is "$(feeds "$T/f.conf" | grep -c '/c[0-9]*\.rss|')" 12 "all 12 are in the config"
+is "$(feeds "$T/f.conf" | grep '/c[0-9]*\.rss|' | cut -d'|' -f1 | sort -u | wc -l)" 12 "under 12 distinct names"
+i=0; pids=
+while [ $i -lt 12 ]; do
+	fm remove "file://$(cd "$T" && pwd -P)/c$i.rss" >/dev/null 2>&1 & pids="$pids $!"
+	i=$((i + 1))
+done
+for p in $pids; do wait $p; done
+is "$(feeds "$T/f.conf" | grep -c '/c[0-9]*\.rss|')" 0 "12 removes at once: all gone"
+
 # A config reached through a symbolic link stays a link.
 mkdir "$T/dots" && mv "$T/f.conf" "$T/dots/f.conf" && ln -s dots/f.conf "$T/f.conf"
 fm remove later >/dev/null 2>&1; is $? 0 "remove through a symbolic link"
