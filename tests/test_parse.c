@@ -1,0 +1,177 @@
+/* test_parse: the parser API: hints, streaming, stopping, base and charset. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "parse.h"
+#include "util.h"
+#include "tap.h"
+
+struct got {
+	struct buf	 s;		/* entries, one line each */
+	struct feed_meta meta;
+	int		 stop_after;	/* 0: never */
+	int		 n;
+};
+
+static int
+on_entry(void *arg, const struct entry *e)
+{
+	struct got	*g = arg;
+	size_t		 i;
+
+	buf_printf(&g->s, "%s|%s|%s|%s|%s|%lld|%lld", e->id ? e->id : "-",
+	    e->title ? e->title : "-", e->link ? e->link : "-",
+	    e->summary ? e->summary : "-", e->content ? e->content : "-",
+	    (long long)e->published, (long long)e->updated);
+	for (i = 0; i < e->ncategories; i++)
+		buf_printf(&g->s, "|c:%s", e->categories[i]);
+	for (i = 0; i < e->nenclosures; i++)
+		buf_printf(&g->s, "|e:%s", e->enclosures[i].url);
+	buf_addc(&g->s, '\n');
+	return ++g->n == g->stop_after;
+}
+
+static void
+on_feed(void *arg, const struct feed_meta *m)
+{
+	struct got	*g = arg;
+
+	g->meta = *m;
+	buf_printf(&g->s, "feed %s|%s\n", m->title ? m->title : "-",
+	    m->link ? m->link : "-");
+}
+
+static const struct parse_cb cb = { on_entry, on_feed };
+
+static int
+load(const char *name, struct buf *b)
+{
+	char	 path[1024], err[256];
+	const char *top = getenv("top_srcdir");
+
+	snprintf(path, sizeof path, "%s/tests/parse/%s", top ? top : ".",
+	    name);
+	buf_reset(b);
+	return read_file(path, 0, b, err, sizeof err);
+}
+
+/* The same document pushed in pieces of n bytes. */
+static void
+parse_pieces(const struct buf *doc, size_t n, const char *charset,
+    struct got *g, struct parse_result *res)
+{
+	struct parser	*p = parser_new(NULL, charset, &cb, g);
+	size_t		 off;
+
+	for (off = 0; off < doc->len; off += n)
+		if (parser_push(p, doc->s + off, doc->len - off < n ?
+		    doc->len - off : n) == -1)
+			break;
+	parser_finish(p, res);
+	parser_free(p);
+}
+
+static void
+streaming(const char *name, const char *charset)
+{
+	struct buf		 doc = { NULL, 0, 0 };
+	struct got		 whole, bytes, odd;
+	struct parse_result	 r1, r2, r3;
+
+	memset(&whole, 0, sizeof whole);
+	memset(&bytes, 0, sizeof bytes);
+	memset(&odd, 0, sizeof odd);
+	if (!ok(load(name, &doc) == 0, "%s: read", name))
+		return;
+	parse_pieces(&doc, doc.len + 1, charset, &whole, &r1);
+	parse_pieces(&doc, 1, charset, &bytes, &r2);
+	parse_pieces(&doc, 7, charset, &odd, &r3);
+	ok(whole.n > 0, "%s: has entries", name);
+	is_str(buf_cstr(&bytes.s), buf_cstr(&whole.s), name);
+	is_str(buf_cstr(&odd.s), buf_cstr(&whole.s), name);
+	is_str(r2.charset, r1.charset, "same charset");
+	is_int(r2.malformed, r1.malformed, "same malformed flag");
+	buf_free(&doc);
+	buf_free(&whole.s);
+	buf_free(&bytes.s);
+	buf_free(&odd.s);
+}
+
+int
+main(void)
+{
+	static const char *const stream_cases[] = { "rss20.xml", "atom10.xml",
+	    "entities.xml", "bare-amp.xml", "utf16le-bom.xml",
+	    "utf16be-nobom.xml", "enc-koi8r.xml", "enc-latin1.xml",
+	    "enc-utf8-really-1252.xml", "enc-latin1-really-utf8.xml",
+	    "junk-before-xml.xml", "xml-base.xml", "control-chars.xml",
+	    "malformed-unclosed.xml" };
+	struct buf		 doc = { NULL, 0, 0 };
+	struct got		 g;
+	struct parse_result	 res;
+	size_t			 i;
+
+	xmlInitParser();
+
+	/* Scheduling hints for sched. */
+	memset(&g, 0, sizeof g);
+	load("hints.xml", &doc);
+	is_int(parse_buffer(doc.s, doc.len, NULL, NULL, &cb, &g, &res), 0,
+	    "hints: parsed");
+	is_int(g.meta.ttl, 90, "ttl");
+	is_int(g.meta.sy_period, 86400, "sy:updatePeriod daily");
+	is_int(g.meta.sy_frequency, 4, "sy:updateFrequency");
+	is_int(g.meta.skip_hours, (1 << 0) | (1 << 1) | (1 << 23),
+	    "skipHours (24 is midnight)");
+	is_int(g.meta.skip_days, (1 << 0) | (1 << 6), "skipDays");
+	buf_free(&g.s);
+
+	/* The document URL beats the channel link as a base. */
+	memset(&g, 0, sizeof g);
+	parse_buffer(doc.s, doc.len, "https://fetched.example.net/feeds/x.rss",
+	    NULL, &cb, &g, &res);
+	ok(strstr(buf_cstr(&g.s), "|https://fetched.example.net/x|") != NULL,
+	    "relative link against the document URL");
+	buf_free(&g.s);
+
+	/* Any split of the input gives the same result. */
+	for (i = 0; i < nitems(stream_cases); i++)
+		streaming(stream_cases[i], NULL);
+	streaming("enc-http-charset.xml", "windows-1251");
+
+	/* An entry callback can stop the parser. */
+	memset(&g, 0, sizeof g);
+	g.stop_after = 1;
+	load("ids-titles.xml", &doc);
+	is_int(parse_buffer(doc.s, doc.len, NULL, NULL, &cb, &g, &res), 0,
+	    "stopped parse still returns the feed");
+	is_int(res.nentries, 1, "stopped after one entry");
+	buf_free(&g.s);
+
+	/* A BOM beats the HTTP charset; the HTTP charset beats the prolog. */
+	memset(&g, 0, sizeof g);
+	load("utf16le-bom.xml", &doc);
+	parse_buffer(doc.s, doc.len, NULL, "iso-8859-1", &cb, &g, &res);
+	is_str(res.charset, "utf-16le", "BOM beats HTTP charset");
+	buf_free(&g.s);
+	memset(&g, 0, sizeof g);
+	load("enc-koi8r.xml", &doc);
+	parse_buffer(doc.s, doc.len, NULL, "windows-1251", &cb, &g, &res);
+	is_str(res.charset, "windows-1251", "HTTP charset beats the prolog");
+	buf_free(&g.s);
+
+	/* Not a feed. */
+	memset(&g, 0, sizeof g);
+	is_int(parse_buffer("<html><body>x</body></html>", 27, NULL, NULL,
+	    &cb, &g, &res), -1, "HTML page: not a feed");
+	ok(strstr(res.error, "not a feed") != NULL, "error says why: %s",
+	    res.error);
+	is_str(parse_format_name(FMT_ATOM03), "atom0.3", "format names");
+	buf_free(&g.s);
+	buf_free(&doc);
+	return done_testing();
+}
