@@ -191,6 +191,7 @@ test_open(void)
 		sqlite3_close(db);
 	}
 	is_int(count(s, path, "PRAGMA auto_vacuum"), 2, "auto_vacuum incremental");
+	is_int(count(s, path, "PRAGMA page_size"), 8192, "8 KiB pages");
 	is_int(count(s, path, "PRAGMA user_version"), store_schema_version(),
 	    "user_version is the schema version");
 	store_close(s);
