@@ -15,7 +15,7 @@ struct tfield {
 	char		 *name;
 	char		 *str;		/* a value, or NULL for a list */
 	struct tobj	**items;
-	size_t		  nitems;
+	size_t		  nitems, capitems;
 };
 
 struct tobj {
@@ -110,7 +110,11 @@ tobj_add(struct tobj *o, const char *name)
 
 	f = tobj_field(o, name);
 	item = tobj_new();
-	f->items = xreallocarray(f->items, f->nitems + 1, sizeof(*f->items));
+	if (f->nitems == f->capitems) {
+		f->capitems = f->capitems ? f->capitems * 2 : 8;
+		f->items = xreallocarray(f->items, f->capitems,
+		    sizeof(*f->items));
+	}
 	f->items[f->nitems++] = item;
 	return item;
 }
