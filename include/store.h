@@ -93,6 +93,12 @@ int	store_put_feed(struct store *, const struct feed_state *);
 /* Retention for one feed (keep, keep_max); inside the transaction. */
 int	store_prune(struct store *, const struct feed_state *,
 	    const struct feed_opts *, int64_t now);
+/*
+ * Retention for every feed in the database, disabled ones included (their
+ * own options when configured, else conf->defaults), a transaction each.
+ * For a daily timer; not inside a transaction.
+ */
+int	store_prune_all(struct store *, const struct conf *, int64_t now);
 int	store_commit(struct store *);
 void	store_rollback(struct store *);
 

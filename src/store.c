@@ -110,7 +110,7 @@ enum stmt {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_STATE_GET, ST_STATE_SET,
 	ST_ENTRY_FIND, ST_FEED_HAS, ST_TOMB_FIND, ST_TOMB_TOUCH, ST_LINK_KNOWN,
 	ST_UPSERT, ST_PRUNE_AGE_TOMB, ST_PRUNE_AGE, ST_PRUNE_MAX_TOMB,
-	ST_PRUNE_MAX, ST_TOMB_EXPIRE, ST_FEED_SYNC, ST_FEED_ENABLED,
+	ST_PRUNE_MAX, ST_TOMB_EXPIRE, ST_FEED_SYNC, ST_FEED_ENABLED, ST_FEED_ALL,
 	ST_FEED_DISABLE, ST_FEED_GET, ST_FEED_PUT, ST_FEED_META, ST_FEED_CHURN,
 	ST_FEED_LASTNEW, ST_DUPS, ST_DIGEST_LAST, ST_DIGEST_ADD,
 	ST_DIGEST_UPDATE, ST_TOTAL_FEEDS, ST_TOTAL_ENTRIES, ST__MAX
@@ -173,6 +173,7 @@ static const char *const sql[ST__MAX] = {
 	    " OR feeds.category IS NOT excluded.category"
 	    " OR feeds.enabled IS NOT excluded.enabled",
 	[ST_FEED_ENABLED] = "SELECT name FROM feeds WHERE enabled = 1",
+	[ST_FEED_ALL] = "SELECT id, name FROM feeds ORDER BY id",
 	[ST_FEED_DISABLE] = "UPDATE feeds SET enabled = 0 WHERE name = ?1",
 	[ST_FEED_GET] = "SELECT " FEED_COLS " FROM feeds WHERE name = ?1",
 	[ST_FEED_PUT] = "UPDATE feeds SET url = ?2, etag = ?3,"
@@ -1277,6 +1278,62 @@ store_prune(struct store *s, const struct feed_state *fs,
 	if (s->feed == fs->id)
 		s->feed_tombs = 1;
 	return 0;
+}
+
+/* Every feed's id and name, enabled or not. */
+static int
+feed_list(struct store *s, int64_t **ids, char ***names, size_t *n)
+{
+	sqlite3_stmt	*q = stmt(s, ST_FEED_ALL);
+	int		 rc;
+
+	*ids = NULL;
+	*names = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		*ids = xreallocarray(*ids, *n + 1, sizeof(**ids));
+		*names = xreallocarray(*names, *n + 1, sizeof(**names));
+		(*ids)[*n] = sqlite3_column_int64(q, 0);
+		(*names)[(*n)++] = col_strdup(q, 1);
+	}
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, "listing feeds");
+}
+
+/*
+ * Retention for every feed in the database, disabled ones too: a feed no
+ * longer in the config is never polled, so its poll never prunes it.  A
+ * configured feed's keep and keep_max apply, else the [feedmux] defaults.
+ * One short transaction per feed, so polls are not held up.
+ */
+int
+store_prune_all(struct store *s, const struct conf *conf, int64_t now)
+{
+	struct feed_state	 fs;
+	const struct feed_conf	*fc;
+	int64_t			*ids;
+	char			**names;
+	size_t			 n, i;
+	int			 ret;
+
+	if ((ret = feed_list(s, &ids, &names, &n)) == 0) {
+		for (i = 0; i < n && ret == 0; i++) {
+			memset(&fs, 0, sizeof(fs));
+			fs.id = ids[i];
+			fc = conf_feed(conf, names[i]);
+			if (store_begin(s) == -1 || store_prune(s, &fs, fc != NULL ?
+			    &fc->opts : &conf->defaults, now) == -1 ||
+			    store_commit(s) == -1) {
+				store_rollback(s);
+				ret = -1;
+			}
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(ids);
+	return ret;
 }
 
 /* ---- reading entries ---- */

@@ -308,6 +308,47 @@ test_migration_rowid(void)
 	free(path);
 }
 
+/* The daily pass prunes feeds no longer configured, which no poll does. */
+static void
+test_prune_all(void)
+{
+	const char	*names[] = { "a" };
+	const char	*urls[] = { "http://127.0.0.1/a" };
+	struct conf	*c = mkconf(names, urls, 1);
+	char		*path, err[512], id[16];
+	struct store	*s = mkstore(&path);
+	int		 i;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(id, sizeof(id), "p%d", i);
+		put1(s, "a", KEY_AUTO, ent(id, id, NULL, NULL, NOW - i), NOW);
+		put1(s, "b", KEY_AUTO, ent(id, id, NULL, NULL, NOW - i), NOW);
+	}
+	ok(store_sync_feeds(s, c, err, sizeof(err)) == 0, "b and c dropped "
+	    "from the config");
+	c->defaults.keep = 5 * DAY;
+	c->feeds[0].opts.keep_max = 3;
+	ok(store_prune_all(s, c, NOW + DAY) == 0, "prune all at day 1");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries e JOIN feeds f"
+	    " ON f.id = e.feed WHERE f.name = 'a'"), 3,
+	    "a configured feed's own keep_max");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries e JOIN feeds f"
+	    " ON f.id = e.feed WHERE f.name = 'b'"), 4,
+	    "disabled feed within the default keep");
+	ok(store_prune_all(s, c, NOW + 6 * DAY) == 0, "prune all at day 6");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries e JOIN feeds f"
+	    " ON f.id = e.feed WHERE f.name = 'b'"), 0,
+	    "disabled feed pruned by the default keep");
+	is_int(count(NULL, path, "SELECT count(*) FROM tombstones t JOIN feeds f"
+	    " ON f.id = t.feed WHERE f.name = 'b'"), 4, "with tombstones");
+	store_begin(s);
+	ok(store_prune_all(s, c, NOW) == -1, "refused inside a transaction");
+	store_rollback(s);
+	store_close(s);
+	freeconf(c);
+	free(path);
+}
+
 static void
 test_sync(void)
 {
@@ -731,6 +772,7 @@ main(void)
 	test_newer_refused();
 	test_migration();
 	test_migration_rowid();
+	test_prune_all();
 	test_sync();
 	test_dedup();
 	test_repeated_guids();
