@@ -114,4 +114,8 @@ contains "$T/b" "Generated entry 1" "new entry served"
 ok $([ "$(hdr ETag)" != "$etag" ]; echo $?) "new ETag"
 kill -HUP "$pid"
 is "$(get /atom.xml)" 200 "after httpd_refresh"
+kill "$pid"
+wait "$pid"
+is $? 0 "server stops cleanly on SIGTERM (no leak under ASan)"
+is "$(cat "$T/serve.err")" "" "nothing on the server's stderr"
 done_testing
