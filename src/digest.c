@@ -809,14 +809,16 @@ digest_prepare(struct store *st, const struct conf *c, int64_t slot,
 
 	memset(&last, 0, sizeof(last));
 	memset(ds, 0, sizeof(*ds));
-	if ((have = store_digest_last(st, &last)) == -1) {
-		snprintf(err, errlen, "store: %s", store_error(st));
-		return -1;
-	}
+	memset(r, 0, sizeof(*r));
+	/* One write transaction: a `feedmux digest` beside the daemon
+	 * cannot claim the same range. */
+	if (store_begin(st) == -1 || (have = store_digest_last(st, &last)) == -1)
+		goto fail;
 	after = have ? (last.sent ? last.upto_seq : last.after_seq) : 0;
 	if ((upto = store_seq(st)) < after)
 		upto = after;
 	if (digest_render(st, c, after, upto, slot, r, err, errlen) == -1) {
+		store_rollback(st);
 		digest_state_free(&last);
 		return -1;
 	}
@@ -826,19 +828,17 @@ digest_prepare(struct store *st, const struct conf *c, int64_t slot,
 	ds->after_seq = after;
 	ds->upto_seq = upto;
 	ds->sent = empty ? now : 0;
-	if (store_digest_add(st, ds) == -1) {
-		snprintf(err, errlen, "store: %s", store_error(st));
-		digest_state_free(&last);
-		rendered_free(r);
-		return -1;
-	}
+	if (store_digest_add(st, ds) == -1)
+		goto fail;
 	if (have && !last.sent) {
 		free(last.error);
 		last.error = xstrdup("superseded by the next digest");
 		last.next_try = 0;
 		if (store_digest_update(st, &last) == -1)
-			log_warnx("digest: store: %s", store_error(st));
+			goto fail;
 	}
+	if (store_commit(st) == -1)
+		goto fail;
 	digest_state_free(&last);
 	if (empty) {
 		log_info("digest for %lld: nothing new, skipped", (long long)slot);
@@ -846,6 +846,13 @@ digest_prepare(struct store *st, const struct conf *c, int64_t slot,
 		return 0;
 	}
 	return 1;
+fail:
+	snprintf(err, errlen, "store: %s", store_error(st));
+	store_rollback(st);
+	digest_state_free(&last);
+	digest_state_free(ds);
+	rendered_free(r);
+	return -1;
 }
 
 static void
