@@ -97,11 +97,36 @@ xml_char_ok(uint32_t cp)
 	    (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
+/* Bytes at p that need no change: XML-allowed UTF-8, nothing to escape. */
+static size_t
+clean_run(const unsigned char *p, size_t n, int esc)
+{
+	size_t		 run = 0, len, bad;
+	uint32_t	 cp;
+	unsigned char	 c;
+
+	while (run < n) {
+		c = p[run];
+		if (c >= 0x20 && c < 0x80) {
+			if (esc && (c == '&' || c == '<' || c == '>' ||
+			    c == '"'))
+				break;
+			run++;
+		} else if (c < 0x80 || (len = utf8_next(p + run, n - run, &cp,
+		    &bad)) == 0 || !xml_char_ok(cp))
+			break;
+		else
+			run += len;
+	}
+	return run;
+}
+
 /*
  * Append s with broken UTF-8 replaced by U+FFFD and characters XML 1.0
  * does not allow dropped; with esc, also escaped for XML text and
  * attributes (white space as references, which attribute value
- * normalization and CR folding would otherwise change).
+ * normalization and CR folding would otherwise change).  Clean runs are
+ * copied whole: this is the inner loop of every render.
  */
 static void
 text_clean(struct buf *b, const char *s, int esc)
@@ -111,16 +136,19 @@ text_clean(struct buf *b, const char *s, int esc)
 	uint32_t		 cp;
 
 	while (n > 0) {
+		len = clean_run(p, n, esc);
+		buf_add(b, p, len);
+		p += len;
+		n -= len;
+		if (n == 0)
+			break;
 		if ((len = utf8_next(p, n, &cp, &bad)) == 0) {
 			buf_adds(b, "\xef\xbf\xbd");
-			p += bad;
-			n -= bad;
-			continue;
-		}
-		if (!xml_char_ok(cp))
+			len = bad;
+		} else if (!xml_char_ok(cp))
 			;
 		else if (!esc)
-			buf_add(b, p, len);
+			buf_add(b, p, len);	/* tab, newline, CR */
 		else if (cp == '&')
 			buf_adds(b, "&amp;");
 		else if (cp == '<')
@@ -129,10 +157,8 @@ text_clean(struct buf *b, const char *s, int esc)
 			buf_adds(b, "&gt;");
 		else if (cp == '"')
 			buf_adds(b, "&quot;");
-		else if (cp == '\t' || cp == '\n' || cp == '\r')
-			buf_printf(b, "&#%u;", (unsigned)cp);
 		else
-			buf_add(b, p, len);
+			buf_printf(b, "&#%u;", (unsigned)cp);
 		p += len;
 		n -= len;
 	}
