@@ -241,7 +241,7 @@ send_doc(struct evhttp_request *req, const char *ctype, struct buf *body,
 	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
 	struct evbuffer		*eb;
 	struct buf		 tmp = { NULL, 0, 0 }, *z = gz ? gz : &tmp;
-	char			 date[30], gzetag[48];
+	char			 date[30], clen[24], gzetag[48];
 	const char		*ae;
 	int			 zip;
 
@@ -266,8 +266,8 @@ send_doc(struct evhttp_request *req, const char *ctype, struct buf *body,
 	if (zip)
 		evhttp_add_header(out, "Content-Encoding", "gzip");
 	/* libevent leaves it out of HEAD replies, which should carry it. */
-	snprintf(date, sizeof date, "%zu", zip ? z->len : body->len);
-	evhttp_add_header(out, "Content-Length", date);
+	snprintf(clen, sizeof clen, "%zu", zip ? z->len : body->len);
+	evhttp_add_header(out, "Content-Length", clen);
 	eb = evbuffer_new();
 	if (zip)
 		evbuffer_add(eb, z->s, z->len);
