@@ -20,5 +20,5 @@ for r in 1 2 3 4 5; do
 	ms=$(( ($(date +%s%N) - s) / 1000000 ))
 	[ -z "$best" ] || [ "$ms" -lt "$best" ] && best=$ms
 done
-printf 'sfeed_atom atom %d entries from 100 feeds: %d ms, %.1f MB\n' "$N" "$best" \
-    "$(echo "$(wc -c <"$T/sfeed.xml") / 1000000" | bc -l)"
+awk -v n="$N" -v ms="$best" -v b="$(wc -c <"$T/sfeed.xml")" 'BEGIN {
+	printf "sfeed_atom atom %d entries from 100 feeds: %d ms, %.1f MB\n", n, ms, b / 1e6 }'
