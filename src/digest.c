@@ -1175,7 +1175,8 @@ digest_preview(struct store *st, const struct conf *c, int html,
 /*
  * feedmux digest [-n [-H]]: make the digest of everything new since the
  * previous one now, write its files and mail it.  -n only prints it (the
- * text, or with -H the HTML) and records nothing.
+ * text, or with -H the HTML) and records nothing.  -T prints a built-in
+ * template.
  */
 int
 cmd_digest(struct conf *c, int argc, char **argv)
@@ -1186,19 +1187,25 @@ cmd_digest(struct conf *c, int argc, char **argv)
 	int ch, dry = 0, html = 0, rc;
 
 	optind = 1;
-	while ((ch = getopt(argc, argv, "nH")) != -1) {
+	while ((ch = getopt(argc, argv, "nHT:")) != -1) {
 		switch (ch) {
 		case 'n': dry = 1; break;
 		case 'H': html = 1; break;
+		case 'T':
+			/* The built-in templates, to start one's own from. */
+			if (strcmp(optarg, "html") == 0)
+				fputs(default_html, stdout);
+			else if (strcmp(optarg, "text") == 0)
+				fputs(default_text, stdout);
+			else
+				goto usage;
+			return EX_OK;
 		default:
-			fprintf(stderr, "usage: feedmux digest [-n [-H]]\n");
-			return EX_USAGE;
+			goto usage;
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "usage: feedmux digest [-n [-H]]\n");
-		return EX_USAGE;
-	}
+	if (optind != argc)
+		goto usage;
 	if ((st = store_open(c->database, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "feedmux: %s\n", err);
 		return EX_CANTCREAT;
@@ -1220,4 +1227,7 @@ cmd_digest(struct conf *c, int argc, char **argv)
 	}
 	store_close(st);
 	return rc;
+usage:
+	fprintf(stderr, "usage: feedmux digest [-n [-H]] | -T html|text\n");
+	return EX_USAGE;
 }

@@ -191,4 +191,28 @@ contains "$T/preview.txt" "* Preview only [" "digest -n prints the text"
 is "$($FILL "$T/feedmux.conf" last)" "$before" "and records nothing"
 $FEEDMUX $C digest -n -H >"$T/preview.html"
 contains "$T/preview.html" "Preview only</a>" "digest -n -H prints the HTML"
+# User templates, and the built-in ones to start from.
+$FEEDMUX digest -T text >"$T/builtin.txt"
+contains "$T/builtin.txt" "{{#groups}}" "digest -T text prints the built-in template"
+$FEEDMUX digest -T html >"$T/builtin.html"
+contains "$T/builtin.html" "<a href=\"{{link}}\"" "digest -T html too"
+printf '%s\n' '{{#groups}}' '# {{name}}' '{{#entries}}' \
+    '{{title}} <{{link}}>' '{{/entries}}' '{{/groups}}' >"$T/my.txt"
+printf '<ul>{{#groups}}{{#entries}}<li>{{title}}</li>{{/entries}}{{/groups}}</ul>\n' \
+    >"$T/my.html"
+printf 'text_template = my.txt\nhtml_template = my.html\n' >>"$T/feedmux.conf"
+$FILL "$T/feedmux.conf" entry alpha u1 "Mine & yours"
+$FEEDMUX $C digest -n >"$T/mine.txt"
+contains "$T/mine.txt" "Mine & yours <https://alpha.example/u1>" \
+    "text_template renders, values as they are"
+contains "$T/mine.txt" "# Alpha News" "with the groups"
+$FEEDMUX $C digest -n -H >"$T/mine.html"
+contains "$T/mine.html" "<li>Mine &amp; yours</li>" \
+    "html_template renders, values escaped"
+printf 'x\n{{#groups}}\n{{/entries}}\n' >"$T/my.txt"
+check_fail "a malformed template fails the digest" $FEEDMUX $C digest
+contains "$T/.out" "my.txt: line 3: {{/entries}} closes no open section" \
+    "naming the file and line"
+is "$($FILL "$T/feedmux.conf" last | cut -d' ' -f1)" sent \
+    "and claims nothing"
 done_testing
