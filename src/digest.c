@@ -896,6 +896,11 @@ digest_deliver(struct digest_sched *s, struct store *st,
 		digest_finish(st, ds, 1, NULL, now);
 		return 0;
 	}
+	if (dc->mail_from == NULL) {
+		snprintf(err, errlen, "mail_to is set but mail_from is not");
+		digest_finish(st, ds, 0, err, now);
+		return -1;
+	}
 	digest_message(dc, ds, r, &msg);
 	if (s == NULL) {
 		rc = deliver_sync(dc, &msg, err, errlen);
