@@ -26,6 +26,7 @@
 
 struct pcmd {
 	int		 json;
+	int		 n;		/* entries so far */
 	struct buf	 out;		/* entries, printed at the end */
 	struct feed_meta meta;		/* copied: valid after finish */
 	char		*mstr[5];
@@ -122,18 +123,17 @@ static int
 on_entry(void *arg, const struct entry *e)
 {
 	struct pcmd	*c = arg;
-	static int	 n;
 
 	if (c->json) {
 		/* Streamed: a 50 MB feed need not become 50 MB of memory. */
-		buf_adds(&c->out, n++ > 0 ? ",\n  " : "{\"entries\": [\n  ");
+		buf_adds(&c->out, c->n++ > 0 ? ",\n  " : "{\"entries\": [\n  ");
 		json_entry(&c->out, e);
 		if (c->out.len >= 65536) {
 			fwrite(c->out.s, 1, c->out.len, stdout);
 			buf_reset(&c->out);
 		}
 	} else
-		text_entry(&c->out, ++n, e);
+		text_entry(&c->out, ++c->n, e);
 	return 0;
 }
 
