@@ -982,9 +982,13 @@ sched_run(struct digest_sched *s)
 	}
 	prev = digest_prev_slot(&s->c->digest, now);
 	if (prev != 0 && (have ? prev > last.slot : prev >= s->started)) {
-		if (prev < s->started)
-			log_info("digest: making the one missed at %lld",
-			    (long long)prev);
+		if (prev < s->started) {
+			char when[32];
+
+			fmt_local(&s->c->digest, prev, "%Y-%m-%d %H:%M", when,
+			    sizeof(when));
+			log_info("digest: making the one missed at %s", when);
+		}
 		if (digest_make(s, s->st, s->c, prev, now, &count, err,
 		    sizeof(err)) == -1)
 			log_warnx("digest: %s", err);
