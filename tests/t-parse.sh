@@ -44,4 +44,47 @@ contains "$T/text.out" "    published: 2025-10-31T06:00:00Z" "readable form: dat
 "$FEEDMUX" parse 2>/dev/null; is $? 64 "no argument: EX_USAGE"
 "$FEEDMUX" parse --json "file://$D/atom10.xml" >"$T/url.out"
 check "file:// URL through libcurl" $PY -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' "$D/atom10.json" "$T/url.out"
+
+# Over HTTP (loopback): the Content-Type charset reaches the parser, and
+# relative links resolve against the URL after redirects.
+port=$(free_port)
+$PY - "$port" "$D" >"$T/http.log" 2>&1 <<'PY' &
+import http.server, sys
+port, root = int(sys.argv[1]), sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/moved":
+            self.send_response(301)
+            self.send_header("Location", "/feeds/cp1251.xml")
+            self.end_headers()
+            return
+        if self.path != "/feeds/cp1251.xml":
+            self.send_error(404)
+            return
+        body = open(root + "/enc-http-charset.xml", "rb").read()
+        body = body.replace(b"https://http.example.com/1", b"item/1")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml; charset=windows-1251")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+srv=$!
+stop_server() { kill "$srv"; }
+at_exit stop_server
+wait_port "$port"
+"$FEEDMUX" parse --json "http://127.0.0.1:$port/moved" >"$T/http.out" 2>"$T/http.err"
+is $? 0 "http: exit status 0"
+check "http: charset from Content-Type, link against the final URL" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert d["charset"] == "windows-1251", d["charset"]
+assert d["entries"][0]["title"] == "Привет", d["entries"][0]["title"]
+assert d["entries"][0]["link"] == "http://127.0.0.1:%s/feeds/item/1" % sys.argv[2], d["entries"][0]["link"]
+' "$T/http.out" "$port"
+"$FEEDMUX" parse "http://127.0.0.1:$port/missing" >/dev/null 2>&1
+is $? 69 "http: 404 gives EX_UNAVAILABLE"
 done_testing
