@@ -192,8 +192,7 @@ static const char *const sql[ST__MAX] = {
 	    " WHERE id = ?1",
 	[ST_DUPS] = "SELECT e.id, e.first_seen, e.seq, f.name FROM entries e"
 	    " JOIN feeds f ON f.id = e.feed WHERE f.enabled = 1"
-	    " AND e.feed != ?1 AND (e.canon IN (?2, ?3) OR e.gid IN (?2, ?3))"
-	    " ORDER BY e.first_seen, e.id",
+	    " AND e.feed != ?1 AND (e.canon IN (?2, ?3) OR e.gid IN (?2, ?3))",
 	[ST_DIGEST_LAST] = "SELECT id, slot, created, after_seq, upto_seq, sent,"
 	    " attempts, next_try, error FROM digests ORDER BY id DESC LIMIT 1",
 	[ST_DIGEST_ADD] = "INSERT INTO digests(slot, created, after_seq,"
@@ -1405,7 +1404,9 @@ enum fold { FOLD_RECENT, FOLD_SINCE };
 
 /*
  * Cross-feed duplicates (same canonical link or same global id in another
- * feed).  Returns 1 when this row is shown under another one, 0 when it
+ * feed).  Unordered on purpose: the loop compares every row itself, and an
+ * ORDER BY made SQLite set up a sorter (tens of KB) for each entry shown.
+ * Returns 1 when this row is shown under another one, 0 when it
  * stands (with also_feeds filled), -1 on error.
  */
 static int
