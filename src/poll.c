@@ -37,6 +37,7 @@ struct pfeed {
 	struct poller	*p;
 	const struct feed_conf *fc;
 	struct feed_state st;
+	struct feed_state before;	/* flags only, for log transitions */
 	struct sched_item item;
 	char		 host[128];
 	int		 busy, queued;
@@ -63,7 +64,7 @@ struct poller {
 	int		 entries_new;
 	struct httpd	*httpd;
 	struct digest_sched *digest;
-	struct event	*sig[4], *watchdog, *grace;
+	struct event	*sig[4], *watchdog, *grace, *prune;
 };
 
 static void	pump(struct poller *);
@@ -201,7 +202,8 @@ on_done(void *arg, const struct feed_conf *fc, struct feed_state *st,
 	if (res->error[0] != '\0') {
 		p->failed++;
 		cycle_stats.fetch_errors++;
-		log_warnx("%s", res->error);
+		/* Logged as a problem once, when it starts (below). */
+		log_info("%s", res->error);
 	} else if (res->not_modified || res->entries_new +
 	    res->entries_changed == 0) {
 		p->unchanged++;
@@ -213,6 +215,7 @@ on_done(void *arg, const struct feed_conf *fc, struct feed_state *st,
 		log_info("%s: %d new, %d changed", fc->name, res->entries_new,
 		    res->entries_changed);
 	}
+	feed_log_transition(&pf->before, st);
 	p->entries_new += res->entries_new;
 	cycle_stats.entries_new += res->entries_new;
 	/* The feed's URL may have moved (301/308). */
@@ -261,6 +264,11 @@ pump(struct poller *p)
 		}
 		TAILQ_REMOVE(&p->queue, pf, q);
 		pf->queued = 0;
+		memset(&pf->before, 0, sizeof pf->before);
+		pf->before.failures = pf->st.failures;
+		pf->before.gone = pf->st.gone;
+		pf->before.malformed = pf->st.malformed;
+		pf->before.key_churn = pf->st.key_churn;
 		if (fetch_start(p->fetcher, pf->fc, &pf->st, on_done, pf) ==
 		    -1) {
 			log_warnx("%s: cannot start a transfer", pf->fc->name);
@@ -312,6 +320,8 @@ poller_free(struct poller *p)
 		event_free(p->watchdog);
 	if (p->grace != NULL)
 		event_free(p->grace);
+	if (p->prune != NULL)
+		event_free(p->prune);
 	if (p->store != NULL)
 		store_close(p->store);
 	if (p->base != NULL)
@@ -488,6 +498,19 @@ on_watchdog(evutil_socket_t fd, short ev, void *arg)
 	notify_watchdog();
 }
 
+/*
+ * Retention also runs once a day over every feed, so that feeds which are
+ * disabled or no longer polled are pruned too (polls prune their own).
+ */
+static void
+on_prune(evutil_socket_t fd, short ev, void *arg)
+{
+	struct poller	*p = arg;
+
+	if (store_prune_all(p->store, p->conf, fm_now()) == -1)
+		log_warnx("retention: %s", store_error(p->store));
+}
+
 /* The schedule's timer: this feed is due. */
 static void
 on_due(struct sched_item *it, void *arg)
@@ -523,6 +546,10 @@ run_setup(struct poller *p, char *err, size_t errlen)
 		evsignal_add(p->sig[i], NULL);
 	}
 	p->grace = evtimer_new(p->base, on_grace, p);
+	tv.tv_sec = 86400;
+	tv.tv_usec = 0;
+	p->prune = event_new(p->base, -1, EV_PERSIST, on_prune, p);
+	evtimer_add(p->prune, &tv);
 	if ((wd = notify_watchdog_usec()) > 0) {
 		tv.tv_sec = (time_t)(wd / 1000000);
 		tv.tv_usec = (suseconds_t)(wd % 1000000);
