@@ -21,6 +21,7 @@
 #include "cmd.h"
 #include "conf.h"
 #include "daemon.h"
+#include "digest.h"
 #include "json.h"
 #include "log.h"
 #include "store.h"
@@ -154,8 +155,13 @@ row_cmp(const void *va, const void *vb)
  * Load each configured feed's state.  Returns the rows, or NULL with err
  * set; a missing database gives rows that are all "never polled".
  */
+/*
+ * The feeds' rows, and in digest the digest's state (text or JSON) when a
+ * [digest] is configured and the database exists.
+ */
 static struct row *
-load_rows(const struct conf *conf, int64_t now, char *err, size_t errlen)
+load_rows(const struct conf *conf, int64_t now, int json, struct buf *digest,
+    char *err, size_t errlen)
 {
 	struct store	*st = NULL;
 	struct row	*rows;
@@ -180,6 +186,9 @@ load_rows(const struct conf *conf, int64_t now, char *err, size_t errlen)
 		    now - (r->st.last_new != 0 ? r->st.last_new :
 		    r->st.last_success) > conf->quiet_after;
 	}
+	if (st != NULL && conf->has_digest &&
+	    digest_status(st, conf, now, json, digest) == -1)
+		log_warnx("digest: %s", store_error(st));
 	if (st != NULL)
 		store_close(st);
 	qsort(rows, conf->nfeeds, sizeof *rows, row_cmp);
@@ -333,7 +342,7 @@ json_row(struct buf *b, const struct row *r)
 
 static void
 status_json(const struct conf *conf, const struct row *rows,
-    const struct summary *s, int64_t now)
+    const struct summary *s, int64_t now, const struct buf *digest)
 {
 	struct buf	 b = { 0 };
 	size_t		 i;
@@ -355,7 +364,12 @@ status_json(const struct conf *conf, const struct row *rows,
 		buf_adds(&b, "null");
 	buf_adds(&b, ",\"now\":");
 	json_date(&b, now);
-	buf_adds(&b, "}}\n");
+	buf_adds(&b, "},\"digest\":");
+	if (digest->len > 0)
+		buf_add(&b, digest->s, digest->len);
+	else
+		buf_adds(&b, "null");
+	buf_adds(&b, "}\n");
 	fwrite(b.s, 1, b.len, stdout);
 	buf_free(&b);
 }
@@ -388,25 +402,31 @@ cmd_status(struct conf *conf, int argc, char **argv)
 {
 	struct summary	 s;
 	struct row	*rows;
+	struct buf	 digest = { 0 };
 	char		 err[512];
 	int64_t		 now = fm_now();
 	int		 json, colour;
 
 	if (json_flag(argc, argv, &json) == -1)
 		return EX_USAGE;
-	if ((rows = load_rows(conf, now, err, sizeof err)) == NULL) {
+	if ((rows = load_rows(conf, now, json, &digest, err,
+	    sizeof err)) == NULL) {
 		log_errorx("%s", err);
 		return EX_NOINPUT;
 	}
 	summarize(conf, rows, &s);
 	colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 	if (json)
-		status_json(conf, rows, &s, now);
+		status_json(conf, rows, &s, now, &digest);
 	else {
 		if (conf->nfeeds > 0)
 			status_table(conf, rows, now, colour);
 		print_summary(&s);
+		if (digest.len > 0)
+			printf("%s%s", digest.s,
+			    digest.s[digest.len - 1] == '\n' ? "" : "\n");
 	}
+	buf_free(&digest);
 	free_rows(rows, conf->nfeeds);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		log_errorx("stdout: %s", strerror(errno));

@@ -28,4 +28,14 @@ cp "$atom" "$T/first.xml"
 "$FEEDMUX" -c "$conf" poll --all >/dev/null 2>&1; ok $? "second poll exits 0"
 cmp -s "$atom" "$T/first.xml"; ok $? "unchanged store gives identical bytes"
 is "$(sqlite3 "$db" 'SELECT count(*) FROM entries')" "11" "second poll adds no duplicates"
+
+# The digest of the demo: files, and status reports it.
+"$FEEDMUX" -c "$conf" digest >"$T/out" 2>&1; ok $? "demo digest exits 0"
+ls "$T/state/feedmux/digests/"digest-*.html >/dev/null 2>&1; ok $? "digest HTML file written"
+ls "$T/state/feedmux/digests/"digest-*.txt >/dev/null 2>&1; ok $? "digest text file written"
+"$FEEDMUX" -c "$conf" status >"$T/status" 2>&1
+contains "$T/status" "digest: last" "status shows the last digest"
+"$FEEDMUX" -c "$conf" status --json >"$T/status.json"
+$PY -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["digest"]["last"]["sent"] else 1)' "$T/status.json"
+ok $? "status --json has the digest, marked sent"
 done_testing
