@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <libpsl.h>
 #include <event2/event.h>
 
 #include "log.h"
@@ -409,27 +410,42 @@ hosts_find(struct hosts *h, const char *key)
 /* The registered domain, approximated without a suffix list: the last two
  * labels, or three under a two-letter ccTLD with a short second level
  * (example.co.uk).  IP literals stay whole. */
+/*
+ * The public suffix list, loaded once: Debian's up-to-date copy when the
+ * publicsuffix package is there, else the one built into libpsl.
+ */
+static const psl_ctx_t *
+psl(void)
+{
+	static const psl_ctx_t	*ctx;
+
+	if (ctx == NULL && (ctx = psl_latest(NULL)) == NULL)
+		ctx = psl_builtin();
+	return ctx;
+}
+
+/*
+ * Hosts are grouped by the domain registered under an ICANN suffix:
+ * "news.bbc.co.uk" -> "bbc.co.uk", "a.blogspot.com" -> "blogspot.com".
+ * Private suffixes (blogspot.com, github.io) are left out on purpose:
+ * their subdomains share the platform's servers, which is what the
+ * per-host limit protects.  IP literals stand for themselves.
+ */
 static void
 reg_domain(const char *host, char *out, size_t outlen)
 {
-	const char	*d[3] = { NULL, NULL, NULL }, *p;
-	size_t		 n = strlen(host), k = 0;
+	const char	*p, *prev = NULL;
 
-	if (strchr(host, ':') != NULL || strspn(host, "0123456789.") == n) {
+	if (strchr(host, ':') != NULL || strspn(host, "0123456789.") ==
+	    strlen(host) || psl() == NULL) {
 		snprintf(out, outlen, "%s", host);
 		return;
 	}
-	/* d[0] the last dot, d[1] the one before, d[2] the one before that. */
-	for (p = host + n; p > host && k < 3; p--)
-		if (p[-1] == '.')
-			d[k++] = p - 1;
-	p = host;
-	if (d[1] != NULL) {
-		p = d[1] + 1;
-		if (strlen(d[0] + 1) == 2 && d[0] - d[1] - 1 <= 3)
-			p = d[2] != NULL ? d[2] + 1 : host;
-	}
-	snprintf(out, outlen, "%s", p);
+	for (p = host; p != NULL; prev = p, p = (p = strchr(p, '.')) ?
+	    p + 1 : NULL)
+		if (psl_is_public_suffix2(psl(), p, PSL_TYPE_ICANN))
+			break;
+	snprintf(out, outlen, "%s", p == NULL || prev == NULL ? host : prev);
 }
 
 void

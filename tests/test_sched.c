@@ -152,6 +152,12 @@ test_hosts(void)
 	is_str(k, "example.com", "subdomains grouped by registered domain");
 	hosts_key("http://news.bbc.co.uk/rss", k, sizeof(k));
 	is_str(k, "bbc.co.uk", "two-level ccTLD suffix");
+	hosts_key("https://x.y.example.com.au/rss", k, sizeof(k));
+	is_str(k, "example.com.au", "suffix from the public suffix list");
+	hosts_key("https://alice.blogspot.com/feeds", k, sizeof(k));
+	is_str(k, "blogspot.com", "blogs on one platform share its limit");
+	hosts_key("https://EXAMPLE.org/feed", k, sizeof(k));
+	is_str(k, "example.org", "host lowercased");
 	hosts_key("http://127.0.0.1:8080/x", k, sizeof(k));
 	is_str(k, "127.0.0.1", "IP literal whole");
 	hosts_key("file:///tmp/x.xml", k, sizeof(k));
