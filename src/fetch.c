@@ -19,6 +19,7 @@
 #include <curl/curl.h>
 #include <event2/event.h>
 
+#include "curlev.h"
 #include "fetch.h"
 #include "log.h"
 #include "parse.h"
@@ -67,14 +68,9 @@ struct fetcher {
 	struct event_base *base;
 	struct store	*store;
 	const struct conf *conf;
-	CURLM		*multi;
-	struct event	*timer;
+	struct curlev	*cv;
 	int		 active;
 	LIST_HEAD(, fetch_job) jobs;
-};
-
-struct sockctx {
-	struct event	*ev;
 };
 
 static void	job_done(struct fetch_job *, CURLcode);
@@ -85,92 +81,14 @@ fetch_default_user_agent(void)
 	return "feedmux/" PACKAGE_VERSION " (+" PACKAGE_URL ")";
 }
 
-/* The libcurl <-> libevent glue, after curl's multi-event example. */
-
+/* A transfer ended (curlev.c drives the multi handle on our loop). */
 static void
-check_done(struct fetcher *f)
+on_transfer_done(void *arg, CURL *easy, CURLcode rc)
 {
-	CURLMsg		*m;
 	struct fetch_job *job;
-	int		 left;
 
-	while ((m = curl_multi_info_read(f->multi, &left)) != NULL) {
-		if (m->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
-		    (char **)&job);
-		job_done(job, m->data.result);
-	}
-}
-
-static void
-on_event(evutil_socket_t fd, short kind, void *arg)
-{
-	struct fetcher	*f = arg;
-	int		 running, action = 0;
-
-	if (kind & EV_READ)
-		action |= CURL_CSELECT_IN;
-	if (kind & EV_WRITE)
-		action |= CURL_CSELECT_OUT;
-	curl_multi_socket_action(f->multi, fd, action, &running);
-	check_done(f);
-}
-
-static void
-on_timeout(evutil_socket_t fd, short kind, void *arg)
-{
-	struct fetcher	*f = arg;
-	int		 running;
-
-	curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	check_done(f);
-}
-
-static int
-on_curl_timer(CURLM *multi, long ms, void *arg)
-{
-	struct fetcher	*f = arg;
-	struct timeval	 tv;
-
-	if (ms < 0) {
-		evtimer_del(f->timer);
-		return 0;
-	}
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	evtimer_add(f->timer, &tv);
-	return 0;
-}
-
-static int
-on_curl_socket(CURL *easy, curl_socket_t s, int what, void *arg, void *sp)
-{
-	struct fetcher	*f = arg;
-	struct sockctx	*sc = sp;
-	short		 kind = EV_PERSIST;
-
-	if (what == CURL_POLL_REMOVE) {
-		if (sc != NULL) {
-			event_free(sc->ev);
-			free(sc);
-			curl_multi_assign(f->multi, s, NULL);
-		}
-		return 0;
-	}
-	if (sc == NULL) {
-		sc = xcalloc(1, sizeof(*sc));
-		curl_multi_assign(f->multi, s, sc);
-	} else
-		event_free(sc->ev);
-	if (what & CURL_POLL_IN)
-		kind |= EV_READ;
-	if (what & CURL_POLL_OUT)
-		kind |= EV_WRITE;
-	if ((sc->ev = event_new(f->base, s, kind, on_event, f)) == NULL)
-		fatalx("event_new failed");
-	event_add(sc->ev, NULL);
-	return 0;
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&job);
+	job_done(job, rc);
 }
 
 struct fetcher *
@@ -188,16 +106,11 @@ fetcher_new(struct event_base *base, struct store *store,
 	f->store = store;
 	f->conf = conf;
 	LIST_INIT(&f->jobs);
-	if ((f->multi = curl_multi_init()) == NULL ||
-	    (f->timer = evtimer_new(base, on_timeout, f)) == NULL) {
+	if ((f->cv = curlev_new(base, on_transfer_done, f)) == NULL) {
 		snprintf(err, errlen, "cannot set up libcurl on libevent");
 		fetcher_free(f);
 		return NULL;
 	}
-	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
-	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
-	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
-	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
 	return f;
 }
 
@@ -230,10 +143,7 @@ fetcher_free(struct fetcher *f)
 	if (f == NULL)
 		return;
 	fetcher_abort(f);
-	if (f->multi != NULL)
-		curl_multi_cleanup(f->multi);
-	if (f->timer != NULL)
-		event_free(f->timer);
+	curlev_free(f->cv);
 	free(f);
 }
 
@@ -555,7 +465,7 @@ fetch_start(struct fetcher *f, const struct feed_conf *fc,
 		return -1;
 	}
 	job_setopts(job);
-	if (curl_multi_add_handle(f->multi, job->easy) != CURLM_OK) {
+	if (curlev_add(f->cv, job->easy) == -1) {
 		curl_slist_free_all(job->hdrs);
 		curl_easy_cleanup(job->easy);
 		free(job);
@@ -861,7 +771,7 @@ job_done(struct fetch_job *job, CURLcode rc)
 
 	LIST_REMOVE(job, link);
 	f->active--;
-	curl_multi_remove_handle(f->multi, job->easy);
+	curlev_remove(f->cv, job->easy);
 	if (!job->res.aborted) {
 		if (classify(job, rc, now) == 0) {
 			if (store_ok(job, now) == -1) {

@@ -22,6 +22,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "curlev.h"
 #include "log.h"
 #include "mail.h"
 #include "util.h"
@@ -354,7 +355,7 @@ smtp_rcpts(const struct digest_conf *dc)
 /* One SMTP transfer: what the read callback and the options point at. */
 struct smtp_job {
 	CURL			*easy;
-	CURLM			*multi;
+	struct curlev		*cv;
 	struct curl_slist	*rcpt;
 	struct buf		 from;
 	struct buf		 msg;
@@ -362,8 +363,6 @@ struct smtp_job {
 	char			 cerr[CURL_ERROR_SIZE];
 	char			*url;
 	/* On the event loop only. */
-	struct event_base	*base;
-	struct event		*timer;
 	mail_done_cb		 done;
 	void			*arg;
 };
@@ -415,13 +414,11 @@ smtp_job_new(const struct digest_conf *dc, const char *msg, size_t len,
 static void
 smtp_job_free(struct smtp_job *j)
 {
-	if (j->multi != NULL) {
-		curl_multi_remove_handle(j->multi, j->easy);
-		curl_multi_cleanup(j->multi);
+	if (j->cv != NULL) {
+		curlev_remove(j->cv, j->easy);
+		curlev_free(j->cv);
 	}
 	curl_easy_cleanup(j->easy);
-	if (j->timer != NULL)
-		event_free(j->timer);
 	curl_slist_free_all(j->rcpt);
 	buf_free(&j->from);
 	buf_free(&j->msg);
@@ -451,87 +448,17 @@ mail_send_smtp(const struct digest_conf *dc, const char *msg, size_t len,
 	return rc == CURLE_OK ? 0 : -1;
 }
 
-/* The transfer is over when curl says so; then tell the caller. */
+/* The transfer is over (curlev.c runs it on the loop): tell the caller. */
 static void
-smtp_check(struct smtp_job *j)
+smtp_done(void *arg, CURL *easy, CURLcode rc)
 {
+	struct smtp_job *j = arg;
 	char err[512] = "";
-	CURLMsg *m;
-	int left, ok;
 
-	while ((m = curl_multi_info_read(j->multi, &left)) != NULL) {
-		if (m->msg != CURLMSG_DONE)
-			continue;
-		if (!(ok = m->data.result == CURLE_OK))
-			smtp_error(j, m->data.result, err, sizeof(err));
-		j->done(j->arg, ok, ok ? NULL : err);
-		smtp_job_free(j);
-		return;
-	}
-}
-
-static void
-smtp_on_socket(evutil_socket_t fd, short what, void *arg)
-{
-	struct smtp_job *j = arg;
-	int flags = 0, running;
-
-	if (what & EV_READ)
-		flags |= CURL_CSELECT_IN;
-	if (what & EV_WRITE)
-		flags |= CURL_CSELECT_OUT;
-	curl_multi_socket_action(j->multi, fd, flags, &running);
-	smtp_check(j);
-}
-
-static void
-smtp_on_timer(evutil_socket_t fd, short what, void *arg)
-{
-	struct smtp_job *j = arg;
-	int running;
-
-	curl_multi_socket_action(j->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	smtp_check(j);
-}
-
-/* curl's socket callback: one persistent event per socket it uses. */
-static int
-smtp_sock_cb(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
-{
-	struct smtp_job *j = arg;
-	struct event *ev = sockp;
-	short kind = EV_PERSIST;
-
-	if (ev != NULL) {
-		event_free(ev);
-		curl_multi_assign(j->multi, s, NULL);
-	}
-	if (what == CURL_POLL_REMOVE)
-		return 0;
-	if (what & CURL_POLL_IN)
-		kind |= EV_READ;
-	if (what & CURL_POLL_OUT)
-		kind |= EV_WRITE;
-	ev = event_new(j->base, s, kind, smtp_on_socket, j);
-	event_add(ev, NULL);
-	curl_multi_assign(j->multi, s, ev);
-	return 0;
-}
-
-static int
-smtp_timer_cb(CURLM *m, long ms, void *arg)
-{
-	struct smtp_job *j = arg;
-	struct timeval tv;
-
-	if (ms < 0) {
-		evtimer_del(j->timer);
-		return 0;
-	}
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	evtimer_add(j->timer, &tv);
-	return 0;
+	if (rc != CURLE_OK)
+		smtp_error(j, rc, err, sizeof(err));
+	j->done(j->arg, rc == CURLE_OK, rc == CURLE_OK ? NULL : err);
+	smtp_job_free(j);
 }
 
 int
@@ -543,20 +470,14 @@ mail_smtp_start(struct event_base *base, const struct digest_conf *dc,
 
 	if ((j = smtp_job_new(dc, msg, len, err, errlen)) == NULL)
 		return -1;
-	j->base = base;
 	j->done = done;
 	j->arg = arg;
-	if ((j->multi = curl_multi_init()) == NULL ||
-	    (j->timer = evtimer_new(base, smtp_on_timer, j)) == NULL) {
-		snprintf(err, errlen, "curl_multi_init failed");
+	if ((j->cv = curlev_new(base, smtp_done, j)) == NULL ||
+	    curlev_add(j->cv, j->easy) == -1) {
+		snprintf(err, errlen, "cannot set up libcurl on libevent");
 		smtp_job_free(j);
 		return -1;
 	}
-	curl_multi_setopt(j->multi, CURLMOPT_SOCKETFUNCTION, smtp_sock_cb);
-	curl_multi_setopt(j->multi, CURLMOPT_SOCKETDATA, j);
-	curl_multi_setopt(j->multi, CURLMOPT_TIMERFUNCTION, smtp_timer_cb);
-	curl_multi_setopt(j->multi, CURLMOPT_TIMERDATA, j);
-	curl_multi_add_handle(j->multi, j->easy);
 	return 0;
 }
 
