@@ -35,4 +35,9 @@ void		 decoder_free(struct decoder *);
 int		 xml_decl_encoding(const char *head, size_t len, char *out,
 		    size_t outlen);
 
+/* The charset parameter of an HTTP Content-Type (NULL allowed) into out;
+ * "" when there is none or it does not fit. */
+void		 http_charset(const char *content_type, char *out,
+		    size_t outlen);
+
 #endif

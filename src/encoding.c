@@ -450,3 +450,22 @@ decoder_run(struct decoder *d, const char *in, size_t len, int last,
 		memcpy(d->tail, p + used, d->ntail);
 	}
 }
+
+void
+http_charset(const char *ct, char *out, size_t outlen)
+{
+	const char	*p;
+	size_t		 n;
+
+	out[0] = '\0';
+	if (ct == NULL || (p = strcasestr(ct, "charset=")) == NULL)
+		return;
+	p += 8;
+	if (*p == '"')
+		p++;
+	n = strcspn(p, "\"; \t");
+	if (n > 0 && n < outlen) {
+		memcpy(out, p, n);
+		out[n] = '\0';
+	}
+}

@@ -20,6 +20,7 @@
 #include <event2/event.h>
 
 #include "curlev.h"
+#include "encoding.h"
 #include "fetch.h"
 #include "log.h"
 #include "parse.h"
@@ -305,26 +306,6 @@ on_header(char *buf, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* The charset parameter of a Content-Type, into out ("" if none). */
-static void
-ctype_charset(const char *ct, char *out, size_t outlen)
-{
-	const char	*p;
-	size_t		 n;
-
-	out[0] = '\0';
-	if (ct == NULL || (p = strcasestr(ct, "charset=")) == NULL)
-		return;
-	p += 8;
-	if (*p == '"')
-		p++;
-	n = strcspn(p, "\"; \t");
-	if (n >= outlen)
-		n = outlen - 1;
-	memcpy(out, p, n);
-	out[n] = '\0';
-}
-
 static void
 body_start(struct fetch_job *job)
 {
@@ -339,7 +320,7 @@ body_start(struct fetch_job *job)
 		job->discard = 1;
 		return;
 	}
-	ctype_charset(job->ctype, cs, sizeof(cs));
+	http_charset(job->ctype, cs, sizeof(cs));
 	curl_easy_getinfo(job->easy, CURLINFO_EFFECTIVE_URL, &url);
 	job->parser = parser_new(url, cs[0] ? cs : NULL, &parse_cbs, job);
 }

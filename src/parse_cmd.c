@@ -20,6 +20,7 @@
 #include <curl/curl.h>
 
 #include "cmd.h"
+#include "encoding.h"
 #include "json.h"
 #include "parse.h"
 #include "util.h"
@@ -222,26 +223,6 @@ read_fd(struct pcmd *c, int fd, const char *name)
 	}
 }
 
-/* The charset parameter of a Content-Type, into out. */
-static void
-content_charset(const char *ct, char *out, size_t outlen)
-{
-	const char	*p;
-	size_t		 n;
-
-	out[0] = '\0';
-	if (ct == NULL || (p = strcasestr(ct, "charset=")) == NULL)
-		return;
-	p += 8;
-	if (*p == '"')
-		p++;
-	n = strcspn(p, "\"; \t");
-	if (n > 0 && n < outlen) {
-		memcpy(out, p, n);
-		out[n] = '\0';
-	}
-}
-
 static size_t
 on_data(char *data, size_t size, size_t n, void *arg)
 {
@@ -251,7 +232,7 @@ on_data(char *data, size_t size, size_t n, void *arg)
 	if (c->parser == NULL) {
 		curl_easy_getinfo(c->curl, CURLINFO_CONTENT_TYPE, &ct);
 		curl_easy_getinfo(c->curl, CURLINFO_EFFECTIVE_URL, &url);
-		content_charset(ct, cs, sizeof cs);
+		http_charset(ct, cs, sizeof cs);
 		c->parser = parser_new(url, c->charset != NULL ? c->charset :
 		    cs[0] != '\0' ? cs : NULL, &pcb, c);
 	}
