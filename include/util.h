@@ -31,6 +31,8 @@ void	 buf_adds(struct buf *, const char *);
 void	 buf_addc(struct buf *, int);
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Append code point c (< 0x110000) as UTF-8. */
+void	 buf_add_utf8(struct buf *, uint32_t c);
 void	 buf_reset(struct buf *);	/* len = 0, keeps the memory */
 void	 buf_free(struct buf *);
 const char *buf_cstr(struct buf *);	/* "" for an empty buffer */

@@ -36,31 +36,6 @@ static const uint16_t cp1252[32] = {
 	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
 };
 
-static void
-put_utf8(struct buf *out, uint32_t c)
-{
-	char	 u[4];
-
-	if (c < 0x80)
-		buf_addc(out, (int)c);
-	else if (c < 0x800) {
-		u[0] = (char)(0xc0 | c >> 6);
-		u[1] = (char)(0x80 | (c & 0x3f));
-		buf_add(out, u, 2);
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | c >> 12);
-		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		buf_add(out, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | c >> 18);
-		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		buf_add(out, u, 4);
-	}
-}
-
 static uint32_t
 from1252(unsigned char c)
 {
@@ -289,7 +264,7 @@ run_utf8(const unsigned char *p, size_t len, int last, struct buf *out)
 		if (n == 0 && !last)
 			break;		/* the rest comes with the next call */
 		buf_add(out, p + run, i - run);
-		put_utf8(out, from1252(p[i]));
+		buf_add_utf8(out, from1252(p[i]));
 		run = ++i;
 	}
 	buf_add(out, p + run, i - run);
@@ -305,7 +280,7 @@ run_1252(const unsigned char *p, size_t len, struct buf *out)
 		if (p[i] < 0x80)
 			continue;
 		buf_add(out, p + run, i - run);
-		put_utf8(out, from1252(p[i]));
+		buf_add_utf8(out, from1252(p[i]));
 		run = i + 1;
 	}
 	buf_add(out, p + run, len - run);
@@ -339,7 +314,7 @@ run_utf16(const unsigned char *p, size_t len, int last, int be,
 			}
 		} else if (c >= 0xdc00 && c < 0xe000)
 			c = 0xfffd;
-		put_utf8(out, c);
+		buf_add_utf8(out, c);
 	}
 	return last ? len : i;
 }
@@ -365,7 +340,7 @@ run_iconv(struct decoder *d, const unsigned char *p, size_t len, int last,
 		if (errno == EINVAL && !last)
 			break;		/* incomplete: wait for more */
 		/* Invalid or cut off: one replacement character, go on. */
-		put_utf8(out, 0xfffd);
+		buf_add_utf8(out, 0xfffd);
 		in++;
 		inleft--;
 		iconv(d->cd, NULL, NULL, NULL, NULL);

@@ -1081,23 +1081,6 @@ xml_char_ok(unsigned long c)
 	    (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 }
 
-static void
-put_char(struct buf *out, unsigned long c)
-{
-	char	 u[4];
-
-	if (c < 0x800) {
-		u[0] = (char)(0xc0 | c >> 6);
-		u[1] = (char)(0x80 | (c & 0x3f));
-		buf_add(out, u, 2);
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | c >> 12);
-		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		buf_add(out, u, 3);
-	}
-}
-
 /*
  * A reference at s[0] == '&'.  Writes its repaired form and returns the
  * bytes used, or 0 when more input is needed to tell.
@@ -1130,7 +1113,7 @@ clean_ref(const char *s, size_t n, int last, struct buf *out)
 			goto bare;
 		i++;
 		if (c >= 0x80 && c < 0xa0 && c1[c - 0x80] != 0)
-			put_char(out, c1[c - 0x80]);	/* meant windows-1252 */
+			buf_add_utf8(out, c1[c - 0x80]);	/* meant windows-1252 */
 		else if (xml_char_ok(c))
 			buf_add(out, s, i);
 		return i;			/* else dropped */
@@ -1157,7 +1140,7 @@ clean_ref(const char *s, size_t n, int last, struct buf *out)
 			    (char)('0' + d->value % 10), ';' };
 			buf_add(out, ref, 5);
 		} else
-			put_char(out, d->value);
+			buf_add_utf8(out, d->value);
 	} else {
 		/* Undeclared and unknown: its text, as a browser shows it.
 		 * Declared entities are never expanded (see above). */
