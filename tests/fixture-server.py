@@ -115,6 +115,22 @@ class H(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
+        if head == "slowfeed":       # a whole feed, in four parts over 1.5 s
+            body = rss(arg or "slowfeed", 3)
+            self.record(200)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            step = len(body) // 4 + 1
+            try:
+                for i in range(0, len(body), step):
+                    self.wfile.write(body[i:i + step])
+                    self.wfile.flush()
+                    time.sleep(0.5)
+            except OSError:
+                pass
+            return
         if head == "slow":           # one byte a second
             self.record(200)
             self.send_response(200)
