@@ -61,6 +61,21 @@ wait_port() {
 	done
 	return 1
 }
+# start_fixture: the loopback fixture HTTP server (tests/fixture-server.py),
+# stopped when the test ends.  Sets $port, $U (its base URL) and $log (one
+# JSON line per request it answered).
+start_fixture() {
+	port=$(free_port)
+	log="$T/requests.log"
+	: >"$log"
+	$PY "$top_srcdir/tests/fixture-server.py" "$port" "$log" &
+	fixture_pid=$!
+	at_exit stop_fixture
+	wait_port "$port" || { echo "Bail out! fixture server did not start"; exit 1; }
+	U="http://127.0.0.1:$port"
+}
+stop_fixture() { kill "$fixture_pid"; }
+
 done_testing() {
 	echo "1..$tap_n"
 	[ $tap_failed -eq 0 ]

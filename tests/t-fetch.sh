@@ -3,15 +3,7 @@
 # GET, headers sent, redirects, errors, limits, Retry-After and backoff.
 # Time is fixed with FEEDMUX_NOW so schedules are checked without waiting.
 . "$top_srcdir/tests/lib.sh"
-port=$(free_port)
-log="$T/requests.log"
-: >"$log"
-$PY "$top_srcdir/tests/fixture-server.py" "$port" "$log" &
-srv=$!
-stop_server() { kill "$srv"; }
-at_exit stop_server
-wait_port "$port" || { echo "Bail out! fixture server did not start"; exit 1; }
-U="http://127.0.0.1:$port"
+start_fixture
 db="$T/fm.db"
 NOW=1700000000
 export FEEDMUX_NOW=$NOW

@@ -2,14 +2,7 @@
 # SIGTERM while a transfer is in flight: the daemon starts nothing new,
 # lets the transfer finish, commits what it brought, and exits 0.
 . "$top_srcdir/tests/lib.sh"
-port=$(free_port)
-log="$T/requests.log"
-: >"$log"
-$PY "$top_srcdir/tests/fixture-server.py" "$port" "$log" &
-srv=$!
-stop_server() { kill "$srv"; }
-at_exit stop_server
-wait_port "$port" || { echo "Bail out! fixture server did not start"; exit 1; }
+start_fixture
 cat >"$T/fm.conf" <<EOT
 [feedmux]
 database = $T/fm.db
@@ -17,7 +10,7 @@ jitter = 0
 [output]
 atom = $T/atom.xml
 [feed "slow"]
-url = http://127.0.0.1:$port/slowfeed/slow
+url = $U/slowfeed/slow
 EOT
 "$FEEDMUX" -c "$T/fm.conf" run >"$T/run.log" 2>&1 &
 pid=$!
