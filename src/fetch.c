@@ -247,6 +247,21 @@ set_hdr(char **dst, const char *v, size_t len)
 	*dst = xstrndup(v, len);
 }
 
+/* The response headers kept from the current hop. */
+static void
+free_headers(struct fetch_job *job)
+{
+	free(job->etag);
+	free(job->lastmod);
+	free(job->ctype);
+	free(job->retry_after);
+	free(job->cache_control);
+	free(job->expires);
+	free(job->date);
+	job->etag = job->lastmod = job->ctype = job->retry_after = NULL;
+	job->cache_control = job->expires = job->date = NULL;
+}
+
 static void
 new_hop(struct fetch_job *job, const char *line, size_t len)
 {
@@ -260,15 +275,7 @@ new_hop(struct fetch_job *job, const char *line, size_t len)
 		job->temp_redirect = 1;
 	job->nhops++;
 	job->status = code;
-	free(job->etag);
-	free(job->lastmod);
-	free(job->ctype);
-	free(job->retry_after);
-	free(job->cache_control);
-	free(job->expires);
-	free(job->date);
-	job->etag = job->lastmod = job->ctype = job->retry_after = NULL;
-	job->cache_control = job->expires = job->date = NULL;
+	free_headers(job);
 }
 
 static size_t
@@ -471,13 +478,7 @@ job_free(struct fetch_job *job)
 	if (job->parser != NULL)
 		parser_free(job->parser);
 	free(job->meta);
-	free(job->etag);
-	free(job->lastmod);
-	free(job->ctype);
-	free(job->retry_after);
-	free(job->cache_control);
-	free(job->expires);
-	free(job->date);
+	free_headers(job);
 	curl_slist_free_all(job->hdrs);
 	curl_easy_cleanup(job->easy);
 	free(job);

@@ -5,6 +5,7 @@
 # strict XML parser, the Atom schema, feedparser and feedmux's own parser,
 # and holds every entry the store shows.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/merge-lib.sh"
 B=$top_builddir/tests
 CHECK="$PY $top_srcdir/tests/merge_check.py"
 mkdir -p "$T/out"
@@ -28,18 +29,5 @@ check "feedmux merge" "$FEEDMUX" -c "$T/feedmux.conf" merge
 n=$(wc -l <"$T/dump" | tr -d ' ')
 ok $([ "$n" -ge 40 ]; echo $?) "store shows $n entries"
 is "$(grep -c '<entry>' "$T/out/atom.xml")" "$n" "every entry in the Atom feed"
-for f in atom.xml rss.xml; do
-	check "$f well-formed" xmllint --noout --nonet "$T/out/$f"
-done
-check "atom.xml valid against the Atom schema" xmllint --noout --nonet \
-    --relaxng "$top_srcdir/tests/data/merge/atom.rng" "$T/out/atom.xml"
-check "feed.json is JSON" $PY -m json.tool "$T/out/feed.json"
-check "atom: feedparser reads the store's entries" $CHECK "$T/dump" atom "$T/out/atom.xml"
-check "rss: feedparser reads the store's entries" $CHECK "$T/dump" rss "$T/out/rss.xml"
-check "json: the store's entries" $CHECK "$T/dump" json "$T/out/feed.json"
-for f in atom rss; do
-	check "$f: feedmux parse reads the store's entries" sh -c \
-	    '"$1" parse --json "$2" >"$3" && $4 "$5" "own-$6" "$3"' sh \
-	    "$FEEDMUX" "$T/out/$f.xml" "$T/parsed.$f" "$CHECK" "$T/dump" "$f"
-done
+check_outputs "$T/dump"
 done_testing

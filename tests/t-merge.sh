@@ -3,6 +3,7 @@
 # back by feedparser and by feedmux's own parser with the store's entries,
 # titles, links, dates and sources; rewritten only when bytes change.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/merge-lib.sh"
 B=$top_builddir/tests
 CHECK="$PY $top_srcdir/tests/merge_check.py"
 mkdir -p "$T/out"
@@ -28,22 +29,7 @@ check "store filled" "$B/merge_fill" "$T/feedmux.conf"
 is "$(wc -l <"$T/dump" | tr -d ' ')" 5 "store holds 5 entries to show"
 
 check "feedmux merge" "$FEEDMUX" -c "$T/feedmux.conf" merge
-for f in atom.xml rss.xml; do
-	check "$f is well-formed (xmllint)" xmllint --noout --nonet "$T/out/$f"
-done
-check "atom.xml valid against the Atom RELAX NG schema" \
-    xmllint --noout --nonet --relaxng "$top_srcdir/tests/data/merge/atom.rng" "$T/out/atom.xml"
-check "feed.json is JSON" $PY -m json.tool "$T/out/feed.json"
-check "atom: feedparser reads the store's entries" $CHECK "$T/dump" atom "$T/out/atom.xml"
-check "rss: feedparser reads the store's entries" $CHECK "$T/dump" rss "$T/out/rss.xml"
-check "json: the store's entries" $CHECK "$T/dump" json "$T/out/feed.json"
-
-# feedmux's own parser on its own output (it has no atom:source to report).
-for f in atom rss; do
-	check "$f: feedmux parse reads the store's entries" sh -c \
-	    '"$1" parse --json "$2" >"$3" && $4 "$5" "own-$6" "$3"' sh \
-	    "$FEEDMUX" "$T/out/$f.xml" "$T/parsed.$f" "$CHECK" "$T/dump" "$f"
-done
+check_outputs "$T/dump"
 
 # Nothing changed: nothing rewritten (same inode), -p prints the same bytes.
 ino=$(stat -c %i "$T/out/atom.xml")

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_n, tap_failed;
@@ -43,6 +44,17 @@ is_int(int64_t got, int64_t want, const char *name)
 	if (!ok(got == want, "%s", name))
 		printf("#   got:  %" PRId64 "\n#   want: %" PRId64 "\n", got, want);
 	return got == want;
+}
+
+/* Remove a test's temporary directory (and everything in it). */
+static void __attribute__((unused))
+rm_tree(const char *dir)
+{
+	char	 cmd[4200];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
 }
 
 static int __attribute__((unused))

@@ -204,8 +204,6 @@ test_errors(void)
 int
 main(void)
 {
-	char	 cmd[300];
-
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	test_durations();
@@ -213,8 +211,6 @@ main(void)
 	test_defaults();
 	test_file_url();
 	test_errors();
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		return 1;
+	rm_tree(dir);
 	return done_testing();
 }

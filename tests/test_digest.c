@@ -361,13 +361,6 @@ main(void)
 	snprintf(dir, sizeof(dir), "%s", tmpl);
 	schedule_tests();
 	delivery_tests();
-	{
-		char *cmd;
-
-		xasprintf(&cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			printf("# could not remove %s\n", dir);
-		free(cmd);
-	}
+	rm_tree(dir);
 	return done_testing();
 }

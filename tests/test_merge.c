@@ -186,7 +186,7 @@ main(void)
 {
 	struct conf	*c, *bad;
 	struct store	*st;
-	char		 err[512], cmd[300];
+	char		 err[512];
 
 	if (mkdtemp(dir) == NULL)
 		return 1;
@@ -213,8 +213,6 @@ main(void)
 	store_close(st);
 	conf_free(c);
 	conf_free(bad);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", dir);
+	rm_tree(dir);
 	return done_testing();
 }

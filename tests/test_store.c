@@ -783,13 +783,6 @@ main(void)
 	test_shrink();
 	test_atomic_fetch();
 	test_digests();
-	{
-		char *cmd;
-
-		xasprintf(&cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			printf("# could not remove %s\n", dir);
-		free(cmd);
-	}
+	rm_tree(dir);
 	return done_testing();
 }
