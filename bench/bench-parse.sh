@@ -4,10 +4,16 @@
 # UTF-8).  Times are CPU seconds (user + system) of each command, so that
 # other load on the machine does not blur the ratios; wall time is shown too.
 # feedparser gets a feed of 10k items (a tenth) and its rate is per MB.
-# Environment: FEEDMUX, top_srcdir (set by `make bench`); ITEMS to change size.
+# The libxml2-floor row is bench/sax_floor: libxml2's push parser alone
+# with empty callbacks, the same options and pieces, i.e. what feedmux
+# would cost if all our own work were free.
+# Environment: FEEDMUX, top_srcdir, top_builddir (set by `make bench`);
+# SAX_FLOOR for the floor program; ITEMS to change size.
 set -eu
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${FEEDMUX:=$top_srcdir/feedmux}"
+: "${top_builddir:=$(dirname "$FEEDMUX")}"
+: "${SAX_FLOOR:=$top_builddir/bench/sax_floor}"
 ITEMS=${ITEMS:-100000}
 PY=/usr/bin/python3
 T=$(mktemp -d "${TMPDIR:-/tmp}/feedmux-bench.XXXXXX")
@@ -21,10 +27,13 @@ command -v sfeed >/dev/null || echo "sfeed not found: apt-get install sfeed"
 $PY -c 'import feedparser' 2>/dev/null ||
 	echo "feedparser not found: apt-get install python3-feedparser"
 
-$PY - "$T" "$FEEDMUX" <<'PY'
+[ -x "$SAX_FLOOR" ] || echo "sax_floor not found: make bench/sax_floor"
+
+$PY - "$T" "$FEEDMUX" "$SAX_FLOOR" <<'PY'
 import os, subprocess, sys, time, shutil
 
-T, feedmux = sys.argv[1], sys.argv[2]
+T, feedmux, floor = sys.argv[1], sys.argv[2], sys.argv[3]
+have_floor = os.access(floor, os.X_OK)
 have_sfeed = shutil.which("sfeed") is not None
 try:
     import feedparser  # noqa: F401
@@ -43,12 +52,14 @@ def run(cmd, path):
     return ru.ru_utime + ru.ru_stime, wall
 
 fp_code = "import sys, feedparser; d = feedparser.parse(sys.stdin.buffer.read()); print(len(d.entries))"
-print("%-6s %-10s %8s %8s %8s %9s" % ("feed", "parser", "MB", "cpu s", "wall s", "MB/s cpu"))
+print("%-6s %-13s %8s %8s %8s %9s" % ("feed", "parser", "MB", "cpu s", "wall s", "MB/s cpu"))
 for fmt in ("rss", "atom"):
     big, small = "%s/%s.xml" % (T, fmt), "%s/%s-small.xml" % (T, fmt)
     mb, mbs = os.path.getsize(big) / 1e6, os.path.getsize(small) / 1e6
     rates = {}
     rows = [("feedmux", [feedmux, "parse", "--json", "-"], big, mb)]
+    if have_floor:
+        rows.append(("libxml2-floor", [floor], big, mb))
     if have_sfeed:
         rows.append(("sfeed", ["sfeed"], big, mb))
     if have_fp:
@@ -60,7 +71,10 @@ for fmt in ("rss", "atom"):
             if best is None or cpu < best[0]:
                 best = (cpu, wall)
         rates[name] = size / best[0]
-        print("%-6s %-10s %8.1f %8.2f %8.2f %9.1f" % (fmt, name, size, best[0], best[1], rates[name]))
+        print("%-6s %-13s %8.1f %8.2f %8.2f %9.1f" % (fmt, name, size, best[0], best[1], rates[name]))
+    if "libxml2-floor" in rates:
+        print("%-6s feedmux/floor CPU time: %.2f (1 would mean no cost of our own)" %
+              (fmt, rates["libxml2-floor"] / rates["feedmux"]))
     if "sfeed" in rates:
         print("%-6s feedmux/sfeed speed ratio: %.2f (target >= 1)" % (fmt, rates["feedmux"] / rates["sfeed"]))
     if "feedparser" in rates:
