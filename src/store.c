@@ -90,6 +90,14 @@ static const char *const migrations[] = {
 	" (SELECT coalesce(max(id), 0) FROM entries));"
 	"CREATE INDEX entries_changed ON entries(changed_seq)"
 	" WHERE changed_seq > 0;",
+
+	/*
+	 * 3 -> 4: the content hash reads eight bytes a step (see
+	 * content_hash), over the columns as stored, so it can be
+	 * recomputed here and an upgrade marks nothing as changed.
+	 */
+	"UPDATE entries SET hash = fm_entry_hash(title, link, author, summary,"
+	" content, published, updated, categories, enclosures);",
 };
 #define SCHEMA_VERSION	((int)nitems(migrations))
 
@@ -278,6 +286,89 @@ sql_fm_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int64(ctx, (int64_t)fnv_str(FNV_INIT, (const char *)s));
 }
 
+/*
+ * The content hash that tells a changed entry from an unchanged one.  It
+ * reads eight bytes a step where FNV-1a reads one: every entry of every
+ * fetch is hashed, and summaries run to kilobytes.  Each step is a
+ * bijection of the state for a given word, so two inputs that differ in
+ * one word never collide.  Words are read little-endian whatever the host,
+ * as the hashes are stored.  Keys keep FNV-1a: tombstones store those.
+ */
+#define CH_MUL	UINT64_C(0x9fb21c651e98df25)
+
+static uint64_t
+ch_step(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * CH_MUL;
+	return h ^ (h >> 32);
+}
+
+static uint64_t
+ch_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	uint64_t	 w;
+	size_t		 i;
+
+	h = ch_step(h, n);		/* lengths keep fields apart */
+	for (; n >= 8; c += 8, n -= 8) {
+		w = (uint64_t)c[0] | (uint64_t)c[1] << 8 |
+		    (uint64_t)c[2] << 16 | (uint64_t)c[3] << 24 |
+		    (uint64_t)c[4] << 32 | (uint64_t)c[5] << 40 |
+		    (uint64_t)c[6] << 48 | (uint64_t)c[7] << 56;
+		h = ch_step(h, w);
+	}
+	for (w = 0, i = 0; i < n; i++)
+		w |= (uint64_t)c[i] << (8 * i);
+	return ch_step(h, w);
+}
+
+/* A text or blob field; NULL differs from "" by its own length mark. */
+static uint64_t
+ch_field(uint64_t h, const void *p, size_t n)
+{
+	return p == NULL ? ch_step(h, UINT64_MAX) : ch_bytes(h, p, n);
+}
+
+static uint64_t
+ch_int(uint64_t h, int isnull, int64_t v)
+{
+	return isnull ? ch_step(h, UINT64_MAX - 1) :
+	    ch_step(ch_step(h, 0), (uint64_t)v);
+}
+
+/*
+ * fm_entry_hash(title, link, author, summary, content, published, updated,
+ * categories, enclosures): content_hash() of a stored row, for migration.
+ */
+static void
+sql_fm_entry_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	uint64_t	 h = FNV_INIT;
+	int		 i;
+
+	for (i = 0; i < argc; i++) {
+		switch (sqlite3_value_type(argv[i])) {
+		case SQLITE_NULL:
+			h = i == 5 || i == 6 ? ch_int(h, 1, 0) :
+			    ch_field(h, NULL, 0);
+			break;
+		case SQLITE_INTEGER:
+			h = ch_int(h, 0, sqlite3_value_int64(argv[i]));
+			break;
+		case SQLITE_BLOB:
+			h = ch_field(h, sqlite3_value_blob(argv[i]),
+			    (size_t)sqlite3_value_bytes(argv[i]));
+			break;
+		default:
+			h = ch_field(h, sqlite3_value_text(argv[i]),
+			    (size_t)sqlite3_value_bytes(argv[i]));
+			break;
+		}
+	}
+	sqlite3_result_int64(ctx, (int64_t)h);
+}
+
 static int
 store_fail(struct store *s, const char *what)
 {
@@ -454,19 +545,25 @@ store_open_version(const char *path, int target, char *err, size_t errlen)
 	sqlite3_busy_timeout(s->db, 10000);
 	sqlite3_create_function(s->db, "fm_hash", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, NULL, sql_fm_hash, NULL, NULL);
+	sqlite3_create_function(s->db, "fm_entry_hash", 9, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, sql_fm_entry_hash, NULL, NULL);
 	/*
 	 * page_size and auto_vacuum only take before the first write.
 	 * 8 KiB pages: entries are around 700 bytes, and a fetch's commit
 	 * writes half the WAL frames (and system calls) of 4 KiB pages.
-	 * The checkpoint still comes every 4 MiB of WAL, as it did with
-	 * SQLite's default of 1000 pages of 4 KiB: synchronous = NORMAL
-	 * leaves that much unsynced.  Sorts for outputs stay in memory.
+	 * A checkpoint every 2000 pages (16 MiB of WAL): each one costs two
+	 * fsyncs, and pages rewritten by many commits (the header, the
+	 * state row, index interiors) go to the database once per
+	 * checkpoint.  With synchronous = NORMAL, a power cut (not a crash)
+	 * can lose the commits since the last checkpoint, atomically: their
+	 * validators go with them, so those feeds are fetched again in
+	 * full.  Sorts for outputs stay in memory.
 	 */
 	if (exec_sql(s, "PRAGMA page_size = 8192") == -1 ||
 	    exec_sql(s, "PRAGMA auto_vacuum = INCREMENTAL") == -1 ||
 	    exec_sql(s, "PRAGMA journal_mode = WAL") == -1 ||
 	    exec_sql(s, "PRAGMA synchronous = NORMAL") == -1 ||
-	    exec_sql(s, "PRAGMA wal_autocheckpoint = 500") == -1 ||
+	    exec_sql(s, "PRAGMA wal_autocheckpoint = 2000") == -1 ||
 	    exec_sql(s, "PRAGMA temp_store = MEMORY") == -1 ||
 	    migrate(s, path, target) == -1) {
 		if (strncmp(s->err, path, strlen(path)) == 0)
@@ -894,29 +991,31 @@ entry_date(const struct entry *e)
 	return e->published != DATE_NONE ? e->published : e->updated;
 }
 
-/* Everything a reader sees: a different hash is a changed entry. */
 static uint64_t
-entry_hash(const struct entry *e)
+ch_str(uint64_t h, const char *s)
+{
+	return ch_field(h, s, s != NULL ? strlen(s) : 0);
+}
+
+/*
+ * Everything a reader sees, as it is stored (the lists encoded by
+ * encode_lists first): a different hash is a changed entry.  The same
+ * order and marks as sql_fm_entry_hash.
+ */
+static uint64_t
+content_hash(const struct store *s, const struct entry *e)
 {
 	uint64_t h = FNV_INIT;
-	size_t	 i;
 
-	h = fnv_str(h, e->title);
-	h = fnv_str(h, e->link);
-	h = fnv_str(h, e->author);
-	h = fnv_str(h, e->summary);
-	h = fnv_str(h, e->content);
-	h = fnv_int(h, e->published);
-	h = fnv_int(h, e->updated);
-	for (i = 0; i < e->ncategories; i++)
-		h = fnv_str(h, e->categories[i]);
-	h = fnv_int(h, (int64_t)e->ncategories);
-	for (i = 0; i < e->nenclosures; i++) {
-		h = fnv_str(h, e->enclosures[i].url);
-		h = fnv_str(h, e->enclosures[i].type);
-		h = fnv_int(h, e->enclosures[i].length);
-	}
-	return h;
+	h = ch_str(h, e->title);
+	h = ch_str(h, e->link);
+	h = ch_str(h, e->author);
+	h = ch_str(h, e->summary);
+	h = ch_str(h, e->content);
+	h = ch_int(h, e->published == DATE_NONE, e->published);
+	h = ch_int(h, e->updated == DATE_NONE, e->updated);
+	h = ch_field(h, s->cats.len > 0 ? s->cats.s : NULL, s->cats.len);
+	return ch_field(h, s->encs.len > 0 ? s->encs.s : NULL, s->encs.len);
 }
 
 /* The identity of an entry that has neither guid nor link. */
@@ -1079,7 +1178,6 @@ upsert(struct store *s, int64_t feed, uint64_t khash, const struct entry *e,
 	/* A permalink guid equal to the link needs no second index entry. */
 	if (gid != NULL && s->canon.len > 0 && strcmp(gid, s->canon.s) == 0)
 		gid = NULL;
-	encode_lists(s, e);
 	sqlite3_bind_int64(q, 1, feed);
 	sqlite3_bind_text(q, 2, s->key.s, (int)s->key.len, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, (int64_t)khash);
@@ -1112,7 +1210,7 @@ static int
 repeated_key(struct store *s, int64_t feed, const struct entry *e,
     uint64_t *khash)
 {
-	uint64_t lh = fnv_str(FNV_INIT, e->link), prev;
+	uint64_t lh = ch_str(FNV_INIT, e->link), prev;
 	uint64_t bk = *khash ^ (uint64_t)feed * UINT64_C(0x9e3779b97f4a7c15);
 
 	if (bk == 0)
@@ -1157,7 +1255,8 @@ store_put_entry(struct store *s, const struct feed_state *fs,
 	khash = fnv_str(FNV_INIT, s->key.s);
 	if (repeated_key(s, fs->id, e, &khash))
 		return STORE_SAME;
-	hash = entry_hash(e);
+	encode_lists(s, e);
+	hash = content_hash(s, e);
 	if (s->feed_empty)
 		found = 0;
 	else if ((found = find_entry(s, fs->id, hash)) == -1)

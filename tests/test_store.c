@@ -308,6 +308,81 @@ test_migration_rowid(void)
 	free(path);
 }
 
+/*
+ * Version 4 changes the content hash and recomputes it in SQL from the
+ * stored columns.  Rows written with another hash (stood in for by 12345)
+ * are, after the migration, unchanged to the new code: an upgrade must not
+ * mark every entry updated.  Covers NULL and empty fields, lists, dates.
+ */
+static void
+test_migration_hash(void)
+{
+	const char	*names[] = { "a" };
+	const char	*urls[] = { "http://127.0.0.1/a" };
+	const char	*cats[] = { "politics", "", "économie" };
+	struct enclosure encs[] = { { "https://x.example/a.mp3", "audio/mpeg",
+			    12345 }, { "https://x.example/b", NULL, -1 } };
+	struct conf	*c = mkconf(names, urls, 1);
+	char		 err[512], *path = dbpath();
+	struct store	*s = store_open_version(path, 3, err, sizeof(err));
+	sqlite3		*db;
+	struct feed_state fs;
+	struct entry	 e[5];
+	size_t		 i;
+	int		 same, rc;
+
+	ok(s != NULL && store_sync_feeds(s, c, err, sizeof(err)) == 0,
+	    "opened at version 3");
+	e[0] = ent("m-0", "Plain", "https://x.example/0", "<p>body</p>", NOW);
+	e[1] = ent("m-1", "", NULL, NULL, DATE_NONE);
+	e[1].summary = "only a summary, \u201cquoted\u201d";
+	e[2] = ent(NULL, "Lists", "https://x.example/2", NULL, NOW - DAY);
+	e[2].categories = cats;
+	e[2].ncategories = nitems(cats);
+	e[2].enclosures = encs;
+	e[2].nenclosures = nitems(encs);
+	e[2].author = "A. Writer";
+	e[3] = ent("m-3", NULL, "https://x.example/3", "1234567", NOW);
+	e[3].updated = NOW + 60;
+	e[4] = ent("m-4", "Twelve chars", NULL, "", DATE_NONE);
+	fs = feed(s, "a");
+	store_begin(s);
+	for (i = 0; i < nitems(e); i++)
+		store_put_entry(s, &fs, KEY_AUTO, &e[i], NOW);
+	store_commit(s);
+	feed_state_free(&fs);
+	store_close(s);
+	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 5,
+	    "five entries at version 3");
+	sqlite3_open(path, &db);
+	rc = sqlite3_exec(db, "UPDATE entries SET hash = 12345", NULL, NULL,
+	    NULL);
+	sqlite3_close(db);
+	is_int(rc, SQLITE_OK, "hashes of an older feedmux stood in");
+	s = store_open(path, err, sizeof(err));
+	ok(s != NULL, "version 3 database migrated");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries"
+	    " WHERE hash = 12345"), 0, "every hash recomputed");
+	fs = feed(s, "a");
+	store_begin(s);
+	for (i = 0, same = 0; i < nitems(e); i++)
+		same += store_put_entry(s, &fs, KEY_AUTO, &e[i], NOW + DAY) ==
+		    STORE_SAME;
+	store_commit(s);
+	is_int(same, 5, "all five unchanged to the new code");
+	e[2].ncategories = 2;
+	store_begin(s);
+	is_int(store_put_entry(s, &fs, KEY_AUTO, &e[2], NOW + DAY),
+	    STORE_CHANGED, "a dropped category is still a change");
+	store_commit(s);
+	is_int(count(NULL, path, "SELECT count(*) FROM entries"
+	    " WHERE changed_seq > 0"), 1, "only the changed one marked");
+	feed_state_free(&fs);
+	store_close(s);
+	freeconf(c);
+	free(path);
+}
+
 /* The daily pass prunes feeds no longer configured, which no poll does. */
 static void
 test_prune_all(void)
@@ -772,6 +847,7 @@ main(void)
 	test_newer_refused();
 	test_migration();
 	test_migration_rowid();
+	test_migration_hash();
 	test_prune_all();
 	test_sync();
 	test_dedup();
