@@ -90,15 +90,21 @@ int	store_put_meta(struct store *, const struct feed_state *,
  * last_new are worked out by the store from the entries put.
  */
 int	store_put_feed(struct store *, const struct feed_state *);
-/* Retention for one feed (keep, keep_max); inside the transaction. */
+/*
+ * A poll's share of retention, inside its transaction after the entries:
+ * keep_max, when the fetch brought new entries.
+ */
 int	store_prune(struct store *, const struct feed_state *,
 	    const struct feed_opts *, int64_t now);
 /*
- * Retention for every feed in the database, disabled ones included (their
- * own options when configured, else conf->defaults), a transaction each.
- * For a daily timer; not inside a transaction.
+ * All retention (keep, keep_max, expired tombstones) for every feed in the
+ * database, disabled ones included (their own options when configured,
+ * else conf->defaults), a transaction each; records when it ran.  The
+ * daily pass; not inside a transaction.
  */
 int	store_prune_all(struct store *, const struct conf *, int64_t now);
+/* 1 when the daily pass has not run in the last day, 0 if it has. */
+int	store_prune_due(struct store *, int64_t now);
 int	store_commit(struct store *);
 void	store_rollback(struct store *);
 

@@ -348,6 +348,25 @@ poll_due(const struct pfeed *pf, int all, int64_t now)
 	    strncmp(st->next_reason, "retry-after", 11) != 0);
 }
 
+/*
+ * The daily retention pass: age, keep_max and expired tombstones of every
+ * feed, disabled ones too (a poll only enforces keep_max on its own feed).
+ * When it last ran is stored, so restarts neither skip nor repeat it; the
+ * daemon looks hourly, `feedmux poll` after its polls.
+ */
+static void
+prune_if_due(struct poller *p)
+{
+	int64_t	 now = fm_now();
+	int	 due;
+
+	if ((due = store_prune_due(p->store, now)) == 1 &&
+	    store_prune_all(p->store, p->conf, now) == 0)
+		log_debug("retention: daily pass done");
+	else if (due != 0)
+		log_warnx("retention: %s", store_error(p->store));
+}
+
 int
 cmd_poll(struct conf *conf, int argc, char **argv)
 {
@@ -388,6 +407,8 @@ cmd_poll(struct conf *conf, int argc, char **argv)
 		if (p->in_cycle)
 			event_base_dispatch(p->base);
 	}
+	if (p->store != NULL)
+		prune_if_due(p);
 	printf("%d of %zu feeds polled: %d updated (%d new entries), "
 	    "%d unchanged, %d failed, %d postponed\n", p->polled, p->nfeeds,
 	    p->updated, p->entries_new, p->unchanged, p->failed, p->postponed);
@@ -498,17 +519,15 @@ on_watchdog(evutil_socket_t fd, short ev, void *arg)
 	notify_watchdog();
 }
 
-/*
- * Retention also runs once a day over every feed, so that feeds which are
- * disabled or no longer polled are pruned too (polls prune their own).
- */
+/* A minute after start (not in the way of the first polls), then hourly. */
 static void
 on_prune(evutil_socket_t fd, short ev, void *arg)
 {
 	struct poller	*p = arg;
+	struct timeval	 tv = { 3600, 0 };
 
-	if (store_prune_all(p->store, p->conf, fm_now()) == -1)
-		log_warnx("retention: %s", store_error(p->store));
+	prune_if_due(p);
+	evtimer_add(p->prune, &tv);
 }
 
 /* The schedule's timer: this feed is due. */
@@ -546,9 +565,9 @@ run_setup(struct poller *p, char *err, size_t errlen)
 		evsignal_add(p->sig[i], NULL);
 	}
 	p->grace = evtimer_new(p->base, on_grace, p);
-	tv.tv_sec = 86400;
+	tv.tv_sec = 60;
 	tv.tv_usec = 0;
-	p->prune = event_new(p->base, -1, EV_PERSIST, on_prune, p);
+	p->prune = evtimer_new(p->base, on_prune, p);
 	evtimer_add(p->prune, &tv);
 	if ((wd = notify_watchdog_usec()) > 0) {
 		tv.tv_sec = (time_t)(wd / 1000000);

@@ -98,6 +98,9 @@ static const char *const migrations[] = {
 	 */
 	"UPDATE entries SET hash = fm_entry_hash(title, link, author, summary,"
 	" content, published, updated, categories, enclosures);",
+
+	/* 4 -> 5: when the daily retention pass last ran */
+	"ALTER TABLE state ADD COLUMN pruned INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION	((int)nitems(migrations))
 
@@ -117,10 +120,10 @@ static const char *const migrations[] = {
 enum stmt {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_STATE_GET, ST_STATE_SET,
 	ST_ENTRY_FIND, ST_FEED_HAS, ST_TOMB_FIND, ST_TOMB_TOUCH, ST_LINK_KNOWN,
-	ST_UPSERT, ST_PRUNE_AGE_TOMB, ST_PRUNE_AGE, ST_PRUNE_MAX_TOMB,
-	ST_PRUNE_MAX, ST_TOMB_EXPIRE, ST_FEED_SYNC, ST_FEED_ENABLED, ST_FEED_ALL,
+	ST_UPSERT, ST_PRUNE_AGE, ST_PRUNE_MAX, ST_TOMB_ADD, ST_TOMB_EXPIRE, ST_FEED_SYNC, ST_FEED_ENABLED, ST_FEED_ALL,
 	ST_FEED_DISABLE, ST_FEED_GET, ST_FEED_PUT, ST_FEED_META, ST_FEED_CHURN,
-	ST_FEED_LASTNEW, ST_DUPS, ST_DIGEST_LAST, ST_DIGEST_ADD,
+	ST_FEED_LASTNEW, ST_FEED_COUNT, ST_PRUNED_GET, ST_PRUNED_SET, ST_DUPS,
+	ST_DIGEST_LAST, ST_DIGEST_ADD,
 	ST_DIGEST_UPDATE, ST_TOTAL_FEEDS, ST_TOTAL_ENTRIES, ST__MAX
 };
 
@@ -154,16 +157,14 @@ static const char *const sql[ST__MAX] = {
 	    " sort_date = min(excluded.sort_date, entries.first_seen),"
 	    " changed_seq = excluded.seq, hash = excluded.hash"
 	    " WHERE entries.hash != excluded.hash",
-	[ST_PRUNE_AGE_TOMB] = "INSERT OR IGNORE INTO tombstones(feed, khash, seen)"
-	    " SELECT feed, khash, ?3 FROM entries"
-	    " WHERE feed = ?1 AND first_seen < ?2",
-	[ST_PRUNE_AGE] = "DELETE FROM entries WHERE feed = ?1 AND first_seen < ?2",
-	[ST_PRUNE_MAX_TOMB] = "INSERT OR IGNORE INTO tombstones(feed, khash, seen)"
-	    " SELECT feed, khash, ?3 FROM entries WHERE feed = ?1"
-	    " ORDER BY sort_date DESC, id DESC LIMIT -1 OFFSET ?2",
+	/* One pass each: the rows deleted come back for their tombstones. */
+	[ST_PRUNE_AGE] = "DELETE FROM entries WHERE feed = ?1 AND first_seen < ?2"
+	    " RETURNING khash",
 	[ST_PRUNE_MAX] = "DELETE FROM entries WHERE id IN (SELECT id FROM entries"
 	    " WHERE feed = ?1 ORDER BY sort_date DESC, id DESC"
-	    " LIMIT -1 OFFSET ?2)",
+	    " LIMIT -1 OFFSET ?2) RETURNING khash",
+	[ST_TOMB_ADD] = "INSERT OR IGNORE INTO tombstones(feed, khash, seen)"
+	    " VALUES(?1, ?2, ?3)",
 	[ST_TOMB_EXPIRE] = "DELETE FROM tombstones WHERE feed = ?1 AND seen < ?2",
 	[ST_FEED_SYNC] = "INSERT INTO feeds(name, conf_url, url, conf_title,"
 	    " category, enabled) VALUES(?1, ?2, ?2, ?3, ?4, ?5)"
@@ -198,6 +199,9 @@ static const char *const sql[ST__MAX] = {
 	[ST_FEED_CHURN] = "UPDATE feeds SET key_churn = ?2 WHERE id = ?1",
 	[ST_FEED_LASTNEW] = "UPDATE feeds SET last_new = max(last_new, ?2)"
 	    " WHERE id = ?1",
+	[ST_FEED_COUNT] = "SELECT count(*) FROM entries WHERE feed = ?1",
+	[ST_PRUNED_GET] = "SELECT pruned FROM state",
+	[ST_PRUNED_SET] = "UPDATE state SET pruned = ?1",
 	[ST_DUPS] = "SELECT e.id, e.first_seen, e.seq, f.name FROM entries e"
 	    " JOIN feeds f ON f.id = e.feed WHERE f.enabled = 1"
 	    " AND e.feed != ?1 AND (e.canon IN (?2, ?3) OR e.gid IN (?2, ?3))",
@@ -1329,52 +1333,100 @@ store_put_feed(struct store *s, const struct feed_state *fs)
 	return exec_stmt(s, q, "storing feed state");
 }
 
+/* Delete what q (ST_PRUNE_*) selects, leaving a tombstone for each. */
 static int
-prune_step(struct store *s, enum stmt tomb, enum stmt del, int64_t feed,
-    int64_t arg, int64_t now)
+prune_step(struct store *s, enum stmt del, int64_t feed, int64_t arg,
+    int64_t now)
 {
-	sqlite3_stmt	*q = stmt(s, tomb);
+	sqlite3_stmt	*q = stmt(s, del), *t = stmt(s, ST_TOMB_ADD);
+	int		 rc, n = 0;
 
 	sqlite3_bind_int64(q, 1, feed);
 	sqlite3_bind_int64(q, 2, arg);
-	sqlite3_bind_int64(q, 3, now);
-	if (exec_stmt(s, q, "writing tombstones") == -1)
-		return -1;
-	q = stmt(s, del);
-	sqlite3_bind_int64(q, 1, feed);
-	sqlite3_bind_int64(q, 2, arg);
-	if (exec_stmt(s, q, "pruning entries") == -1)
-		return -1;
-	if (sqlite3_changes(s->db) > 0)
+	sqlite3_bind_int64(t, 1, feed);
+	sqlite3_bind_int64(t, 3, now);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		sqlite3_bind_int64(t, 2, sqlite3_column_int64(q, 0));
+		rc = sqlite3_step(t);
+		sqlite3_reset(t);
+		if (rc != SQLITE_DONE)
+			break;
+		n++;
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(t);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, "pruning entries");
+	if (n > 0)
 		s->pruned = s->dirty = 1;
 	return 0;
 }
 
+/* Has the feed more than max entries?  Counted on an index, no rows read. */
+static int
+over_max(struct store *s, int64_t feed, int max)
+{
+	sqlite3_stmt	*q = stmt(s, ST_FEED_COUNT);
+	int64_t		 n = 0;
+	int		 rc;
+
+	sqlite3_bind_int64(q, 1, feed);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, "counting entries");
+	return n > max;
+}
+
 /*
- * Age counts from when feedmux first saw an entry, so that a feed added
- * with old items is not emptied by its first poll; keep_max bounds those.
+ * In a poll's transaction, after its entries: only new entries can take a
+ * feed over keep_max, so an index count decides whether to sort.  Age and
+ * expired tombstones are the daily pass's (store_prune_all): finding them
+ * reads every row of the feed, too much for each poll of each feed.
  */
 int
 store_prune(struct store *s, const struct feed_state *fs,
     const struct feed_opts *o, int64_t now)
 {
-	sqlite3_stmt	*q;
+	int	 over;
 
-	if (o->keep > 0 && prune_step(s, ST_PRUNE_AGE_TOMB, ST_PRUNE_AGE,
-	    fs->id, now - o->keep, now) == -1)
+	if (s->feed != fs->id || s->nnew == 0 || o->keep_max <= 0)
+		return 0;
+	if ((over = over_max(s, fs->id, o->keep_max)) <= 0)
+		return over;
+	if (prune_step(s, ST_PRUNE_MAX, fs->id, o->keep_max, now) == -1)
 		return -1;
-	if (o->keep_max > 0 && prune_step(s, ST_PRUNE_MAX_TOMB, ST_PRUNE_MAX,
-	    fs->id, o->keep_max, now) == -1)
+	s->feed_tombs = 1;
+	return 0;
+}
+
+/*
+ * All of one feed's retention.  Age counts from when feedmux first saw an
+ * entry, so that a feed added with old items is not emptied by its first
+ * poll; keep_max bounds those.
+ */
+static int
+prune_feed(struct store *s, int64_t feed, const struct feed_opts *o,
+    int64_t now)
+{
+	sqlite3_stmt	*q;
+	int		 over;
+
+	if (o->keep > 0 && prune_step(s, ST_PRUNE_AGE, feed, now - o->keep,
+	    now) == -1)
+		return -1;
+	if (o->keep_max > 0 && (over = over_max(s, feed, o->keep_max)) != 0 &&
+	    (over == -1 || prune_step(s, ST_PRUNE_MAX, feed, o->keep_max,
+	    now) == -1))
 		return -1;
 	q = stmt(s, ST_TOMB_EXPIRE);
-	sqlite3_bind_int64(q, 1, fs->id);
+	sqlite3_bind_int64(q, 1, feed);
 	sqlite3_bind_int64(q, 2, now - TOMBSTONE_TTL);
 	if (exec_stmt(s, q, "expiring tombstones") == -1)
 		return -1;
 	if (sqlite3_changes(s->db) > 0)
 		s->pruned = 1;
-	if (s->feed == fs->id)
-		s->feed_tombs = 1;
 	return 0;
 }
 
@@ -1407,8 +1459,8 @@ feed_list(struct store *s, int64_t **ids, char ***names, size_t *n)
 int
 store_prune_all(struct store *s, const struct conf *conf, int64_t now)
 {
-	struct feed_state	 fs;
 	const struct feed_conf	*fc;
+	sqlite3_stmt		*q;
 	int64_t			*ids;
 	char			**names;
 	size_t			 n, i;
@@ -1416,11 +1468,9 @@ store_prune_all(struct store *s, const struct conf *conf, int64_t now)
 
 	if ((ret = feed_list(s, &ids, &names, &n)) == 0) {
 		for (i = 0; i < n && ret == 0; i++) {
-			memset(&fs, 0, sizeof(fs));
-			fs.id = ids[i];
 			fc = conf_feed(conf, names[i]);
-			if (store_begin(s) == -1 || store_prune(s, &fs, fc != NULL ?
-			    &fc->opts : &conf->defaults, now) == -1 ||
+			if (store_begin(s) == -1 || prune_feed(s, ids[i],
+			    fc != NULL ? &fc->opts : &conf->defaults, now) == -1 ||
 			    store_commit(s) == -1) {
 				store_rollback(s);
 				ret = -1;
@@ -1431,7 +1481,28 @@ store_prune_all(struct store *s, const struct conf *conf, int64_t now)
 		free(names[i]);
 	free(names);
 	free(ids);
+	if (ret == 0) {
+		q = stmt(s, ST_PRUNED_SET);
+		sqlite3_bind_int64(q, 1, now);
+		ret = exec_stmt(s, q, "recording the retention pass");
+	}
 	return ret;
+}
+
+/* Is the daily pass due: has it not run in the last day? */
+int
+store_prune_due(struct store *s, int64_t now)
+{
+	sqlite3_stmt	*q = stmt(s, ST_PRUNED_GET);
+	int64_t		 last = 0;
+	int		 rc;
+
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		last = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, "reading the retention pass");
+	return last <= now - 86400 || last > now;
 }
 
 /* ---- reading entries ---- */

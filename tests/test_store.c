@@ -677,6 +677,9 @@ test_ordering(void)
 static void
 test_tombstones(void)
 {
+	const char	*names[] = { "a" };
+	const char	*urls[] = { "http://127.0.0.1/a" };
+	struct conf	*c;
 	char		*path;
 	struct store	*s = mkstore(&path);
 	struct feed_state fs = feed(s, "a");
@@ -713,27 +716,31 @@ test_tombstones(void)
 	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 2,
 	    "and not stored again");
 
-	o.keep_max = 0;
-	o.keep = 5 * DAY;
-	store_begin(s);
-	store_prune(s, &fs, &o, NOW + DAY);
-	store_commit(s);
+	/* Age and tombstone expiry are the daily pass's. */
+	c = mkconf(names, urls, 1);
+	c->defaults.keep = 5 * DAY;
+	c->feeds[0].opts = c->defaults;
+	store_prune(s, &fs, &c->defaults, NOW + 6 * DAY);
+	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 2,
+	    "a poll's prune leaves age to the daily pass");
+	is_int(store_prune_due(s, NOW + DAY), 1, "daily pass due: never run");
+	store_prune_all(s, c, NOW + DAY);
 	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 2,
 	    "keep = 5d: old-dated entries first seen a day ago stay");
-	store_begin(s);
-	store_prune(s, &fs, &o, NOW + 6 * DAY);
-	store_commit(s);
+	is_int(store_prune_due(s, NOW + 2 * DAY - 1), 0,
+	    "not due again within the day");
+	is_int(store_prune_due(s, NOW + 2 * DAY), 1, "due a day later");
+	store_prune_all(s, c, NOW + 6 * DAY);
 	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 0,
 	    "keep = 5d: pruned five days after first seen");
 	e = ent("fresh", "fresh", NULL, NULL, NOW);
 	is_int(put1(s, "a", KEY_AUTO, e, NOW + 6 * DAY), STORE_NEW,
 	    "a genuinely new entry is still new");
-	store_begin(s);
-	store_prune(s, &fs, &o, NOW + 400 * DAY);
-	store_commit(s);
+	store_prune_all(s, c, NOW + 400 * DAY);
 	is_int(count(NULL, path, "SELECT count(*) FROM tombstones WHERE"
 	    " seen < 1700000000 + 200 * 86400"), 0,
 	    "tombstones not seen for long are forgotten");
+	freeconf(c);
 	feed_state_free(&fs);
 	free(path);
 	store_close(s);
@@ -742,10 +749,12 @@ test_tombstones(void)
 static void
 test_shrink(void)
 {
+	const char	*names[] = { "a" };
+	const char	*urls[] = { "http://127.0.0.1/a" };
+	struct conf	*c;
 	char		*path, big[4000], id[16];
 	struct store	*s = mkstore(&path);
 	struct feed_state fs = feed(s, "a");
-	struct feed_opts o = { 0 };
 	struct entry	 e;
 	int64_t		 before, after;
 	int		 i;
@@ -760,10 +769,10 @@ test_shrink(void)
 	}
 	store_commit(s);
 	before = count(NULL, path, "PRAGMA page_count");
-	o.keep_max = 10;
-	store_begin(s);
-	store_prune(s, &fs, &o, NOW);
-	store_commit(s);
+	c = mkconf(names, urls, 1);
+	c->feeds[0].opts.keep_max = 10;
+	store_prune_all(s, c, NOW);
+	freeconf(c);
 	after = count(NULL, path, "PRAGMA page_count");
 	ok(after * 10 < before, "pruning shrinks the database (%lld -> %lld pages)",
 	    (long long)before, (long long)after);
