@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -26,11 +27,63 @@ struct buf {
 	size_t	 cap;
 };
 void	 buf_grow(struct buf *, size_t);
-void	 buf_add(struct buf *, const void *, size_t);
-void	 buf_adds(struct buf *, const char *);
-void	 buf_addc(struct buf *, int);
+/* buf_add when the bytes do not fit: grows, then appends. */
+void	 buf_add_grow(struct buf *, const void *, size_t);
+
+/*
+ * The parser appends a few bytes at a time millions of times a run, so
+ * the case where they fit (n + NUL within cap) is inline; cap is 0 or
+ * more than len, so the test also sends a fresh buffer to buf_add_grow.
+ */
+static inline void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (n >= b->cap - b->len) {
+		buf_add_grow(b, p, n);
+		return;
+	}
+	if (n != 0)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static inline void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+static inline void
+buf_addc(struct buf *b, int c)
+{
+	char	 ch = (char)c;
+
+	buf_add(b, &ch, 1);
+}
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/*
+ * Does any of the eight bytes at p lie below lim (at most 0x80) or equal
+ * a or b?  Scanners skip ordinary text eight bytes at a time with this and
+ * look at the bytes one by one only when it says yes.  It is the classic
+ * zero-byte test, (x - 0x0101..) & ~x & 0x8080.., on the word (a byte
+ * below lim) and on the word XOR a and XOR b (a byte equal to them).
+ */
+static inline int
+word_has(const void *p, unsigned lim, unsigned a, unsigned b)
+{
+	const uint64_t	 ones = 0x0101010101010101ULL;
+	const uint64_t	 high = 0x8080808080808080ULL;
+	uint64_t	 w, xa, xb;
+
+	memcpy(&w, p, 8);	/* one unaligned load */
+	xa = w ^ (ones * a);
+	xb = w ^ (ones * b);
+	return ((((w - ones * lim) & ~w) | ((xa - ones) & ~xa) |
+	    ((xb - ones) & ~xb)) & high) != 0;
+}
+
 /* Append code point c (< 0x110000) as UTF-8. */
 void	 buf_add_utf8(struct buf *, uint32_t c);
 void	 buf_reset(struct buf *);	/* len = 0, keeps the memory */
