@@ -44,6 +44,25 @@ txt(const char *in, const char *want)
 	buf_free(&b);
 }
 
+/* html_abs_url, fast path on and off: the same URL either way. */
+static void
+absurl(const char *ref, const char *b, const char *want)
+{
+	struct buf	 u = { NULL, 0, 0 };
+	int		 fp;
+
+	for (fp = 1; fp >= 0; fp--) {
+		html_fastpath = fp;
+		buf_reset(&u);
+		html_abs_url(&u, ref, b);
+		if (!is_str(buf_cstr(&u), want, ref))
+			printf("#   (base %s, fast path %s)\n", b,
+			    fp ? "on" : "off");
+	}
+	html_fastpath = 1;
+	buf_free(&u);
+}
+
 static int
 html_sanitize_nul(void)
 {
@@ -123,6 +142,25 @@ main(void)
 	san("<b>\xff\xfe</b>", "<b>\xef\xbf\xbd\xef\xbf\xbd</b>");
 	is_int(html_sanitize_nul(), 1, "NUL dropped");
 	san("<h2>T</h2><blockquote><p>q</p></blockquote>", "<h2>T</h2><blockquote><p>q</p></blockquote>");
+
+	/* absolute-path links: the fast path and what it leaves alone */
+	absurl("/p/1", "https://bench.example.com/", "https://bench.example.com/p/1");
+	absurl("/p/1", "https://bench.example.com", "https://bench.example.com/p/1");
+	absurl("  /a-b_c~d/e.html", "http://h.example/x/y/", "http://h.example/a-b_c~d/e.html");
+	absurl("/", "https://example.org/blog/", "https://example.org/");
+	absurl("/x", "https://example.org:8443/a/", "https://example.org:8443/x");
+	absurl("/x", "https://user@example.org/a/", "https://user@example.org/x");
+	absurl("/x", "https://example.org/a?q=1", "https://example.org/x");
+	absurl("/x", "https://example.org/a%20b/", "https://example.org/x");
+	absurl("//other.example/x", "https://example.org/", "https://other.example/x");
+	/* not a URL reference (space, raw UTF-8): kept as written */
+	absurl("/p q", "https://example.org/", "/p q");
+	absurl("/caf\xc3\xa9", "https://example.org/", "/caf\xc3\xa9");
+	absurl("/p/1#frag", "https://example.org/", "https://example.org/p/1#frag");
+	absurl("/p?a=1&b=2", "https://example.org/", "https://example.org/p?a=1&b=2");
+	absurl("/.well-known/x", "https://example.org/", "https://example.org/.well-known/x");
+	absurl("/p/1", "ftp://example.org/", "ftp://example.org/p/1");
+	absurl("rel/1", "https://example.org/a/b", "https://example.org/a/rel/1");
 
 	txt("Plain   title\n text ", "Plain title text");
 	txt("AT&amp;T", "AT&T");
