@@ -26,6 +26,14 @@ struct decoder	*decoder_new(const char *head, size_t len,
  * kept for the next call; last says no more will come. */
 void		 decoder_run(struct decoder *, const char *in, size_t len,
 		    int last, struct buf *out);
+/*
+ * How many bytes at the start of in decoder_run would copy unchanged:
+ * whole UTF-8 sequences of a UTF-8 document, with nothing held over from
+ * the last call.  The caller may use them where they are and hand only
+ * the rest to decoder_run.
+ */
+size_t		 decoder_valid(const struct decoder *, const char *in,
+		    size_t len);
 /* The encoding in use, e.g. "utf-8", "windows-1252", "koi8-r". */
 const char	*decoder_name(const struct decoder *);
 void		 decoder_free(struct decoder *);

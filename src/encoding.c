@@ -245,23 +245,47 @@ decoder_free(struct decoder *d)
 	free(d);
 }
 
+/* The length of the valid UTF-8 at the start of p (whole sequences). */
+static size_t
+utf8_prefix(const unsigned char *p, size_t len)
+{
+	uint64_t w;
+	size_t	 i = 0;
+	int	 n;
+
+	while (i < len) {
+		/* Feeds are mostly ASCII: eight bytes at a time while no
+		 * byte has its top bit set. */
+		while (len - i >= 8) {
+			memcpy(&w, p + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i == len)
+			break;
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((n = utf8_seq(p + i, len - i)) <= 0)
+			break;
+		i += (size_t)n;
+	}
+	return i;
+}
+
 /* UTF-8 passed through; a byte that is not UTF-8 read as windows-1252. */
 static size_t
 run_utf8(const unsigned char *p, size_t len, int last, struct buf *out)
 {
 	size_t	 i = 0, run = 0;
-	int	 n;
 
 	while (i < len) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((n = utf8_seq(p + i, len - i)) > 0) {
-			i += (size_t)n;
-			continue;
-		}
-		if (n == 0 && !last)
+		i += utf8_prefix(p + i, len - i);
+		if (i == len)
+			break;
+		if (utf8_seq(p + i, len - i) == 0 && !last)
 			break;		/* the rest comes with the next call */
 		buf_add(out, p + run, i - run);
 		buf_add_utf8(out, from1252(p[i]));
@@ -383,6 +407,14 @@ run(struct decoder *d, const unsigned char *p, size_t len, int last,
 		return run_iconv(d, p, len, last, out);
 	}
 	return len;
+}
+
+size_t
+decoder_valid(const struct decoder *d, const char *in, size_t len)
+{
+	if (d->enc != ENC_UTF8 || d->ntail > 0)
+		return 0;
+	return utf8_prefix((const unsigned char *)in, len);
 }
 
 void

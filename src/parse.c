@@ -1130,9 +1130,18 @@ clean_ref(const char *s, size_t n, int last, struct buf *out)
 	/*
 	 * Character references only: once a document is found not
 	 * well-formed, libxml2 drops every entity reference after that point
-	 * (even &amp;), but never a character reference.
+	 * (even &amp;), but never a character reference.  XML's own five
+	 * are most of what feeds hold: no need to search HTML's table.
 	 */
-	if (strcmp(name, "apos") == 0)
+	if (strcmp(name, "amp") == 0)
+		buf_add(out, "&#38;", 5);
+	else if (strcmp(name, "lt") == 0)
+		buf_add(out, "&#60;", 5);
+	else if (strcmp(name, "gt") == 0)
+		buf_add(out, "&#62;", 5);
+	else if (strcmp(name, "quot") == 0)
+		buf_add(out, "&#34;", 5);
+	else if (strcmp(name, "apos") == 0)
 		buf_add(out, "&#39;", 5);
 	else if ((d = htmlEntityLookup((const xmlChar *)name)) != NULL) {
 		if (d->value < 0x80) {		/* amp lt gt quot */
@@ -1204,50 +1213,63 @@ tag_start(char c)
 	    c == '!' || c == '?' || (unsigned char)c >= 0x80;
 }
 
+/*
+ * Text and markup up to a CDATA section or a comment.  Bytes that need
+ * nothing, markup included, are copied in runs as long as they last.
+ */
 static size_t
 clean_text(struct parser *p, const char *s, size_t n, int last,
     struct buf *out)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t	 i = 0, run = 0, k;
 
 	while (i < n) {
-		if (!special[(unsigned char)s[i]]) {
+		/* Special bytes are a few in a hundred: look four at a time. */
+		while (n - i >= 4 && !(special[u[i]] | special[u[i + 1]] |
+		    special[u[i + 2]] | special[u[i + 3]]))
+			i += 4;
+		if (i == n)
+			break;
+		if (!special[u[i]]) {
 			i++;
 			continue;
 		}
-		buf_add(out, s + run, i - run);
-		if (s[i] == '&') {
-			if ((k = clean_ref(s + i, n - i, last, out)) == 0)
-				return i;
-			i += k;
-		} else if (s[i] == '<') {
+		if (s[i] == '<') {
 			if (n - i < 9 && !last)
-				return i;
-			if (i + 1 == n || !tag_start(s[i + 1])) {
-				buf_add(out, "&#60;", 5);	/* "a < b" */
-				run = ++i;
+				break;		/* "<![CDATA[" may be cut */
+			if (i + 1 < n && tag_start(s[i + 1])) {
+				if (n - i >= 9 &&
+				    memcmp(s + i, "<![CDATA[", 9) == 0) {
+					i += 9;
+					p->cstate = CS_CDATA;
+					break;
+				}
+				if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+					i += 4;
+					p->cstate = CS_COMMENT;
+					break;
+				}
+				i++;		/* markup: part of the run */
 				continue;
 			}
-			buf_addc(out, '<');
-			if (n - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0) {
-				buf_add(out, s + i + 1, 8);
-				i += 9;
-				p->cstate = CS_CDATA;
-				return i;
-			}
-			if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
-				buf_add(out, s + i + 1, 3);
-				i += 4;
-				p->cstate = CS_COMMENT;
-				return i;
-			}
-			i++;
+			buf_add(out, s + run, i - run);
+			buf_add(out, "&#60;", 5);	/* "a < b" */
+			run = ++i;
+			continue;
+		}
+		buf_add(out, s + run, i - run);
+		run = i;
+		if (s[i] == '&') {
+			if ((k = clean_ref(s + i, n - i, last, out)) == 0)
+				break;		/* needs more input */
+			i += k;
 		} else
 			i++;		/* a control character: dropped */
 		run = i;
 	}
-	buf_add(out, s + run, n - run);
-	return n;
+	buf_add(out, s + run, i - run);
+	return i;
 }
 
 /* Clean s into out; returns how much was used (the rest is carried). */
@@ -1287,17 +1309,40 @@ clean(struct parser *p, const char *s, size_t n, int last, struct buf *out)
 static void
 feed_xml(struct parser *p, const char *s, size_t n, int last)
 {
-	size_t	 used;
+	size_t	 used, held, k;
 
-	if (p->carry.len > 0) {
+	/*
+	 * Bytes held back at the end of the last piece (a reference or a
+	 * tag cut in two) take a small bite of this one until they are
+	 * settled, so that the rest is cleaned where it is, not copied.
+	 */
+	while (p->carry.len > 0 && n > 0 && !last) {
+		held = p->carry.len;
+		k = n < 256 ? n : 256;
+		buf_add(&p->carry, s, k);
+		s += k;
+		n -= k;
+		used = clean(p, p->carry.s, p->carry.len, 0, &p->clean);
+		if (used >= held) {
+			/* What is left unused is from the bite: give it back. */
+			s -= p->carry.len - used;
+			n += p->carry.len - used;
+			buf_reset(&p->carry);
+		} else {
+			memmove(p->carry.s, p->carry.s + used,
+			    p->carry.len - used);
+			p->carry.len -= used;
+		}
+	}
+	if (p->carry.len == 0) {
+		used = clean(p, s, n, last, &p->clean);
+		if (used < n)
+			buf_add(&p->carry, s + used, n - used);
+	} else if (n > 0 || last) {
 		buf_add(&p->carry, s, n);
 		used = clean(p, p->carry.s, p->carry.len, last, &p->clean);
 		memmove(p->carry.s, p->carry.s + used, p->carry.len - used);
 		p->carry.len -= used;
-	} else {
-		used = clean(p, s, n, last, &p->clean);
-		if (used < n)
-			buf_add(&p->carry, s + used, n - used);
 	}
 	if (p->stopped)
 		return;
@@ -1314,7 +1359,7 @@ feed_xml(struct parser *p, const char *s, size_t n, int last)
 static void
 feed_bytes(struct parser *p, const char *s, size_t n, int last)
 {
-	size_t	 bom;
+	size_t	 bom, k;
 
 	if (p->dec == NULL) {
 		buf_add(&p->sniff, s, n);
@@ -1325,6 +1370,12 @@ feed_bytes(struct parser *p, const char *s, size_t n, int last)
 		decoder_run(p->dec, p->sniff.s + bom, p->sniff.len - bom, last,
 		    &p->utf8);
 		buf_free(&p->sniff);
+	} else if ((k = decoder_valid(p->dec, s, n)) > 0) {
+		/* Valid UTF-8, as most feeds are, goes on without a copy. */
+		feed_xml(p, s, k, last && k == n);
+		if (k == n)
+			return;
+		decoder_run(p->dec, s + k, n - k, last, &p->utf8);
 	} else
 		decoder_run(p->dec, s, n, last, &p->utf8);
 	feed_xml(p, buf_cstr(&p->utf8), p->utf8.len, last);

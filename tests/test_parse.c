@@ -101,6 +101,61 @@ streaming(const char *name, const char *charset)
 	buf_free(&odd.s);
 }
 
+/*
+ * Valid UTF-8 goes to libxml2 without a copy and the cleaner copies only
+ * what it repairs, holding back what a piece cuts in two: every split of
+ * a document full of such places must read as the whole does.
+ */
+static void
+streaming_repairs(void)
+{
+	static const char item[] = "<item><title>caf\xc3\xa9 &amp; co &lt;3 "
+	    "D&D a < b \xe6\x97\xa5\xf0\x9f\x98\x80 caf\xe9</title>"
+	    "<link>/p/%d</link><guid>g%d</guid>"
+	    "<description><![CDATA[<p>x <a href=\"/p/%d\">l</a> &eacute;"
+	    "</p>]]></description><!-- c -- \x01 -->"
+	    "<content:encoded>&lt;b&gt;&#233;&#x20AC;&#150;&nbsp;"
+	    "&averyveryverylongentitynamethatisnotknownatall; "
+	    "&unknown;\x02</content:encoded></item>\n";
+	static const size_t sizes[] = { 1, 2, 3, 5, 8, 9, 13, 64, 255, 256,
+	    257, 300, 1000, 1023, 1024, 1025, 4096 };
+	struct buf	 doc = { NULL, 0, 0 };
+	struct got	 whole, part;
+	struct parse_result r1, r2;
+	size_t		 i;
+	int		 k;
+	char		 name[64];
+
+	buf_adds(&doc, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/"
+	    "modules/content/\"><channel><title>T</title>"
+	    "<link>https://example.org/</link>\n");
+	for (k = 0; k < 40; k++)
+		buf_printf(&doc, item, k, k, k);
+	buf_adds(&doc, "</channel></rss>\n");
+	memset(&whole, 0, sizeof whole);
+	parse_pieces(&doc, doc.len + 1, NULL, &whole, &r1);
+	is_int(whole.n, 40, "repairs: 40 entries");
+	ok(strstr(buf_cstr(&whole.s), "g7|caf\xc3\xa9 & co <3 D&D a < b "
+	    "\xe6\x97\xa5\xf0\x9f\x98\x80 caf\xc3\xa9|https://example.org/p/7|"
+	    "<p>x <a href=\"https://example.org/p/7\">l</a> \xc3\xa9</p>|"
+	    "<b>\xc3\xa9\xe2\x82\xac\xe2\x80\x93\xc2\xa0&amp;"
+	    "averyveryverylongentitynamethatisnotknownatall; &amp;unknown;</b>|")
+	    != NULL, "repairs: an entry as expected");
+	for (i = 0; i < nitems(sizes); i++) {
+		memset(&part, 0, sizeof part);
+		parse_pieces(&doc, sizes[i], NULL, &part, &r2);
+		snprintf(name, sizeof name, "repairs: pieces of %zu bytes",
+		    sizes[i]);
+		if (!is_str(buf_cstr(&part.s), buf_cstr(&whole.s), name))
+			break;
+		is_int(r2.malformed, r1.malformed, "same malformed flag");
+		buf_free(&part.s);
+	}
+	buf_free(&whole.s);
+	buf_free(&doc);
+}
+
 int
 main(void)
 {
@@ -142,6 +197,7 @@ main(void)
 	for (i = 0; i < nitems(stream_cases); i++)
 		streaming(stream_cases[i], NULL);
 	streaming("enc-http-charset.xml", "windows-1251");
+	streaming_repairs();
 
 	/* An entry callback can stop the parser. */
 	memset(&g, 0, sizeof g);
