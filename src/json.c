@@ -15,8 +15,14 @@ json_strn(struct buf *b, const char *s, size_t len)
 
 	buf_addc(b, '"');
 	for (i = 0, run = 0; i < len; i++) {
-		unsigned char c = p[i];
+		unsigned char c;
 
+		/* Most of it is plain text: eight bytes at a time. */
+		while (len - i >= 8 && !word_has(p + i, 0x20, '"', '\\'))
+			i += 8;
+		if (i == len)
+			break;
+		c = p[i];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		buf_add(b, s + run, i - run);
