@@ -56,6 +56,22 @@ is "$?" 69 "every feed failing: exit 69"
 mv "$T/a.gone" "$T/a.xml"
 mkfeed "$T/b.xml" b 2
 
+# Retention by age is the daily pass's: `feedmux poll` runs it when a day
+# has passed since the last one (stored), not on every run.
+is "$(q 'SELECT pruned FROM state')" "$FEEDMUX_NOW" "the first poll ran the daily pass"
+mkfeed "$T/old.xml" old 2
+printf '[feed "old"]\nurl = file://%s/old.xml\nkeep = 1d\n' "$T" >>"$T/fm.conf"
+FEEDMUX_NOW=1700003600 fm poll >/dev/null 2>&1
+is "$(q "SELECT count(*) FROM entries e JOIN feeds f ON f.id = e.feed WHERE f.name = 'old'")" 2 "feed old stored"
+FEEDMUX_NOW=1700080000 fm poll --all >/dev/null 2>&1
+is "$(q 'SELECT pruned FROM state')" "$FEEDMUX_NOW" "within a day of the last pass it is not run again"
+FEEDMUX_NOW=1700093600 fm poll --all >/dev/null 2>&1
+is "$(q "SELECT count(*) FROM entries e JOIN feeds f ON f.id = e.feed WHERE f.name = 'old'")" 0 "a day later: entries first seen over keep = 1d ago removed"
+is "$(q 'SELECT pruned FROM state')" 1700093600 "pass time recorded"
+is "$(q "SELECT count(*) FROM tombstones t JOIN feeds f ON f.id = t.feed WHERE f.name = 'old'")" 2 "with their tombstones"
+is "$(q "SELECT count(*) FROM entries e JOIN feeds f ON f.id = e.feed WHERE f.name = 'a'")" 4 "feed a, keep 90d, untouched"
+sed -i '/^\[feed "old"\]/,$d' "$T/fm.conf"
+
 # The daemon.
 rm -f "$db" "$T/atom.xml"
 "$FEEDMUX" -c "$T/fm.conf" run >"$T/run.log" 2>&1 &
