@@ -277,12 +277,17 @@ static int
 word_index(const char *w, size_t n, const char *const *tab, int ntab,
     size_t minlen)
 {
+	char	 lc[3];
 	int	 i;
 
-	if (n < minlen)
+	if (n < minlen || n < 3)
 		return -1;
+	/* Lowercased once, not in each of up to 19 strncasecmp calls. */
+	for (i = 0; i < 3; i++)
+		lc[i] = (char)tolower((unsigned char)w[i]);
 	for (i = 0; i < ntab; i++)
-		if (strncasecmp(w, tab[i], 3) == 0)
+		if (lc[0] == tab[i][0] && lc[1] == tab[i][1] &&
+		    lc[2] == tab[i][2])
 			return i;
 	return -1;
 }

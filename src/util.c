@@ -362,11 +362,63 @@ fm_monotonic_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The date of a day counted from 1970-01-01 (Hinnant's civil_from_days). */
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t	 era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static void
+put_digits(char *out, int v, int n)
+{
+	while (n-- > 0) {
+		out[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 void
 fmt_rfc3339(char out[21], int64_t t)
 {
 	struct tm	 tm;
 	time_t		 tt = (time_t)t;
+	int64_t		 days, secs;
+	int		 y, m, d;
+
+	/*
+	 * Years 1000 to 9999 by arithmetic: every entry of `feedmux parse
+	 * --json` has dates, and gmtime_r with strftime costs some 700
+	 * instructions each.  Other years as before (strftime does not pad
+	 * a year of fewer than four digits).
+	 */
+	if (t >= -30610224000LL && t <= 253402300799LL) {
+		days = t / 86400;
+		secs = t % 86400;
+		if (secs < 0) {
+			secs += 86400;
+			days--;
+		}
+		civil_from_days(days, &y, &m, &d);
+		memcpy(out, "0000-00-00T00:00:00Z", 21);
+		put_digits(out, y, 4);
+		put_digits(out + 5, m, 2);
+		put_digits(out + 8, d, 2);
+		put_digits(out + 11, (int)(secs / 3600), 2);
+		put_digits(out + 14, (int)(secs / 60 % 60), 2);
+		put_digits(out + 17, (int)(secs % 60), 2);
+		return;
+	}
 
 	if (gmtime_r(&tt, &tm) == NULL ||
 	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)

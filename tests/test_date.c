@@ -1,7 +1,9 @@
 /* test_date: every date variant the issue lists, and garbage. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "date.h"
 #include "util.h"
@@ -16,9 +18,53 @@ date_is(const char *s, int64_t want)
 	is_int(date_parse(s, strlen(s)), want, s);
 }
 
+/* fmt_rfc3339 against gmtime_r and strftime, which it used to be. */
+static int
+rfc3339_is_strftime(int64_t t)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+	char		 got[21], want[21];
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		strcpy(want, "1970-01-01T00:00:00Z");
+	fmt_rfc3339(got, t);
+	if (strcmp(got, want) == 0)
+		return 1;
+	printf("# %lld: got %s, want %s\n", (long long)t, got, want);
+	return 0;
+}
+
+static void
+rfc3339(void)
+{
+	static const int64_t edges[] = { 0, -1, 1, 86399, 86400, -86400,
+	    -86401, 951782400, 951868799, 4107542400, 4107542399,
+	    -2203891200, -2203891201, -30610224000, -30610224001,
+	    -30610224000 + 86399, 253402300799, 253402300800, -62135596800,
+	    INT64_MIN / 2, INT64_MAX / 2 };
+	size_t		 i;
+	int64_t		 t;
+	int		 bad = 0;
+
+	for (i = 0; i < nitems(edges); i++)
+		bad += !rfc3339_is_strftime(edges[i]);
+	/* Every day of 1000-9999 is too many; a stride that visits all
+	 * months, days and times of day, and each side of some midnights. */
+	for (t = -30610224000; t <= 253402300799 && bad < 5; t += 3999971)
+		bad += !rfc3339_is_strftime(t) +
+		    !rfc3339_is_strftime(t - t % 86400) +
+		    !rfc3339_is_strftime(t - t % 86400 - 1);
+	is_int(bad, 0, "fmt_rfc3339 gives what gmtime_r and strftime give");
+}
+
 int
 main(void)
 {
+	rfc3339();
+	date_is("fRI, 31 oct 2025 06:00:00 GMT", T0);
+	date_is("FRIDAY, 31 OCTOBER 2025 06:00:00 GMT", T0);
 	/* RFC 822 / 2822 */
 	date_is("Fri, 31 Oct 2025 06:00:00 GMT", T0);
 	date_is("Fri, 31 Oct 2025 06:00:00 +0000", T0);
