@@ -179,6 +179,14 @@ struct base {
 	char	*uri;
 };
 
+/* A tag lookup remembered (see tag_cached). */
+struct tagmemo {
+	const xmlChar	*name;
+	enum ns		 ns;
+	enum ctx	 ctx;
+	const struct tag *t;		/* NULL: not in the table */
+};
+
 struct parser {
 	xmlParserCtxtPtr ctxt;
 	const struct parse_cb *cb;
@@ -218,6 +226,7 @@ struct parser {
 	const xmlChar	*nsptr[8];	/* URI pointers seen (interned) */
 	enum ns		 nsval[8];
 	unsigned	 nsnext;
+	struct tagmemo	 tmemo[64];
 };
 
 /* ---- namespaces and the tag table ---- */
@@ -305,6 +314,27 @@ tag_find(enum ns ns, const char *name, enum ctx ctx)
 	struct tagkey	 k = { ns, name, ctx };
 
 	return bsearch(&k, tags, nitems(tags), sizeof tags[0], tag_cmp);
+}
+
+/*
+ * libxml2 interns element names too: for the whole document one pointer
+ * is one name, so the few names a feed repeats in every entry are looked
+ * up once each, not with a bsearch of strcmp calls per element.
+ */
+static const struct tag *
+tag_cached(struct parser *p, enum ns ns, const xmlChar *name, enum ctx ctx)
+{
+	struct tagmemo	*m;
+
+	m = &p->tmemo[((uintptr_t)name / 8 + (unsigned)ns * 7 +
+	    (unsigned)ctx * 13) % nitems(p->tmemo)];
+	if (m->name != name || m->ns != ns || m->ctx != ctx) {
+		m->name = name;
+		m->ns = ns;
+		m->ctx = ctx;
+		m->t = tag_find(ns, (const char *)name, ctx);
+	}
+	return m->t;
 }
 
 /* ---- SAX2 attributes: (localname, prefix, URI, value, end) ---- */
@@ -1001,7 +1031,7 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		}
 		return;
 	}
-	if ((t = tag_find(ns_lookup(p, ns), name, c)) != NULL)
+	if ((t = tag_cached(p, ns_lookup(p, ns), localname, c)) != NULL)
 		start_field(p, t, ns, attrs, nattrs);
 }
 
@@ -1093,7 +1123,7 @@ clean_ref(const char *s, size_t n, int last, struct buf *out)
 	    0x017d, 0, 0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013,
 	    0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e,
 	    0x0178 };
-	const htmlEntityDesc *d;
+	long		 v;
 	char		 name[40];
 	size_t		 i = 1, k;
 	unsigned long	 c = 0;
@@ -1143,13 +1173,13 @@ clean_ref(const char *s, size_t n, int last, struct buf *out)
 		buf_add(out, "&#34;", 5);
 	else if (strcmp(name, "apos") == 0)
 		buf_add(out, "&#39;", 5);
-	else if ((d = htmlEntityLookup((const xmlChar *)name)) != NULL) {
-		if (d->value < 0x80) {		/* amp lt gt quot */
-			char ref[8] = { '&', '#', (char)('0' + d->value / 10),
-			    (char)('0' + d->value % 10), ';' };
+	else if ((v = html_entity(name)) != -1) {
+		if (v < 0x80) {		/* amp lt gt quot */
+			char ref[8] = { '&', '#', (char)('0' + v / 10),
+			    (char)('0' + v % 10), ';' };
 			buf_add(out, ref, 5);
 		} else
-			buf_add_utf8(out, d->value);
+			buf_add_utf8(out, (uint32_t)v);
 	} else {
 		/* Undeclared and unknown: its text, as a browser shows it.
 		 * Declared entities are never expanded (see above). */

@@ -162,6 +162,16 @@ main(void)
 	absurl("/p/1", "ftp://example.org/", "ftp://example.org/p/1");
 	absurl("rel/1", "https://example.org/a/b", "https://example.org/a/rel/1");
 
+	/* entity names remembered: names that share a slot stay apart */
+	txt("&eacute;&egrave;&eacute;&egrave; &Aacute;&Agrave;&Aacute;",
+	    "\xc3\xa9\xc3\xa8\xc3\xa9\xc3\xa8 \xc3\x81\xc3\x80\xc3\x81");
+	is_int(html_entity("egrave"), 0xe8, "html_entity egrave");
+	is_int(html_entity("eacute"), 0xe9, "html_entity eacute");
+	is_int(html_entity("egrave"), 0xe8, "html_entity egrave again");
+	is_int(html_entity("bogus"), -1, "html_entity unknown");
+	is_int(html_entity(""), -1, "html_entity empty");
+	is_int(html_entity("averyveryverylongname"), -1, "html_entity long");
+
 	txt("Plain   title\n text ", "Plain title text");
 	txt("AT&amp;T", "AT&T");
 	txt("<b>Bold</b> move", "Bold move");
