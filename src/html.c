@@ -163,15 +163,19 @@ static htmlParserCtxtPtr hctxt;
 static unsigned	 huses;
 static struct buf hin;
 
+/* strcmp for the short names of tags and attributes, without a call. */
+static int
+name_cmp(const char *a, const char *b)
+{
+	while (*a != '\0' && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
 static int
 elem_cmp(const void *k, const void *e)
 {
-	const char	*a = k, *b = ((const struct elem *)e)->name;
-
-	/* The first letter settles most steps of the search. */
-	if (*a != *b)
-		return (unsigned char)*a - (unsigned char)*b;
-	return strcmp(a, b);
+	return name_cmp(k, ((const struct elem *)e)->name);
 }
 
 /* isspace() in the C locale, without a call per byte. */
@@ -501,8 +505,16 @@ fold(struct buf *out, size_t start, int *space, const char *s, size_t len)
 		if (*space && out->len > start)
 			buf_addc(out, ' ');
 		*space = 0;
-		for (run = i; i < len && !is_space((unsigned char)s[i]); i++)
-			;
+		/* Words with one ' ' between them need no folding: one
+		 * piece, up to other white space or two in a row. */
+		for (run = i; i < len; i++) {
+			if (!is_space((unsigned char)s[i]))
+				continue;
+			if (s[i] == ' ' && i + 1 < len &&
+			    !is_space((unsigned char)s[i + 1]))
+				continue;
+			break;
+		}
 		buf_add(out, s + run, i - run);
 	}
 }
@@ -751,7 +763,7 @@ fp_tag(struct hstate *st, struct fp *f, const char *s, size_t n)
 	if (n > 1 && s[1] == '/') {
 		k = fp_name(s + 2, n - 2, name, sizeof name);
 		if (k == 0 || 2 + k >= n || s[2 + k] != '>' || f->depth == 0 ||
-		    strcmp(f->stack[f->depth - 1]->name, name) != 0)
+		    name_cmp(f->stack[f->depth - 1]->name, name) != 0)
 			return 0;
 		elem_end(st, f->stack[--f->depth]);
 		return 3 + k;

@@ -226,7 +226,8 @@ struct parser {
 	const xmlChar	*nsptr[8];	/* URI pointers seen (interned) */
 	enum ns		 nsval[8];
 	unsigned	 nsnext;
-	struct tagmemo	 tmemo[64];
+	struct tagmemo	 tmemo[32];
+	unsigned	 ntmemo;	/* lookups remembered so far */
 };
 
 /* ---- namespaces and the tag table ---- */
@@ -319,21 +320,26 @@ tag_find(enum ns ns, const char *name, enum ctx ctx)
 /*
  * libxml2 interns element names too: for the whole document one pointer
  * is one name, so the few names a feed repeats in every entry are looked
- * up once each, not with a bsearch of strcmp calls per element.
+ * up once each, not with a bsearch of strcmp calls per element.  A feed
+ * has a score of such names; past 32 the oldest answer makes room.
  */
 static const struct tag *
 tag_cached(struct parser *p, enum ns ns, const xmlChar *name, enum ctx ctx)
 {
 	struct tagmemo	*m;
+	unsigned	 i, n;
 
-	m = &p->tmemo[((uintptr_t)name / 8 + (unsigned)ns * 7 +
-	    (unsigned)ctx * 13) % nitems(p->tmemo)];
-	if (m->name != name || m->ns != ns || m->ctx != ctx) {
-		m->name = name;
-		m->ns = ns;
-		m->ctx = ctx;
-		m->t = tag_find(ns, (const char *)name, ctx);
+	n = p->ntmemo < nitems(p->tmemo) ? p->ntmemo : nitems(p->tmemo);
+	for (i = 0; i < n; i++) {
+		m = &p->tmemo[i];
+		if (m->name == name && m->ns == ns && m->ctx == ctx)
+			return m->t;
 	}
+	m = &p->tmemo[p->ntmemo++ % nitems(p->tmemo)];
+	m->name = name;
+	m->ns = ns;
+	m->ctx = ctx;
+	m->t = tag_find(ns, (const char *)name, ctx);
 	return m->t;
 }
 
@@ -1239,8 +1245,10 @@ clean_start(struct parser *p, const char *s, size_t n, int last)
 static int
 tag_start(char c)
 {
-	return isalpha((unsigned char)c) || c == '_' || c == ':' || c == '/' ||
-	    c == '!' || c == '?' || (unsigned char)c >= 0x80;
+	/* isalpha() of the C locale, without a call per tag */
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	    c == ':' || c == '/' || c == '!' || c == '?' ||
+	    (unsigned char)c >= 0x80;
 }
 
 /*
@@ -1269,6 +1277,10 @@ clean_text(struct parser *p, const char *s, size_t n, int last,
 			if (n - i < 9 && !last)
 				break;		/* "<![CDATA[" may be cut */
 			if (i + 1 < n && tag_start(s[i + 1])) {
+				if (s[i + 1] != '!') {
+					i++;	/* markup: part of the run */
+					continue;
+				}
 				if (n - i >= 9 &&
 				    memcmp(s + i, "<![CDATA[", 9) == 0) {
 					i += 9;
@@ -1290,7 +1302,10 @@ clean_text(struct parser *p, const char *s, size_t n, int last,
 		}
 		buf_add(out, s + run, i - run);
 		run = i;
-		if (s[i] == '&') {
+		if (s[i] == '&' && n - i >= 5 && memcmp(s + i, "&amp;", 5) == 0) {
+			buf_add(out, "&#38;", 5);	/* the commonest */
+			i += 5;
+		} else if (s[i] == '&') {
 			if ((k = clean_ref(s + i, n - i, last, out)) == 0)
 				break;		/* needs more input */
 			i += k;

@@ -173,6 +173,9 @@ main(void)
 	is_int(html_entity("averyveryverylongname"), -1, "html_entity long");
 
 	txt("Plain   title\n text ", "Plain title text");
+	/* folding keeps single spaces in place, folds the rest */
+	txt("one two  three\tfour \n five six ", "one two three four five six");
+	txt(" a b<b> c </b>d e\r\n", "a b c d e");
 	txt("AT&amp;T", "AT&T");
 	txt("<b>Bold</b> move", "Bold move");
 	txt("caf&eacute; &rsquo;n&rsquo; more", "caf\xc3\xa9 \xe2\x80\x99n\xe2\x80\x99 more");
