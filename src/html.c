@@ -545,6 +545,16 @@ emit_text(struct hstate *st, const char *s, size_t len)
 		escape(st->out, s, len, 0);
 }
 
+/* Text known to hold no '&', '<' or '>': nothing to escape. */
+static void
+emit_plain(struct hstate *st, const char *s, size_t len)
+{
+	if (st->text)
+		fold(st->out, st->start, &st->space, s, len);
+	else
+		buf_add(st->out, s, len);
+}
+
 static void
 sax_text(void *ctx, const xmlChar *s, int len)
 {
@@ -849,8 +859,11 @@ fast(struct hstate *st, const char *s, size_t n)
 
 	f.depth = 0;
 	while (i < n) {
+		/* Runs of text stop at what needs escaping, so that they are
+		 * copied as they are, not scanned again by escape(). */
 		c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x80 && c != '<' && c != '&') {
+		if ((c >= 0x20 && c < 0x80 && c != '<' && c != '&' &&
+		    c != '>') || c == '\t' || c == '\n') {
 			i++;
 			continue;
 		}
@@ -861,23 +874,24 @@ fast(struct hstate *st, const char *s, size_t n)
 			i += k;
 			continue;
 		}
-		emit_text(st, s + run, i - run);
-		if (c == '<' && i + 1 < n && !isalpha((unsigned char)s[i + 1]) &&
+		emit_plain(st, s + run, i - run);
+		if (c == '<' && i + 1 < n && !is_alpha((unsigned char)s[i + 1]) &&
 		    s[i + 1] != '/' && s[i + 1] != '!' && s[i + 1] != '?')
 			k = (emit_text(st, "<", 1), 1);	/* "<3": text */
 		else if (c == '<')
 			k = fp_tag(st, &f, s + i, n - i);
 		else if (c == '&')
 			k = fp_entity(st, s + i, n - i);
+		else if (c == '>')
+			k = (emit_text(st, ">", 1), 1);
 		else
-			k = c == '\t' || c == '\n' ? (emit_text(st, s + i, 1), 1) :
-			    0;
+			k = 0;
 		if (k == 0)
 			return -1;
 		i += k;
 		run = i;
 	}
-	emit_text(st, s + run, i - run);
+	emit_plain(st, s + run, i - run);
 	return f.depth == 0 ? 0 : -1;
 }
 

@@ -215,6 +215,7 @@ struct parser {
 	const struct tag *ctag;
 	int		 cdepth, cdiv, ctitle_html;
 	struct buf	 text;
+	struct buf	 ref;		/* an attribute's URL, NUL-terminated */
 
 	struct rec	 e, f;		/* entry, feed */
 	struct feed_meta meta;
@@ -361,6 +362,19 @@ attr(const xmlChar **a, int n, const char *name, const char **v,
 	return 0;
 }
 
+/* Is v (len bytes, NULL: absent), white space trimmed, want in any case? */
+static int
+value_is(const char *v, size_t len, const char *want)
+{
+	if (v == NULL)
+		return 0;
+	while (len > 0 && isspace((unsigned char)*v))
+		v++, len--;
+	while (len > 0 && isspace((unsigned char)v[len - 1]))
+		len--;
+	return strlen(want) == len && strncasecmp(v, want, len) == 0;
+}
+
 static int
 attr_is(const xmlChar **a, int n, const char *name, const char *want)
 {
@@ -369,11 +383,7 @@ attr_is(const xmlChar **a, int n, const char *name, const char *want)
 
 	if (!attr(a, n, name, &v, &len))
 		return 0;
-	while (len > 0 && isspace((unsigned char)*v))
-		v++, len--;
-	while (len > 0 && isspace((unsigned char)v[len - 1]))
-		len--;
-	return strlen(want) == len && strncasecmp(v, want, len) == 0;
+	return value_is(v, len, want);
 }
 
 /* ---- xml:base ---- */
@@ -483,15 +493,15 @@ rec_add_enc(struct parser *p, struct rec *r, const char *url, size_t ulen,
 {
 	struct penc	*e;
 	size_t		 off = r->arena.len, i;
-	char		*ref, num[24];
+	char		 num[24];
 
 	while (ulen > 0 && isspace((unsigned char)*url))
 		url++, ulen--;
 	if (ulen == 0)
 		return;
-	ref = xstrndup(url, ulen);
-	html_abs_url(&r->arena, ref, cur_base(p));
-	free(ref);
+	buf_reset(&p->ref);
+	buf_add(&p->ref, url, ulen);
+	html_abs_url(&r->arena, p->ref.s, cur_base(p));
 	for (i = 0; i < r->nencs; i++)	/* media:content repeats enclosures */
 		if (strcmp(r->arena.s + r->encs[i].url, r->arena.s + off) == 0) {
 			r->arena.len = off;
@@ -690,26 +700,29 @@ cap_end(struct parser *p)
 static enum mode
 atom_mode(const xmlChar **a, int n, int *html)
 {
-	const char	*v;
-	size_t		 len;
+	const char	*v, *mode = NULL, *type = NULL;
+	size_t		 len, mlen = 0, tlen = 0;
 
 	*html = 0;
 	if (attr(a, n, "src", &v, &len))
 		return M_SKIP;		/* content elsewhere */
-	if (attr_is(a, n, "mode", "base64"))
+	/* Each looked up once: this runs for every title and content. */
+	attr(a, n, "mode", &mode, &mlen);
+	attr(a, n, "type", &type, &tlen);
+	if (value_is(mode, mlen, "base64"))
 		return M_SKIP;
-	if (attr_is(a, n, "mode", "escaped") || attr_is(a, n, "type", "html") ||
-	    attr_is(a, n, "type", "text/html")) {
+	if (value_is(mode, mlen, "escaped") || value_is(type, tlen, "html") ||
+	    value_is(type, tlen, "text/html")) {
 		*html = 1;
 		return M_HTML;
 	}
-	if (attr_is(a, n, "mode", "xml") || attr_is(a, n, "type", "xhtml") ||
-	    attr_is(a, n, "type", "application/xhtml+xml")) {
+	if (value_is(mode, mlen, "xml") || value_is(type, tlen, "xhtml") ||
+	    value_is(type, tlen, "application/xhtml+xml")) {
 		*html = 1;
 		return M_XHTML;
 	}
-	if (!attr(a, n, "type", &v, &len) || attr_is(a, n, "type", "text") ||
-	    (len > 5 && strncasecmp(v, "text/", 5) == 0))
+	if (type == NULL || value_is(type, tlen, "text") ||
+	    (tlen > 5 && strncasecmp(type, "text/", 5) == 0))
 		return M_ESC;
 	return M_SKIP;			/* images, base64: not text */
 }
@@ -756,7 +769,6 @@ atom_link(struct parser *p, struct rec *r, const struct tag *t,
 	const char	*href, *ty = NULL, *ln = NULL, *rel;
 	size_t		 hlen, tlen = 0, llen = 0, rlen;
 	size_t		 off = r->arena.len;
-	char		*ref;
 	enum field	 f = F_LINK;
 
 	if (!attr(a, n, "href", &href, &hlen))
@@ -776,9 +788,9 @@ atom_link(struct parser *p, struct rec *r, const struct tag *t,
 		return;
 	if (r->s[f].prio >= t->prio)
 		return;
-	ref = xstrndup(href, hlen);
-	html_abs_url(&r->arena, strtrim(ref), cur_base(p));
-	free(ref);
+	buf_reset(&p->ref);		/* not a malloc per entry */
+	buf_add(&p->ref, href, hlen);
+	html_abs_url(&r->arena, strtrim(p->ref.s), cur_base(p));
 	rec_set(r, f, t->prio, off);
 }
 
@@ -1540,6 +1552,7 @@ parser_free(struct parser *p)
 	buf_free(&p->clean);
 	buf_free(&p->carry);
 	buf_free(&p->text);
+	buf_free(&p->ref);
 	rec_free(&p->e);
 	rec_free(&p->f);
 	free(p->catv);
