@@ -22,6 +22,14 @@ struct store;
  * a newer feedmux is refused with both schema versions in err.
  */
 struct store	*store_open(const char *path, char *err, size_t errlen);
+/*
+ * WAL checkpoints on a thread of their own from now on (the poller's
+ * choice: commits never wait for their fsyncs); -1 with err if that fails.
+ */
+int		 store_checkpoint_thread(struct store *, char *err,
+		    size_t errlen);
+/* Checkpoint the whole WAL now, waiting for any other checkpoint. */
+int		 store_checkpoint(struct store *);
 /* The schema version this program writes. */
 int		 store_schema_version(void);
 /* Open migrating only up to version (tests of migrations); 0: latest. */

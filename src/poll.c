@@ -287,6 +287,7 @@ static struct poller *
 poller_new(struct conf *conf, int daemon, char *err, size_t errlen)
 {
 	struct poller	*p = xcalloc(1, sizeof(*p));
+	char		 cerr[512];
 
 	p->conf = p->main_conf = conf;
 	p->daemon = daemon;
@@ -299,6 +300,8 @@ poller_new(struct conf *conf, int daemon, char *err, size_t errlen)
 	}
 	if ((p->store = store_open(conf->database, err, errlen)) == NULL)
 		return p;
+	if (store_checkpoint_thread(p->store, cerr, sizeof(cerr)) == -1)
+		log_warnx("%s; checkpoints stay in the poll loop", cerr);
 	p->fetcher = fetcher_new(p->base, p->store, conf, err, errlen);
 	return p;
 }

@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
+#include "checkpoint.h"
 #include "log.h"
 #include "store.h"
 #include "url.h"
@@ -225,6 +227,7 @@ struct keyset {
 
 struct store {
 	sqlite3		*db;
+	struct checkpointer *ckpt;	/* NULL: SQLite's autocheckpoint */
 	sqlite3_stmt	*st[ST__MAX];
 	char		 err[512];
 	int		 in_txn;
@@ -561,13 +564,16 @@ store_open_version(const char *path, int target, char *err, size_t errlen)
 	 * checkpoint.  With synchronous = NORMAL, a power cut (not a crash)
 	 * can lose the commits since the last checkpoint, atomically: their
 	 * validators go with them, so those feeds are fetched again in
-	 * full.  Sorts for outputs stay in memory.
+	 * full.  A WAL grown past 64 MiB (a burst outrunning the checkpoint
+	 * thread) is cut back once checkpointed.  Sorts for outputs stay in
+	 * memory.
 	 */
 	if (exec_sql(s, "PRAGMA page_size = 8192") == -1 ||
 	    exec_sql(s, "PRAGMA auto_vacuum = INCREMENTAL") == -1 ||
 	    exec_sql(s, "PRAGMA journal_mode = WAL") == -1 ||
 	    exec_sql(s, "PRAGMA synchronous = NORMAL") == -1 ||
 	    exec_sql(s, "PRAGMA wal_autocheckpoint = 2000") == -1 ||
+	    exec_sql(s, "PRAGMA journal_size_limit = 67108864") == -1 ||
 	    exec_sql(s, "PRAGMA temp_store = MEMORY") == -1 ||
 	    migrate(s, path, target) == -1) {
 		if (strncmp(s->err, path, strlen(path)) == 0)
@@ -595,6 +601,10 @@ store_close(struct store *s)
 		return;
 	if (s->in_txn)
 		store_rollback(s);
+	if (s->ckpt != NULL) {
+		sqlite3_wal_hook(s->db, NULL, NULL);
+		checkpointer_stop(s->ckpt);
+	}
 	for (i = 0; i < ST__MAX; i++)
 		sqlite3_finalize(s->st[i]);
 	sqlite3_close(s->db);
@@ -610,6 +620,39 @@ store_close(struct store *s)
 	free(s->vencs);
 	free(s->valso);
 	free(s);
+}
+
+/*
+ * For the poller: checkpoints move to a thread (checkpoint.c), so a
+ * commit never waits for the fsyncs of one.  Other commands keep
+ * SQLite's own autocheckpoint.
+ */
+int
+store_checkpoint_thread(struct store *s, char *err, size_t errlen)
+{
+	if (s->ckpt == NULL && (s->ckpt = checkpointer_start(s->db,
+	    sqlite3_db_filename(s->db, "main"), err, errlen)) == NULL)
+		return -1;
+	return 0;
+}
+
+/*
+ * Everything in the WAL into the database file, now.  While another
+ * checkpoint runs (the thread's) SQLite answers busy without calling the
+ * busy handler, so wait here, as long as the busy timeout would.
+ */
+int
+store_checkpoint(struct store *s)
+{
+	int	 rc, tries = 0;
+
+	while ((rc = sqlite3_wal_checkpoint_v2(s->db, NULL,
+	    SQLITE_CHECKPOINT_FULL, NULL, NULL)) == SQLITE_BUSY &&
+	    tries++ < 1000)
+		usleep(10000);
+	if (rc != SQLITE_OK)
+		return store_fail(s, "checkpoint");
+	return 0;
 }
 
 const char *

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -380,6 +381,54 @@ test_migration_hash(void)
 	feed_state_free(&fs);
 	store_close(s);
 	freeconf(c);
+	free(path);
+}
+
+/*
+ * With the checkpoint thread, commits leave the WAL to it: the database
+ * file fills while the writer goes on, and ends whole.
+ */
+static void
+test_checkpoint_thread(void)
+{
+	char		*path, err[512], id[32], body[1000], *wal;
+	struct store	*s = mkstore(&path);
+	struct feed_state fs = feed(s, "a");
+	struct entry	 e;
+	struct stat	 st;
+	int		 i, j, waited;
+
+	ok(store_checkpoint_thread(s, err, sizeof(err)) == 0,
+	    "checkpoint thread started");
+	memset(body, 'c', sizeof(body) - 1);
+	body[sizeof(body) - 1] = '\0';
+	/* Some 30 MiB of WAL, past the thread's 2000 pages (16 MiB). */
+	for (i = 0; i < 300; i++) {
+		store_begin(s);
+		for (j = 0; j < 100; j++) {
+			snprintf(id, sizeof(id), "ck-%d-%d", i, j);
+			e = ent(id, id, NULL, body, NOW);
+			store_put_entry(s, &fs, KEY_AUTO, &e, NOW);
+		}
+		store_commit(s);
+	}
+	for (waited = 0; waited < 100; waited++) {
+		if (stat(path, &st) == 0 && st.st_size > 8 * 1024 * 1024)
+			break;
+		usleep(50000);
+	}
+	ok(st.st_size > 8 * 1024 * 1024, "the thread copied the WAL into the "
+	    "database file (%lld bytes)", (long long)st.st_size);
+	ok(store_checkpoint(s) == 0, "a full checkpoint on top");
+	store_close(s);
+	xasprintf(&wal, "%s-wal", path);
+	ok(stat(wal, &st) == -1, "closed: WAL checkpointed and removed");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 30000,
+	    "every entry there");
+	is_int(count(NULL, path, "SELECT count(*) FROM pragma_integrity_check"
+	    " WHERE integrity_check = 'ok'"), 1, "integrity_check");
+	feed_state_free(&fs);
+	free(wal);
 	free(path);
 }
 
@@ -857,6 +906,7 @@ main(void)
 	test_migration();
 	test_migration_rowid();
 	test_migration_hash();
+	test_checkpoint_thread();
 	test_prune_all();
 	test_sync();
 	test_dedup();
