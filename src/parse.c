@@ -1224,6 +1224,12 @@ clean_until(struct parser *p, const char *s, size_t n, int last,
 	else	/* the terminator may begin in the last two bytes */
 		stop = last ? n : n > 2 ? n - 2 : 0;
 	for (i = 0; i < stop; i++) {
+		/* Controls are rare: eight bytes at a time without one
+		 * (a zero byte is below 0x20 too). */
+		while (stop - i >= 8 && !word_has(s + i, 0x20, 0, 0))
+			i += 8;
+		if (i == stop)
+			break;
 		if ((unsigned char)s[i] >= 0x20 || s[i] == '\t' ||
 		    s[i] == '\n' || s[i] == '\r')
 			continue;
@@ -1279,12 +1285,10 @@ clean_text(struct parser *p, const char *s, size_t n, int last,
 		while (n - i >= 4 && !(special[u[i]] | special[u[i + 1]] |
 		    special[u[i + 2]] | special[u[i + 3]]))
 			i += 4;
+		while (i < n && !special[u[i]])
+			i++;
 		if (i == n)
 			break;
-		if (!special[u[i]]) {
-			i++;
-			continue;
-		}
 		if (s[i] == '<') {
 			if (n - i < 9 && !last)
 				break;		/* "<![CDATA[" may be cut */
