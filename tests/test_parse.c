@@ -112,8 +112,9 @@ streaming_repairs(void)
 	static const char item[] = "<item><title>caf\xc3\xa9 &amp; co &lt;3 "
 	    "D&D a < b \xe6\x97\xa5\xf0\x9f\x98\x80 caf\xe9</title>"
 	    "<link>/p/%d</link><guid>g%d</guid>"
-	    "<description><![CDATA[<p>x <a href=\"/p/%d\">l</a> &eacute;"
-	    "</p>]]></description><!-- c -- \x01 -->"
+	    "<description><![CDATA[<p>x\x01 <a href=\"/p/%d\">l</a> &eacute;"
+	    "\x02\x03 0123456789abcdef\x1f</p>]]></description>"
+	    "<!-- c -- \x01 -->"
 	    "<content:encoded>&lt;b&gt;&#233;&#x20AC;&#150;&nbsp;"
 	    "&averyveryverylongentitynamethatisnotknownatall; "
 	    "&unknown;\x02</content:encoded></item>\n";
@@ -138,7 +139,8 @@ streaming_repairs(void)
 	is_int(whole.n, 40, "repairs: 40 entries");
 	ok(strstr(buf_cstr(&whole.s), "g7|caf\xc3\xa9 & co <3 D&D a < b "
 	    "\xe6\x97\xa5\xf0\x9f\x98\x80 caf\xc3\xa9|https://example.org/p/7|"
-	    "<p>x <a href=\"https://example.org/p/7\">l</a> \xc3\xa9</p>|"
+	    "<p>x <a href=\"https://example.org/p/7\">l</a> \xc3\xa9 "
+	    "0123456789abcdef</p>|"
 	    "<b>\xc3\xa9\xe2\x82\xac\xe2\x80\x93\xc2\xa0&amp;"
 	    "averyveryverylongentitynamethatisnotknownatall; &amp;unknown;</b>|")
 	    != NULL, "repairs: an entry as expected");
