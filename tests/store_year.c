@@ -26,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "conf.h"
+#include "dbq.h"
 #include "store.h"
 #include "tap.h"
 #include "util.h"
@@ -37,25 +38,6 @@
 
 static int	 tap;
 
-static int64_t
-q1(const char *path, const char *sql)
-{
-	sqlite3		*db;
-	sqlite3_stmt	*q;
-	int64_t		 n = -1;
-
-	if (sqlite3_open(path, &db) != SQLITE_OK)
-		return -1;
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
-		if (sqlite3_step(q) == SQLITE_ROW)
-			n = sqlite3_column_int64(q, 0);
-		sqlite3_finalize(q);
-	}
-	sqlite3_close(db);
-	return n;
-}
-
 struct sample {
 	int	 day;
 	int64_t	 entries, tombs, bytes, feed0;
@@ -65,11 +47,11 @@ static void
 measure(const char *path, int day, struct sample *sm)
 {
 	sm->day = day;
-	sm->entries = q1(path, "SELECT count(*) FROM entries");
-	sm->tombs = q1(path, "SELECT count(*) FROM tombstones");
-	sm->bytes = q1(path, "SELECT page_count * page_size"
+	sm->entries = db_int(path, "SELECT count(*) FROM entries");
+	sm->tombs = db_int(path, "SELECT count(*) FROM tombstones");
+	sm->bytes = db_int(path, "SELECT page_count * page_size"
 	    " FROM pragma_page_count, pragma_page_size");
-	sm->feed0 = q1(path, "SELECT count(*) FROM entries e JOIN feeds f"
+	sm->feed0 = db_int(path, "SELECT count(*) FROM entries e JOIN feeds f"
 	    " ON f.id = e.feed WHERE f.name = 'f0000'");
 }
 
@@ -231,9 +213,9 @@ main(int argc, char **argv)
 		ok(end->bytes * 100 <= sm[h270].bytes * 110,
 		    "file size bounded after day 270 (%lld, %lld bytes)",
 		    (long long)sm[h270].bytes, (long long)end->bytes);
-		is_int(q1(path, "PRAGMA freelist_count"), 0,
+		is_int(db_int(path, "PRAGMA freelist_count"), 0,
 		    "freed pages given back");
-		ok(q1(path, "SELECT count(*) FROM pragma_integrity_check"
+		ok(db_int(path, "SELECT count(*) FROM pragma_integrity_check"
 		    " WHERE integrity_check = 'ok'") == 1, "integrity_check");
 	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "conf.h"
+#include "dbq.h"
 #include "store.h"
 #include "tap.h"
 #include "util.h"
@@ -121,22 +122,8 @@ put1(struct store *s, const char *f, enum key_policy pol, struct entry e,
 static int64_t
 count(struct store *s, const char *path, const char *sql)
 {
-	sqlite3		*db;
-	sqlite3_stmt	*q;
-	int64_t		 n = -1;
-
 	(void)s;
-	if (sqlite3_open(path, &db) != SQLITE_OK)
-		return -1;
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
-		if (sqlite3_step(q) == SQLITE_ROW)
-			n = sqlite3_column_int64(q, 0);
-		sqlite3_finalize(q);
-	} else
-		printf("# %s: %s\n", sql, sqlite3_errmsg(db));
-	sqlite3_close(db);
-	return n;
+	return db_int(path, sql);
 }
 
 /* store_recent / store_since collected as "feed:title[+also]" lines. */
