@@ -42,8 +42,9 @@ from1252(unsigned char c)
 	return c >= 0x80 && c < 0xa0 ? cp1252[c - 0x80] : c;
 }
 
-/* Length of the UTF-8 sequence at p: >0 valid, 0 incomplete, -1 invalid. */
-static int
+/* Length of the UTF-8 sequence at p: >0 valid, 0 incomplete, -1 invalid.
+ * Inline: the scanners call it for every non-ASCII character. */
+static inline int
 utf8_seq(const unsigned char *p, size_t avail)
 {
 	int		 n, i;

@@ -157,7 +157,7 @@ struct hstate {
 	size_t		 start;		/* out->len when we began */
 };
 
-static size_t	 fp_utf8(const unsigned char *, size_t);
+static inline size_t fp_utf8(const unsigned char *, size_t);
 
 static htmlParserCtxtPtr hctxt;
 static unsigned	 huses;
@@ -830,7 +830,7 @@ fp_entity(struct hstate *st, const char *s, size_t n)
 }
 
 /* Length of the valid UTF-8 sequence at s (not U+FFFE/U+FFFF), 0: bail. */
-static size_t
+static inline size_t
 fp_utf8(const unsigned char *s, size_t n)
 {
 	size_t	 k, i;
