@@ -223,7 +223,16 @@ html_entity(const char *name)
 static const struct elem *
 elem_find(const char *name)
 {
-	return bsearch(name, elems, nitems(elems), sizeof elems[0], elem_cmp);
+	/* Feed HTML uses a dozen tags over and over: remember them. */
+	static const struct elem *memo[16];
+	const struct elem **m;
+
+	m = &memo[((unsigned char)name[0] * 7 + (unsigned char)name[1]) %
+	    nitems(memo)];
+	if (*m != NULL && name_cmp((*m)->name, name) == 0)
+		return *m;
+	*m = bsearch(name, elems, nitems(elems), sizeof elems[0], elem_cmp);
+	return *m;
 }
 
 /* Escape for text (quot 0) or a double-quoted attribute value (quot 1). */
