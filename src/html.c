@@ -859,6 +859,18 @@ fp_utf8(const unsigned char *s, size_t n)
 	return k;
 }
 
+/* ASCII the fast path copies as it is: not & < > nor controls but TAB, LF. */
+static const unsigned char fp_plain[128] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
 static int
 fast(struct hstate *st, const char *s, size_t n)
 {
@@ -871,8 +883,7 @@ fast(struct hstate *st, const char *s, size_t n)
 		/* Runs of text stop at what needs escaping, so that they are
 		 * copied as they are, not scanned again by escape(). */
 		c = (unsigned char)s[i];
-		if ((c >= 0x20 && c < 0x80 && c != '<' && c != '&' &&
-		    c != '>') || c == '\t' || c == '\n') {
+		if (c < 0x80 && fp_plain[c]) {
 			i++;
 			continue;
 		}
