@@ -610,7 +610,11 @@ text_as_html(struct buf *out, const char *s, size_t len)
 	size_t	 i, run = 0;
 
 	for (i = 0; i < len; i++) {
-		const char *r = s[i] == '&' ? "&amp;" : s[i] == '<' ? "&lt;" :
+		const char *r;
+
+		if ((unsigned char)s[i] > '>')
+			continue;	/* letters and UTF-8: most of it */
+		r = s[i] == '&' ? "&amp;" : s[i] == '<' ? "&lt;" :
 		    s[i] == '>' ? "&gt;" : NULL;
 		if (r == NULL)
 			continue;
