@@ -153,7 +153,7 @@ main(int argc, char **argv)
 	}
 	/* As the poller opens it: checkpoints on their own thread. */
 	if ((s = store_open(path, err, sizeof(err))) == NULL ||
-	    store_checkpoint_thread(s, err, sizeof(err)) == -1 ||
+	    store_checkpoint_thread(s, 0, err, sizeof(err)) == -1 ||
 	    store_sync_feeds(s, &conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "store_bench: %s\n", err);
 		return 1;

@@ -11,9 +11,12 @@
 
 struct checkpointer;
 
-/* Takes over writer's WAL hook; the database at path must be in WAL mode. */
+/*
+ * Takes over writer's WAL hook and checkpoints every `pages` pages of WAL
+ * (0: 2000); the database at path must be in WAL mode.
+ */
 struct checkpointer *checkpointer_start(sqlite3 *writer, const char *path,
-	    char *err, size_t errlen);
+	    int pages, char *err, size_t errlen);
 /* Stops and joins the thread; unhook the writer first. */
 void	checkpointer_stop(struct checkpointer *);
 

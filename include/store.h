@@ -23,10 +23,11 @@ struct store;
  */
 struct store	*store_open(const char *path, char *err, size_t errlen);
 /*
- * WAL checkpoints on a thread of their own from now on (the poller's
- * choice: commits never wait for their fsyncs); -1 with err if that fails.
+ * WAL checkpoints on a thread of their own from now on, every `pages`
+ * pages of WAL (0: the default, 2000); the poller's choice, so that
+ * commits never wait for their fsyncs.  -1 with err if that fails.
  */
-int		 store_checkpoint_thread(struct store *, char *err,
+int		 store_checkpoint_thread(struct store *, int pages, char *err,
 		    size_t errlen);
 /* Checkpoint the whole WAL now, waiting for any other checkpoint. */
 int		 store_checkpoint(struct store *);

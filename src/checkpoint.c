@@ -27,16 +27,16 @@
 #include "log.h"
 #include "util.h"
 
-/* WAL pages (8 KiB) before the thread is woken, and before the writer
- * stops waiting for it. */
+/* WAL pages (8 KiB) before the thread is woken, unless told otherwise;
+ * at eight times that, the writer stops waiting for it. */
 #define CKPT_PAGES	2000
-#define CKPT_MAX	(8 * CKPT_PAGES)
 
 struct checkpointer {
 	pthread_t	 thread;
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
 	sqlite3		*db;		/* the thread's connection */
+	int		 pages;
 	int		 want, stop;
 	int		 started;
 };
@@ -69,9 +69,9 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	struct checkpointer *c = arg;
 	int		 rc;
 
-	if (pages < CKPT_PAGES)
+	if (pages < c->pages)
 		return SQLITE_OK;
-	if (pages < CKPT_MAX) {
+	if (pages < 8 * c->pages) {
 		pthread_mutex_lock(&c->mu);
 		c->want = 1;
 		pthread_cond_signal(&c->cv);
@@ -102,13 +102,14 @@ is_wal(sqlite3 *db)
 }
 
 struct checkpointer *
-checkpointer_start(sqlite3 *writer, const char *path, char *err,
+checkpointer_start(sqlite3 *writer, const char *path, int pages, char *err,
     size_t errlen)
 {
 	struct checkpointer *c = xcalloc(1, sizeof(*c));
 	sigset_t	 all, old;
 	int		 rc;
 
+	c->pages = pages > 0 ? pages : CKPT_PAGES;
 	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: checkpoint connection: %s", path,

@@ -300,7 +300,7 @@ poller_new(struct conf *conf, int daemon, char *err, size_t errlen)
 	}
 	if ((p->store = store_open(conf->database, err, errlen)) == NULL)
 		return p;
-	if (store_checkpoint_thread(p->store, cerr, sizeof(cerr)) == -1)
+	if (store_checkpoint_thread(p->store, 0, cerr, sizeof(cerr)) == -1)
 		log_warnx("%s; checkpoints stay in the poll loop", cerr);
 	p->fetcher = fetcher_new(p->base, p->store, conf, err, errlen);
 	return p;

@@ -628,10 +628,10 @@ store_close(struct store *s)
  * SQLite's own autocheckpoint.
  */
 int
-store_checkpoint_thread(struct store *s, char *err, size_t errlen)
+store_checkpoint_thread(struct store *s, int pages, char *err, size_t errlen)
 {
 	if (s->ckpt == NULL && (s->ckpt = checkpointer_start(s->db,
-	    sqlite3_db_filename(s->db, "main"), err, errlen)) == NULL)
+	    sqlite3_db_filename(s->db, "main"), pages, err, errlen)) == NULL)
 		return -1;
 	return 0;
 }

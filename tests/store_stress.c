@@ -93,10 +93,17 @@ run(const char *path, const char *acks)
 	struct feed_state fs;
 	struct entry	 e;
 	char		 id[32], body[512], ack[64], etag[32];
+	char		 err[512];
 	int		 fd, r, f, i;
 
 	if ((fd = open(acks, O_WRONLY | O_CREAT | O_APPEND, 0644)) == -1)
 		return 2;
+	/* As the poller, with a checkpoint every 16 pages: the kills land
+	 * in the thread's checkpoints too. */
+	if (store_checkpoint_thread(s, 16, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store_stress: %s\n", err);
+		return 2;
+	}
 	o.keep_max = 5 * PER;
 	for (r = last_round(acks) + 1;; r++) {
 		for (f = 0; f < 3; f++) {

@@ -385,7 +385,7 @@ test_checkpoint_thread(void)
 	struct stat	 st;
 	int		 i, j, waited;
 
-	ok(store_checkpoint_thread(s, err, sizeof(err)) == 0,
+	ok(store_checkpoint_thread(s, 0, err, sizeof(err)) == 0,
 	    "checkpoint thread started");
 	memset(body, 'c', sizeof(body) - 1);
 	body[sizeof(body) - 1] = '\0';
