@@ -39,6 +39,11 @@ void	mail_header(struct buf *out, const char *name, const char *value);
 void	mail_qp(struct buf *out, const char *s, size_t len);
 /* The bare address of "Name <addr>" or "addr", into out. */
 void	mail_addr(struct buf *out, const char *s);
+/* The next address of a comma-separated list at *v into one (commas in
+ * quoted names are not separators); 0 at the end. */
+int	mail_list_next(const char **v, struct buf *one);
+/* 1 when s is "addr" or "Name <addr>" with a plausible addr. */
+int	mail_addr_ok(const char *s);
 
 /*
  * Deliver msg to every address in dc->mail_to with dc->mail_from as the

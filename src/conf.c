@@ -26,13 +26,14 @@
 
 #include "conf.h"
 #include "log.h"
+#include "mail.h"
 #include "util.h"
 
 enum section { SEC_NONE, SEC_MAIN, SEC_OUTPUT, SEC_DIGEST, SEC_FEED };
 
 enum type {
 	T_STR, T_PATH, T_URL, T_DURATION, T_SIZE, T_INT, T_BOOL, T_LEVEL,
-	T_KEYPOLICY, T_LIST, T_APPEND, T_AT, T_DAYS, T_GROUP, T_REGEX, T_ZONE
+	T_KEYPOLICY, T_LIST, T_ADDRS, T_APPEND, T_AT, T_DAYS, T_GROUP, T_REGEX, T_ZONE
 };
 
 #define F_OPT	0x1	/* in struct feed_opts: [feedmux] default, [feed] override */
@@ -98,7 +99,7 @@ static const struct key keys[] = {
 	DIG(days, T_DAYS),
 	DIG(timezone, T_ZONE),
 	DIG(dir, T_PATH),
-	{ SEC_DIGEST, "mail_to", T_LIST, offsetof(struct digest_conf, mail_to), F_LIST },
+	{ SEC_DIGEST, "mail_to", T_ADDRS, offsetof(struct digest_conf, mail_to), F_LIST },
 	DIG(mail_from, T_STR),
 	DIG(smtp, T_STR),
 	DIG(smtp_user, T_STR),
@@ -453,6 +454,26 @@ set_value(struct loader *l, const struct key *k, void *base, const char *v)
 			return lerr(l, "key: want guid, link, content or "
 			    "auto, not \"%s\"", v);
 		return 0;
+	case T_ADDRS: {
+		char	***arr = field;
+		size_t	  *n = (size_t *)((char *)field + sizeof(char **));
+		struct buf one = { NULL, 0, 0 };
+		const char *p = v;
+		int	   bad = 0;
+
+		while (!bad && mail_list_next(&p, &one)) {
+			if (!mail_addr_ok(one.s)) {
+				bad = lerr(l, "%s: bad address \"%s\" (want "
+				    "addr@domain or Name <addr@domain>)",
+				    k->name, one.s);
+				break;
+			}
+			*arr = xreallocarray(*arr, *n + 1, sizeof **arr);
+			(*arr)[(*n)++] = xstrdup(one.s);
+		}
+		buf_free(&one);
+		return bad;
+	}
 	case T_LIST:
 	case T_APPEND: {
 		char	***arr = field;

@@ -63,6 +63,65 @@ mail_addr(struct buf *out, const char *s)
 	buf_free(&tmp);
 }
 
+/*
+ * The next address of a list such as `a@b, Jane Doe <c@d>, "Doe, J" <e@f>`
+ * into one, trimmed: commas inside quotes or angle brackets do not end an
+ * address.  Returns 0 at the end of the list.
+ */
+int
+mail_list_next(const char **vp, struct buf *one)
+{
+	const char	*v = *vp, *start;
+	int		 quote = 0, angle = 0;
+
+	while (*v == ',' || *v == ' ' || *v == '\t')
+		v++;
+	*vp = v;
+	if (*v == '\0')
+		return 0;
+	for (start = v; *v != '\0'; v++) {
+		if (*v == '\\' && quote && v[1] != '\0')
+			v++;
+		else if (*v == '"')
+			quote = !quote;
+		else if (!quote && *v == '<')
+			angle = 1;
+		else if (!quote && *v == '>')
+			angle = 0;
+		else if (!quote && !angle && *v == ',')
+			break;
+	}
+	*vp = v;
+	buf_reset(one);
+	buf_add(one, start, (size_t)(v - start));
+	strtrim(one->s);
+	one->len = strlen(one->s);
+	return 1;
+}
+
+/* "addr" or "Name <addr>", addr a local part, "@" and a domain. */
+int
+mail_addr_ok(const char *s)
+{
+	struct buf	 a = { NULL, 0, 0 };
+	const char	*p, *at, *lt = strchr(s, '<');
+	int		 ok;
+
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return 0;
+	if (lt != NULL && (strchr(lt, '>') == NULL ||
+	    strchr(lt, '>')[1] != '\0'))
+		return 0;
+	mail_addr(&a, s);
+	p = buf_cstr(&a);
+	at = strrchr(p, '@');
+	ok = at != NULL && at > p && at[1] != '\0' &&
+	    strpbrk(p, " \t<>,;\"()[]\\") == NULL;
+	buf_free(&a);
+	return ok;
+}
+
 static int
 is_plain(const char *s)
 {
@@ -144,27 +203,28 @@ static void
 header_addrs(struct buf *out, const char *v, size_t col)
 {
 	struct buf one = { NULL, 0, 0 }, enc = { NULL, 0, 0 };
-	const char *comma, *lt;
+	const char *lt;
 	int first = 1;
 
-	for (; *v != '\0'; v = *comma ? comma + 1 : comma) {
-		if ((comma = strchr(v, ',')) == NULL)
-			comma = v + strlen(v);
-		buf_reset(&one);
-		buf_add(&one, v, comma - v);
-		strtrim(one.s);
+	while (mail_list_next(&v, &one)) {
 		if (one.s[0] == '\0')
 			continue;
 		buf_reset(&enc);
-		if ((lt = strchr(one.s, '<')) != NULL && lt > one.s) {
+		if ((lt = strrchr(one.s, '<')) != NULL && lt > one.s) {
 			buf_add(&enc, one.s, lt - one.s);
 			strtrim(enc.s);
 			enc.len = strlen(enc.s);
 			if (!is_plain(enc.s)) {
-				char *name = xstrdup(enc.s);
+				/* An encoded word is never quoted. */
+				char *name = xstrdup(enc.s), *n = name;
 
+				if (n[0] == '"' && n[1] != '\0' &&
+				    n[strlen(n) - 1] == '"') {
+					n[strlen(n) - 1] = '\0';
+					n++;
+				}
 				buf_reset(&enc);
-				header_encoded(&enc, name);
+				header_encoded(&enc, n);
 				free(name);
 			}
 			buf_addc(&enc, ' ');

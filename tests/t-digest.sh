@@ -34,7 +34,7 @@ url = http://127.0.0.1:9/beta
 at = 07:00
 timezone = Europe/Istanbul
 dir = $T/digests
-mail_to = reader@example.org, second@example.org
+mail_to = reader@example.org, "Second, Reader" <second@example.org>
 mail_from = feedmux <feedmux@example.org>
 smtp = smtp://127.0.0.1:$port
 subject = Дайджест {{day}}: {{count}} new — café
@@ -67,6 +67,8 @@ for h in ("Date", "Message-ID", "From", "To", "List-Id", "MIME-Version"):
 t(m["Date"].datetime is not None, "Date parses")
 t([a.addr_spec for a in m["To"].addresses] ==
   ["reader@example.org", "second@example.org"], "To addresses")
+t(m["To"].addresses[1].display_name == "Second, Reader",
+  "a display name with a comma: %s" % m["To"])
 t(env["mail_from"] == "feedmux@example.org", "envelope sender")
 t(sorted(env["rcpt_tos"]) == ["reader@example.org", "second@example.org"],
   "envelope recipients")

@@ -93,7 +93,8 @@ test_full(void)
 	    "at = 19:30, 07:00\n"
 	    "days = mon-fri\n"
 	    "timezone = Europe/Istanbul\n"
-	    "mail_to = a@example.org, b@example.org\n"
+	    "mail_to = a@example.org, Jane Doe <jane@example.org>,"
+	    " \"Doe, John\" <john@example.org>\n"
 	    "[feed \"sat-editorial\"]\n"
 	    "url = https://example.org/feed/\n"
 	    "interval = 1h\n"
@@ -125,7 +126,13 @@ test_full(void)
 	is_int(c->digest.nat, 2, "two digest times");
 	is_int(c->digest.at[0], 7 * 60, "digest times sorted");
 	is_int(c->digest.days, 0x3e, "mon-fri");
-	is_int(c->digest.nmail_to, 2, "two recipients");
+	is_int(c->digest.nmail_to, 3, "three recipients");
+	if (c->digest.nmail_to == 3) {
+		is_str(c->digest.mail_to[1], "Jane Doe <jane@example.org>",
+		    "a recipient with a display name");
+		is_str(c->digest.mail_to[2], "\"Doe, John\" <john@example.org>",
+		    "a comma inside a quoted name does not split");
+	}
 	ok(c->has_digest, "digest section seen");
 	conf_free(c);
 }
@@ -188,6 +195,10 @@ test_errors(void)
 	fails("[output]\nmatch = (unclosed\n", 2, "bad regular expression",
 	    "bad regex");
 	fails("[digest]\nat = 25:00\n", 2, "bad time \"25:00\"", "bad time");
+	fails("[digest]\nmail_to = a@example.org, bob\n", 2,
+	    "mail_to: bad address \"bob\"", "recipient without a domain");
+	fails("[digest]\nmail_to = Jane <jane@example.org\n", 2,
+	    "bad address \"Jane <jane@example.org\"", "unclosed angle bracket");
 	fails("[digest]\ndays = mon-funday\n", 2, "bad day", "bad day");
 	fails("[digest]\ntimezone = Mars/Olympus\n", 2, "unknown zone",
 	    "unknown time zone");

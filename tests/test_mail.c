@@ -71,6 +71,28 @@ main(void)
 	buf_reset(&b);
 	mail_addr(&b, "Feed Mux <feedmux@example.org>");
 	is_str(buf_cstr(&b), "feedmux@example.org", "address from Name <addr>");
+	buf_reset(&b);
+	mail_header(&b, "To", "\"Doe, John\" <john@example.org>, "
+	    "\"M\xc3\xbcller, A\" <a@example.org>");
+	is_str(buf_cstr(&b), "To: \"Doe, John\" <john@example.org>,\r\n"
+	    " =?UTF-8?B?TcO8bGxlciwgQQ==?= <a@example.org>\r\n",
+	    "quoted names keep their commas; an encoded one loses its quotes");
+	{
+		const char *v = " a@b.example ,\"x, y\" <c@d.example>,, e@f.example";
+		struct buf one = { NULL, 0, 0 };
+		int n = 0;
+
+		while (mail_list_next(&v, &one))
+			n++;
+		is_int(n, 3, "an address list splits on commas outside quotes");
+		buf_free(&one);
+	}
+	ok(mail_addr_ok("Jane <jane@example.org>") &&
+	    mail_addr_ok("jane@example.org") && !mail_addr_ok("jane") &&
+	    !mail_addr_ok("@example.org") && !mail_addr_ok("jane@") &&
+	    !mail_addr_ok("Jane <jane@example.org") &&
+	    !mail_addr_ok("Jane <jane@example.org> x") &&
+	    !mail_addr_ok("a@b\r\nBcc: c@d"), "what an address must look like");
 
 	buf_reset(&b);
 	mail_qp(&b, "a=b caf\xc3\xa9 \n.dot\nFrom here\ntrail \n", 33);
