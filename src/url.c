@@ -26,16 +26,48 @@ static const char *const tracking[] = {
 	"oly_anon_id", "vero_id", "_ga", "__twitter_impression",
 };
 
-char *
-url_resolve(const char *base, const char *ref)
+/*
+ * ref with what a URI may not hold percent-encoded, as a browser reads an
+ * href: blanks, controls, bytes of non-ASCII characters and "<>\"^`{|}\\".
+ * White space at the ends is dropped; a "%" stays as it is.  NULL when
+ * nothing needed escaping.
+ */
+static char *
+escape_loose(const char *ref)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf	 b = { NULL, 0, 0 };
+	const unsigned char *p = (const unsigned char *)ref;
+	size_t		 n = strlen(ref), i;
+	int		 changed = 0;
+
+	while (n > 0 && isspace(p[n - 1]))
+		n--;
+	changed = n != strlen(ref);
+	buf_add(&b, "", 0);
+	for (i = 0; i < n; i++) {
+		if (p[i] <= 0x20 || p[i] >= 0x7f ||
+		    strchr("<>\"^`{|}\\", p[i]) != NULL) {
+			buf_addc(&b, '%');
+			buf_addc(&b, hex[p[i] >> 4]);
+			buf_addc(&b, hex[p[i] & 15]);
+			changed = 1;
+		} else
+			buf_addc(&b, (char)p[i]);
+	}
+	if (!changed) {
+		buf_free(&b);
+		return NULL;
+	}
+	return b.s;
+}
+
+static char *
+resolve(const char *base, const char *ref)
 {
 	xmlChar	*u;
 	char	*s;
 
-	if (ref == NULL)
-		return NULL;
-	while (isspace((unsigned char)*ref))
-		ref++;
 	if (base == NULL || *base == '\0') {
 		xmlURIPtr p = xmlParseURI(ref);
 
@@ -50,6 +82,23 @@ url_resolve(const char *base, const char *ref)
 		return NULL;
 	s = xstrdup((const char *)u);
 	xmlFree(u);
+	return s;
+}
+
+char *
+url_resolve(const char *base, const char *ref)
+{
+	char	*s, *esc;
+
+	if (ref == NULL)
+		return NULL;
+	while (isspace((unsigned char)*ref))
+		ref++;
+	if ((s = resolve(base, ref)) != NULL ||
+	    (esc = escape_loose(ref)) == NULL)
+		return s;
+	s = resolve(base, esc);
+	free(esc);
 	return s;
 }
 

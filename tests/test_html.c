@@ -153,9 +153,10 @@ main(void)
 	absurl("/x", "https://example.org/a?q=1", "https://example.org/x");
 	absurl("/x", "https://example.org/a%20b/", "https://example.org/x");
 	absurl("//other.example/x", "https://example.org/", "https://other.example/x");
-	/* not a URL reference (space, raw UTF-8): kept as written */
-	absurl("/p q", "https://example.org/", "/p q");
-	absurl("/caf\xc3\xa9", "https://example.org/", "/caf\xc3\xa9");
+	/* not a URL reference (space, raw UTF-8): escaped as a browser does */
+	absurl("/p q", "https://example.org/", "https://example.org/p%20q");
+	absurl("/caf\xc3\xa9", "https://example.org/",
+	    "https://example.org/caf%C3%A9");
 	absurl("/p/1#frag", "https://example.org/", "https://example.org/p/1#frag");
 	absurl("/p?a=1&b=2", "https://example.org/", "https://example.org/p?a=1&b=2");
 	absurl("/.well-known/x", "https://example.org/", "https://example.org/.well-known/x");

@@ -47,6 +47,15 @@ main(void)
 	resolve(NULL, "https://example.org/a", "https://example.org/a");
 	resolve(NULL, "relative/path", NULL);
 	resolve("http://a/b", NULL, NULL);
+	/* What a URI may not hold is escaped, as browsers read an href. */
+	resolve("https://example.org/dir/", "a file.html",
+	    "https://example.org/dir/a%20file.html");
+	resolve("https://example.org/dir/", "/caf\xc3\xa9?q=\"x\"",
+	    "https://example.org/caf%C3%A9?q=%22x%22");
+	resolve("https://example.org/dir/", "../a%20b c ",
+	    "https://example.org/a%20b%20c");
+	resolve(NULL, "https://example.org/a b", "https://example.org/a%20b");
+	resolve(NULL, "not absolute", NULL);
 
 	canon("http://Example.ORG/Path", "//example.org/Path");
 	canon("https://example.org/Path", "//example.org/Path");
