@@ -152,6 +152,49 @@ on_feed(void *arg, const struct feed_meta *m)
 	c->have_meta = 1;
 }
 
+/*
+ * The feed's scheduling hints as the scheduler gets them: ttl (minutes),
+ * sy:updatePeriod / updateFrequency (the period in seconds), skipHours
+ * (0-23, UTC) and skipDays (names); null or [] when the feed gives none.
+ */
+static void
+json_schedule(struct buf *b, const struct feed_meta *m)
+{
+	static const char *const days[] = { "Sunday", "Monday", "Tuesday",
+	    "Wednesday", "Thursday", "Friday", "Saturday" };
+	const char	*sep = "";
+	int		 i;
+
+	buf_adds(b, ",\n  \"ttl\": ");
+	if (m->ttl > 0)
+		buf_printf(b, "%d", m->ttl);
+	else
+		buf_adds(b, "null");
+	buf_adds(b, ", \"update_period\": ");
+	if (m->sy_period > 0)
+		buf_printf(b, "%lld", (long long)m->sy_period);
+	else
+		buf_adds(b, "null");
+	buf_adds(b, ", \"update_frequency\": ");
+	if (m->sy_frequency > 0)
+		buf_printf(b, "%d", m->sy_frequency);
+	else
+		buf_adds(b, "null");
+	buf_adds(b, ",\n  \"skip_hours\": [");
+	for (i = 0; i < 24; i++)
+		if (m->skip_hours & (UINT32_C(1) << i)) {
+			buf_printf(b, "%s%d", sep, i);
+			sep = ", ";
+		}
+	buf_adds(b, "], \"skip_days\": [");
+	for (sep = "", i = 0; i < 7; i++)
+		if (m->skip_days & (1u << i)) {
+			buf_printf(b, "%s\"%s\"", sep, days[i]);
+			sep = ", ";
+		}
+	buf_adds(b, "]");
+}
+
 static void
 print_json(struct pcmd *c, const struct parse_result *res)
 {
@@ -175,6 +218,7 @@ print_json(struct pcmd *c, const struct parse_result *res)
 	json_str(&b, c->mstr[4]);
 	buf_adds(&b, ", \"updated\": ");
 	json_date(&b, c->meta.updated);
+	json_schedule(&b, &c->meta);
 	buf_adds(&b, "}}\n");
 	fwrite(buf_cstr(&c->out), 1, c->out.len, stdout);
 	fwrite(b.s, 1, b.len, stdout);
