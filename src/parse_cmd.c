@@ -152,6 +152,17 @@ on_feed(void *arg, const struct feed_meta *m)
 	c->have_meta = 1;
 }
 
+/* key, then the hint's value, or null when it is 0 (not given). */
+static void
+json_hint(struct buf *b, const char *key, int64_t v)
+{
+	buf_adds(b, key);
+	if (v > 0)
+		buf_printf(b, "%lld", (long long)v);
+	else
+		buf_adds(b, "null");
+}
+
 /*
  * The feed's scheduling hints as the scheduler gets them: ttl (minutes),
  * sy:updatePeriod / updateFrequency (the period in seconds), skipHours
@@ -165,21 +176,9 @@ json_schedule(struct buf *b, const struct feed_meta *m)
 	const char	*sep = "";
 	int		 i;
 
-	buf_adds(b, ",\n  \"ttl\": ");
-	if (m->ttl > 0)
-		buf_printf(b, "%d", m->ttl);
-	else
-		buf_adds(b, "null");
-	buf_adds(b, ", \"update_period\": ");
-	if (m->sy_period > 0)
-		buf_printf(b, "%lld", (long long)m->sy_period);
-	else
-		buf_adds(b, "null");
-	buf_adds(b, ", \"update_frequency\": ");
-	if (m->sy_frequency > 0)
-		buf_printf(b, "%d", m->sy_frequency);
-	else
-		buf_adds(b, "null");
+	json_hint(b, ",\n  \"ttl\": ", m->ttl);
+	json_hint(b, ", \"update_period\": ", m->sy_period);
+	json_hint(b, ", \"update_frequency\": ", m->sy_frequency);
 	buf_adds(b, ",\n  \"skip_hours\": [");
 	for (i = 0; i < 24; i++)
 		if (m->skip_hours & (UINT32_C(1) << i)) {

@@ -1405,20 +1405,28 @@ prune_step(struct store *s, enum stmt del, int64_t feed, int64_t arg,
 	return 0;
 }
 
+/* The one integer a bound statement q yields; -1 with what in the error. */
+static int
+one_int(struct store *s, sqlite3_stmt *q, const char *what, int64_t *v)
+{
+	int	 rc;
+
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		*v = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, what);
+}
+
 /* Has the feed more than max entries?  Counted on an index, no rows read. */
 static int
 over_max(struct store *s, int64_t feed, int max)
 {
 	sqlite3_stmt	*q = stmt(s, ST_FEED_COUNT);
-	int64_t		 n = 0;
-	int		 rc;
+	int64_t		 n;
 
 	sqlite3_bind_int64(q, 1, feed);
-	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		n = sqlite3_column_int64(q, 0);
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW)
-		return store_fail(s, "counting entries");
+	if (one_int(s, q, "counting entries", &n) == -1)
+		return -1;
 	return n > max;
 }
 
@@ -1536,15 +1544,11 @@ store_prune_all(struct store *s, const struct conf *conf, int64_t now)
 int
 store_prune_due(struct store *s, int64_t now)
 {
-	sqlite3_stmt	*q = stmt(s, ST_PRUNED_GET);
-	int64_t		 last = 0;
-	int		 rc;
+	int64_t		 last;
 
-	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		last = sqlite3_column_int64(q, 0);
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW)
-		return store_fail(s, "reading the retention pass");
+	if (one_int(s, stmt(s, ST_PRUNED_GET), "reading the retention pass",
+	    &last) == -1)
+		return -1;
 	return last <= now - 86400 || last > now;
 }
 
