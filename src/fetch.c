@@ -90,7 +90,7 @@ struct fetcher {
 };
 
 static void	job_done(struct fetch_job *, CURLcode);
-static int	check_hop_addr(struct fetch_job *, int);
+static int	check_hop_addr(struct fetch_job *, int, const char *);
 
 const char *
 fetch_default_user_agent(void)
@@ -283,11 +283,18 @@ new_hop(struct fetch_job *job, const char *line, size_t len)
 {
 	const char	*sp = memchr(line, ' ', len);
 	int		 code = sp != NULL ? atoi(sp + 1) : 0;
+#if LIBCURL_VERSION_NUM < 0x075000
+	char		*ip = NULL;
+#endif
 
 	if (code >= 100 && code < 200)
 		return 0;		/* 100 Continue: the same hop */
-	if (check_hop_addr(job, job->nhops) == -1)
+#if LIBCURL_VERSION_NUM < 0x075000
+	/* No CURLOPT_PREREQFUNCTION: at least the response is not used. */
+	if (curl_easy_getinfo(job->easy, CURLINFO_PRIMARY_IP, &ip) ==
+	    CURLE_OK && check_hop_addr(job, job->nhops, ip) == -1)
 		return -1;
+#endif
 	/* The previous hop redirected here: was it for good? */
 	if (job->nhops > 0 && job->status != 301 && job->status != 308)
 		job->temp_redirect = 1;
@@ -555,21 +562,29 @@ on_opensocket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 }
 
 /*
- * Each response, again: a connection reused from the pool (opened for
- * another feed) does not pass through on_opensocket.
+ * Each request, again, before it is sent: a connection reused from the
+ * pool (opened for another feed) does not pass through on_opensocket.
  */
 static int
-check_hop_addr(struct fetch_job *job, int hop)
+check_hop_addr(struct fetch_job *job, int hop, const char *ip)
 {
-	char	*ip = NULL;
-
-	if (curl_easy_getinfo(job->easy, CURLINFO_PRIMARY_IP, &ip) !=
-	    CURLE_OK || ip == NULL || *ip == '\0' ||
+	if (ip == NULL || *ip == '\0' ||
 	    addr_allowed(job, hop, fetch_ip_private(ip)))
 		return 0;
 	refuse(job, hop, ip);
 	return -1;
 }
+
+#if LIBCURL_VERSION_NUM >= 0x075000
+static int
+on_prereq(void *arg, char *ip, char *local_ip, int port, int local_port)
+{
+	struct fetch_job *job = arg;
+
+	return check_hop_addr(job, job->nhops, ip) == 0 ?
+	    CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT;
+}
+#endif
 
 /* Starting a transfer. */
 
@@ -620,6 +635,10 @@ job_setopts(struct fetch_job *job)
 #endif
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, job);
+#if LIBCURL_VERSION_NUM >= 0x075000
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, job);
+#endif
 	if (o->connect_timeout > 0)
 		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
 		    (long)o->connect_timeout);
