@@ -23,6 +23,7 @@ struct feed_opts {
 	int		 keep_max;	/* entries kept per feed; 0: no limit */
 	enum key_policy	 key;
 	char		*user_agent;
+	int		 allow_private;	/* redirects to private addresses */
 };
 
 struct feed_conf {

@@ -16,9 +16,11 @@
 #include "conf.h"
 #include "sched.h"
 #include "store.h"
+#include "util.h"
 
 struct event_base;
 struct fetcher;
+struct sockaddr;
 
 struct fetch_result {
 	enum sched_outcome outcome;
@@ -54,5 +56,47 @@ void		 fetcher_free(struct fetcher *);
 
 /* The User-Agent sent when a feed sets none. */
 const char	*fetch_default_user_agent(void);
+
+/*
+ * One fetch for a one-shot command (add, parse URL), on a private event
+ * loop, under the daemon's rules: User-Agent, protocols, timeouts,
+ * max_size, max_redirects and the address policy of opts.  Nothing is
+ * parsed or stored: the reply holds the facts.
+ */
+#define FETCH_REMOTE	 0x1	/* the URL came from fetched content or an
+				 * imported file: http and https only */
+#define FETCH_VIA_PUBLIC 0x2	/* ... from a public address: the address
+				 * policy applies from the first hop */
+struct fetch_reply {
+	int		 status;	/* HTTP status of the last hop; 0: none */
+	char		*url;		/* final URL, after redirects */
+	char		*ctype;		/* Content-Type; NULL: none */
+	struct buf	 body;
+	int		 private_addr;	/* it came from a private address (or
+					 * a local file) */
+	int		 refused;	/* by the protocol or address policy */
+	int		 noinput;	/* a file: URL that could not be read */
+	char		 error[512];	/* "URL: what", when it failed */
+};
+/* 0 for a 2xx (or file:) reply; -1 with reply->error set otherwise. */
+int		 fetch_once(const char *url, const struct feed_opts *,
+		    int flags, struct fetch_reply *);
+void		 fetch_reply_free(struct fetch_reply *);
+
+/*
+ * The protocol rule: http and https always; file only for a URL from the
+ * config file or the command line (remote == 0), never from fetched
+ * content or an imported file.
+ */
+int		 fetch_url_allowed(const char *url, int remote);
+/*
+ * The address rule: true for loopback, private (RFC 1918, fc00::/7,
+ * 100.64/10), link-local (169.254/16, fe80::/10) and unspecified
+ * addresses, IPv4-mapped ones included, that a redirect from a public
+ * address may not reach unless allow_private is set.  The address named
+ * by $FEEDMUX_TEST_PUBLIC_ADDR (for tests only) counts as public.
+ */
+int		 fetch_addr_private(const struct sockaddr *);
+int		 fetch_ip_private(const char *ip);
 
 #endif

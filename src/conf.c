@@ -78,6 +78,7 @@ static const struct key keys[] = {
 	OPT(keep_max, T_INT),
 	OPT(key, T_KEYPOLICY),
 	OPT(user_agent, T_STR),
+	OPT(allow_private, T_BOOL),
 
 	OUT(atom, T_PATH),
 	OUT(rss, T_PATH),
@@ -534,7 +535,7 @@ opts_unset(struct feed_opts *o)
 {
 	o->interval = o->interval_min = o->interval_max = -1;
 	o->timeout = o->connect_timeout = o->max_size = o->keep = -1;
-	o->max_redirects = o->keep_max = -1;
+	o->max_redirects = o->keep_max = o->allow_private = -1;
 	o->key = (enum key_policy)-1;
 	o->user_agent = NULL;
 }
@@ -546,6 +547,7 @@ opts_inherit(struct feed_opts *o, const struct feed_opts *d)
 	INHERIT(interval); INHERIT(interval_min); INHERIT(interval_max);
 	INHERIT(timeout); INHERIT(connect_timeout); INHERIT(max_size);
 	INHERIT(keep); INHERIT(max_redirects); INHERIT(keep_max);
+	INHERIT(allow_private);
 #undef INHERIT
 	if ((int)o->key == -1)
 		o->key = d->key;

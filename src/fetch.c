@@ -1,11 +1,16 @@
 /*
  * fetch.c: libcurl multi socket interface on libevent (one event per
- * socket, one timer), conditional GET, limits, redirects, and the store
- * transaction that ends each fetch.
+ * socket, one timer), conditional GET, limits, redirects, the protocol and
+ * address policy, and the store transaction that ends each fetch.  The
+ * one HTTP client: one-shot commands use it too (fetch_once).
  */
 #include "config.h"
 
 #include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -63,6 +68,16 @@ struct fetch_job {
 	struct feed_meta *meta;
 	int		 has_meta;
 	struct fetch_result res;
+	/* The address policy. */
+	int		 remote;	/* FETCH_REMOTE */
+	int		 via_public;	/* FETCH_VIA_PUBLIC */
+	int		 origin_private; /* the configured URL's address is */
+	char		 refused[INET6_ADDRSTRLEN];	/* the address refused */
+	int		 refused_hop;
+	/* fetch_once: no parser, no store; the body and facts go here. */
+	struct fetch_reply *reply;
+	struct feed_conf once_fc;
+	struct feed_state once_st;
 };
 
 struct fetcher {
@@ -75,6 +90,7 @@ struct fetcher {
 };
 
 static void	job_done(struct fetch_job *, CURLcode);
+static int	check_hop_addr(struct fetch_job *, int, const char *);
 
 const char *
 fetch_default_user_agent(void)
@@ -262,20 +278,30 @@ free_headers(struct fetch_job *job)
 	job->cache_control = job->expires = job->date = NULL;
 }
 
-static void
+static int
 new_hop(struct fetch_job *job, const char *line, size_t len)
 {
 	const char	*sp = memchr(line, ' ', len);
 	int		 code = sp != NULL ? atoi(sp + 1) : 0;
+#if LIBCURL_VERSION_NUM < 0x075000
+	char		*ip = NULL;
+#endif
 
 	if (code >= 100 && code < 200)
-		return;			/* 100 Continue: the same hop */
+		return 0;		/* 100 Continue: the same hop */
+#if LIBCURL_VERSION_NUM < 0x075000
+	/* No CURLOPT_PREREQFUNCTION: at least the response is not used. */
+	if (curl_easy_getinfo(job->easy, CURLINFO_PRIMARY_IP, &ip) ==
+	    CURLE_OK && check_hop_addr(job, job->nhops, ip) == -1)
+		return -1;
+#endif
 	/* The previous hop redirected here: was it for good? */
 	if (job->nhops > 0 && job->status != 301 && job->status != 308)
 		job->temp_redirect = 1;
 	job->nhops++;
 	job->status = code;
 	free_headers(job);
+	return 0;
 }
 
 static size_t
@@ -294,10 +320,8 @@ on_header(char *buf, size_t size, size_t n, void *arg)
 	size_t		 len = size * n, i, nl;
 	const char	*colon, *v, *end = buf + len;
 
-	if (len > 5 && strncmp(buf, "HTTP/", 5) == 0) {
-		new_hop(job, buf, len);
-		return len;
-	}
+	if (len > 5 && strncmp(buf, "HTTP/", 5) == 0)
+		return new_hop(job, buf, len) == 0 ? len : 0;
 	if ((colon = memchr(buf, ':', len)) == NULL)
 		return len;
 	nl = (size_t)(colon - buf);
@@ -320,6 +344,8 @@ body_start(struct fetch_job *job)
 	long	 code = 0;
 
 	job->body_seen = 1;
+	if (job->reply != NULL)
+		return;			/* fetch_once: the caller parses */
 	curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE, &code);
 	/* Only a 200 (or a file: URL, which has no status) is a document;
 	 * an error page is not parsed. */
@@ -347,6 +373,10 @@ on_write(char *buf, size_t size, size_t n, void *arg)
 	job->bytes += (int64_t)len;
 	if (!job->body_seen)
 		body_start(job);
+	if (job->reply != NULL) {
+		buf_add(&job->reply->body, buf, len);
+		return len;
+	}
 	if (job->discard)
 		return len;
 	if ((h = sizeof(job->head) - job->headlen) > len)
@@ -359,6 +389,202 @@ on_write(char *buf, size_t size, size_t n, void *arg)
 	}
 	return len;
 }
+
+/*
+ * The protocol rule.  A URL from the config file or the command line may
+ * be file:; one from fetched content or an imported file may not, and a
+ * redirect never.
+ */
+#define PROTOS_REMOTE	"http,https"
+#define PROTOS_LOCAL	PROTOS_REMOTE ",file"
+
+/* Is scheme one of the comma-separated list? */
+static int
+proto_in(const char *scheme, const char *list)
+{
+	size_t	 n = strlen(scheme), m;
+
+	for (; *list != '\0'; list += m + (list[m] == ',')) {
+		m = strcspn(list, ",");
+		if (m == n && strncasecmp(list, scheme, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+fetch_url_allowed(const char *url, int remote)
+{
+	CURLU	*u;
+	char	*scheme = NULL;
+	int	 ok = 0;
+
+	if ((u = curl_url()) == NULL)
+		fatalx("curl_url failed");
+	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ==
+	    CURLUE_OK && curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) ==
+	    CURLUE_OK)
+		ok = proto_in(scheme, remote ? PROTOS_REMOTE : PROTOS_LOCAL);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+/*
+ * The address rule.  What counts is the address connected to, after DNS,
+ * so a name that resolves (or rebinds) to 127.0.0.1 is caught like the
+ * literal.
+ */
+static int
+v4_private(const unsigned char *a)
+{
+	return a[0] == 0 || a[0] == 10 || a[0] == 127 ||
+	    (a[0] == 100 && (a[1] & 0xc0) == 64) ||	/* 100.64/10 */
+	    (a[0] == 169 && a[1] == 254) ||
+	    (a[0] == 172 && (a[1] & 0xf0) == 16) ||	/* 172.16/12 */
+	    (a[0] == 192 && a[1] == 168);
+}
+
+static int
+v6_private(const unsigned char *a)
+{
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0xff, 0xff };
+	static const unsigned char zero[15];
+
+	if (memcmp(a, mapped, sizeof(mapped)) == 0)
+		return v4_private(a + 12);
+	return (memcmp(a, zero, sizeof(zero)) == 0 && a[15] <= 1) || /* ::1 */
+	    (a[0] & 0xfe) == 0xfc ||			/* fc00::/7 */
+	    (a[0] == 0xfe && (a[1] & 0x80) == 0x80);	/* fe80::/10, fec0::/10 */
+}
+
+/* Tests see only loopback: they name one address to count as public. */
+static int
+test_public(int af, const unsigned char *a)
+{
+	const char	*v = getenv("FEEDMUX_TEST_PUBLIC_ADDR");
+	unsigned char	 t[16];
+
+	return v != NULL && inet_pton(af, v, t) == 1 &&
+	    memcmp(t, a, af == AF_INET ? 4 : 16) == 0;
+}
+
+static int
+addr_private(int af, const unsigned char *a)
+{
+	if (test_public(af, a))
+		return 0;
+	return af == AF_INET ? v4_private(a) : v6_private(a);
+}
+
+int
+fetch_addr_private(const struct sockaddr *sa)
+{
+	struct sockaddr_in	 sin;
+	struct sockaddr_in6	 sin6;
+
+	if (sa->sa_family == AF_INET) {
+		memcpy(&sin, sa, sizeof(sin));
+		return addr_private(AF_INET, (unsigned char *)&sin.sin_addr);
+	}
+	if (sa->sa_family == AF_INET6) {
+		memcpy(&sin6, sa, sizeof(sin6));
+		return addr_private(AF_INET6, sin6.sin6_addr.s6_addr);
+	}
+	return 1;			/* not the internet */
+}
+
+int
+fetch_ip_private(const char *ip)
+{
+	unsigned char	 a[16];
+	char		 s[INET6_ADDRSTRLEN];
+
+	snprintf(s, sizeof(s), "%s", ip);
+	s[strcspn(s, "%")] = '\0';	/* an IPv6 zone */
+	if (inet_pton(AF_INET, s, a) == 1)
+		return addr_private(AF_INET, a);
+	if (inet_pton(AF_INET6, s, a) == 1)
+		return addr_private(AF_INET6, a);
+	return 0;
+}
+
+/*
+ * May hop (0: the URL as given) reach an address of this kind?  A URL
+ * configured with a private address may, and then so may its redirects;
+ * from a public one (or a link in fetched content: FETCH_VIA_PUBLIC) only
+ * with allow_private.
+ */
+static int
+addr_allowed(struct fetch_job *job, int hop, int private)
+{
+	if (!private)
+		return 1;
+	if (hop == 0 && !job->via_public) {
+		job->origin_private = 1;
+		return 1;
+	}
+	return job->origin_private || job->fc->opts.allow_private > 0;
+}
+
+static void
+refuse(struct fetch_job *job, int hop, const char *ip)
+{
+	snprintf(job->refused, sizeof(job->refused), "%s", ip);
+	job->refused_hop = hop;
+}
+
+/* Every new connection, before it is made: the address DNS gave. */
+static curl_socket_t
+on_opensocket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct fetch_job	*job = arg;
+	struct sockaddr_storage	 ss;
+	char			 ip[INET6_ADDRSTRLEN] = "?";
+
+	if (purpose == CURLSOCKTYPE_IPCXN && a->addrlen <= sizeof(ss)) {
+		memset(&ss, 0, sizeof(ss));
+		memcpy(&ss, &a->addr, a->addrlen);
+		if (!addr_allowed(job, job->nhops,
+		    fetch_addr_private((struct sockaddr *)&ss))) {
+			if (ss.ss_family == AF_INET)
+				inet_ntop(AF_INET, &((struct sockaddr_in *)
+				    &ss)->sin_addr, ip, sizeof(ip));
+			else if (ss.ss_family == AF_INET6)
+				inet_ntop(AF_INET6, &((struct sockaddr_in6 *)
+				    &ss)->sin6_addr, ip, sizeof(ip));
+			refuse(job, job->nhops, ip);
+			return CURL_SOCKET_BAD;
+		}
+	}
+	return socket(a->family, a->socktype, a->protocol);
+}
+
+/*
+ * Each request, again, before it is sent: a connection reused from the
+ * pool (opened for another feed) does not pass through on_opensocket.
+ */
+static int
+check_hop_addr(struct fetch_job *job, int hop, const char *ip)
+{
+	if (ip == NULL || *ip == '\0' ||
+	    addr_allowed(job, hop, fetch_ip_private(ip)))
+		return 0;
+	refuse(job, hop, ip);
+	return -1;
+}
+
+#if LIBCURL_VERSION_NUM >= 0x075000
+static int
+on_prereq(void *arg, char *ip, char *local_ip, int port, int local_port)
+{
+	struct fetch_job *job = arg;
+
+	return check_hop_addr(job, job->nhops, ip) == 0 ?
+	    CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT;
+}
+#endif
 
 /* Starting a transfer. */
 
@@ -398,13 +624,20 @@ job_setopts(struct fetch_job *job)
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS,
 	    (long)(o->max_redirects >= 0 ? o->max_redirects : 5));
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, job->remote ?
+	    PROTOS_REMOTE : PROTOS_LOCAL);
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, PROTOS_REMOTE);
 #else
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS,
-	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS | CURLPROTO_FILE));
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP |
+	    CURLPROTO_HTTPS | (job->remote ? 0 : CURLPROTO_FILE)));
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS,
 	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, job);
+#if LIBCURL_VERSION_NUM >= 0x075000
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, job);
 #endif
 	if (o->connect_timeout > 0)
 		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
@@ -434,9 +667,9 @@ job_setopts(struct fetch_job *job)
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, job->hdrs);
 }
 
-int
-fetch_start(struct fetcher *f, const struct feed_conf *fc,
-    struct feed_state *st, fetch_done_cb cb, void *arg)
+static struct fetch_job *
+job_new(struct fetcher *f, const struct feed_conf *fc, struct feed_state *st,
+    fetch_done_cb cb, void *arg)
 {
 	struct fetch_job *job = xcalloc(1, sizeof(*job));
 
@@ -446,6 +679,17 @@ fetch_start(struct fetcher *f, const struct feed_conf *fc,
 	job->cb = cb;
 	job->arg = arg;
 	job->tail = &job->entries;
+	return job;
+}
+
+/* Sets the job going, or frees it and returns -1. */
+static int
+job_start(struct fetch_job *job)
+{
+	struct fetcher	*f = job->f;
+	const struct feed_conf *fc = job->fc;
+	struct feed_state *st = job->st;
+
 	hosts_key(st->url != NULL ? st->url : fc->url, job->res.host,
 	    sizeof(job->res.host));
 	if ((job->easy = curl_easy_init()) == NULL) {
@@ -462,6 +706,13 @@ fetch_start(struct fetcher *f, const struct feed_conf *fc,
 	LIST_INSERT_HEAD(&f->jobs, job, link);
 	f->active++;
 	return 0;
+}
+
+int
+fetch_start(struct fetcher *f, const struct feed_conf *fc,
+    struct feed_state *st, fetch_done_cb cb, void *arg)
+{
+	return job_start(job_new(f, fc, st, cb, arg));
 }
 
 /* Ending a transfer. */
@@ -493,9 +744,10 @@ job_error(struct fetch_job *job, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	snprintf(job->res.error, sizeof(job->res.error), "%s: %s: %s",
-	    job->fc->name, job->st->url != NULL ? job->st->url : job->fc->url,
-	    what);
+	snprintf(job->res.error, sizeof(job->res.error), "%s%s%s: %s",
+	    job->fc->name != NULL ? job->fc->name : "",
+	    job->fc->name != NULL ? ": " : "",
+	    job->st->url != NULL ? job->st->url : job->fc->url, what);
 }
 
 static void
@@ -505,7 +757,11 @@ curl_error(struct fetch_job *job, CURLcode rc)
 			    curl_easy_strerror(rc);
 	char		*loc = NULL;
 
-	if (job->too_big || rc == CURLE_FILESIZE_EXCEEDED)
+	if (job->refused[0] != '\0')
+		job_error(job, "%s to private address %s refused "
+		    "(allow_private = yes allows it)", job->refused_hop > 0 ?
+		    "redirect" : "link", job->refused);
+	else if (job->too_big || rc == CURLE_FILESIZE_EXCEEDED)
 		job_error(job, "body larger than max_size (%lld bytes)",
 		    (long long)job->fc->opts.max_size);
 	else if (rc == CURLE_TOO_MANY_REDIRECTS)
@@ -745,6 +1001,34 @@ classify(struct fetch_job *job, CURLcode rc, int64_t now)
 	return -1;
 }
 
+/* fetch_once: the facts, no parse, no store. */
+static void
+once_done(struct fetch_job *job, CURLcode rc)
+{
+	struct fetch_reply *r = job->reply;
+	char		*url = NULL;
+
+	r->status = job->status;
+	if (curl_easy_getinfo(job->easy, CURLINFO_EFFECTIVE_URL, &url) ==
+	    CURLE_OK && url != NULL)
+		r->url = xstrdup(url);
+	else
+		r->url = xstrdup(job->fc->url);
+	take(&r->ctype, &job->ctype);
+	/* A local file is trusted like a private address. */
+	r->private_addr = job->origin_private || (rc == CURLE_OK &&
+	    job->nhops == 0);
+	if (rc != CURLE_OK) {
+		curl_error(job, rc);
+		r->refused = job->refused[0] != '\0' ||
+		    rc == CURLE_UNSUPPORTED_PROTOCOL;
+		r->noinput = rc == CURLE_FILE_COULDNT_READ_FILE;
+	} else if (job->status != 0 && (job->status < 200 ||
+	    job->status > 299))
+		job_error(job, "HTTP %d", job->status);
+	snprintf(r->error, sizeof(r->error), "%s", job->res.error);
+}
+
 static void
 job_done(struct fetch_job *job, CURLcode rc)
 {
@@ -754,7 +1038,9 @@ job_done(struct fetch_job *job, CURLcode rc)
 	LIST_REMOVE(job, link);
 	f->active--;
 	curlev_remove(f->cv, job->easy);
-	if (!job->res.aborted) {
+	if (job->reply != NULL)
+		once_done(job, rc);
+	else if (!job->res.aborted) {
 		if (classify(job, rc, now) == 0) {
 			if (store_ok(job, now) == -1) {
 				job->res.outcome = SCHED_ERROR;
@@ -765,4 +1051,65 @@ job_done(struct fetch_job *job, CURLcode rc)
 	}
 	job->cb(job->arg, job->fc, job->st, &job->res);
 	job_free(job);
+}
+
+/* One-shot fetches. */
+
+static void
+once_cb(void *arg, const struct feed_conf *fc, struct feed_state *st,
+    const struct fetch_result *res)
+{
+	struct event_base *base = arg;
+
+	event_base_loopbreak(base);
+}
+
+int
+fetch_once(const char *url, const struct feed_opts *opts, int flags,
+    struct fetch_reply *r)
+{
+	struct event_base *base;
+	struct fetcher	*f;
+	struct fetch_job *job;
+	char		 err[256];
+
+	memset(r, 0, sizeof(*r));
+	if (!fetch_url_allowed(url, flags & FETCH_REMOTE)) {
+		snprintf(r->error, sizeof(r->error), "%s: %s", url,
+		    flags & FETCH_REMOTE ? "only http and https URLs may come "
+		    "from fetched content" : "not an http, https or file URL");
+		r->refused = 1;
+		return -1;
+	}
+	if ((base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	if ((f = fetcher_new(base, NULL, NULL, err, sizeof(err))) == NULL) {
+		snprintf(r->error, sizeof(r->error), "%s: %s", url, err);
+		event_base_free(base);
+		return -1;
+	}
+	job = job_new(f, NULL, NULL, once_cb, base);
+	job->once_fc.url = (char *)url;
+	job->once_fc.opts = *opts;
+	job->fc = &job->once_fc;
+	job->st = &job->once_st;
+	job->reply = r;
+	job->remote = (flags & FETCH_REMOTE) != 0;
+	job->via_public = (flags & FETCH_VIA_PUBLIC) != 0;
+	if (job_start(job) == -1)
+		snprintf(r->error, sizeof(r->error), "%s: cannot start the "
+		    "transfer", url);
+	else
+		event_base_dispatch(base);
+	fetcher_free(f);		/* a transfer still running: aborted */
+	event_base_free(base);
+	return r->error[0] == '\0' ? 0 : -1;
+}
+
+void
+fetch_reply_free(struct fetch_reply *r)
+{
+	buf_free(&r->body);
+	free(r->url);
+	free(r->ctype);
 }

@@ -23,7 +23,6 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/entities.h>
 #include <libxml/hash.h>
@@ -33,6 +32,8 @@
 #include "cmd.h"
 #include "conf.h"
 #include "daemon.h"
+#include "encoding.h"
+#include "fetch.h"
 #include "log.h"
 #include "parse.h"
 #include "store.h"
@@ -40,7 +41,6 @@
 #include "util.h"
 
 #define NAME_MAX_LEN	48
-#define FETCH_MAX	(8 * 1024 * 1024)
 
 /* A subscription about to be written. */
 struct sub {
@@ -383,77 +383,6 @@ reload_daemon(const struct conf *conf)
 /* ------------------------------------------------------------------ */
 /* Fetching and discovery for `add`. */
 
-struct fetched {
-	struct buf	 body;
-	char		*ctype;
-	char		*url;		/* after redirects */
-	long		 status;
-};
-
-static size_t
-fetch_write(char *p, size_t size, size_t n, void *arg)
-{
-	struct buf	*b = arg;
-
-	if (n * size > FETCH_MAX - b->len)
-		return 0;	/* curl fails the transfer: too big */
-	buf_add(b, p, n * size);
-	return n * size;
-}
-
-static int
-fetch(const char *url, struct fetched *f, char *err, size_t errlen)
-{
-	CURL		*h;
-	CURLcode	 rc;
-	char		 ebuf[CURL_ERROR_SIZE] = "";
-	char		*s;
-
-	memset(f, 0, sizeof *f);
-	if ((h = curl_easy_init()) == NULL) {
-		snprintf(err, errlen, "curl_easy_init failed");
-		return -1;
-	}
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 15L);
-	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "feedmux/" PACKAGE_VERSION);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, fetch_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &f->body);
-	rc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &f->status);
-	if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK &&
-	    s != NULL)
-		f->ctype = xstrdup(s);
-	if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &s) == CURLE_OK &&
-	    s != NULL)
-		f->url = xstrdup(s);
-	else
-		f->url = xstrdup(url);
-	curl_easy_cleanup(h);
-	if (rc != CURLE_OK)
-		snprintf(err, errlen, "%s: %s", url,
-		    *ebuf != '\0' ? ebuf : curl_easy_strerror(rc));
-	else if (f->status >= 400)
-		snprintf(err, errlen, "%s: HTTP %ld", url, f->status);
-	else
-		return 0;
-	return -1;
-}
-
-static void
-fetched_free(struct fetched *f)
-{
-	buf_free(&f->body);
-	free(f->ctype);
-	free(f->url);
-}
-
 static void
 feed_title_cb(void *arg, const struct feed_meta *m)
 {
@@ -465,21 +394,14 @@ feed_title_cb(void *arg, const struct feed_meta *m)
 
 /* 0 and the feed's title (maybe NULL) when the bytes are a feed. */
 static int
-feed_title(const struct fetched *f, char **title)
+feed_title(const struct fetch_reply *f, char **title)
 {
 	static const struct parse_cb cb = { NULL, feed_title_cb };
 	struct parse_result	 res;
-	const char		*p;
-	char			 cs[32] = "";
-	size_t			 n;
+	char			 cs[64];
 
 	*title = NULL;
-	if (f->ctype != NULL && (p = strcasestr(f->ctype, "charset=")) != NULL) {
-		p += 8;
-		p += *p == '"';
-		n = strcspn(p, "\"; \t");
-		snprintf(cs, sizeof cs, "%.*s", (int)n, p);
-	}
+	http_charset(f->ctype, cs, sizeof cs);
 	if (f->body.len == 0 || parse_buffer(f->body.s, f->body.len, f->url,
 	    *cs != '\0' ? cs : NULL, &cb, title, &res) == -1 ||
 	    res.format == FMT_UNKNOWN) {
@@ -491,7 +413,7 @@ feed_title(const struct fetched *f, char **title)
 }
 
 static int
-looks_html(const struct fetched *f)
+looks_html(const struct fetch_reply *f)
 {
 	const char	*p = f->body.s != NULL ? f->body.s : "";
 
@@ -583,7 +505,7 @@ walk_links(xmlNode *n, const char **base, struct found **v, size_t *nv,
  * RSS before JSON Feed, the first of the best kind.  Says what it chose.
  */
 static char *
-discover(const struct fetched *f)
+discover(const struct fetch_reply *f)
 {
 	htmlDocPtr	 doc;
 	struct found	*v = NULL;
@@ -627,43 +549,52 @@ discover(const struct fetched *f)
  * Check url: a feed gives its title; a page gives the feed it announces
  * (*url replaced).  Returns 0, 1 when the URL could not be fetched (the
  * subscription is still made: the site may be down today), -1 when it is
- * neither a feed nor a page announcing one.
+ * neither a feed nor a page announcing one, or the fetch policy refused
+ * it (a file: or private address where the page may not lead).
  */
 static int
-resolve_feed(char **url, char **title)
+resolve_feed(const struct conf *conf, char **url, char **title)
 {
-	struct fetched	 f, g;
-	char		 err[512], *found;
-	int		 rc;
+	struct fetch_reply f, g;
+	char		*found;
+	int		 flags, rc = 0;
 
 	*title = NULL;
-	if (fetch(*url, &f, err, sizeof err) == -1) {
-		log_warnx("could not check %s (%s); subscribing anyway", *url,
-		    err);
-		fetched_free(&f);
-		return 1;
+	if (fetch_once(*url, &conf->defaults, 0, &f) == -1) {
+		if (f.refused)
+			log_errorx("%s", f.error);
+		else
+			log_warnx("could not check %s (%s); subscribing anyway",
+			    *url, f.error);
+		fetch_reply_free(&f);
+		return f.refused ? -1 : 1;
 	}
 	if (feed_title(&f, title) == 0) {
-		fetched_free(&f);
+		fetch_reply_free(&f);
 		return 0;
 	}
 	if (!looks_html(&f) || (found = discover(&f)) == NULL) {
 		log_errorx("%s: neither a feed nor a page that announces one",
 		    *url);
-		fetched_free(&f);
+		fetch_reply_free(&f);
 		return -1;
 	}
-	fetched_free(&f);
+	/* The page chose this URL: the rules of a redirect from it apply. */
+	flags = FETCH_REMOTE | (f.private_addr ? 0 : FETCH_VIA_PUBLIC);
+	fetch_reply_free(&f);
 	free(*url);
 	*url = found;
-	rc = fetch(found, &g, err, sizeof err);
-	if (rc == -1)
-		log_warnx("could not fetch %s (%s); subscribing anyway", found,
-		    err);
-	else if (feed_title(&g, title) == -1)
+	if (fetch_once(found, &conf->defaults, flags, &g) == -1) {
+		if (g.refused) {
+			log_errorx("%s", g.error);
+			rc = -1;
+		} else
+			log_warnx("could not fetch %s (%s); subscribing anyway",
+			    found, g.error);
+	} else if (feed_title(&g, title) == -1)
 		log_warnx("%s does not parse as RSS or Atom", found);
-	fetched_free(&g);
-	return 0;
+	fetch_reply_free(&g);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -752,7 +683,7 @@ cmd_add(struct conf *conf, int argc, char **argv)
 		log_errorx("%s: not an http, https or file URL", s.url);
 		goto out;
 	}
-	if (resolve_feed(&s.url, &feedtitle) == -1)
+	if (resolve_feed(conf, &s.url, &feedtitle) == -1)
 		goto out;
 	if ((dup = feed_by_url(conf, s.url)) != NULL) {
 		log_errorx("%s: already subscribed as %s", s.url, dup->name);
@@ -941,6 +872,7 @@ attr(xmlNode *n, const char *name)
 }
 
 struct import {
+	const char	*path;		/* the OPML file */
 	struct known	 known;		/* the config's feeds and ours */
 	struct buf	 text;
 	int		 added, dups, bad;
@@ -956,8 +888,10 @@ import_feed(struct import *im, xmlNode *n, char *url, const char *folder)
 	s.title = attr(n, "title");
 	if (s.title == NULL)
 		s.title = attr(n, "text");
-	if (!url_is_fetchable(url)) {
-		printf("skipped %s: not an http, https or file URL\n", url);
+	/* An imported file is not the user's word: no file: URLs. */
+	if (!fetch_url_allowed(url, 1)) {
+		log_warnx("%s:%ld: skipped %s: an imported feed must be an "
+		    "http or https URL", im->path, xmlGetLineNo(n), url);
 		im->bad++;
 	} else if ((dup = url_taken(&im->known, url)) != NULL) {
 		printf("skipped duplicate %s (already as %s)\n", url, dup);
@@ -1052,6 +986,7 @@ cmd_import(struct conf *conf, int argc, char **argv)
 		return EX_DATAERR;
 	}
 	memset(&im, 0, sizeof im);
+	im.path = argv[1];
 	if ((rc = edit_begin(&ed, conf)) != 0)
 		goto out;
 	known_init(&im.known, ed.conf);

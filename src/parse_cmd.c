@@ -3,7 +3,8 @@
  *
  * The parser on its own, stdin or a file or a URL to stdout: what tests,
  * fuzzing and people debugging a feed use.  Bytes are pushed to the
- * parser as they are read, as the daemon does.
+ * parser as they are read, as the daemon does; a URL is fetched by the
+ * daemon's client (fetch_once), under its rules.
  */
 #include "config.h"
 
@@ -17,10 +18,9 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "cmd.h"
 #include "encoding.h"
+#include "fetch.h"
 #include "json.h"
 #include "parse.h"
 #include "util.h"
@@ -34,7 +34,6 @@ struct pcmd {
 	int		 have_meta;
 	struct parser	*parser;
 	const char	*charset;	/* --charset */
-	CURL		*curl;
 };
 
 static void
@@ -266,65 +265,35 @@ read_fd(struct pcmd *c, int fd, const char *name)
 	}
 }
 
-static size_t
-on_data(char *data, size_t size, size_t n, void *arg)
-{
-	struct pcmd	*c = arg;
-	char		*ct = NULL, *url = NULL, cs[64];
-
-	if (c->parser == NULL) {
-		curl_easy_getinfo(c->curl, CURLINFO_CONTENT_TYPE, &ct);
-		curl_easy_getinfo(c->curl, CURLINFO_EFFECTIVE_URL, &url);
-		http_charset(ct, cs, sizeof cs);
-		c->parser = parser_new(url, c->charset != NULL ? c->charset :
-		    cs[0] != '\0' ? cs : NULL, &pcb, c);
-	}
-	if (parser_push(c->parser, data, size * n) == -1)
-		return 0;
-	return size * n;
-}
-
 static int
-read_url(struct pcmd *c, const char *url)
+read_url(struct pcmd *c, const struct conf *conf, const char *url)
 {
-	char		 err[CURL_ERROR_SIZE] = "";
-	CURLcode	 rc;
-	long		 status = 0;
+	struct fetch_reply r;
+	char		 cs[64];
 
-	if ((c->curl = curl_easy_init()) == NULL)
-		return EX_SOFTWARE;
-	curl_easy_setopt(c->curl, CURLOPT_URL, url);
-	curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_MAXREDIRS, 10L);
-	curl_easy_setopt(c->curl, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, PACKAGE_NAME "/"
-	    PACKAGE_VERSION);
-	curl_easy_setopt(c->curl, CURLOPT_FAILONERROR, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, err);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, c);
-	rc = curl_easy_perform(c->curl);
-	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
-	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && c->parser)) {
-		fprintf(stderr, "feedmux: parse: %s: %s\n", url,
-		    err[0] ? err : curl_easy_strerror(rc));
-		return rc == CURLE_FILE_COULDNT_READ_FILE ? EX_NOINPUT :
-		    EX_UNAVAILABLE;
+	if (fetch_once(url, &conf->defaults, 0, &r) == -1) {
+		fprintf(stderr, "feedmux: parse: %s\n", r.error);
+		fetch_reply_free(&r);
+		return r.noinput ? EX_NOINPUT : EX_UNAVAILABLE;
 	}
-	if (c->parser == NULL)		/* an empty body */
-		c->parser = parser_new(url, c->charset, &pcb, c);
+	http_charset(r.ctype, cs, sizeof cs);
+	c->parser = parser_new(r.url, c->charset != NULL ? c->charset :
+	    cs[0] != '\0' ? cs : NULL, &pcb, c);
+	if (r.body.len > 0)
+		(void)parser_push(c->parser, r.body.s, r.body.len);
+	fetch_reply_free(&r);
 	return EX_OK;
 }
 
 static int
-read_input(struct pcmd *c, const char *src)
+read_input(struct pcmd *c, const struct conf *conf, const char *src)
 {
 	int	 fd, rc;
 
 	if (strcmp(src, "-") == 0)
 		return read_fd(c, STDIN_FILENO, "stdin");
 	if (strstr(src, "://") != NULL)
-		return read_url(c, src);
+		return read_url(c, conf, src);
 	if ((fd = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
 		fprintf(stderr, "feedmux: parse: %s: %s\n", src,
 		    strerror(errno));
@@ -362,11 +331,9 @@ cmd_parse(struct conf *conf, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		goto usage;
-	if ((rc = read_input(&c, argv[optind])) != EX_OK) {
+	if ((rc = read_input(&c, conf, argv[optind])) != EX_OK) {
 		if (c.parser != NULL)
 			parser_free(c.parser);
-		if (c.curl != NULL)
-			curl_easy_cleanup(c.curl);
 		return rc;
 	}
 	rc = EX_OK;
@@ -384,8 +351,6 @@ cmd_parse(struct conf *conf, int argc, char **argv)
 			print_text(&c, &res);
 	}
 	parser_free(c.parser);
-	if (c.curl != NULL)
-		curl_easy_cleanup(c.curl);
 	for (i = 0; i < 5; i++)
 		free(c.mstr[i]);
 	buf_free(&c.out);

@@ -1,11 +1,13 @@
 #!/usr/bin/python3
-"""fixture-server.py PORT LOGFILE [BENCH_N]: the loopback HTTP server of the
-fetch tests and bench.  Every request is appended to LOGFILE as one JSON
-line (method, path, status, headers) so tests assert exactly what feedmux sent."""
-import email.utils, gzip, json, sys, threading, time
+"""fixture-server.py [ADDR:]PORT LOGFILE [BENCH_N]: the loopback HTTP server of
+the fetch tests and bench (on 127.0.0.1 unless ADDR, another loopback address,
+is given).  Every request is appended to LOGFILE as one JSON line (method,
+path, status, headers) so tests assert exactly what feedmux sent."""
+import email.utils, gzip, json, sys, threading, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-PORT, LOG = int(sys.argv[1]), sys.argv[2]
+ADDR, _, PORT = sys.argv[1].rpartition(":")
+ADDR, PORT, LOG = ADDR or "127.0.0.1", int(PORT), sys.argv[2]
 BENCH_N = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 LOCK = threading.Lock()
 LASTMOD = "Tue, 14 Nov 2023 22:13:20 GMT"
@@ -64,6 +66,13 @@ class H(BaseHTTPRequestHandler):
 
     def do_GET(self):
         p = self.path
+        if p.startswith("/goto?"):   # a redirect to the URL in the query
+            return self.send(302, b"", "text/plain", [("Location", urllib.parse.unquote(p[6:]))])
+        if p.startswith("/announce?"):  # a page announcing the feed in the query
+            href = urllib.parse.unquote(p[10:]).replace("&", "&amp;").replace('"', "&quot;")
+            return self.send(200, ('<!DOCTYPE html><html><head><title>page</title><link rel="alternate" '
+                                   'type="application/atom+xml" href="%s"></head><body></body></html>'
+                                   % href).encode(), "text/html")
         parts = p.strip("/").split("/")
         head = parts[0]
         arg = parts[1] if len(parts) > 1 else ""
@@ -161,4 +170,4 @@ class S(ThreadingHTTPServer):
         pass        # clients that hang up on purpose (limits) are normal
 
 
-S(("127.0.0.1", PORT), H).serve_forever()
+S((ADDR, PORT), H).serve_forever()

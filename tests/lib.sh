@@ -52,11 +52,12 @@ contains() {
 free_port() {
 	$PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
-# wait_port PORT: wait up to 10 s for a listener on 127.0.0.1:PORT
+# wait_port PORT [ADDR]: wait up to 10 s for a listener on ADDR:PORT
+# (ADDR 127.0.0.1 unless given)
 wait_port() {
 	i=0
 	while [ $i -lt 100 ]; do
-		$PY -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1',$1)))" && return 0
+		$PY -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('${2:-127.0.0.1}',$1)))" && return 0
 		sleep 0.1; i=$((i + 1))
 	done
 	return 1
