@@ -505,7 +505,7 @@ looks_html(const struct fetched *f)
 
 struct found {
 	char	*url;
-	int	 rank;		/* 3 Atom, 2 RSS, 1 JSON Feed */
+	int	 rank;		/* 4 Atom, 3 RSS, 2 JSON Feed, 1 plain JSON */
 	char	*kind;
 };
 
@@ -529,12 +529,14 @@ alt_rank(const xmlChar *rel, const xmlChar *type, const char **kind)
 	t[i] = '\0';
 	strtrim(t);
 	if (strcmp(t, "application/atom+xml") == 0)
-		return *kind = "Atom", 3;
+		return *kind = "Atom", 4;
 	if (strcmp(t, "application/rss+xml") == 0)
-		return *kind = "RSS", 2;
-	if (strcmp(t, "application/feed+json") == 0 ||
-	    strcmp(t, "application/json") == 0)
-		return *kind = "JSON Feed", 1;
+		return *kind = "RSS", 3;
+	if (strcmp(t, "application/feed+json") == 0)
+		return *kind = "JSON Feed", 2;
+	/* Older JSON Feeds say this; so does many a CMS's API: last. */
+	if (strcmp(t, "application/json") == 0)
+		return *kind = "JSON", 1;
 	return 0;
 }
 
@@ -580,10 +582,11 @@ walk_links(xmlNode *n, const char **base, struct found **v, size_t *nv,
 
 /*
  * The feed a web page announces with <link rel="alternate">: Atom before
- * RSS before JSON Feed, the first of the best kind.  Says what it chose.
+ * RSS before JSON Feed before plain JSON, the first of the best kind.
+ * Says what it chose, and *rank how sure it is (see struct found).
  */
 static char *
-discover(const struct fetched *f)
+discover(const struct fetched *f, int *chosen)
 {
 	htmlDocPtr	 doc;
 	struct found	*v = NULL;
@@ -606,6 +609,7 @@ discover(const struct fetched *f)
 			best = v[i].url;
 			kind = v[i].kind;
 		}
+	*chosen = rank;
 	if (best != NULL) {
 		printf("%s announces %zu feed%s; chose %s: %s\n", f->url, nv,
 		    nv == 1 ? "" : "s", kind, best);
@@ -634,7 +638,7 @@ resolve_feed(char **url, char **title)
 {
 	struct fetched	 f, g;
 	char		 err[512], *found;
-	int		 rc;
+	int		 rc, rank;
 
 	*title = NULL;
 	if (fetch(*url, &f, err, sizeof err) == -1) {
@@ -647,7 +651,7 @@ resolve_feed(char **url, char **title)
 		fetched_free(&f);
 		return 0;
 	}
-	if (!looks_html(&f) || (found = discover(&f)) == NULL) {
+	if (!looks_html(&f) || (found = discover(&f, &rank)) == NULL) {
 		log_errorx("%s: neither a feed nor a page that announces one",
 		    *url);
 		fetched_free(&f);
@@ -660,8 +664,16 @@ resolve_feed(char **url, char **title)
 	if (rc == -1)
 		log_warnx("could not fetch %s (%s); subscribing anyway", found,
 		    err);
-	else if (feed_title(&g, title) == -1)
-		log_warnx("%s does not parse as RSS or Atom", found);
+	else if (feed_title(&g, title) == -1) {
+		if (rank == 1) {
+			/* Only its parse tells a JSON Feed from any JSON. */
+			log_errorx("%s: announced as application/json, but "
+			    "not a JSON Feed", found);
+			fetched_free(&g);
+			return -1;
+		}
+		log_warnx("%s does not parse as a feed", found);
+	}
 	fetched_free(&g);
 	return 0;
 }
