@@ -25,10 +25,40 @@
 
 #define MAX_DEPTH	64			/* nesting of arrays and objects */
 #define MAX_DOC		(32 * 1024 * 1024)	/* the tree lives in memory */
+/*
+ * json-c spends some 800 bytes on an empty object and 90 on a number: the
+ * tree, not the text, is what a hostile document inflates.  A container
+ * costs 8, any other value 1; 512 Ki of that is about 50 MB at most, and
+ * some 10,000 items of a real feed.
+ */
+#define MAX_COST	(512 * 1024)
+
+/*
+ * json-c's grammar as far as a byte scanner needs it to follow the
+ * tokener at a distance: strings (either quote, json-c takes both),
+ * comments (it takes those too), brackets.  It prices the tree before
+ * the tokener builds it and remembers the last place where the text can
+ * be cut between two values.
+ */
+enum sstate { S_TEXT, S_STR, S_ESC, S_SLASH, S_LINE, S_BLOCK, S_STAR };
+
+struct scan {
+	enum sstate	 st;
+	char		 quote;
+	char		 stack[MAX_DEPTH + 1];
+	int		 depth;
+	int		 key;		/* the next string names a member */
+	int		 strkey;	/* the string being read does */
+	size_t		 cost;
+	size_t		 off;		/* bytes scanned before this piece */
+	size_t		 cut;		/* the prefix that ends between values */
+	int		 cutdepth;	/* brackets open there */
+};
 
 struct jsonfeed {
 	struct json_tokener *tok;
 	struct json_object *root;
+	struct scan	 sc;
 	struct buf	 doc;		/* the text, for a repair */
 	size_t		 errat;		/* bytes before a syntax error */
 	int		 broken;	/* a syntax error or a limit */
@@ -58,6 +88,98 @@ jsonfeed_free(struct jsonfeed *j)
 }
 
 static void
+scan_cut(struct scan *sc, size_t at)
+{
+	sc->cut = at;
+	sc->cutdepth = sc->depth;
+}
+
+/* One byte outside strings and comments, at offset at. */
+static void
+scan_text(struct scan *sc, char c, size_t at)
+{
+	switch (c) {
+	case '"':
+	case '\'':
+		sc->st = S_STR;
+		sc->quote = c;
+		sc->strkey = sc->key;
+		sc->key = 0;
+		sc->cost++;
+		break;
+	case '/':
+		sc->st = S_SLASH;
+		break;
+	case '{':
+	case '[':
+		sc->cost += 8;
+		if (sc->depth == (int)sizeof sc->stack)
+			break;		/* the tokener stops there */
+		sc->stack[sc->depth++] = c;
+		sc->key = c == '{';
+		scan_cut(sc, at + 1);
+		break;
+	case '}':
+	case ']':
+		if (sc->depth == 0 || sc->stack[sc->depth - 1] !=
+		    (c == '}' ? '{' : '['))
+			break;		/* the tokener stops there */
+		sc->depth--;
+		scan_cut(sc, at + 1);
+		break;
+	case ',':
+		sc->cost++;
+		scan_cut(sc, at);
+		sc->key = sc->depth > 0 && sc->stack[sc->depth - 1] == '{';
+		break;
+	default:
+		break;
+	}
+}
+
+/* Scan s; the bytes taken, fewer than n once the cost is over MAX_COST. */
+static size_t
+scan(struct scan *sc, const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && sc->cost <= MAX_COST; i++) {
+		switch (sc->st) {
+		case S_TEXT:
+			scan_text(sc, s[i], sc->off + i);
+			break;
+		case S_STR:
+			if (s[i] == '\\')
+				sc->st = S_ESC;
+			else if (s[i] == sc->quote) {
+				sc->st = S_TEXT;
+				if (!sc->strkey)	/* a whole value */
+					scan_cut(sc, sc->off + i + 1);
+			}
+			break;
+		case S_ESC:
+			sc->st = S_STR;
+			break;
+		case S_SLASH:
+			sc->st = s[i] == '*' ? S_BLOCK : s[i] == '/' ? S_LINE :
+			    S_TEXT;
+			break;
+		case S_LINE:
+			if (s[i] == '\n')
+				sc->st = S_TEXT;
+			break;
+		case S_BLOCK:
+		case S_STAR:
+			sc->st = s[i] == '*' ? S_STAR : sc->st == S_STAR &&
+			    s[i] == '/' ? S_TEXT : S_BLOCK;
+			break;
+		}
+	}
+	sc->off += i;
+	return i;
+}
+
+static void
 note_error(struct jsonfeed *j, enum json_tokener_error e, size_t at)
 {
 	j->broken = 1;
@@ -70,117 +192,89 @@ note_error(struct jsonfeed *j, enum json_tokener_error e, size_t at)
 		    json_tokener_error_desc(e), at);
 }
 
-int
-jsonfeed_push(struct jsonfeed *j, const char *s, size_t n)
+/* After the document, only white space. */
+static void
+trailing(struct jsonfeed *j, const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (!isspace((unsigned char)s[i]))
+			j->trailing = 1;
+}
+
+/* The tokener takes n bytes of s, which begin at offset start. */
+static void
+tokenize(struct jsonfeed *j, const char *s, size_t n, size_t start)
 {
 	enum json_tokener_error e;
-	size_t		 start = j->doc.len, used, k;
+	size_t		 used;
 
-	if (j->broken)
-		return -1;
 	if (n == 0)
-		return 0;
-	if (j->root != NULL) {		/* only white space may follow */
-		for (k = 0; k < n; k++)
-			if (!isspace((unsigned char)s[k]))
-				j->trailing = 1;
-		return 0;
-	}
-	if (n > MAX_DOC - j->doc.len) {
-		j->broken = 1;
-		j->errat = j->doc.len;
-		snprintf(j->error, sizeof j->error,
-		    "a JSON document larger than %d bytes", MAX_DOC);
-		return -1;
-	}
-	buf_add(&j->doc, s, n);
+		return;
 	/* n is at most MAX_DOC: it fits json-c's int. */
 	j->root = json_tokener_parse_ex(j->tok, s, (int)n);
 	e = json_tokener_get_error(j->tok);
 	if (e == json_tokener_continue)
-		return 0;
+		return;
 	used = json_tokener_get_parse_end(j->tok);
-	if (e != json_tokener_success) {
+	if (e != json_tokener_success)
 		note_error(j, e, start + used);
+	else
+		trailing(j, s + used, n - used);
+}
+
+int
+jsonfeed_push(struct jsonfeed *j, const char *s, size_t n)
+{
+	const char	*limit = NULL;
+	size_t		 start = j->doc.len, k;
+
+	if (j->broken)
 		return -1;
+	if (j->root != NULL) {
+		trailing(j, s, n);
+		return 0;
 	}
-	return jsonfeed_push(j, s + used, n - used);
+	if (n > MAX_DOC - j->doc.len) {
+		n = MAX_DOC - j->doc.len;
+		limit = "a JSON document larger than 32 MB";
+	}
+	buf_add(&j->doc, s, n);
+	if ((k = scan(&j->sc, s, n)) < n)
+		limit = "a JSON document of too many values";
+	tokenize(j, s, k, start);
+	if (limit != NULL && !j->broken && j->root == NULL) {
+		j->broken = 1;
+		j->errat = start + k;
+		snprintf(j->error, sizeof j->error, "%s", limit);
+	}
+	return j->broken ? -1 : 0;
 }
 
 /* ---- reading what came before a break ---- */
 
 /*
- * The longest prefix of s that ends between two values, closed: the
- * brackets still open are closed in reverse.  Returns -1 if there is none.
+ * The document before the break, cut where the scanner last saw the end
+ * of a value and closed: the items read so far, the last perhaps in part.
  */
-static int
-repair(const char *s, size_t n, struct buf *out)
-{
-	char	 stack[MAX_DEPTH + 1], close[MAX_DEPTH + 1];
-	size_t	 i, cut = 0;
-	int	 depth = 0, cutdepth = 0, instr = 0, key = 0, strkey = 0;
-
-	/* key: the next string is an object's member name, not a value. */
-	for (i = 0; i < n; i++) {
-		if (instr) {
-			if (s[i] == '\\')
-				i++;
-			else if (s[i] == '"') {
-				instr = 0;
-				if (!strkey)	/* a whole string value */
-					cut = i + 1, cutdepth = depth;
-			}
-			continue;
-		}
-		switch (s[i]) {
-		case '"':
-			instr = 1;
-			strkey = key;
-			key = 0;
-			break;
-		case '{':
-		case '[':
-			if (depth == (int)sizeof stack)
-				goto done;
-			stack[depth++] = s[i];
-			key = s[i] == '{';
-			cut = i + 1, cutdepth = depth;
-			break;
-		case '}':
-		case ']':
-			if (depth == 0 || stack[depth - 1] != (s[i] == '}' ?
-			    '{' : '['))
-				goto done;
-			depth--;
-			cut = i + 1, cutdepth = depth;
-			break;
-		case ',':
-			cut = i, cutdepth = depth;
-			key = depth > 0 && stack[depth - 1] == '{';
-			break;
-		default:
-			break;
-		}
-	}
-done:
-	if (cut == 0)
-		return -1;
-	buf_add(out, s, cut);
-	for (i = 0; i < (size_t)cutdepth; i++)
-		close[i] = stack[cutdepth - 1 - i] == '{' ? '}' : ']';
-	buf_add(out, close, (size_t)cutdepth);
-	return 0;
-}
-
 static struct json_object *
 reparse(struct jsonfeed *j)
 {
 	struct buf	 fixed = { NULL, 0, 0 };
 	struct json_tokener *tok;
 	struct json_object *o = NULL;
+	struct scan	 sc;
+	int		 i;
 
-	if (repair(j->doc.s, j->errat, &fixed) == 0 &&
-	    (tok = json_tokener_new_ex(MAX_DEPTH + 1)) != NULL) {
+	memset(&sc, 0, sizeof sc);
+	scan(&sc, j->doc.s, j->errat);
+	if (sc.cut == 0)
+		return NULL;
+	buf_add(&fixed, j->doc.s, sc.cut);
+	for (i = sc.cutdepth - 1; i >= 0; i--)
+		buf_addc(&fixed, sc.stack[i] == '{' ? '}' : ']');
+	if ((tok = json_tokener_new_ex(MAX_DEPTH + 1)) != NULL) {
 		o = json_tokener_parse_ex(tok, fixed.s, (int)fixed.len);
 		json_tokener_free(tok);
 	}
@@ -368,8 +462,10 @@ jsonfeed_finish(struct jsonfeed *j, struct parser *p, enum feed_format *fmt,
 		j->broken = *malformed = 1;
 		j->errat = j->doc.len;
 	}
-	if (root == NULL)
+	if (root == NULL) {
+		json_tokener_reset(j->tok);	/* its part-built tree goes */
 		root = j->root = reparse(j);
+	}
 	snprintf(err, errlen, "%s", j->error);
 	if (root == NULL || !json_object_is_type(root, json_type_object) ||
 	    ((*fmt = version(root)) == FMT_UNKNOWN &&

@@ -158,6 +158,54 @@ streaming_repairs(void)
 	buf_free(&doc);
 }
 
+/*
+ * What json-c takes besides JSON (comments, single quotes) the scanner
+ * that prices the tree must follow too; and the price is bounded: the
+ * items before the limit are kept.
+ */
+static void
+json_limits(void)
+{
+	static const char odd[] = "{\"version\": \"https://jsonfeed.org/"
+	    "version/1.1\", /* a \"comment\" { */ 'items': [{'id': 'a\"'},"
+	    " // [[[\n {\"id\": \"b'\"}]}";
+	struct buf	 doc = { NULL, 0, 0 };
+	struct got	 g;
+	struct parse_result res;
+	int		 i;
+
+	memset(&g, 0, sizeof g);
+	is_int(parse_buffer(odd, sizeof odd - 1, NULL, NULL, &cb, &g, &res), 0,
+	    "json: comments and single quotes");
+	is_int(res.nentries, 2, "json: both items");
+	is_int(res.malformed, 0, "json: not malformed");
+	/* The same cut short inside the comment: the first item is kept. */
+	buf_reset(&g.s);
+	g.n = 0;
+	is_int(parse_buffer(odd, 97, NULL, NULL, &cb, &g, &res), 0,
+	    "json: cut short in a comment");
+	is_int(res.nentries, 1, "json: the item before it kept");
+	ok(strncmp(buf_cstr(&g.s), "a\"|", 3) == 0, "json: whole: %s",
+	    buf_cstr(&g.s));
+	buf_free(&g.s);
+
+	buf_adds(&doc, "{\"version\": \"https://jsonfeed.org/version/1.1\", "
+	    "\"items\": [");
+	for (i = 0; i < 200000; i++)
+		buf_adds(&doc, i > 0 ? ",{}" : "{}");
+	buf_adds(&doc, "]}");
+	memset(&g, 0, sizeof g);
+	is_int(parse_buffer(doc.s, doc.len, NULL, NULL, &cb, &g, &res), 0,
+	    "json: 200,000 empty items");
+	is_int(res.malformed, 1, "json: over the limit is malformed");
+	ok(res.nentries > 50000 && res.nentries < 100000,
+	    "json: the items before the limit kept (%d)", res.nentries);
+	ok(strstr(res.error, "too many values") != NULL, "json: says why: %s",
+	    res.error);
+	buf_free(&g.s);
+	buf_free(&doc);
+}
+
 /* JSON Feed through the same API: stopping, the document URL, charset. */
 static void
 json_feed(void)
@@ -188,6 +236,7 @@ json_feed(void)
 	    "json: a lone brace is not a feed");
 	is_int(g.n, 0, "json: no entries");
 	buf_free(&g.s);
+	json_limits();
 }
 
 int
