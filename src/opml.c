@@ -583,7 +583,7 @@ walk_links(xmlNode *n, const char **base, struct found **v, size_t *nv,
 /*
  * The feed a web page announces with <link rel="alternate">: Atom before
  * RSS before JSON Feed before plain JSON, the first of the best kind.
- * Says what it chose, and *rank how sure it is (see struct found).
+ * Says what it chose; *chosen is its rank (see struct found).
  */
 static char *
 discover(const struct fetched *f, int *chosen)
