@@ -2,7 +2,9 @@
  * parse.h: bytes of a feed -> normalized feed metadata and entries.
  *
  * A streaming push parser (libxml2 SAX2): bytes are pushed as they arrive
- * and each entry is handed to a callback as soon as it is complete.  All
+ * and each entry is handed to a callback as soon as it is complete.  A
+ * document that begins with "{" is a JSON Feed (jsonfeed.h): it is read
+ * whole and its entries are handed out from parser_finish().  All
  * strings handed out are UTF-8, NUL-terminated and valid only during the
  * callback (the parser reuses its buffers; it allocates nothing per entry).
  * Titles and author names are plain text; summary and content are
@@ -16,9 +18,11 @@
 
 enum feed_format {
 	FMT_UNKNOWN, FMT_RSS090, FMT_RSS091, FMT_RSS092, FMT_RSS093,
-	FMT_RSS094, FMT_RSS10, FMT_RSS20, FMT_ATOM03, FMT_ATOM10
+	FMT_RSS094, FMT_RSS10, FMT_RSS20, FMT_ATOM03, FMT_ATOM10,
+	FMT_JSON10, FMT_JSON11
 };
-/* "rss0.90", "rss0.91", ..., "rss1.0", "rss2.0", "atom0.3", "atom1.0", "unknown" */
+/* "rss0.90", "rss0.91", ..., "rss1.0", "rss2.0", "atom0.3", "atom1.0",
+ * "json1.0", "json1.1" (JSON Feed), "unknown" */
 const char	*parse_format_name(enum feed_format);
 
 struct enclosure {
@@ -32,6 +36,8 @@ struct entry {
 	const char	*title;		/* plain text; NULL: none */
 	const char	*link;		/* absolute */
 	const char	*author;
+	const char	*author_email;	/* NULL: none */
+	const char	*thumbnail;	/* absolute URL; NULL: none */
 	const char	*summary;	/* sanitized HTML */
 	const char	*content;	/* sanitized HTML */
 	int64_t		 published;	/* DATE_NONE when missing or unparsable */

@@ -34,7 +34,8 @@
 #include "util.h"
 
 #define ACCEPT "Accept: application/atom+xml, application/rss+xml, " \
-	"application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, " \
+	"application/feed+json, application/rdf+xml;q=0.9, " \
+	"application/xml;q=0.8, text/xml;q=0.8, application/json;q=0.8, " \
 	"*/*;q=0.1"
 
 /* An entry or the feed's metadata, copied out of the parser's buffers into

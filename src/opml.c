@@ -427,7 +427,7 @@ looks_html(const struct fetch_reply *f)
 
 struct found {
 	char	*url;
-	int	 rank;		/* 3 Atom, 2 RSS, 1 JSON Feed */
+	int	 rank;		/* 4 Atom, 3 RSS, 2 JSON Feed, 1 plain JSON */
 	char	*kind;
 };
 
@@ -451,12 +451,14 @@ alt_rank(const xmlChar *rel, const xmlChar *type, const char **kind)
 	t[i] = '\0';
 	strtrim(t);
 	if (strcmp(t, "application/atom+xml") == 0)
-		return *kind = "Atom", 3;
+		return *kind = "Atom", 4;
 	if (strcmp(t, "application/rss+xml") == 0)
-		return *kind = "RSS", 2;
-	if (strcmp(t, "application/feed+json") == 0 ||
-	    strcmp(t, "application/json") == 0)
-		return *kind = "JSON Feed", 1;
+		return *kind = "RSS", 3;
+	if (strcmp(t, "application/feed+json") == 0)
+		return *kind = "JSON Feed", 2;
+	/* Older JSON Feeds say this; so does many a CMS's API: last. */
+	if (strcmp(t, "application/json") == 0)
+		return *kind = "JSON", 1;
 	return 0;
 }
 
@@ -502,10 +504,11 @@ walk_links(xmlNode *n, const char **base, struct found **v, size_t *nv,
 
 /*
  * The feed a web page announces with <link rel="alternate">: Atom before
- * RSS before JSON Feed, the first of the best kind.  Says what it chose.
+ * RSS before JSON Feed before plain JSON, the first of the best kind.
+ * Says what it chose; *chosen is its rank (see struct found).
  */
 static char *
-discover(const struct fetch_reply *f)
+discover(const struct fetch_reply *f, int *chosen)
 {
 	htmlDocPtr	 doc;
 	struct found	*v = NULL;
@@ -528,6 +531,7 @@ discover(const struct fetch_reply *f)
 			best = v[i].url;
 			kind = v[i].kind;
 		}
+	*chosen = rank;
 	if (best != NULL) {
 		printf("%s announces %zu feed%s; chose %s: %s\n", f->url, nv,
 		    nv == 1 ? "" : "s", kind, best);
@@ -557,7 +561,7 @@ resolve_feed(const struct conf *conf, char **url, char **title)
 {
 	struct fetch_reply f, g;
 	char		*found;
-	int		 flags, rc = 0;
+	int		 flags, rc = 0, rank;
 
 	*title = NULL;
 	if (fetch_once(*url, &conf->defaults, 0, &f) == -1) {
@@ -573,7 +577,7 @@ resolve_feed(const struct conf *conf, char **url, char **title)
 		fetch_reply_free(&f);
 		return 0;
 	}
-	if (!looks_html(&f) || (found = discover(&f)) == NULL) {
+	if (!looks_html(&f) || (found = discover(&f, &rank)) == NULL) {
 		log_errorx("%s: neither a feed nor a page that announces one",
 		    *url);
 		fetch_reply_free(&f);
@@ -591,8 +595,15 @@ resolve_feed(const struct conf *conf, char **url, char **title)
 		} else
 			log_warnx("could not fetch %s (%s); subscribing anyway",
 			    found, g.error);
-	} else if (feed_title(&g, title) == -1)
-		log_warnx("%s does not parse as RSS or Atom", found);
+	} else if (feed_title(&g, title) == -1) {
+		if (rank == 1) {
+			/* Only its parse tells a JSON Feed from any JSON. */
+			log_errorx("%s: announced as application/json, but "
+			    "not a JSON Feed", found);
+			rc = -1;
+		} else
+			log_warnx("%s does not parse as a feed", found);
+	}
 	fetch_reply_free(&g);
 	return rc;
 }

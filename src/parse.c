@@ -26,6 +26,7 @@
 #include "date.h"
 #include "encoding.h"
 #include "html.h"
+#include "jsonfeed.h"
 #include "log.h"
 #include "parse.h"
 #include "url.h"
@@ -68,7 +69,8 @@ enum ctx { C_FEED, C_ENTRY, C_AUTHOR, C_SKIPH, C_SKIPD, C_MGROUP };
 
 enum field {
 	F_TITLE, F_LINK, F_SUBTITLE, F_SUMMARY, F_CONTENT, F_PUBLISHED,
-	F_UPDATED, F_ID, F_AUTHOR, F_SELF, F_CATEGORY, F_TTL, F_HOUR, F_DAY,
+	F_UPDATED, F_ID, F_AUTHOR, F_SELF, F_THUMBNAIL, F_CATEGORY, F_TTL,
+	F_HOUR, F_DAY,
 	F_SYPERIOD, F_SYFREQ,
 	/* read from attributes at the start tag */
 	F_ATOMLINK, F_ENCLOSURE, F_MEDIA, F_THUMB, F_ATOMCAT,
@@ -199,6 +201,8 @@ struct parser {
 	struct buf	 clean;		/* cleaner output */
 	struct buf	 carry;		/* cleaner input held back */
 	int		 cstate;	/* cleaner state */
+	struct jsonfeed	*json;		/* a JSON Feed: the rest goes there */
+	int		 json_done;	/* it wants no more */
 
 	enum feed_format format;
 	int		 root;		/* a feed root element was seen */
@@ -885,6 +889,7 @@ entry_emit(struct parser *p)
 	e.title = rstr(r, F_TITLE);
 	e.link = rstr(r, F_LINK);
 	e.author = rstr(r, F_AUTHOR);
+	e.thumbnail = rstr(r, F_THUMBNAIL);
 	e.summary = rstr(r, F_SUMMARY);
 	e.content = rstr(r, F_CONTENT);
 	e.published = r->published;
@@ -1369,12 +1374,120 @@ clean(struct parser *p, const char *s, size_t n, int last, struct buf *out)
 	return i;
 }
 
+/* ---- JSON Feed (jsonfeed.c): its fields, normalized as XML's are ---- */
+
+static const enum field jf_map[] = {
+	[JF_TITLE] = F_TITLE, [JF_SUBTITLE] = F_SUBTITLE, [JF_ID] = F_ID,
+	[JF_AUTHOR] = F_AUTHOR, [JF_SUMMARY] = F_SUMMARY,
+	[JF_HTML] = F_CONTENT, [JF_TEXT] = F_CONTENT,
+	[JF_PUBLISHED] = F_PUBLISHED, [JF_UPDATED] = F_UPDATED,
+	[JF_CATEGORY] = F_CATEGORY, [JF_LINK] = F_LINK, [JF_SELF] = F_SELF,
+	[JF_THUMBNAIL] = F_THUMBNAIL
+};
+
+/* A field of the feed or the item: as cap_end() takes an element's. */
+void
+jf_field(struct parser *p, enum jf_field jf, int prio, const char *s,
+    size_t len)
+{
+	struct rec	*r = p->entry_depth ? &p->e : &p->f;
+	struct tag	 t = { NS_NONE, "", C_FEED, jf_map[jf], prio };
+	size_t		 i, run, off = r->arena.len;
+
+	if ((t.field < F_NSTR && t.field != F_CATEGORY &&
+	    r->s[t.field].prio >= prio) ||
+	    (t.field == F_PUBLISHED && r->pprio >= prio) ||
+	    (t.field == F_UPDATED && r->uprio >= prio))
+		return;			/* a better source already gave it */
+	if (len > MAX_FIELD) {
+		snprintf(p->error, sizeof p->error,
+		    "a field is larger than %d bytes", MAX_FIELD);
+		p->limited = 1;
+		return;
+	}
+	/* "\u0001" is JSON's way to a control character: dropped, as the
+	 * cleaner drops XML's. */
+	buf_reset(&p->ref);
+	for (i = run = 0; i < len; i++) {
+		if ((unsigned char)s[i] >= 0x20 || s[i] == '\t' ||
+		    s[i] == '\n' || s[i] == '\r')
+			continue;
+		buf_add(&p->ref, s + run, i - run);
+		run = i + 1;
+	}
+	buf_add(&p->ref, s + run, len - run);
+	if (t.field == F_LINK || t.field == F_SELF || t.field == F_THUMBNAIL) {
+		/* "" is no URL, not the base it would resolve to. */
+		if (*strtrim(p->ref.s) != '\0')
+			html_abs_url(&r->arena, p->ref.s, cur_base(p));
+		rec_set(r, t.field, prio, off);
+		return;
+	}
+	buf_reset(&p->text);
+	p->cmode = jf == JF_HTML ? M_HTML : M_TEXT;
+	if (jf == JF_SUMMARY || jf == JF_TEXT) {	/* plain text */
+		p->cmode = M_ESC;
+		text_as_html(&p->text, p->ref.s, p->ref.len);
+	} else
+		buf_add(&p->text, p->ref.s, p->ref.len);
+	p->ctitle_html = 0;
+	p->ctag = &t;
+	cap_end(p);
+	p->ctag = NULL;
+}
+
+void
+jf_enclosure(struct parser *p, const char *url, size_t ulen,
+    const char *type, size_t tlen, int64_t length)
+{
+	char	 num[24] = "";
+
+	if (length >= 0)
+		snprintf(num, sizeof num, "%lld", (long long)length);
+	rec_add_enc(p, &p->e, url, ulen, type, tlen, num, strlen(num));
+}
+
+void
+jf_item_begin(struct parser *p)
+{
+	rec_reset(&p->e);
+	p->e.permalink = 0;	/* an item's id is not its link */
+	p->entry_depth = 1;
+}
+
+int
+jf_item_end(struct parser *p)
+{
+	entry_emit(p);
+	p->entry_depth = 0;
+	return p->stopped;
+}
+
+/* A JSON Feed begins with "{" after a BOM and white space; XML never does. */
+static int
+is_json(const char *s, size_t n)
+{
+	size_t	 i = 0;
+
+	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n && isspace((unsigned char)s[i]))
+		i++;
+	return i < n && (s[i] == '{' || s[i] == '[');
+}
+
 /* ---- the pipeline: decoder -> cleaner -> libxml2 ---- */
 
 static void
 feed_xml(struct parser *p, const char *s, size_t n, int last)
 {
 	size_t	 used, held, k;
+
+	if (p->json != NULL) {
+		if (jsonfeed_push(p->json, s, n) == -1)
+			p->json_done = 1;
+		return;
+	}
 
 	/*
 	 * Bytes held back at the end of the last piece (a reference or a
@@ -1430,8 +1543,11 @@ feed_bytes(struct parser *p, const char *s, size_t n, int last)
 		buf_add(&p->sniff, s, n);
 		if (p->sniff.len < SNIFF && !last)
 			return;
-		p->dec = decoder_new(p->sniff.s, p->sniff.len, p->http_charset,
-		    &bom);
+		/* JSON is UTF-8 (RFC 8259), whatever the Content-Type says. */
+		if (is_json(p->sniff.s, p->sniff.len))
+			p->json = jsonfeed_new();
+		p->dec = decoder_new(p->sniff.s, p->sniff.len, p->json != NULL ?
+		    "utf-8" : p->http_charset, &bom);
 		decoder_run(p->dec, p->sniff.s + bom, p->sniff.len - bom, last,
 		    &p->utf8);
 		buf_free(&p->sniff);
@@ -1487,10 +1603,10 @@ parser_new(const char *base, const char *charset, const struct parse_cb *cb,
 int
 parser_push(struct parser *p, const char *s, size_t n)
 {
-	if (p->stopped || p->ctxt->disableSAX)
+	if (p->stopped || p->json_done || p->ctxt->disableSAX)
 		return -1;
 	feed_bytes(p, s, n, 0);
-	return p->stopped || p->ctxt->disableSAX ? -1 : 0;
+	return p->stopped || p->json_done || p->ctxt->disableSAX ? -1 : 0;
 }
 
 static void
@@ -1508,12 +1624,33 @@ feed_done(struct parser *p)
 		p->cb->feed(p->arg, &p->meta);
 }
 
+static int
+json_finish(struct parser *p, struct parse_result *res)
+{
+	int	 rv, malformed;
+
+	rv = jsonfeed_finish(p->json, p, &res->format, &malformed,
+	    res->error, sizeof res->error);
+	res->malformed = malformed || p->limited;
+	res->nentries = p->nentries;
+	snprintf(res->charset, sizeof res->charset, "%s",
+	    decoder_name(p->dec));
+	if (rv == -1)
+		return -1;
+	if (res->error[0] == '\0')
+		snprintf(res->error, sizeof res->error, "%s", p->error);
+	feed_done(p);
+	return 0;
+}
+
 int
 parser_finish(struct parser *p, struct parse_result *res)
 {
 	memset(res, 0, sizeof *res);
-	if (!p->stopped && !p->ctxt->disableSAX)
+	if (!p->stopped && !p->json_done && !p->ctxt->disableSAX)
 		feed_bytes(p, "", 0, 1);
+	if (p->json != NULL)
+		return json_finish(p, res);
 	res->format = p->format;
 	res->nentries = p->nentries;
 	res->malformed = !p->ctxt->wellFormed || p->limited;
@@ -1555,6 +1692,7 @@ parser_free(struct parser *p)
 	while (p->nbases > 0)
 		free(p->bases[--p->nbases].uri);
 	decoder_free(p->dec);
+	jsonfeed_free(p->json);
 	buf_free(&p->sniff);
 	buf_free(&p->utf8);
 	buf_free(&p->clean);
@@ -1588,7 +1726,7 @@ parse_format_name(enum feed_format f)
 {
 	static const char *const names[] = { "unknown", "rss0.90", "rss0.91",
 	    "rss0.92", "rss0.93", "rss0.94", "rss1.0", "rss2.0", "atom0.3",
-	    "atom1.0" };
+	    "atom1.0", "json1.0", "json1.1" };
 
 	return (size_t)f < nitems(names) ? names[f] : "unknown";
 }

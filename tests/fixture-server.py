@@ -25,6 +25,25 @@ def rss(name, n=3, pad=0):
             % (name, name, items)).encode()
 
 
+def jsonfeed(name, n=3):
+    """A JSON Feed 1.1 in UTF-8: relative URLs, HTML to sanitize."""
+    items = [{"id": "%s-%d" % (name, i), "url": "posts/%d" % i,
+              "title": "%s item %d \u00e9t\u00e9" % (name, i),
+              "content_html": '<p onclick="x()">body %d<script>bad()</script></p>' % i,
+              "date_published": "2023-11-14T%02d:00:00Z" % i, "tags": ["json"],
+              "attachments": [{"url": "media/%d.mp3" % i, "mime_type": "audio/mpeg",
+                               "size_in_bytes": 1000 + i}]} for i in range(n)]
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": name + " JSON",
+                       "home_page_url": "http://example.org/" + name + "/", "items": items},
+                      ensure_ascii=False).encode()
+
+
+def page(links):
+    """An HTML page announcing (type, href) feeds with <link rel=alternate>."""
+    return ("<!DOCTYPE html><html><head><title>page</title>%s</head><body>x</body></html>"
+            % "".join('<link rel="alternate" type="%s" href="%s">' % l for l in links)).encode()
+
+
 BENCH = {}
 for i in range(BENCH_N):
     BENCH[i] = rss("bench%d" % i, 20, 2400)
@@ -154,6 +173,19 @@ class H(BaseHTTPRequestHandler):
                 pass
             self.close_connection = True
             return
+        if head == "jsonfeed":       # the charset must not be believed: JSON is UTF-8
+            return self.send(200, jsonfeed(arg), "application/feed+json; charset=iso-8859-1")
+        if head == "jsonpage":       # a page that links only a JSON Feed
+            return self.send(200, page([("application/feed+json", "/jsonfeed/" + arg)]),
+                             "text/html")
+        if head == "jsonpages":      # RSS, JSON Feed, plain JSON: RSS wins
+            return self.send(200, page([("application/json", "/wpjson/" + arg),
+                                        ("application/feed+json", "/jsonfeed/" + arg),
+                                        ("application/rss+xml", "/feed/" + arg)]), "text/html")
+        if head == "apipage":        # plain JSON that is no feed (a CMS's API)
+            return self.send(200, page([("application/json", "/wpjson/" + arg)]), "text/html")
+        if head == "wpjson":
+            return self.send(200, b'{"id": 2, "routes": {}}', "application/json")
         if head == "auth":
             if self.headers.get("Authorization") != "Basic dXNlcjpwYXNz":
                 return self.send(401, b"auth", "text/plain",

@@ -1,12 +1,14 @@
 #!/bin/sh
-# t-parse: every feed under tests/parse/ through `feedmux parse --json`,
-# compared as JSON with the expected NAME.json beside it.  NAME.args holds
+# t-parse: every feed under tests/parse/ (NAME.xml, or NAME.json-in for a
+# JSON Feed) through `feedmux parse --json`, compared as JSON with the
+# expected NAME.json beside it.  NAME.args holds
 # extra arguments (--charset); NAME.exit an expected non-zero exit status.
 . "$top_srcdir/tests/lib.sh"
 
 D=$top_srcdir/tests/parse
-for f in "$D"/*.xml; do
+for f in "$D"/*.xml "$D"/*.json-in; do
 	n=$(basename "$f" .xml)
+	n=$(basename "$n" .json-in)
 	args=$(cat "$D/$n.args" 2>/dev/null)
 	want_exit=$(cat "$D/$n.exit" 2>/dev/null || echo 0)
 	# shellcheck disable=SC2086

@@ -158,6 +158,87 @@ streaming_repairs(void)
 	buf_free(&doc);
 }
 
+/*
+ * What json-c takes besides JSON (comments, single quotes) the scanner
+ * that prices the tree must follow too; and the price is bounded: the
+ * items before the limit are kept.
+ */
+static void
+json_limits(void)
+{
+	static const char odd[] = "{\"version\": \"https://jsonfeed.org/"
+	    "version/1.1\", /* a \"comment\" { */ 'items': [{'id': 'a\"'},"
+	    " // [[[\n {\"id\": \"b'\"}]}";
+	struct buf	 doc = { NULL, 0, 0 };
+	struct got	 g;
+	struct parse_result res;
+	int		 i;
+
+	memset(&g, 0, sizeof g);
+	is_int(parse_buffer(odd, sizeof odd - 1, NULL, NULL, &cb, &g, &res), 0,
+	    "json: comments and single quotes");
+	is_int(res.nentries, 2, "json: both items");
+	is_int(res.malformed, 0, "json: not malformed");
+	/* The same cut short inside the comment: the first item is kept. */
+	buf_reset(&g.s);
+	g.n = 0;
+	is_int(parse_buffer(odd, 97, NULL, NULL, &cb, &g, &res), 0,
+	    "json: cut short in a comment");
+	is_int(res.nentries, 1, "json: the item before it kept");
+	ok(strncmp(buf_cstr(&g.s), "a\"|", 3) == 0, "json: whole: %s",
+	    buf_cstr(&g.s));
+	buf_free(&g.s);
+
+	buf_adds(&doc, "{\"version\": \"https://jsonfeed.org/version/1.1\", "
+	    "\"items\": [");
+	for (i = 0; i < 200000; i++)
+		buf_adds(&doc, i > 0 ? ",{}" : "{}");
+	buf_adds(&doc, "]}");
+	memset(&g, 0, sizeof g);
+	is_int(parse_buffer(doc.s, doc.len, NULL, NULL, &cb, &g, &res), 0,
+	    "json: 200,000 empty items");
+	is_int(res.malformed, 1, "json: over the limit is malformed");
+	ok(res.nentries > 50000 && res.nentries < 100000,
+	    "json: the items before the limit kept (%d)", res.nentries);
+	ok(strstr(res.error, "too many values") != NULL, "json: says why: %s",
+	    res.error);
+	buf_free(&g.s);
+	buf_free(&doc);
+}
+
+/* JSON Feed through the same API: stopping, the document URL, charset. */
+static void
+json_feed(void)
+{
+	static const char doc[] = "\xef\xbb\xbf\n {\"version\": "
+	    "\"https://jsonfeed.org/version/1\", \"home_page_url\": "
+	    "\"https://home.example/\", \"items\": ["
+	    "{\"id\": \"a\", \"url\": \"p/a\"}, {\"id\": \"b\"}]}";
+	struct got		 g;
+	struct parse_result	 res;
+
+	memset(&g, 0, sizeof g);
+	g.stop_after = 1;
+	is_int(parse_buffer(doc, sizeof doc - 1, "https://doc.example/f/x.json",
+	    "koi8-r", &cb, &g, &res), 0, "json: a feed after a BOM");
+	is_int(res.format, FMT_JSON10, "json: version 1");
+	is_int(res.nentries, 1, "json: stopped after one entry");
+	is_str(res.charset, "utf-8", "json: UTF-8 whatever the HTTP charset");
+	ok(strstr(buf_cstr(&g.s), "a|-|https://doc.example/f/p/a|") != NULL,
+	    "json: relative URL against the document URL");
+	buf_free(&g.s);
+	memset(&g, 0, sizeof g);
+	is_int(parse_buffer("[1, 2]", 6, NULL, NULL, &cb, &g, &res), -1,
+	    "json: an array is not a feed");
+	ok(strncmp(res.error, "not a feed", 10) == 0, "json: says why: %s",
+	    res.error);
+	is_int(parse_buffer("{", 1, NULL, NULL, &cb, &g, &res), -1,
+	    "json: a lone brace is not a feed");
+	is_int(g.n, 0, "json: no entries");
+	buf_free(&g.s);
+	json_limits();
+}
+
 int
 main(void)
 {
@@ -166,7 +247,10 @@ main(void)
 	    "utf16be-nobom.xml", "enc-koi8r.xml", "enc-latin1.xml",
 	    "enc-utf8-really-1252.xml", "enc-latin1-really-utf8.xml",
 	    "junk-before-xml.xml", "xml-base.xml", "control-chars.xml",
-	    "malformed-unclosed.xml" };
+	    "malformed-unclosed.xml", "jsonfeed-1.0.json-in",
+	    "jsonfeed-1.1.json-in", "jsonfeed-utf8.json-in",
+	    "jsonfeed-broken.json-in", "jsonfeed-truncated.json-in",
+	    "jsonfeed-deep.json-in" };
 	struct buf		 doc = { NULL, 0, 0 };
 	struct got		 g;
 	struct parse_result	 res;
@@ -229,6 +313,10 @@ main(void)
 	ok(strstr(res.error, "not a feed") != NULL, "error says why: %s",
 	    res.error);
 	is_str(parse_format_name(FMT_ATOM03), "atom0.3", "format names");
+	is_str(parse_format_name(FMT_JSON11), "json1.1", "JSON Feed 1.1");
+	buf_free(&g.s);
+
+	json_feed();
 	buf_free(&g.s);
 	buf_free(&doc);
 	return done_testing();
