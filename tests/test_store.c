@@ -555,6 +555,42 @@ test_feed_updated(void)
 }
 
 /*
+ * Items whose <link> was empty have no link now (they took the feed's
+ * link, one key for all of them): without a guid each is known by its
+ * content; with one, by it.
+ */
+static void
+test_no_link(void)
+{
+	char		*path;
+	struct store	*s = mkstore(&path);
+	struct feed_state fs = feed(s, "a");
+	struct entry	 e[4];
+	int		 i, r[4];
+
+	e[0] = ent(NULL, "First", NULL, "<p>1</p>", DATE_NONE);
+	e[1] = ent(NULL, "Second", NULL, "<p>2</p>", DATE_NONE);
+	e[2] = ent("g-3", "Third", NULL, NULL, DATE_NONE);
+	e[3] = ent("g-4", "Fourth", NULL, NULL, DATE_NONE);
+	store_begin(s);
+	for (i = 0; i < 4; i++)
+		r[i] = store_put_entry(s, &fs, KEY_AUTO, &e[i], NOW);
+	store_commit(s);
+	ok(r[0] == STORE_NEW && r[1] == STORE_NEW && r[2] == STORE_NEW &&
+	    r[3] == STORE_NEW, "four entries without links, all new");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries WHERE"
+	    " key LIKE 'h:%' AND link IS NULL"), 2,
+	    "no guid, no link: known by content");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries WHERE"
+	    " key LIKE 'g:%' AND link IS NULL"), 2, "a guid: known by it");
+	is_int(put1(s, "a", KEY_AUTO, e[1], NOW + 60), STORE_SAME,
+	    "the same item again is the same entry");
+	feed_state_free(&fs);
+	store_close(s);
+	free(path);
+}
+
+/*
  * With the checkpoint thread, commits leave the WAL to it: the database
  * file fills while the writer goes on, and ends whole.
  */
@@ -1079,6 +1115,7 @@ main(void)
 	test_migration_6();
 	test_undated_order();
 	test_feed_updated();
+	test_no_link();
 	test_checkpoint_thread();
 	test_prune_all();
 	test_sync();
