@@ -729,12 +729,17 @@ static void
 cap_author(struct parser *p, struct rec *r, int prio, const char *s,
     size_t len)
 {
-	char	*v, *at, *a, *b, *name;
-	size_t	 off, n;
+	char	*v, *at, *a, *b, *e, *name;
+	size_t	 off = r->arena.len, n;
 
+	html_text_fold(&r->arena, s, len);
+	if (memchr(r->arena.s + off, '@', r->arena.len - off) == NULL) {
+		rec_set(r, F_AUTHOR, prio, off);	/* a name: most are */
+		return;
+	}
 	buf_reset(&p->ref);
-	html_text_fold(&p->ref, s, len);
-	buf_add(&p->ref, "", 0);	/* allocated and terminated */
+	buf_add(&p->ref, r->arena.s + off, r->arena.len - off);
+	r->arena.len = off;
 	v = p->ref.s;
 	a = b = at = strchr(v, '@');
 	if (at != NULL) {
@@ -746,9 +751,12 @@ cap_author(struct parser *p, struct rec *r, int prio, const char *s,
 		    NULL || b[-1] == '.' || at[1] == '.')
 			at = NULL;	/* not an address */
 	}
+	e = a;
+	if (at != NULL && a - v >= 7 && strncasecmp(a - 7, "mailto:", 7) == 0)
+		a -= 7;		/* not part of the name either */
 	if (at != NULL && r->s[F_EMAIL].prio < prio) {
 		off = r->arena.len;
-		buf_add(&r->arena, a, (size_t)(b - a));
+		buf_add(&r->arena, e, (size_t)(b - e));
 		rec_set(r, F_EMAIL, prio, off);
 	}
 	if (at != NULL)		/* the name is what is around it */
@@ -883,6 +891,7 @@ atom_mode(const xmlChar **a, int n, int *html, enum mode *b64)
 	const char	*v, *mode = NULL, *type = NULL;
 	size_t		 len, mlen = 0, tlen = 0;
 	enum mode	 kind;
+	int		 base64, escaped;
 
 	*html = 0;
 	if (attr(a, n, "src", &v, &len))
@@ -891,14 +900,15 @@ atom_mode(const xmlChar **a, int n, int *html, enum mode *b64)
 	attr(a, n, "mode", &mode, &mlen);
 	attr(a, n, "type", &type, &tlen);
 	kind = atom_type(type, tlen);
-	if (mode != NULL && (value_is(mode, mlen, "base64") ||
-	    value_is(mode, mlen, "escaped"))) {
-		if (type == NULL && mode[0] != 'b' && mode[0] != 'B')
+	base64 = value_is(mode, mlen, "base64");
+	escaped = value_is(mode, mlen, "escaped");
+	if (base64 || escaped) {
+		if (type == NULL && escaped)
 			kind = M_HTML;
 		if (kind == M_XHTML)
 			kind = M_HTML;	/* markup as text: read as HTML */
 		*html = kind == M_HTML;
-		if (kind == M_SKIP || !value_is(mode, mlen, "base64"))
+		if (kind == M_SKIP || escaped)
 			return kind;
 		*b64 = kind;
 		return M_B64;
