@@ -139,8 +139,8 @@ struct stored_entry {
 	int64_t		 updated;
 	int64_t		 first_seen;
 	int64_t		 sort_date;	/* min(published or updated, first_seen) */
-	/* The feed's own date, else its newest entry's, else when it was
-	 * last fetched; DATE_NONE if none of them is known. */
+	/* The feed's own date, else its newest entry's, else when a fetch
+	 * last brought it an undated change; DATE_NONE if none is known. */
 	int64_t		 feed_updated;
 	const char	**categories;
 	size_t		 ncategories;

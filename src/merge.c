@@ -318,7 +318,7 @@ media_thumbnail(struct buf *b, const char *url)
  * the source feed is named as one, which RFC 4287 needs (4.1.2).  Its
  * updated (which validators expect) is the feed's own date, else its
  * newest entry's, else when it was fetched (the store's feed_updated),
- * at the least when this entry was.
+ * else when this entry was.
  */
 static void
 atom_source(struct render *r, const struct stored_entry *e)

@@ -113,6 +113,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE entries ADD COLUMN author_email TEXT;"
 	"ALTER TABLE entries ADD COLUMN thumbnail TEXT;"
 	"ALTER TABLE feeds ADD COLUMN updated INTEGER;"
+	"UPDATE feeds SET updated = nullif(last_success, 0);"
 	"UPDATE entries SET hash = fm_entry_hash(title, link, author, summary,"
 	" content, published, updated, categories, enclosures, author_email,"
 	" thumbnail);"
@@ -134,7 +135,7 @@ static const char *const migrations[] = {
 	" e.summary, e.content, e.published, e.updated, e.first_seen," \
 	" e.sort_date, e.categories, e.enclosures, e.feed, e.canon, e.gid," \
 	" e.author_email, e.thumbnail," \
-	" coalesce(f.updated, nullif(f.last_success, 0))"
+	" f.updated"
 
 enum stmt {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_STATE_GET, ST_STATE_SET,
@@ -215,10 +216,11 @@ static const char *const sql[ST__MAX] = {
 	    " WHERE id = ?1",
 	[ST_FEED_META] = "UPDATE feeds SET title = ?2, link = ?3, ttl = ?4,"
 	    " sy_period = ?5, sy_frequency = ?6, skip_hours = ?7,"
-	    " skip_days = ?8, updated = ?9 WHERE id = ?1 AND (title IS NOT ?2"
+	    " skip_days = ?8, updated = coalesce(?9, updated)"
+	    " WHERE id = ?1 AND (title IS NOT ?2"
 	    " OR link IS NOT ?3 OR ttl != ?4 OR sy_period != ?5"
 	    " OR sy_frequency != ?6 OR skip_hours != ?7 OR skip_days != ?8"
-	    " OR updated IS NOT ?9)",
+	    " OR coalesce(?9, updated) IS NOT updated)",
 	[ST_FEED_CHURN] = "UPDATE feeds SET key_churn = ?2 WHERE id = ?1",
 	[ST_FEED_LASTNEW] = "UPDATE feeds SET last_new = max(last_new, ?2)"
 	    " WHERE id = ?1",
@@ -261,7 +263,7 @@ struct store {
 	int		 feed_tombs;	/* the feed has tombstones */
 	int		 feed_empty;	/* had no entries when the fetch began */
 	int		 nput, nkeynew, nlinkknown, nnew;
-	int64_t		 feed_newest;	/* its newest entry date so far */
+	int64_t		 feed_newest;	/* when it last changed, as far as seen */
 	int64_t		 now;
 	struct keyset	 batch;
 	/* Scratch, reused: no allocation per entry. */
@@ -1324,18 +1326,18 @@ store_put_entry(struct store *s, const struct feed_state *fs,
 		return -1;
 	s->now = now;
 	s->nput++;
-	d = entry_date(e);
-	if (d != DATE_NONE && d > s->feed_newest)
-		s->feed_newest = d < now ? d : now;
 	buf_reset(&s->canon);
 	url_canon_buf(!empty(e->id) && is_web_url(e->id) ? e->id : NULL,
 	    &s->gid);
 	make_key(s, pol, e);
+	d = entry_date(e);
 	khash = fnv_str(FNV_INIT, s->key.s);
 	if (repeated_key(s, fs->id, e, &khash))
 		return STORE_SAME;
 	encode_lists(s, e);
 	hash = content_hash(s, e);
+	if (d != DATE_NONE && d > s->feed_newest)
+		s->feed_newest = d < now ? d : now;
 	if (s->feed_empty)
 		found = 0;
 	else if ((found = find_entry(s, fs->id, hash)) == -1)
@@ -1360,6 +1362,8 @@ store_put_entry(struct store *s, const struct feed_state *fs,
 	s->dirty = 1;
 	if (found == 0)
 		s->nnew++;
+	if (d == DATE_NONE)	/* the feed changed now, as far as we can tell */
+		s->feed_newest = now;
 	return found == 0 ? STORE_NEW : STORE_CHANGED;
 }
 
@@ -1377,7 +1381,10 @@ store_put_meta(struct store *s, const struct feed_state *fs,
 	sqlite3_bind_int(q, 6, m->sy_frequency);
 	sqlite3_bind_int64(q, 7, m->skip_hours);
 	sqlite3_bind_int(q, 8, m->skip_days);
-	/* The feed's own date, else its newest entry's (for atom:source). */
+	/*
+	 * For atom:source: the feed's own date, else its newest entry's, else
+	 * this fetch's time if it brought an undated change; else as it was.
+	 */
 	bind_date(q, 9, m->updated != DATE_NONE ? m->updated :
 	    s->feed == fs->id ? s->feed_newest : DATE_NONE);
 	if (exec_stmt(s, q, "storing feed metadata") == -1)

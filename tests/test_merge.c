@@ -212,7 +212,10 @@ test_undated(struct store *st, struct conf *c)
 	buf_free(&b);
 }
 
-/* atom:source's updated: the feed's own date, else its newest entry's. */
+/*
+ * atom:source's updated: the feed's own date, else its newest entry's
+ * (an undated entry's is when it was first seen).
+ */
 static void
 test_source_updated(struct store *st, struct conf *c)
 {
@@ -224,8 +227,8 @@ test_source_updated(struct store *st, struct conf *c)
 	is_int(count(s, "<source>"), count(s, "<entry>"),
 	    "an atom:source per entry");
 	ok(strstr(s, "<link rel=\"self\" href=\"https://alpha.example/feed.xml"
-	    "\"/>\n<updated>2023-11-14T19:26:40Z</updated>") != NULL,
-	    "alpha's source updated: its newest entry's date");
+	    "\"/>\n<updated>2023-11-14T22:13:20Z</updated>") != NULL,
+	    "alpha's source updated: its newest entry, an undated one");
 	ok(strstr(s, "<link rel=\"self\" href=\"https://beta.example/rss"
 	    "\"/>\n<updated>2023-11-14T18:03:20Z</updated>") != NULL,
 	    "beta's source updated: its newest entry's date");

@@ -502,7 +502,7 @@ test_undated_order(void)
 }
 
 /* What atom:source's updated comes from: the feed's own date, else its
- * newest entry's, else when it was last fetched. */
+ * newest entry's, else the fetch that last brought an undated change. */
 static void
 test_feed_updated(void)
 {
@@ -535,12 +535,10 @@ test_feed_updated(void)
 	store_commit(s);
 	feed_state_free(&fs);
 	fs = feed(s, "c");
-	fs.last_poll = fs.last_success = NOW - 5;
 	store_begin(s);
 	e = ent("c1", "c1", NULL, NULL, DATE_NONE);
 	store_put_entry(s, &fs, KEY_AUTO, &e, NOW - 5);
 	store_put_meta(s, &fs, &m);
-	store_put_feed(s, &fs);
 	store_commit(s);
 	feed_state_free(&fs);
 	r = recent_new(s);
@@ -549,7 +547,18 @@ test_feed_updated(void)
 	    "b1 - - 1699999800\n"
 	    "b3 - - 1699999800\n"
 	    "a1 - - 1699999990\n", "the feed's date, its newest entry's, "
-	    "its last fetch");
+	    "the fetch of an undated change");
+	free(r);
+	fs = feed(s, "c");
+	store_begin(s);
+	e = ent("c1", "c1", NULL, NULL, DATE_NONE);
+	store_put_entry(s, &fs, KEY_AUTO, &e, NOW + 600);
+	store_put_meta(s, &fs, &m);
+	store_commit(s);
+	feed_state_free(&fs);
+	r = recent_new(s);
+	ok(strncmp(r, "c1 - - 1699999995\n", 18) == 0,
+	    "a fetch that changes nothing leaves it (outputs stay as they are)");
 	free(r);
 	store_close(s);
 }
