@@ -966,6 +966,7 @@ atom_link(struct parser *p, struct rec *r, const struct tag *t,
 	size_t		 hlen, tlen = 0, llen = 0, rlen;
 	size_t		 off = r->arena.len;
 	enum field	 f = F_LINK;
+	int		 prio;
 
 	/* No href (or an empty one) is no link: the next one may be. */
 	if (!attr(a, n, "href", &href, &hlen))
@@ -983,10 +984,16 @@ atom_link(struct parser *p, struct rec *r, const struct tag *t,
 		f = F_SELF;
 	else if (rlen != 9 || strncasecmp(rel, "alternate", 9) != 0)
 		return;
-	if (r->s[f].prio >= t->prio)
+	/* An alternate that is not a page (a PDF, a feed) yields to one that is. */
+	prio = t->prio;
+	if (f == F_LINK && attr(a, n, "type", &ty, &tlen) &&
+	    !value_is(ty, tlen, "text/html") &&
+	    !value_is(ty, tlen, "application/xhtml+xml"))
+		prio--;
+	if (r->s[f].prio >= prio)
 		return;
 	if (rec_add_url(p, r, href, hlen))
-		rec_set(r, f, t->prio, off);
+		rec_set(r, f, prio, off);
 }
 
 /* Does v (len bytes, NULL: absent), leading blanks skipped, begin with pre? */
