@@ -24,7 +24,7 @@ const char	*parse_format_name(enum feed_format);
 struct enclosure {
 	const char	*url;
 	const char	*type;		/* NULL when not given */
-	int64_t		 length;	/* -1 when not given or not a number */
+	int64_t		 length;	/* -1: not given, or not a number */
 };
 
 struct entry {

@@ -92,7 +92,7 @@ const char *buf_cstr(struct buf *);	/* "" for an empty buffer */
 
 /* Trim ASCII white space in place; returns s. */
 char	*strtrim(char *);
-/* Base64 (also the URL-safe alphabet) appended to out as bytes; -1: not base64. */
+/* Base64 (either alphabet) appended to out as bytes; -1: not base64. */
 int	 base64_decode(struct buf *, const char *, size_t);
 
 /*

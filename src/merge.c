@@ -353,7 +353,7 @@ atom_entry(struct render *r, const struct stored_entry *e)
 	xml_elem(b, "title", " type=\"text\"", e->title ? e->title : "");
 	atom_link(b, "alternate", "text/html", e->link);
 	if (has(e->author) || has(e->author_email)) {
-		/* A name is required: the address stands in for a missing one. */
+		/* A name is required: the address stands in for one. */
 		buf_adds(b, "<author>");
 		xml_elem(b, "name", "", has(e->author) ? e->author :
 		    e->author_email);

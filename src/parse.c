@@ -58,7 +58,7 @@ static const struct {
 	{ "search.yahoo.com/mrss", NS_MEDIA },
 	{ "www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES },
 	{ "itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES },
-	{ "example.com/dtds/podcast-1.0.dtd", NS_ITUNES },	/* Apple's old sample */
+	{ "example.com/dtds/podcast-1.0.dtd", NS_ITUNES },	/* old samples */
 	{ "purl.org/rss/1.0/modules/syndication", NS_SY },
 	{ "www.w3.org/1999/xhtml", NS_XHTML },
 	{ "rssnamespace.org/feedburner/ext/1.0", NS_FB },
@@ -948,8 +948,8 @@ cap_begin(struct parser *p, const struct tag *t, enum ns ns,
 				p->ctitle_html = html;
 				if (p->cmode == M_ESC || p->cmode == M_SKIP)
 					p->cmode = M_TEXT;
-				if (p->cb64 == M_ESC)	/* titles are text */
-					p->cb64 = M_TEXT;
+				if (p->cb64 == M_ESC)
+					p->cb64 = M_TEXT;	/* text */
 			}
 		} else
 			p->cmode = M_HTML;
@@ -984,7 +984,7 @@ atom_link(struct parser *p, struct rec *r, const struct tag *t,
 		f = F_SELF;
 	else if (rlen != 9 || strncasecmp(rel, "alternate", 9) != 0)
 		return;
-	/* An alternate that is not a page (a PDF, a feed) yields to one that is. */
+	/* An alternate that is no page (a PDF, a feed) yields to a page. */
 	prio = t->prio;
 	if (f == F_LINK && attr(a, n, "type", &ty, &tlen) &&
 	    !value_is(ty, tlen, "text/html") &&

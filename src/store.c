@@ -263,7 +263,7 @@ struct store {
 	int		 feed_tombs;	/* the feed has tombstones */
 	int		 feed_empty;	/* had no entries when the fetch began */
 	int		 nput, nkeynew, nlinkknown, nnew;
-	int64_t		 feed_newest;	/* when it last changed, as far as seen */
+	int64_t		 feed_newest;	/* when it last changed, as seen */
 	int64_t		 now;
 	struct keyset	 batch;
 	/* Scratch, reused: no allocation per entry. */
@@ -1362,7 +1362,7 @@ store_put_entry(struct store *s, const struct feed_state *fs,
 	s->dirty = 1;
 	if (found == 0)
 		s->nnew++;
-	if (d == DATE_NONE)	/* the feed changed now, as far as we can tell */
+	if (d == DATE_NONE)	/* the feed changed now, as far as we know */
 		s->feed_newest = now;
 	return found == 0 ? STORE_NEW : STORE_CHANGED;
 }

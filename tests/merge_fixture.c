@@ -21,7 +21,8 @@ static const struct entry alpha[] = {
 	  "<p>Hello <b>world</b></p>", "<p>Full text of the first post.</p>",
 	  1699990000, 1699995000, a1_cats, 2, a1_enc, 1 },
 	{ "alpha-2", "Second: a < b && c > d \"quoted\" 'single'",
-	  "https://alpha.example/posts/2", NULL, "solo@alpha.example", NULL, NULL,
+	  "https://alpha.example/posts/2", NULL, "solo@alpha.example", NULL,
+	  NULL,
 	  "<p>Second ]]&gt; body</p>", 1699980000, DATE_NONE,
 	  NULL, 0, NULL, 0 },
 	/* Control characters, broken UTF-8, a surrogate, U+FFFE, ]]>. */

@@ -558,7 +558,7 @@ test_feed_updated(void)
 	feed_state_free(&fs);
 	r = recent_new(s);
 	ok(strncmp(r, "c1 - - 1699999995\n", 18) == 0,
-	    "a fetch that changes nothing leaves it (outputs stay as they are)");
+	    "a fetch that changes nothing leaves it (and the outputs)");
 	free(r);
 	store_close(s);
 }
