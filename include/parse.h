@@ -28,14 +28,14 @@ const char	*parse_format_name(enum feed_format);
 struct enclosure {
 	const char	*url;
 	const char	*type;		/* NULL when not given */
-	int64_t		 length;	/* -1 when not given */
+	int64_t		 length;	/* -1: not given, or not a number */
 };
 
 struct entry {
 	const char	*id;		/* guid / atom:id as written; NULL: none */
 	const char	*title;		/* plain text; NULL: none */
-	const char	*link;		/* absolute */
-	const char	*author;
+	const char	*link;		/* absolute; NULL: none */
+	const char	*author;	/* a name, never an address */
 	const char	*author_email;	/* NULL: none */
 	const char	*thumbnail;	/* absolute URL; NULL: none */
 	const char	*summary;	/* sanitized HTML */

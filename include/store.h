@@ -131,12 +131,17 @@ struct stored_entry {
 	const char	*title;
 	const char	*link;
 	const char	*author;
+	const char	*author_email;
+	const char	*thumbnail;
 	const char	*summary;
 	const char	*content;
 	int64_t		 published;	/* DATE_NONE if none */
 	int64_t		 updated;
 	int64_t		 first_seen;
 	int64_t		 sort_date;	/* min(published or updated, first_seen) */
+	/* The feed's own date, else its newest entry's, else when a fetch
+	 * last brought it an undated change; DATE_NONE if none is known. */
+	int64_t		 feed_updated;
 	const char	**categories;
 	size_t		 ncategories;
 	const struct enclosure *enclosures;
@@ -148,8 +153,9 @@ struct stored_entry {
 typedef int (*store_entry_cb)(void *, const struct stored_entry *);
 
 /*
- * Newest first by sort_date, cross-feed duplicates folded into one (the
- * earliest seen), until cb returns non-zero.
+ * Newest first by sort_date, entries of one sort_date (those of one fetch
+ * without dates) in the order they came, cross-feed duplicates folded into
+ * one (the earliest seen), until cb returns non-zero.
  */
 int	store_recent(struct store *, store_entry_cb, void *);
 /* Entries whose seq is in (after, upto]; with updates, also those changed

@@ -92,6 +92,8 @@ const char *buf_cstr(struct buf *);	/* "" for an empty buffer */
 
 /* Trim ASCII white space in place; returns s. */
 char	*strtrim(char *);
+/* Base64 (either alphabet) appended to out as bytes; -1: not base64. */
+int	 base64_decode(struct buf *, const char *, size_t);
 
 /*
  * Write data to path atomically: a temporary file in the same directory,

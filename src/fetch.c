@@ -200,6 +200,7 @@ on_entry(void *arg, const struct entry *e)
 	n = sizeof(*c) + e->ncategories * sizeof(char *) +
 	    e->nenclosures * sizeof(struct enclosure) + str_size(e->id) +
 	    str_size(e->title) + str_size(e->link) + str_size(e->author) +
+	    str_size(e->author_email) + str_size(e->thumbnail) +
 	    str_size(e->summary) + str_size(e->content);
 	for (i = 0; i < e->ncategories; i++)
 		n += str_size(e->categories[i]);
@@ -225,6 +226,8 @@ on_entry(void *arg, const struct entry *e)
 	c->e.title = put_str(&p, e->title);
 	c->e.link = put_str(&p, e->link);
 	c->e.author = put_str(&p, e->author);
+	c->e.author_email = put_str(&p, e->author_email);
+	c->e.thumbnail = put_str(&p, e->thumbnail);
 	c->e.summary = put_str(&p, e->summary);
 	c->e.content = put_str(&p, e->content);
 	*job->tail = c;

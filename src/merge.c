@@ -295,10 +295,30 @@ atom_link(struct buf *b, const char *rel, const char *type, const char *url)
 	buf_adds(b, "\"/>\n");
 }
 
+static int
+has(const char *s)
+{
+	return s != NULL && *s != '\0';
+}
+
+/* <media:thumbnail url=URL/> (Media RSS) when URL is absolute. */
+static void
+media_thumbnail(struct buf *b, const char *url)
+{
+	if (!is_abs_iri(url))
+		return;
+	buf_adds(b, "<media:thumbnail url=\"");
+	text_clean(b, url, 1);
+	buf_adds(b, "\"/>\n");
+}
+
 /*
  * atom:source names the feed an entry came from.  The feed's URL is its
  * id (the store keeps no atom:id of feeds); when the entry has no author
- * the source feed is named as one, which RFC 4287 needs (4.1.2).
+ * the source feed is named as one, which RFC 4287 needs (4.1.2).  Its
+ * updated (which validators expect) is the feed's own date, else its
+ * newest entry's, else when it was fetched (the store's feed_updated),
+ * else when this entry was.
  */
 static void
 atom_source(struct render *r, const struct stored_entry *e)
@@ -311,7 +331,9 @@ atom_source(struct render *r, const struct stored_entry *e)
 	xml_elem(b, "title", " type=\"text\"", source_title(e));
 	atom_link(b, "alternate", "text/html", e->feed_link);
 	atom_link(b, "self", NULL, e->feed_url);
-	if (e->author == NULL || *e->author == '\0') {
+	xml_date(b, "updated", e->feed_updated != DATE_NONE ?
+	    e->feed_updated : e->first_seen);
+	if (!has(e->author) && !has(e->author_email)) {
 		buf_adds(b, "<author>");
 		xml_elem(b, "name", "", source_title(e));
 		buf_adds(b, "</author>\n");
@@ -330,9 +352,13 @@ atom_entry(struct render *r, const struct stored_entry *e)
 	xml_elem(b, "id", "", entry_id(e, idbuf, sizeof idbuf));
 	xml_elem(b, "title", " type=\"text\"", e->title ? e->title : "");
 	atom_link(b, "alternate", "text/html", e->link);
-	if (e->author != NULL && *e->author != '\0') {
+	if (has(e->author) || has(e->author_email)) {
+		/* A name is required: the address stands in for one. */
 		buf_adds(b, "<author>");
-		xml_elem(b, "name", "", e->author);
+		xml_elem(b, "name", "", has(e->author) ? e->author :
+		    e->author_email);
+		if (has(e->author_email))
+			xml_elem(b, "email", "", e->author_email);
 		buf_adds(b, "</author>\n");
 	}
 	xml_date(b, "published", e->published);
@@ -356,6 +382,7 @@ atom_entry(struct render *r, const struct stored_entry *e)
 			    e->enclosures[i].length);
 		buf_adds(b, "\"/>\n");
 	}
+	media_thumbnail(b, e->thumbnail);
 	xml_elem(b, "summary", " type=\"html\"", e->summary);
 	xml_elem(b, "content", " type=\"html\"", e->content);
 	atom_source(r, e);
@@ -415,6 +442,7 @@ rss_item(struct render *r, const struct stored_entry *e)
 		buf_adds(b, "\"/>\n");
 		break;
 	}
+	media_thumbnail(b, e->thumbnail);
 	rss_guid(b, e);
 	rss_date(b, "pubDate", entry_published(e));
 	if (is_abs_iri(e->feed_url)) {
@@ -505,6 +533,10 @@ json_item(struct render *r, const struct stored_entry *e)
 	jstr(r, e->title ? e->title : "");
 	buf_adds(b, ",\n      \"content_html\": ");
 	jstr(r, e->content ? e->content : e->summary ? e->summary : "");
+	if (is_abs_iri(e->thumbnail)) {
+		buf_adds(b, ",\n      \"image\": ");
+		jstr(r, e->thumbnail);
+	}
 	if (e->content != NULL && e->summary != NULL) {
 		/* JSON Feed's summary is plain text. */
 		buf_reset(&r->text);
@@ -666,7 +698,8 @@ atom_head(struct buf *b, const struct output_conf *oc, const char *self,
     size_t *date_at)
 {
 	buf_adds(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\""
+	    " xmlns:media=\"http://search.yahoo.com/mrss/\">\n");
 	if (self != NULL)
 		xml_elem(b, "id", "", self);
 	else if (is_abs_iri(oc->link))
@@ -694,7 +727,8 @@ rss_head(struct buf *b, const struct output_conf *oc, const char *self,
 	buf_adds(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\""
 	    " xmlns:content=\"http://purl.org/rss/1.0/modules/content/\""
-	    " xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
+	    " xmlns:dc=\"http://purl.org/dc/elements/1.1/\""
+	    " xmlns:media=\"http://search.yahoo.com/mrss/\">\n<channel>\n");
 	xml_elem(b, "title", "", output_title(oc));
 	if (is_abs_iri(oc->link))
 		xml_elem(b, "link", "", oc->link);

@@ -58,6 +58,8 @@ static const struct {
 	{ "purl.org/dc/terms", NS_DCTERMS },
 	{ "search.yahoo.com/mrss", NS_MEDIA },
 	{ "www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES },
+	{ "itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES },
+	{ "example.com/dtds/podcast-1.0.dtd", NS_ITUNES },	/* old samples */
 	{ "purl.org/rss/1.0/modules/syndication", NS_SY },
 	{ "www.w3.org/1999/xhtml", NS_XHTML },
 	{ "rssnamespace.org/feedburner/ext/1.0", NS_FB },
@@ -69,8 +71,8 @@ enum ctx { C_FEED, C_ENTRY, C_AUTHOR, C_SKIPH, C_SKIPD, C_MGROUP };
 
 enum field {
 	F_TITLE, F_LINK, F_SUBTITLE, F_SUMMARY, F_CONTENT, F_PUBLISHED,
-	F_UPDATED, F_ID, F_AUTHOR, F_SELF, F_THUMBNAIL, F_CATEGORY, F_TTL,
-	F_HOUR, F_DAY,
+	F_UPDATED, F_ID, F_AUTHOR, F_EMAIL, F_THUMBNAIL, F_SELF, F_CATEGORY,
+	F_TTL, F_HOUR, F_DAY,
 	F_SYPERIOD, F_SYFREQ,
 	/* read from attributes at the start tag */
 	F_ATOMLINK, F_ENCLOSURE, F_MEDIA, F_THUMB, F_ATOMCAT,
@@ -89,6 +91,7 @@ struct tag {
 };
 static const struct tag tags[] = {
 	{ NS_RSS, "author", C_ENTRY, F_AUTHOR, 2 },
+	{ NS_RSS, "body", C_ENTRY, F_CONTENT, 2 },
 	{ NS_RSS, "category", C_ENTRY, F_CATEGORY, 1 },
 	{ NS_RSS, "day", C_SKIPD, F_DAY, 1 },
 	{ NS_RSS, "description", C_FEED, F_SUBTITLE, 3 },
@@ -109,6 +112,7 @@ static const struct tag tags[] = {
 	{ NS_ATOM, "author", C_ENTRY, F_SUB_AUTHOR, 1 },
 	{ NS_ATOM, "category", C_ENTRY, F_ATOMCAT, 1 },
 	{ NS_ATOM, "content", C_ENTRY, F_CONTENT, 3 },
+	{ NS_ATOM, "email", C_AUTHOR, F_EMAIL, 3 },
 	{ NS_ATOM, "id", C_FEED, F_ID, 3 },
 	{ NS_ATOM, "id", C_ENTRY, F_ID, 3 },
 	{ NS_ATOM, "issued", C_ENTRY, F_PUBLISHED, 2 },
@@ -126,12 +130,14 @@ static const struct tag tags[] = {
 	{ NS_ATOM, "updated", C_FEED, F_UPDATED, 3 },
 	{ NS_ATOM, "updated", C_ENTRY, F_UPDATED, 3 },
 	{ NS_CONTENT, "encoded", C_ENTRY, F_CONTENT, 3 },
+	{ NS_DC, "author", C_ENTRY, F_AUTHOR, 2 },
 	{ NS_DC, "creator", C_ENTRY, F_AUTHOR, 2 },
 	{ NS_DC, "date", C_FEED, F_UPDATED, 1 },
 	{ NS_DC, "date", C_ENTRY, F_PUBLISHED, 1 },
 	{ NS_DC, "description", C_ENTRY, F_SUMMARY, 1 },
 	{ NS_DC, "subject", C_ENTRY, F_CATEGORY, 1 },
-	{ NS_DC, "title", C_ENTRY, F_TITLE, 1 },
+	{ NS_DC, "title", C_FEED, F_TITLE, 1 },
+	{ NS_DC, "title", C_ENTRY, F_TITLE, 2 },
 	{ NS_DCTERMS, "created", C_ENTRY, F_PUBLISHED, 1 },
 	{ NS_DCTERMS, "issued", C_ENTRY, F_PUBLISHED, 1 },
 	{ NS_DCTERMS, "modified", C_ENTRY, F_UPDATED, 1 },
@@ -142,11 +148,14 @@ static const struct tag tags[] = {
 	{ NS_MEDIA, "group", C_ENTRY, F_SUB_MGROUP, 1 },
 	{ NS_MEDIA, "thumbnail", C_ENTRY, F_THUMB, 1 },
 	{ NS_MEDIA, "thumbnail", C_MGROUP, F_THUMB, 1 },
+	{ NS_MEDIA, "title", C_ENTRY, F_TITLE, 1 },
+	{ NS_MEDIA, "title", C_MGROUP, F_TITLE, 1 },
 	{ NS_ITUNES, "author", C_ENTRY, F_AUTHOR, 1 },
 	{ NS_ITUNES, "subtitle", C_FEED, F_SUBTITLE, 1 },
 	{ NS_ITUNES, "summary", C_ENTRY, F_SUMMARY, 1 },
 	{ NS_SY, "updateFrequency", C_FEED, F_SYFREQ, 1 },
 	{ NS_SY, "updatePeriod", C_FEED, F_SYPERIOD, 1 },
+	{ NS_XHTML, "body", C_ENTRY, F_CONTENT, 2 },
 	{ NS_FB, "origLink", C_ENTRY, F_LINK, 4 },
 };
 
@@ -174,7 +183,8 @@ struct rec {
 	size_t		 nencs, capencs;
 };
 
-enum mode { M_SKIP, M_TEXT, M_HTML, M_XHTML, M_ESC };
+/* M_B64: Atom 0.3 base64, decoded at the end and then read as cb64 says. */
+enum mode { M_SKIP, M_TEXT, M_HTML, M_XHTML, M_ESC, M_B64 };
 
 struct base {
 	int	 depth;
@@ -216,6 +226,7 @@ struct parser {
 
 	/* the field being captured */
 	enum mode	 cmode;
+	enum mode	 cb64;		/* what base64 decodes to */
 	const struct tag *ctag;
 	int		 cdepth, cdiv, ctitle_html;
 	struct buf	 text;
@@ -491,21 +502,75 @@ rec_add_cat(struct rec *r, const char *s, size_t len)
 	r->cats[r->ncats++] = off;
 }
 
+/*
+ * A length as RSS and Atom define it: decimal digits, white space around
+ * them allowed; anything else, a sign or more than int64_t holds, is -1.
+ */
+static int64_t
+enc_length(const char *v, size_t n)
+{
+	int64_t	 x = 0;
+	int	 d;
+
+	if (v == NULL)
+		return -1;
+	while (n > 0 && isspace((unsigned char)*v))
+		v++, n--;
+	while (n > 0 && isspace((unsigned char)v[n - 1]))
+		n--;
+	if (n == 0)
+		return -1;
+	for (; n > 0; v++, n--) {
+		if (*v < '0' || *v > '9')
+			return -1;
+		d = *v - '0';
+		if (x > (INT64_MAX - d) / 10)
+			return -1;
+		x = x * 10 + d;
+	}
+	return x;
+}
+
+/* A URL attribute into the arena, absolute; 1 if one was written. */
+static int
+rec_add_url(struct parser *p, struct rec *r, const char *url, size_t ulen)
+{
+	size_t	 off = r->arena.len;
+
+	while (ulen > 0 && isspace((unsigned char)*url))
+		url++, ulen--;
+	while (ulen > 0 && isspace((unsigned char)url[ulen - 1]))
+		ulen--;
+	if (ulen == 0)
+		return 0;	/* "" would resolve to the base */
+	buf_reset(&p->ref);
+	buf_add(&p->ref, url, ulen);
+	html_abs_url(&r->arena, p->ref.s, cur_base(p));
+	return r->arena.len > off;
+}
+
+/* media:thumbnail, or an image standing in for one (lower prio). */
+static void
+rec_set_thumb(struct parser *p, struct rec *r, const char *url, size_t ulen,
+    int prio)
+{
+	size_t	 off = r->arena.len;
+
+	if (!p->entry_depth || r->s[F_THUMBNAIL].prio >= prio)
+		return;
+	if (rec_add_url(p, r, url, ulen))
+		rec_set(r, F_THUMBNAIL, prio, off);
+}
+
 static void
 rec_add_enc(struct parser *p, struct rec *r, const char *url, size_t ulen,
     const char *type, size_t tlen, const char *length, size_t llen)
 {
 	struct penc	*e;
 	size_t		 off = r->arena.len, i;
-	char		 num[24];
 
-	while (ulen > 0 && isspace((unsigned char)*url))
-		url++, ulen--;
-	if (ulen == 0)
+	if (!rec_add_url(p, r, url, ulen))
 		return;
-	buf_reset(&p->ref);
-	buf_add(&p->ref, url, ulen);
-	html_abs_url(&r->arena, p->ref.s, cur_base(p));
 	for (i = 0; i < r->nencs; i++)	/* media:content repeats enclosures */
 		if (strcmp(r->arena.s + r->encs[i].url, r->arena.s + off) == 0) {
 			r->arena.len = off;
@@ -525,17 +590,7 @@ rec_add_enc(struct parser *p, struct rec *r, const char *url, size_t ulen,
 		if (!rec_close(r, e->type))
 			e->type = SIZE_MAX;
 	}
-	e->length = -1;
-	if (length != NULL && llen > 0 && llen < sizeof num) {
-		char *end;
-		long long v;
-
-		memcpy(num, length, llen);
-		num[llen] = '\0';
-		v = strtoll(num, &end, 10);
-		if (end != num && v >= 0)
-			e->length = v;
-	}
+	e->length = enc_length(length, llen);
 }
 
 /* ---- the value of a captured element ---- */
@@ -648,6 +703,110 @@ title_text(struct parser *p, struct rec *r, const char *s, size_t len)
 	html_to_text(&r->arena, p->text.s, p->text.len);
 }
 
+/* Is c around an address rather than in it? */
+static int
+addr_stop(char c)
+{
+	return c == '\0' || isspace((unsigned char)c) ||
+	    strchr("<>()[]\",;:", c) != NULL;
+}
+
+/* Drop every "<>" and "()" an address left behind. */
+static void
+drop_empty_pair(char *s, const char *pair)
+{
+	char	*t;
+
+	while ((t = strstr(s, pair)) != NULL)
+		memmove(t, t + 2, strlen(t + 2) + 1);
+}
+
+/*
+ * An author as feeds write one: "Name", "me@example.com (Name)",
+ * "Name <me@example.com>" or an address alone.  The name goes to
+ * F_AUTHOR and the address to F_EMAIL, each unless a better source has
+ * given it.  Only what looks like local@domain.tld counts as an address
+ * ("@handle" is a name).
+ */
+static void
+cap_author(struct parser *p, struct rec *r, int prio, const char *s,
+    size_t len)
+{
+	char	*v, *at, *a, *b, *e, *name;
+	size_t	 off = r->arena.len, n;
+
+	html_text_fold(&r->arena, s, len);
+	if (memchr(r->arena.s + off, '@', r->arena.len - off) == NULL) {
+		rec_set(r, F_AUTHOR, prio, off);	/* a name: most are */
+		return;
+	}
+	buf_reset(&p->ref);
+	buf_add(&p->ref, r->arena.s + off, r->arena.len - off);
+	r->arena.len = off;
+	v = p->ref.s;
+	a = b = at = strchr(v, '@');
+	if (at != NULL) {
+		while (a > v && !addr_stop(a[-1]))
+			a--;
+		while (!addr_stop(*b))
+			b++;
+		if (a == at || memchr(at + 1, '.', (size_t)(b - at - 1)) ==
+		    NULL || b[-1] == '.' || at[1] == '.')
+			at = NULL;	/* not an address */
+	}
+	e = a;
+	if (at != NULL && a - v >= 7 && strncasecmp(a - 7, "mailto:", 7) == 0)
+		a -= 7;		/* not part of the name either */
+	if (at != NULL && r->s[F_EMAIL].prio < prio) {
+		off = r->arena.len;
+		buf_add(&r->arena, e, (size_t)(b - e));
+		rec_set(r, F_EMAIL, prio, off);
+	}
+	if (at != NULL)		/* the name is what is around it */
+		memmove(a, b, strlen(b) + 1);
+	drop_empty_pair(v, "<>");
+	drop_empty_pair(v, "()");
+	name = strtrim(v);
+	n = strlen(name);
+	if (n >= 2 && ((name[0] == '(' && name[n - 1] == ')') ||
+	    (name[0] == '"' && name[n - 1] == '"'))) {
+		name[n - 1] = '\0';
+		name = strtrim(name + 1);
+	}
+	off = r->arena.len;
+	buf_adds(&r->arena, name);
+	rec_set(r, F_AUTHOR, prio, off);
+}
+
+/*
+ * Atom 0.3 mode="base64": the text decoded, made valid UTF-8, then read
+ * as its type says (p->cb64).  Returns -1 when it is not base64.
+ */
+static int
+cap_base64(struct parser *p)
+{
+	struct decoder	*d;
+	struct buf	 tmp;
+	size_t		 bom;
+
+	buf_reset(&p->ref);
+	if (base64_decode(&p->ref, p->text.s, p->text.len) == -1)
+		return -1;
+	buf_reset(&p->text);
+	d = decoder_new(p->ref.s, p->ref.len, "utf-8", &bom);
+	decoder_run(d, p->ref.s + bom, p->ref.len - bom, 1, &p->text);
+	decoder_free(d);
+	if (p->cb64 == M_ESC) {		/* plain text, as HTML */
+		buf_reset(&p->ref);
+		text_as_html(&p->ref, p->text.s, p->text.len);
+		tmp = p->text;
+		p->text = p->ref;
+		p->ref = tmp;
+	}
+	p->cmode = p->cb64;
+	return 0;
+}
+
 static void
 cap_end(struct parser *p)
 {
@@ -656,7 +815,7 @@ cap_end(struct parser *p)
 	char		*s;
 	size_t		 len, off = r->arena.len;
 
-	if (p->cmode == M_SKIP)
+	if (p->cmode == M_SKIP || (p->cmode == M_B64 && cap_base64(p) == -1))
 		return;
 	buf_add(&p->text, "", 0);	/* allocated and terminated */
 	s = p->text.s;
@@ -672,6 +831,9 @@ cap_end(struct parser *p)
 		rec_set(r, t->field, t->prio, off);
 		break;
 	case F_AUTHOR:
+		cap_author(p, r, t->prio, s, len);
+		break;
+	case F_EMAIL:
 		html_text_fold(&r->arena, s, len);
 		rec_set(r, t->field, t->prio, off);
 		break;
@@ -680,7 +842,9 @@ cap_end(struct parser *p)
 		rec_set(r, t->field, t->prio, off);
 		break;
 	case F_LINK:
-		html_abs_url(&r->arena, strtrim(s), cur_base(p));
+		/* Empty is no link, not the base it would resolve to. */
+		if (*(s = strtrim(s)) != '\0')
+			html_abs_url(&r->arena, s, cur_base(p));
 		rec_set(r, t->field, t->prio, off);
 		break;
 	case F_SUMMARY:
@@ -704,12 +868,33 @@ cap_end(struct parser *p)
 	}
 }
 
-/* The capture mode of a text construct from its type (and Atom 0.3 mode). */
+/* What a text construct's type says it holds: M_HTML, M_XHTML, M_ESC. */
 static enum mode
-atom_mode(const xmlChar **a, int n, int *html)
+atom_type(const char *type, size_t tlen)
+{
+	if (value_is(type, tlen, "html") || value_is(type, tlen, "text/html"))
+		return M_HTML;
+	if (value_is(type, tlen, "xhtml") ||
+	    value_is(type, tlen, "application/xhtml+xml"))
+		return M_XHTML;
+	if (type == NULL || value_is(type, tlen, "text") ||
+	    (tlen > 5 && strncasecmp(type, "text/", 5) == 0))
+		return M_ESC;
+	return M_SKIP;			/* images: not text */
+}
+
+/*
+ * The capture mode of a text construct from its type and Atom 0.3 mode:
+ * "escaped" text is its type once unescaped (HTML when no type is given,
+ * as it is written in the wild); "base64" is decoded, then read by type.
+ */
+static enum mode
+atom_mode(const xmlChar **a, int n, int *html, enum mode *b64)
 {
 	const char	*v, *mode = NULL, *type = NULL;
 	size_t		 len, mlen = 0, tlen = 0;
+	enum mode	 kind;
+	int		 base64, escaped;
 
 	*html = 0;
 	if (attr(a, n, "src", &v, &len))
@@ -717,22 +902,25 @@ atom_mode(const xmlChar **a, int n, int *html)
 	/* Each looked up once: this runs for every title and content. */
 	attr(a, n, "mode", &mode, &mlen);
 	attr(a, n, "type", &type, &tlen);
-	if (value_is(mode, mlen, "base64"))
-		return M_SKIP;
-	if (value_is(mode, mlen, "escaped") || value_is(type, tlen, "html") ||
-	    value_is(type, tlen, "text/html")) {
-		*html = 1;
-		return M_HTML;
+	kind = atom_type(type, tlen);
+	base64 = value_is(mode, mlen, "base64");
+	escaped = value_is(mode, mlen, "escaped");
+	if (base64 || escaped) {
+		if (type == NULL && escaped)
+			kind = M_HTML;
+		if (kind == M_XHTML)
+			kind = M_HTML;	/* markup as text: read as HTML */
+		*html = kind == M_HTML;
+		if (kind == M_SKIP || escaped)
+			return kind;
+		*b64 = kind;
+		return M_B64;
 	}
-	if (value_is(mode, mlen, "xml") || value_is(type, tlen, "xhtml") ||
-	    value_is(type, tlen, "application/xhtml+xml")) {
+	if (kind == M_HTML || kind == M_XHTML || value_is(mode, mlen, "xml")) {
 		*html = 1;
-		return M_XHTML;
+		return kind == M_HTML ? M_HTML : M_XHTML;
 	}
-	if (type == NULL || value_is(type, tlen, "text") ||
-	    (tlen > 5 && strncasecmp(type, "text/", 5) == 0))
-		return M_ESC;
-	return M_SKIP;			/* images, base64: not text */
+	return kind;
 }
 
 static void
@@ -746,6 +934,7 @@ cap_begin(struct parser *p, const struct tag *t, enum ns ns,
 	p->cdepth = p->depth;
 	p->cdiv = 0;
 	p->ctitle_html = 0;
+	p->cb64 = M_SKIP;
 	buf_reset(&p->text);
 	p->cmode = M_TEXT;
 	if (t->field < F_NSTR && t->field != F_CATEGORY &&
@@ -757,11 +946,13 @@ cap_begin(struct parser *p, const struct tag *t, enum ns ns,
 	else if (t->field == F_SUMMARY || t->field == F_CONTENT ||
 	    t->field == F_TITLE || t->field == F_SUBTITLE) {
 		if (ns == NS_ATOM || ns == NS_ATOM03 || p->atom_nons) {
-			p->cmode = atom_mode(a, n, &html);
+			p->cmode = atom_mode(a, n, &html, &p->cb64);
 			if (t->field == F_TITLE || t->field == F_SUBTITLE) {
 				p->ctitle_html = html;
 				if (p->cmode == M_ESC || p->cmode == M_SKIP)
 					p->cmode = M_TEXT;
+				if (p->cb64 == M_ESC)
+					p->cb64 = M_TEXT;	/* text */
 			}
 		} else
 			p->cmode = M_HTML;
@@ -778,7 +969,9 @@ atom_link(struct parser *p, struct rec *r, const struct tag *t,
 	size_t		 hlen, tlen = 0, llen = 0, rlen;
 	size_t		 off = r->arena.len;
 	enum field	 f = F_LINK;
+	int		 prio;
 
+	/* No href (or an empty one) is no link: the next one may be. */
 	if (!attr(a, n, "href", &href, &hlen))
 		return;
 	if (!attr(a, n, "rel", &rel, &rlen))
@@ -794,12 +987,52 @@ atom_link(struct parser *p, struct rec *r, const struct tag *t,
 		f = F_SELF;
 	else if (rlen != 9 || strncasecmp(rel, "alternate", 9) != 0)
 		return;
-	if (r->s[f].prio >= t->prio)
+	/* An alternate that is no page (a PDF, a feed) yields to a page. */
+	prio = t->prio;
+	if (f == F_LINK && attr(a, n, "type", &ty, &tlen) &&
+	    !value_is(ty, tlen, "text/html") &&
+	    !value_is(ty, tlen, "application/xhtml+xml"))
+		prio--;
+	if (r->s[f].prio >= prio)
 		return;
-	buf_reset(&p->ref);		/* not a malloc per entry */
-	buf_add(&p->ref, href, hlen);
-	html_abs_url(&r->arena, strtrim(p->ref.s), cur_base(p));
-	rec_set(r, f, t->prio, off);
+	if (rec_add_url(p, r, href, hlen))
+		rec_set(r, f, prio, off);
+}
+
+/* Does v (len bytes, NULL: absent), leading blanks skipped, begin with pre? */
+static int
+value_starts(const char *v, size_t len, const char *pre)
+{
+	size_t	 n = strlen(pre);
+
+	if (v == NULL)
+		return 0;
+	while (len > 0 && isspace((unsigned char)*v))
+		v++, len--;
+	return len >= n && strncasecmp(v, pre, n) == 0;
+}
+
+/*
+ * media:content is an enclosure when it is audio or video, by type or by
+ * medium; an image may stand in for a thumbnail; anything else (a page,
+ * a file of no declared kind) is neither.
+ */
+static void
+media_content(struct parser *p, struct rec *r, const xmlChar **a, int n,
+    const char *u, size_t ulen, const char *ty, size_t tlen, const char *ln,
+    size_t llen)
+{
+	const char	*m = NULL;
+	size_t		 mlen = 0;
+
+	attr(a, n, "medium", &m, &mlen);
+	if (value_starts(ty, tlen, "audio/") || value_starts(ty, tlen,
+	    "video/") || value_is(m, mlen, "audio") || value_is(m, mlen,
+	    "video"))
+		rec_add_enc(p, r, u, ulen, ty, tlen, ln, llen);
+	else if (value_starts(ty, tlen, "image/") || value_is(m, mlen,
+	    "image"))
+		rec_set_thumb(p, r, u, ulen, 1);
 }
 
 static void
@@ -814,15 +1047,21 @@ start_field(struct parser *p, const struct tag *t, enum ns ns,
 	case F_ATOMLINK:
 		atom_link(p, r, t, a, n);
 		return;
+	case F_THUMB:
+		if (attr(a, n, "url", &u, &ulen))
+			rec_set_thumb(p, r, u, ulen, 2);
+		return;
 	case F_ENCLOSURE:
 	case F_MEDIA:
-	case F_THUMB:
 		if (!attr(a, n, "url", &u, &ulen))
 			return;
 		attr(a, n, "type", &ty, &tlen);
 		attr(a, n, t->field == F_ENCLOSURE ? "length" : "fileSize", &ln,
 		    &llen);
-		rec_add_enc(p, r, u, ulen, ty, tlen, ln, llen);
+		if (t->field == F_MEDIA)
+			media_content(p, r, a, n, u, ulen, ty, tlen, ln, llen);
+		else
+			rec_add_enc(p, r, u, ulen, ty, tlen, ln, llen);
 		return;
 	case F_ATOMCAT:
 		if (attr(a, n, "term", &u, &ulen) ||
@@ -889,6 +1128,7 @@ entry_emit(struct parser *p)
 	e.title = rstr(r, F_TITLE);
 	e.link = rstr(r, F_LINK);
 	e.author = rstr(r, F_AUTHOR);
+	e.author_email = rstr(r, F_EMAIL);
 	e.thumbnail = rstr(r, F_THUMBNAIL);
 	e.summary = rstr(r, F_SUMMARY);
 	e.content = rstr(r, F_CONTENT);
@@ -1006,6 +1246,31 @@ is_entry(struct parser *p, const char *name, enum ns ns)
 	    (ns == NS_ATOM && strcmp(name, "entry") == 0);
 }
 
+/* RSS 1.0: an item's rdf:about names it, the id when it has no other. */
+static void
+rdf_about(struct parser *p, const xmlChar **a, int n)
+{
+	struct rec	*r = &p->e;
+	size_t		 off = r->arena.len;
+	const char	*v, *end;
+	int		 i;
+
+	for (i = 0; i < n; i++, a += 5) {
+		if (a[2] == NULL || strcmp((const char *)a[0], "about") != 0 ||
+		    ns_cached(p, a[2]) != NS_RDF)
+			continue;
+		v = (const char *)a[3];
+		end = (const char *)a[4];
+		while (v < end && isspace((unsigned char)*v))
+			v++;
+		while (end > v && isspace((unsigned char)end[-1]))
+			end--;
+		buf_add(&r->arena, v, (size_t)(end - v));
+		rec_set(r, F_ID, 1, off);
+		return;
+	}
+}
+
 static void
 sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *uri, int nns, const xmlChar **nss, int nattrs,
@@ -1045,6 +1310,9 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	    p->depth == 2)) {
 		p->entry_depth = p->depth;
 		rec_reset(&p->e);
+		if (nattrs > 0 && (p->format == FMT_RSS10 ||
+		    p->format == FMT_RSS090))
+			rdf_about(p, attrs, nattrs);
 		return;
 	} else if (p->feed_depth != 0 && p->depth == p->feed_depth + 1)
 		c = C_FEED;

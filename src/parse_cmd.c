@@ -49,10 +49,10 @@ json_entry(struct buf *b, const struct entry *e)
 	json_str(b, e->link);
 	buf_adds(b, ", \"author\": ");
 	json_str(b, e->author);
-	if (e->thumbnail != NULL) {	/* only when there is one, for now */
-		buf_adds(b, ", \"thumbnail\": ");
-		json_str(b, e->thumbnail);
-	}
+	buf_adds(b, ", \"author_email\": ");
+	json_str(b, e->author_email);
+	buf_adds(b, ", \"thumbnail\": ");
+	json_str(b, e->thumbnail);
 	buf_adds(b, ",\n   \"published\": ");
 	json_date(b, e->published);
 	buf_adds(b, ", \"updated\": ");
@@ -110,6 +110,7 @@ text_entry(struct buf *b, int n, const struct entry *e)
 	text_field(b, "link:", e->link);
 	text_field(b, "id:", e->id);
 	text_field(b, "author:", e->author);
+	text_field(b, "email:", e->author_email);
 	text_field(b, "thumbnail:", e->thumbnail);
 	text_date(b, "published:", e->published);
 	text_date(b, "updated:", e->updated);

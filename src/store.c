@@ -103,6 +103,22 @@ static const char *const migrations[] = {
 
 	/* 4 -> 5: when the daily retention pass last ran */
 	"ALTER TABLE state ADD COLUMN pruned INTEGER NOT NULL DEFAULT 0;",
+
+	/*
+	 * 5 -> 6: an entry's author_email and thumbnail, hashed with the
+	 * rest (recomputed: an upgrade marks nothing as changed); a feed's
+	 * own date for atom:source; entries of one date in the order they
+	 * came (rowid ascending), read from the index without a sort.
+	 */
+	"ALTER TABLE entries ADD COLUMN author_email TEXT;"
+	"ALTER TABLE entries ADD COLUMN thumbnail TEXT;"
+	"ALTER TABLE feeds ADD COLUMN updated INTEGER;"
+	"UPDATE feeds SET updated = nullif(last_success, 0);"
+	"UPDATE entries SET hash = fm_entry_hash(title, link, author, summary,"
+	" content, published, updated, categories, enclosures, author_email,"
+	" thumbnail);"
+	"DROP INDEX entries_sort;"
+	"CREATE INDEX entries_sort ON entries(sort_date, id DESC);",
 };
 #define SCHEMA_VERSION	((int)nitems(migrations))
 
@@ -117,7 +133,9 @@ static const char *const migrations[] = {
 	"e.id, e.seq, f.name, coalesce(f.conf_title, f.title, f.name), f.link," \
 	" f.url, f.category, e.guid, e.key, e.title, e.link, e.author," \
 	" e.summary, e.content, e.published, e.updated, e.first_seen," \
-	" e.sort_date, e.categories, e.enclosures, e.feed, e.canon, e.gid"
+	" e.sort_date, e.categories, e.enclosures, e.feed, e.canon, e.gid," \
+	" e.author_email, e.thumbnail," \
+	" f.updated"
 
 enum stmt {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_STATE_GET, ST_STATE_SET,
@@ -146,11 +164,14 @@ static const char *const sql[ST__MAX] = {
 	[ST_UPSERT] = "INSERT INTO entries(id, feed, key, khash, guid, gid, title,"
 	    " link, canon, author, summary, content, categories, enclosures,"
 	    " published, updated, first_seen, changed, sort_date, seq,"
-	    " changed_seq, hash) VALUES(?18, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18, 0, ?19)"
+	    " changed_seq, hash, author_email, thumbnail) VALUES(?18, ?1, ?2,"
+	    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+	    " ?16, ?17, ?18, 0, ?19, ?20, ?21)"
 	    " ON CONFLICT(feed, key) DO UPDATE SET guid = excluded.guid,"
 	    " gid = excluded.gid, title = excluded.title, link = excluded.link,"
 	    " canon = excluded.canon, author = excluded.author,"
+	    " author_email = excluded.author_email,"
+	    " thumbnail = excluded.thumbnail,"
 	    " summary = excluded.summary, content = excluded.content,"
 	    " categories = excluded.categories,"
 	    " enclosures = excluded.enclosures,"
@@ -163,7 +184,7 @@ static const char *const sql[ST__MAX] = {
 	[ST_PRUNE_AGE] = "DELETE FROM entries WHERE feed = ?1 AND first_seen < ?2"
 	    " RETURNING khash",
 	[ST_PRUNE_MAX] = "DELETE FROM entries WHERE id IN (SELECT id FROM entries"
-	    " WHERE feed = ?1 ORDER BY sort_date DESC, id DESC"
+	    " WHERE feed = ?1 ORDER BY sort_date DESC, id"
 	    " LIMIT -1 OFFSET ?2) RETURNING khash",
 	[ST_TOMB_ADD] = "INSERT OR IGNORE INTO tombstones(feed, khash, seen)"
 	    " VALUES(?1, ?2, ?3)",
@@ -195,9 +216,11 @@ static const char *const sql[ST__MAX] = {
 	    " WHERE id = ?1",
 	[ST_FEED_META] = "UPDATE feeds SET title = ?2, link = ?3, ttl = ?4,"
 	    " sy_period = ?5, sy_frequency = ?6, skip_hours = ?7,"
-	    " skip_days = ?8 WHERE id = ?1 AND (title IS NOT ?2"
+	    " skip_days = ?8, updated = coalesce(?9, updated)"
+	    " WHERE id = ?1 AND (title IS NOT ?2"
 	    " OR link IS NOT ?3 OR ttl != ?4 OR sy_period != ?5"
-	    " OR sy_frequency != ?6 OR skip_hours != ?7 OR skip_days != ?8)",
+	    " OR sy_frequency != ?6 OR skip_hours != ?7 OR skip_days != ?8"
+	    " OR coalesce(?9, updated) IS NOT updated)",
 	[ST_FEED_CHURN] = "UPDATE feeds SET key_churn = ?2 WHERE id = ?1",
 	[ST_FEED_LASTNEW] = "UPDATE feeds SET last_new = max(last_new, ?2)"
 	    " WHERE id = ?1",
@@ -240,6 +263,7 @@ struct store {
 	int		 feed_tombs;	/* the feed has tombstones */
 	int		 feed_empty;	/* had no entries when the fetch began */
 	int		 nput, nkeynew, nlinkknown, nnew;
+	int64_t		 feed_newest;	/* when it last changed, as seen */
 	int64_t		 now;
 	struct keyset	 batch;
 	/* Scratch, reused: no allocation per entry. */
@@ -346,7 +370,8 @@ ch_int(uint64_t h, int isnull, int64_t v)
 
 /*
  * fm_entry_hash(title, link, author, summary, content, published, updated,
- * categories, enclosures): content_hash() of a stored row, for migration.
+ * categories, enclosures[, author_email, thumbnail]): content_hash() of a
+ * stored row, for migrations (the two last since version 6).
  */
 static void
 sql_fm_entry_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -552,7 +577,7 @@ store_open_version(const char *path, int target, char *err, size_t errlen)
 	sqlite3_busy_timeout(s->db, 10000);
 	sqlite3_create_function(s->db, "fm_hash", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, NULL, sql_fm_hash, NULL, NULL);
-	sqlite3_create_function(s->db, "fm_entry_hash", 9, SQLITE_UTF8 |
+	sqlite3_create_function(s->db, "fm_entry_hash", -1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, NULL, sql_fm_entry_hash, NULL, NULL);
 	/*
 	 * page_size and auto_vacuum only take before the first write.
@@ -951,6 +976,7 @@ feed_start(struct store *s, int64_t feed)
 		return -1;
 	s->feed = feed;
 	s->nput = s->nkeynew = s->nlinkknown = s->nnew = 0;
+	s->feed_newest = DATE_NONE;
 	/*
 	 * Most feeds never had an entry pruned: skip the tombstone lookups
 	 * then.  A feed's first fetch (no entries yet) has nothing to look
@@ -1062,7 +1088,9 @@ content_hash(const struct store *s, const struct entry *e)
 	h = ch_int(h, e->published == DATE_NONE, e->published);
 	h = ch_int(h, e->updated == DATE_NONE, e->updated);
 	h = ch_field(h, s->cats.len > 0 ? s->cats.s : NULL, s->cats.len);
-	return ch_field(h, s->encs.len > 0 ? s->encs.s : NULL, s->encs.len);
+	h = ch_field(h, s->encs.len > 0 ? s->encs.s : NULL, s->encs.len);
+	h = ch_str(h, e->author_email);
+	return ch_str(h, e->thumbnail);
 }
 
 /* The identity of an entry that has neither guid nor link. */
@@ -1245,6 +1273,8 @@ upsert(struct store *s, int64_t feed, uint64_t khash, const struct entry *e,
 	sqlite3_bind_int64(q, 17, d != DATE_NONE && d < now ? d : now);
 	sqlite3_bind_int64(q, 18, ++s->seq);
 	sqlite3_bind_int64(q, 19, (int64_t)hash);
+	bind_text(q, 20, e->author_email);
+	bind_text(q, 21, e->thumbnail);
 	return exec_stmt(s, q, "storing an entry");
 }
 
@@ -1284,6 +1314,7 @@ store_put_entry(struct store *s, const struct feed_state *fs,
     enum key_policy pol, const struct entry *e, int64_t now)
 {
 	uint64_t hash, khash;
+	int64_t	 d;
 	int	 found, r;
 
 	if (!s->in_txn) {
@@ -1299,11 +1330,14 @@ store_put_entry(struct store *s, const struct feed_state *fs,
 	url_canon_buf(!empty(e->id) && is_web_url(e->id) ? e->id : NULL,
 	    &s->gid);
 	make_key(s, pol, e);
+	d = entry_date(e);
 	khash = fnv_str(FNV_INIT, s->key.s);
 	if (repeated_key(s, fs->id, e, &khash))
 		return STORE_SAME;
 	encode_lists(s, e);
 	hash = content_hash(s, e);
+	if (d != DATE_NONE && d > s->feed_newest)
+		s->feed_newest = d < now ? d : now;
 	if (s->feed_empty)
 		found = 0;
 	else if ((found = find_entry(s, fs->id, hash)) == -1)
@@ -1328,6 +1362,8 @@ store_put_entry(struct store *s, const struct feed_state *fs,
 	s->dirty = 1;
 	if (found == 0)
 		s->nnew++;
+	if (d == DATE_NONE)	/* the feed changed now, as far as we know */
+		s->feed_newest = now;
 	return found == 0 ? STORE_NEW : STORE_CHANGED;
 }
 
@@ -1345,6 +1381,12 @@ store_put_meta(struct store *s, const struct feed_state *fs,
 	sqlite3_bind_int(q, 6, m->sy_frequency);
 	sqlite3_bind_int64(q, 7, m->skip_hours);
 	sqlite3_bind_int(q, 8, m->skip_days);
+	/*
+	 * For atom:source: the feed's own date, else its newest entry's, else
+	 * this fetch's time if it brought an undated change; else as it was.
+	 */
+	bind_date(q, 9, m->updated != DATE_NONE ? m->updated :
+	    s->feed == fs->id ? s->feed_newest : DATE_NONE);
 	if (exec_stmt(s, q, "storing feed metadata") == -1)
 		return -1;
 	if (sqlite3_changes(s->db) > 0)
@@ -1614,6 +1656,9 @@ entry_from_row(struct store *s, sqlite3_stmt *q, struct stored_entry *se)
 	se->updated = col_date(q, 15);
 	se->first_seen = sqlite3_column_int64(q, 16);
 	se->sort_date = sqlite3_column_int64(q, 17);
+	se->author_email = TXT(23);
+	se->thumbnail = TXT(24);
+	se->feed_updated = col_date(q, 25);
 	decode_lists(s, q, se);
 }
 
@@ -1712,7 +1757,7 @@ store_recent(struct store *s, store_entry_cb cb, void *arg)
 	/* Not cached: a callback may use the store in turn. */
 	if (sqlite3_prepare_v2(s->db, "SELECT " ENTRY_COLS " FROM entries e"
 	    " JOIN feeds f ON f.id = e.feed WHERE f.enabled = 1"
-	    " ORDER BY e.sort_date DESC, e.id DESC", -1, &q, NULL) != SQLITE_OK)
+	    " ORDER BY e.sort_date DESC, e.id", -1, &q, NULL) != SQLITE_OK)
 		return store_fail(s, "reading entries");
 	return each_entry(s, q, FOLD_RECENT, 0, 0, cb, arg);
 }
@@ -1734,7 +1779,7 @@ store_since(struct store *s, int64_t after, int64_t upto, int updates,
 	    " JOIN feeds f ON f.id = e.feed WHERE ?3 AND f.enabled = 1"
 	    " AND e.changed_seq > 0 AND e.changed_seq > ?1"
 	    " AND e.changed_seq <= ?2 AND NOT (e.id > ?1 AND e.id <= ?2))"
-	    " ORDER BY name, sort_date DESC, id DESC", -1, &q, NULL) !=
+	    " ORDER BY name, sort_date DESC, id", -1, &q, NULL) !=
 	    SQLITE_OK)
 		return store_fail(s, "reading entries");
 	sqlite3_bind_int64(q, 1, after);

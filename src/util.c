@@ -448,3 +448,41 @@ fmt_rfc822(char out[30], int64_t t)
 	memcpy(out, tmp, 29);
 	out[29] = '\0';
 }
+
+/*
+ * Base64 (RFC 4648) to bytes, appended to out; white space is skipped and
+ * decoding stops at "=".  -1 when another character is met.
+ */
+int
+base64_decode(struct buf *out, const char *s, size_t n)
+{
+	uint32_t	 v = 0;
+	int		 bits = 0, d;
+	char		 c;
+
+	for (; n > 0; s++, n--) {
+		c = *s;
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (c == '=')
+			break;
+		if (c >= 'A' && c <= 'Z')
+			d = c - 'A';
+		else if (c >= 'a' && c <= 'z')
+			d = c - 'a' + 26;
+		else if (c >= '0' && c <= '9')
+			d = c - '0' + 52;
+		else if (c == '+' || c == '-')
+			d = 62;
+		else if (c == '/' || c == '_')
+			d = 63;
+		else
+			return -1;
+		v = v << 6 | (uint32_t)d;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			buf_addc(out, (int)(v >> bits & 0xff));
+		}
+	}
+	return 0;
+}

@@ -65,6 +65,8 @@ on_entry(void *arg, const struct entry *e)
 	check_utf8(e->title);
 	check_utf8(e->link);
 	check_utf8(e->author);
+	check_utf8(e->author_email);
+	check_utf8(e->thumbnail);
 	check_html(e->summary);
 	check_html(e->content);
 	for (i = 0; i < e->ncategories; i++)

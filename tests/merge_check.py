@@ -60,8 +60,20 @@ def own_entries(path):
     doc = json.load(open(path))
     return [{'title': i.get('title'), 'link': i.get('link'), 'id': i['id'],
              'updated_parsed': rfc3339(i.get('updated')),
-             'published_parsed': rfc3339(i.get('published'))}
+             'published_parsed': rfc3339(i.get('published')),
+             'author_email': i.get('author_email'),
+             'thumbnail': i.get('thumbnail'),
+             'enclosures': [x['url'] for x in i.get('enclosures', [])]}
             for i in doc['entries']]
+
+
+def thumbnail(e):
+    t = e.get('media_thumbnail') or [{}]
+    return t[0].get('url')
+
+
+def enclosures(e):
+    return [x.get('href') for x in e.get('enclosures', [])]
 
 
 def main():
@@ -101,6 +113,12 @@ def main():
             else:
                 expect(n + ' updated', stamp(e['updated_parsed']),
                        first(w['updated'], w['published'], w['first_seen']))
+                expect(n + ' author_email', e['author_email'],
+                       text(w['author_email']))
+            expect(n + ' thumbnail', e['thumbnail'], text(w['thumbnail']))
+            if w['thumbnail'] is not None:
+                expect(n + ' thumbnail not an enclosure',
+                       text(w['thumbnail']) in e['enclosures'], False)
             continue
         expect(n + ' title', e.get('title', '').strip(),
                (text(w['title']) or '').strip())
@@ -124,7 +142,17 @@ def main():
             expect(n + ' updated', stamp(e.get('updated_parsed')), upd)
             expect(n + ' published', stamp(e.get('published_parsed')),
                    w['published'])
+        if fmt in ('atom', 'rss'):
+            expect(n + ' thumbnail', thumbnail(e), text(w['thumbnail']))
+            if w['thumbnail'] is not None:
+                expect(n + ' thumbnail not an enclosure',
+                       text(w['thumbnail']) in enclosures(e), False)
         if fmt == 'atom':
+            expect(n + ' author email',
+                   e.get('author_detail', {}).get('email'),
+                   text(w['author_email']))
+            expect(n + ' source has updated',
+                   e.source.get('updated_parsed') is not None, True)
             expect(n + ' source', e.source.get('title'),
                    text(w['feed_title']))
             expect(n + ' source id', url(e.source.get('id')),
@@ -134,6 +162,10 @@ def main():
             expect(n + ' source', fm['feed_title'], text(w['feed_title']))
             expect(n + ' source url', fm['feed_url'], text(w['feed_url']))
             expect(n + ' also_feeds', fm['also_feeds'], w['also'])
+            expect(n + ' image', extra[i].get('image'), text(w['thumbnail']))
+            expect(n + ' no email (JSON Feed has none)',
+                   [a for a in extra[i].get('authors', []) if 'email' in a],
+                   [])
     for b in bad:
         print('# ' + b)
     return 1 if bad else 0

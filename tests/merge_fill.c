@@ -54,6 +54,8 @@ dump(void *arg, const struct stored_entry *e)
 	hex("title", e->title);
 	hex("link", e->link);
 	hex("author", e->author);
+	hex("author_email", e->author_email);
+	hex("thumbnail", e->thumbnail);
 	date("published", e->published);
 	date("updated", e->updated);
 	date("first_seen", e->first_seen);

@@ -16,11 +16,13 @@ static const char *b1_cats[] = { "security", "cve" };
 
 static const struct entry alpha[] = {
 	{ "https://alpha.example/posts/1", "First post",
-	  "https://alpha.example/posts/1", "Ann", NULL, NULL,
+	  "https://alpha.example/posts/1", "Ann", "ann@alpha.example",
+	  "https://alpha.example/avatars/ann.png",
 	  "<p>Hello <b>world</b></p>", "<p>Full text of the first post.</p>",
 	  1699990000, 1699995000, a1_cats, 2, a1_enc, 1 },
 	{ "alpha-2", "Second: a < b && c > d \"quoted\" 'single'",
-	  "https://alpha.example/posts/2", NULL, NULL, NULL, NULL,
+	  "https://alpha.example/posts/2", NULL, "solo@alpha.example", NULL,
+	  NULL,
 	  "<p>Second ]]&gt; body</p>", 1699980000, DATE_NONE,
 	  NULL, 0, NULL, 0 },
 	/* Control characters, broken UTF-8, a surrogate, U+FFFE, ]]>. */
@@ -32,8 +34,8 @@ static const struct entry alpha[] = {
 	  "<p>x ]]> y</p>", "<p>\x0c" "form feed &lt;tag&gt; \xc3\x28 </p>",
 	  DATE_NONE, DATE_NONE, NULL, 0, NULL, 0 },
 	{ "https://alpha.example/shared", "Shared article",
-	  "https://shared.example/article", NULL, NULL, NULL,
-	  "<p>Shared.</p>", NULL, 1699970000, DATE_NONE, NULL, 0, NULL, 0 },
+	  "https://shared.example/article", NULL, NULL, NULL, "<p>Shared.</p>",
+	  NULL, 1699970000, DATE_NONE, NULL, 0, NULL, 0 },
 };
 
 static const struct entry beta[] = {
@@ -41,8 +43,8 @@ static const struct entry beta[] = {
 	  NULL, NULL, NULL, "<p>Patch now.</p>", 1699985000, DATE_NONE,
 	  b1_cats, 2, NULL, 0 },
 	{ "b-2", "Shared article", "https://shared.example/article", NULL,
-	  NULL, NULL, "<p>Shared.</p>", NULL, 1699970000, DATE_NONE, NULL, 0,
-	  NULL, 0 },
+	  NULL, NULL, "<p>Shared.</p>", NULL, 1699970000, DATE_NONE,
+	  NULL, 0, NULL, 0 },
 };
 
 static int
@@ -123,6 +125,27 @@ fixture_more(struct store *st, int start, int n, int64_t now)
 	}
 	rc = put_feed(st, "alpha", NULL, e, n, now + start + n);
 	for (i = 0; i < 3 * n; i++)
+		free(s[i]);
+	free(s);
+	free(e);
+	return rc;
+}
+
+int
+fixture_undated(struct store *st, int n, int64_t now)
+{
+	struct entry	*e = xcalloc(n > 0 ? n : 1, sizeof *e);
+	char		**s = xcalloc(n > 0 ? n : 1, sizeof *s);
+	int		 i, rc;
+
+	for (i = 0; i < n; i++) {
+		xasprintf(&s[i], "Undated %02d", i);
+		e[i].id = s[i];
+		e[i].title = s[i];
+		e[i].published = e[i].updated = DATE_NONE;
+	}
+	rc = put_feed(st, "beta", NULL, e, n, now);
+	for (i = 0; i < n; i++)
 		free(s[i]);
 	free(s);
 	free(e);

@@ -16,5 +16,7 @@
 int	fixture_fill(struct store *, const struct conf *, int64_t now);
 /* n generated entries "gen-<start+i>" in feed alpha. */
 int	fixture_more(struct store *, int start, int n, int64_t now);
+/* n entries without dates "Undated <i>" in feed beta, in one fetch. */
+int	fixture_undated(struct store *, int n, int64_t now);
 
 #endif

@@ -181,6 +181,71 @@ test_write(struct store *st, struct conf *c, struct conf *bad)
 	    err);
 }
 
+/*
+ * 60 entries without dates, first seen in one fetch, come out in the
+ * feed's order in every format (they used to come out reversed).
+ */
+static void
+test_undated(struct store *st, struct conf *c)
+{
+	struct buf	 b = { 0 };
+	enum merge_format f;
+	const char	*s, *p, *q;
+	char		 t[32];
+	int		 i, inorder;
+
+	ok(fixture_undated(st, 60, FIXTURE_NOW + 100) == 0, "60 undated");
+	for (f = MERGE_ATOM; f <= MERGE_JSON; f++) {
+		if (render(st, c, 0, f, &b) == -1)
+			break;
+		s = buf_cstr(&b);
+		for (i = 0, inorder = 1, p = s; i < 60 && inorder; i++) {
+			snprintf(t, sizeof t, "Undated %02d<", i);
+			if (f == MERGE_JSON)
+				snprintf(t, sizeof t, "Undated %02d\"", i);
+			q = strstr(s, t);
+			inorder = q != NULL && q >= p;
+			p = q;
+		}
+		ok(inorder, "format %d: undated entries in document order", f);
+	}
+	buf_free(&b);
+}
+
+/*
+ * atom:source's updated: the feed's own date, else its newest entry's
+ * (an undated entry's is when it was first seen).
+ */
+static void
+test_source_updated(struct store *st, struct conf *c)
+{
+	struct buf	 b = { 0 };
+	const char	*s;
+
+	ok(render(st, c, 0, MERGE_ATOM, &b) == 0, "atom renders");
+	s = buf_cstr(&b);
+	is_int(count(s, "<source>"), count(s, "<entry>"),
+	    "an atom:source per entry");
+	ok(strstr(s, "<link rel=\"self\" href=\"https://alpha.example/feed.xml"
+	    "\"/>\n<updated>2023-11-14T22:13:20Z</updated>") != NULL,
+	    "alpha's source updated: its newest entry, an undated one");
+	ok(strstr(s, "<link rel=\"self\" href=\"https://beta.example/rss"
+	    "\"/>\n<updated>2023-11-14T18:03:20Z</updated>") != NULL,
+	    "beta's source updated: its newest entry's date");
+	ok(strstr(s, "<author><name>Ann</name>\n<email>ann@alpha.example"
+	    "</email>\n</author>") != NULL, "atom: author name and email");
+	ok(strstr(s, "<author><name>solo@alpha.example</name>\n<email>"
+	    "solo@alpha.example</email>\n</author>") != NULL,
+	    "atom: an address alone stands in for the name");
+	ok(strstr(s, "<media:thumbnail url=\"https://alpha.example/avatars/"
+	    "ann.png\"/>") != NULL && xml_ok(&b), "atom: media:thumbnail");
+	ok(render(st, c, 0, MERGE_JSON, &b) == 0 && strstr(buf_cstr(&b),
+	    "\"image\": \"https://alpha.example/avatars/ann.png\"") != NULL &&
+	    strstr(buf_cstr(&b), "@alpha.example") == NULL,
+	    "json: the thumbnail is the image; no address");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -208,8 +273,10 @@ main(void)
 	if (!ok(fixture_fill(st, c, FIXTURE_NOW) == 0, "store filled"))
 		return done_testing();
 	test_documents(st, c);
+	test_source_updated(st, c);
 	test_filters(st, c);
 	test_write(st, c, bad);
+	test_undated(st, c);
 	store_close(st);
 	conf_free(c);
 	conf_free(bad);

@@ -297,10 +297,39 @@ test_migration_rowid(void)
 }
 
 /*
- * Version 4 changes the content hash and recomputes it in SQL from the
- * stored columns.  Rows written with another hash (stood in for by 12345)
- * are, after the migration, unchanged to the new code: an upgrade must not
- * mark every entry updated.  Covers NULL and empty fields, lists, dates.
+ * A database of the current version taken back to an older one, as that
+ * version made it: its entries written by today's code, every hash an
+ * older feedmux's (stood in for by 12345).  Only 3 and 5 are needed.
+ */
+static void
+rewind_to(const char *path, int version)
+{
+	sqlite3		*db;
+	char		 sql[64];
+	int		 rc;
+
+	sqlite3_open(path, &db);
+	rc = sqlite3_exec(db, "ALTER TABLE entries DROP COLUMN author_email;"
+	    "ALTER TABLE entries DROP COLUMN thumbnail;"
+	    "ALTER TABLE feeds DROP COLUMN updated;"
+	    "DROP INDEX entries_sort;"
+	    "CREATE INDEX entries_sort ON entries(sort_date);"
+	    "UPDATE entries SET hash = 12345;", NULL, NULL, NULL);
+	if (rc == SQLITE_OK && version < 5)
+		rc = sqlite3_exec(db, "ALTER TABLE state DROP COLUMN pruned",
+		    NULL, NULL, NULL);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	is_int(rc, SQLITE_OK, "database taken back to an older version");
+}
+
+/*
+ * Versions 4 and 6 change the content hash and recompute it in SQL from
+ * the stored columns.  Rows written with another hash are, after the
+ * migrations, unchanged to the new code: an upgrade must not mark every
+ * entry updated.  Covers NULL and empty fields, lists, dates.
  */
 static void
 test_migration_hash(void)
@@ -312,15 +341,14 @@ test_migration_hash(void)
 			    12345 }, { "https://x.example/b", NULL, -1 } };
 	struct conf	*c = mkconf(names, urls, 1);
 	char		 err[512], *path = dbpath();
-	struct store	*s = store_open_version(path, 3, err, sizeof(err));
-	sqlite3		*db;
+	struct store	*s = store_open(path, err, sizeof(err));
 	struct feed_state fs;
 	struct entry	 e[5];
 	size_t		 i;
-	int		 same, rc;
+	int		 same;
 
 	ok(s != NULL && store_sync_feeds(s, c, err, sizeof(err)) == 0,
-	    "opened at version 3");
+	    "opened");
 	e[0] = ent("m-0", "Plain", "https://x.example/0", "<p>body</p>", NOW);
 	e[1] = ent("m-1", "", NULL, NULL, DATE_NONE);
 	e[1].summary = "only a summary, \u201cquoted\u201d";
@@ -341,12 +369,8 @@ test_migration_hash(void)
 	feed_state_free(&fs);
 	store_close(s);
 	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 5,
-	    "five entries at version 3");
-	sqlite3_open(path, &db);
-	rc = sqlite3_exec(db, "UPDATE entries SET hash = 12345", NULL, NULL,
-	    NULL);
-	sqlite3_close(db);
-	is_int(rc, SQLITE_OK, "hashes of an older feedmux stood in");
+	    "five entries");
+	rewind_to(path, 3);
 	s = store_open(path, err, sizeof(err));
 	ok(s != NULL, "version 3 database migrated");
 	is_int(count(NULL, path, "SELECT count(*) FROM entries"
@@ -368,6 +392,210 @@ test_migration_hash(void)
 	feed_state_free(&fs);
 	store_close(s);
 	freeconf(c);
+	free(path);
+}
+
+/* store_recent as "title author_email thumbnail feed_updated" lines. */
+static int
+collect_new(void *arg, const struct stored_entry *e)
+{
+	struct buf	*b = arg;
+
+	buf_printf(b, "%s %s %s ", e->title ? e->title : "",
+	    e->author_email ? e->author_email : "-",
+	    e->thumbnail ? e->thumbnail : "-");
+	if (e->feed_updated == DATE_NONE)
+		buf_adds(b, "none\n");
+	else
+		buf_printf(b, "%lld\n", (long long)e->feed_updated);
+	return 0;
+}
+
+static char *
+recent_new(struct store *s)
+{
+	struct buf	 b = { 0 };
+
+	buf_adds(&b, "");
+	if (store_recent(s, collect_new, &b) == -1)
+		buf_adds(&b, "ERROR");
+	return b.s;
+}
+
+/*
+ * Version 6 adds author_email and thumbnail: a version 5 database keeps
+ * its entries, unchanged to the new code, and the new fields are stored
+ * and read back.
+ */
+static void
+test_migration_6(void)
+{
+	char		 err[512], *path, *r;
+	struct store	*s = mkstore(&path);
+	struct entry	 e;
+
+	e = ent("m-1", "One", "https://x.example/1", "<p>1</p>", NOW - DAY);
+	put1(s, "a", KEY_AUTO, e, NOW);
+	e = ent("m-2", "Two", NULL, NULL, DATE_NONE);
+	put1(s, "a", KEY_AUTO, e, NOW);
+	store_close(s);
+	rewind_to(path, 5);
+	s = store_open(path, err, sizeof(err));
+	ok(s != NULL, "version 5 database migrated");
+	is_int(count(NULL, path, "PRAGMA user_version"), 6, "at version 6");
+	is_int(count(NULL, path, "SELECT count(*) FROM sqlite_schema WHERE"
+	    " name = 'entries_sort' AND sql LIKE '%id DESC%'"), 1,
+	    "the order index has the rowid ascending within a date");
+	e = ent("m-1", "One", "https://x.example/1", "<p>1</p>", NOW - DAY);
+	is_int(put1(s, "a", KEY_AUTO, e, NOW + DAY), STORE_SAME,
+	    "a migrated entry is unchanged");
+	e.author_email = "one@example.com";
+	e.thumbnail = "https://x.example/1.png";
+	is_int(put1(s, "a", KEY_AUTO, e, NOW + DAY), STORE_CHANGED,
+	    "an author_email and a thumbnail are a change");
+	is_int(put1(s, "a", KEY_AUTO, e, NOW + DAY), STORE_SAME,
+	    "and then the same");
+	r = recent_new(s);
+	is_str(r, "Two - - none\n"
+	    "One one@example.com https://x.example/1.png none\n",
+	    "author_email and thumbnail read back");
+	free(r);
+	store_close(s);
+	free(path);
+}
+
+/*
+ * Undated entries first seen in one fetch keep the feed's order: newest
+ * first as the feed lists them, not reversed by their rowids.  Entries of
+ * a later fetch come before them.
+ */
+static void
+test_undated_order(void)
+{
+	struct store	*s = mkstore(NULL);
+	struct feed_state fs = feed(s, "a");
+	struct entry	 e;
+	struct buf	 want = { 0 };
+	char		 id[16], *r;
+	int		 i;
+
+	store_begin(s);
+	for (i = 0; i < 60; i++) {
+		snprintf(id, sizeof(id), "u%d", i);
+		e = ent(id, id, NULL, NULL, DATE_NONE);
+		store_put_entry(s, &fs, KEY_AUTO, &e, NOW);
+		buf_printf(&want, "a:u%d\n", i);
+	}
+	store_commit(s);
+	r = recent(s);
+	is_str(r, want.s, "60 undated entries in document order");
+	free(r);
+	e = ent("new", "new", NULL, NULL, DATE_NONE);
+	put1(s, "a", KEY_AUTO, e, NOW + 3600);
+	r = recent(s);
+	ok(strncmp(r, "a:new\na:u0\na:u1\n", 16) == 0,
+	    "a later fetch's entry first");
+	free(r);
+	buf_free(&want);
+	feed_state_free(&fs);
+	store_close(s);
+}
+
+/* What atom:source's updated comes from: the feed's own date, else its
+ * newest entry's, else the fetch that last brought an undated change. */
+static void
+test_feed_updated(void)
+{
+	struct store	*s = mkstore(NULL);
+	struct feed_state fs;
+	struct feed_meta m;
+	struct entry	 e;
+	char		*r;
+
+	memset(&m, 0, sizeof(m));
+	m.title = "A";
+	m.updated = NOW - 10;
+	fs = feed(s, "a");
+	e = ent("a1", "a1", NULL, NULL, NOW - 500);
+	store_begin(s);
+	store_put_entry(s, &fs, KEY_AUTO, &e, NOW);
+	store_put_meta(s, &fs, &m);
+	store_commit(s);
+	feed_state_free(&fs);
+	m.updated = DATE_NONE;
+	fs = feed(s, "b");
+	store_begin(s);
+	e = ent("b1", "b1", NULL, NULL, NOW - 300);
+	store_put_entry(s, &fs, KEY_AUTO, &e, NOW);
+	e = ent("b2", "b2", NULL, NULL, NOW - 200);
+	store_put_entry(s, &fs, KEY_AUTO, &e, NOW);
+	e = ent("b3", "b3", NULL, NULL, NOW - 400);
+	store_put_entry(s, &fs, KEY_AUTO, &e, NOW);
+	store_put_meta(s, &fs, &m);
+	store_commit(s);
+	feed_state_free(&fs);
+	fs = feed(s, "c");
+	store_begin(s);
+	e = ent("c1", "c1", NULL, NULL, DATE_NONE);
+	store_put_entry(s, &fs, KEY_AUTO, &e, NOW - 5);
+	store_put_meta(s, &fs, &m);
+	store_commit(s);
+	feed_state_free(&fs);
+	r = recent_new(s);
+	is_str(r, "c1 - - 1699999995\n"
+	    "b2 - - 1699999800\n"
+	    "b1 - - 1699999800\n"
+	    "b3 - - 1699999800\n"
+	    "a1 - - 1699999990\n", "the feed's date, its newest entry's, "
+	    "the fetch of an undated change");
+	free(r);
+	fs = feed(s, "c");
+	store_begin(s);
+	e = ent("c1", "c1", NULL, NULL, DATE_NONE);
+	store_put_entry(s, &fs, KEY_AUTO, &e, NOW + 600);
+	store_put_meta(s, &fs, &m);
+	store_commit(s);
+	feed_state_free(&fs);
+	r = recent_new(s);
+	ok(strncmp(r, "c1 - - 1699999995\n", 18) == 0,
+	    "a fetch that changes nothing leaves it (and the outputs)");
+	free(r);
+	store_close(s);
+}
+
+/*
+ * Items whose <link> was empty have no link now (they took the feed's
+ * link, one key for all of them): without a guid each is known by its
+ * content; with one, by it.
+ */
+static void
+test_no_link(void)
+{
+	char		*path;
+	struct store	*s = mkstore(&path);
+	struct feed_state fs = feed(s, "a");
+	struct entry	 e[4];
+	int		 i, r[4];
+
+	e[0] = ent(NULL, "First", NULL, "<p>1</p>", DATE_NONE);
+	e[1] = ent(NULL, "Second", NULL, "<p>2</p>", DATE_NONE);
+	e[2] = ent("g-3", "Third", NULL, NULL, DATE_NONE);
+	e[3] = ent("g-4", "Fourth", NULL, NULL, DATE_NONE);
+	store_begin(s);
+	for (i = 0; i < 4; i++)
+		r[i] = store_put_entry(s, &fs, KEY_AUTO, &e[i], NOW);
+	store_commit(s);
+	ok(r[0] == STORE_NEW && r[1] == STORE_NEW && r[2] == STORE_NEW &&
+	    r[3] == STORE_NEW, "four entries without links, all new");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries WHERE"
+	    " key LIKE 'h:%' AND link IS NULL"), 2,
+	    "no guid, no link: known by content");
+	is_int(count(NULL, path, "SELECT count(*) FROM entries WHERE"
+	    " key LIKE 'g:%' AND link IS NULL"), 2, "a guid: known by it");
+	is_int(put1(s, "a", KEY_AUTO, e[1], NOW + 60), STORE_SAME,
+	    "the same item again is the same entry");
+	feed_state_free(&fs);
+	store_close(s);
 	free(path);
 }
 
@@ -671,9 +899,9 @@ test_cross_feed(void)
 	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 6,
 	    "stored per feed");
 	r = recent(s);
-	is_str(r, "a:Story+b\na:Tagged+c\nb:Local b\na:Local a\n",
+	is_str(r, "a:Story+b\na:Tagged+c\na:Local a\nb:Local b\n",
 	    "merged: one row per article, both sources known; short ids "
-	    "do not match across feeds");
+	    "do not match across feeds; one date in the order they came");
 	free(r);
 	seq1 = store_seq(s);
 	r = since(s, seq0, seq1, 0);
@@ -893,6 +1121,10 @@ main(void)
 	test_migration();
 	test_migration_rowid();
 	test_migration_hash();
+	test_migration_6();
+	test_undated_order();
+	test_feed_updated();
+	test_no_link();
 	test_checkpoint_thread();
 	test_prune_all();
 	test_sync();
