@@ -102,18 +102,25 @@ url_resolve(const char *base, const char *ref)
 	return s;
 }
 
+static int
+is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 /* RFC 3986 scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
 static size_t
 scheme_len(const char *s)
 {
 	size_t	i;
 
-	if (!isalpha((unsigned char)s[0]))
+	if (!is_alpha(s[0]))
 		return 0;
-	for (i = 1; s[i] != '\0' && s[i] != ':'; i++)
-		if (!isalnum((unsigned char)s[i]) && strchr("+-.", s[i]) == NULL)
+	for (i = 1; s[i] != ':'; i++)
+		if (!is_alpha(s[i]) && !(s[i] >= '0' && s[i] <= '9') &&
+		    s[i] != '+' && s[i] != '-' && s[i] != '.')
 			return 0;
-	return s[i] == ':' ? i : 0;
+	return i;
 }
 
 static void
@@ -369,7 +376,7 @@ scheme_fits(const char *s, size_t n, enum url_use use)
 	case SCH_DATA:
 		/* Images only, and not SVG: it can script. */
 		return use == URL_IMG && strncasecmp(s + 5, "image/", 6) == 0 &&
-		    strncasecmp(s + 11, "svg", 3) != 0;
+		    s[11] != '\0' && strncasecmp(s + 11, "svg", 3) != 0;
 	default:
 		return 0;
 	}
@@ -384,18 +391,37 @@ needs_pct(const unsigned char *p, size_t left)
 	    (p[0] == 0xc2 && left > 1 && p[1] >= 0x80 && p[1] <= 0x9f);
 }
 
+/* Bytes at p (n of them) before the first one that needs_pct() or is a
+ * tab or newline: printable ASCII and UTF-8 but C1 controls. */
+static size_t
+plain_len(const unsigned char *p, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)(p[i] - 0x21) >= 0x5e &&
+		    (p[i] < 0x80 || p[i] == 0xc2))
+			break;
+	return i;
+}
+
 /* Append u, its scheme (n bytes) lowercased and what needs_pct() says
- * percent-encoded. */
+ * percent-encoded (plain: known to hold none). */
 static void
-add_encoded(struct buf *out, const char *u, size_t len, size_t n)
+add_encoded(struct buf *out, const char *u, size_t len, size_t n, int plain)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p = (const unsigned char *)u;
 	size_t		 i, run, k;
 
-	for (i = 0; i < n; i++)
-		buf_addc(out, (char)tolower(p[i]));
-	for (run = i; i < len; i++) {
+	for (i = 0; i < n && !(p[i] >= 'A' && p[i] <= 'Z'); i++)
+		;
+	if (i < n) {
+		for (i = 0; i < n; i++)
+			buf_addc(out, (char)tolower(p[i]));
+		u += n, p += n, len -= n;
+	}
+	for (run = 0, i = plain ? len : plain_len(p, len); i < len; i++) {
 		if (!needs_pct(p + i, len - i))
 			continue;
 		buf_add(out, u + run, i - run);
@@ -467,6 +493,7 @@ url_take(struct buf *out, const char *ref, size_t len, const char *base,
 	const char	*u;
 	char		*res;
 	size_t		 i, run, n, start = out->len;
+	int		 plain;
 
 	/* As a browser reads an attribute: C0 controls and spaces off the
 	 * ends, tabs and newlines gone from anywhere. */
@@ -476,18 +503,26 @@ url_take(struct buf *out, const char *ref, size_t len, const char *base,
 		len--;
 	if (len == 0)
 		return -1;
-	buf_reset(&clean);
-	for (i = run = 0; i < len; i++)
-		if (ref[i] == '\t' || ref[i] == '\n' || ref[i] == '\r') {
-			buf_add(&clean, ref + run, i - run);
-			run = i + 1;
-		}
-	buf_add(&clean, ref + run, len - run);
-	u = buf_cstr(&clean);
+	plain = plain_len((const unsigned char *)ref, len) == len;
+	if (plain && ref[len] == '\0')
+		u = ref;	/* the usual case: nothing to take out */
+	else {
+		buf_reset(&clean);
+		for (i = run = 0; i < len; i++)
+			if (ref[i] == '\t' || ref[i] == '\n' ||
+			    ref[i] == '\r') {
+				buf_add(&clean, ref + run, i - run);
+				run = i + 1;
+			}
+		buf_add(&clean, ref + run, len - run);
+		u = buf_cstr(&clean);
+		len = strlen(u);
+		plain = 0;
+	}
 	if ((n = scheme_len(u)) != 0) {
 		if (!scheme_fits(u, n, use))
 			return -1;
-		add_encoded(out, u, strlen(u), n);
+		add_encoded(out, u, len, n, plain);
 		return 0;
 	}
 	/* Relative: what it resolves to has the base's scheme. */
@@ -499,7 +534,7 @@ url_take(struct buf *out, const char *ref, size_t len, const char *base,
 		return -1;
 	if ((n = scheme_len(res)) != 0 && scheme_kind(res, n) == SCH_WEB &&
 	    res[n + 1] != '\0')
-		add_encoded(out, res, strlen(res), n);
+		add_encoded(out, res, strlen(res), n, 0);
 	free(res);
 	return out->len > start ? 0 : -1;
 }

@@ -120,6 +120,7 @@ policy(void)
 	take("data:image/png;base64,AAAA", web, URL_LINK, NULL);
 	take("data:image/png;base64,AAAA", web, URL_HREF, NULL);
 	take("data:image/svg+xml,<svg/>", web, URL_IMG, NULL);
+	take("data:image/", web, URL_IMG, NULL);	/* found by fuzzing */
 	take("data:text/html,<script>x</script>", web, URL_IMG, NULL);
 	/* Relative: resolved, then checked; the base decides the scheme */
 	take("x", web, URL_LINK, "https://example.org/a/x");
