@@ -34,7 +34,8 @@ enum url_use {
  * ref (len bytes) read as a browser reads it, resolved against base
  * (NULL: none, so only an absolute ref is taken), then appended to out if
  * use allows its scheme, with scheme lowercased and controls and spaces
- * percent-encoded.  Returns 0, or -1 having appended nothing.
+ * percent-encoded.  Returns 0, or -1 having appended nothing.  ref must
+ * not point into out (out may move).
  */
 int	 url_take(struct buf *out, const char *ref, size_t len,
 	    const char *base, enum url_use use);

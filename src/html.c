@@ -295,7 +295,7 @@ srcset_take(struct buf *u, const char *v, const char *base)
 			;
 		n = (size_t)(p - url);
 		/* A URL ending in commas ends its candidate there. */
-		for (d = p; n > 0 && url[n - 1] == ',' ; n--)
+		for (d = p; n > 0 && url[n - 1] == ','; n--)
 			d = NULL;
 		if (d != NULL)
 			for (p = d; *p != '\0' && *p != ','; p++)
@@ -315,9 +315,9 @@ srcset_take(struct buf *u, const char *v, const char *base)
 			continue;
 		while (is_space((unsigned char)*d))
 			d++;
-		for (n = (size_t)(p - d); n > 0 && is_space((unsigned char)d[n - 1]);
-		    n--)
-			;
+		n = (size_t)(p - d);
+		while (n > 0 && is_space((unsigned char)d[n - 1]))
+			n--;
 		if (n > 0)
 			buf_addc(u, ' ');
 		html_text_fold(u, d, n);
@@ -334,7 +334,7 @@ url_attr(struct hstate *st, const char *tag, const char *name, const char *v)
 	int		 r;
 
 	buf_reset(&u);
-	if (name[0] == 's' && name[1] == 'r' && name[2] == 'c' && name[3] == 's')
+	if (strcmp(name, "srcset") == 0)
 		r = srcset_take(&u, v, st->base);
 	else {
 		if (tag[0] == 'a' && tag[1] == '\0')

@@ -46,7 +46,8 @@ printable(const char *s)
 	size_t		 i;
 
 	for (i = 0; s[i] != '\0' && i + 1 < sizeof out; i++)
-		out[i] = (unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f ? '?' : s[i];
+		out[i] = (unsigned char)s[i] < 0x20 ||
+		    (unsigned char)s[i] >= 0x7f ? '?' : s[i];
 	out[i] = '\0';
 	return out;
 }
@@ -150,7 +151,8 @@ policy(void)
 	}
 	take("/p/1", "ftp://example.org/", URL_LINK, NULL);
 	take("x", "file:///home/u/feed.xml", URL_LINK, NULL);
-	take("x", "HTTPS://EXAMPLE.ORG/a/", URL_LINK, "https://EXAMPLE.ORG/a/x");
+	take("x", "HTTPS://EXAMPLE.ORG/a/", URL_LINK,
+	    "https://EXAMPLE.ORG/a/x");
 	/* Nothing kept can split a line: tabs and newlines go (as in a
 	 * browser), other controls and spaces are percent-encoded */
 	take("https://example.org/a\r\nb", NULL, URL_LINK,
