@@ -7,8 +7,9 @@
 
 /*
  * Append to out the allow-listed form of html: no script, style, iframe,
- * object, event handlers, javascript:/data: URLs (data: images excepted)
- * or CSS expressions; relative href/src resolved against base.
+ * object, event handlers or CSS expressions; every href, src, srcset,
+ * cite and poster resolved against base and then let through url_take's
+ * policy (url.h), or dropped.
  */
 void	html_sanitize(struct buf *out, const char *html, size_t len,
 	    const char *base);
@@ -20,7 +21,8 @@ void	html_to_text(struct buf *out, const char *html, size_t len);
 void	html_text_fold(struct buf *out, const char *s, size_t len);
 /* The code point of an HTML 4 entity name ("eacute"), -1 if unknown. */
 long	html_entity(const char *name);
-/* Append ref made absolute against base (NULL: ref as it is). */
+/* Append ref resolved against base (NULL: none) if the link policy takes
+ * it (url_take, URL_LINK); append nothing when it refuses. */
 void	html_abs_url(struct buf *out, const char *ref, const char *base);
 
 /* 0: always take libxml2's path (tests compare the fast path with it). */

@@ -8,7 +8,8 @@
  * strings handed out are UTF-8, NUL-terminated and valid only during the
  * callback (the parser reuses its buffers; it allocates nothing per entry).
  * Titles and author names are plain text; summary and content are
- * sanitized HTML (html.h); every link is absolute.  The parser does no I/O.
+ * sanitized HTML (html.h); every URL is absolute http(s) or NULL, kept by
+ * the link policy (url_take in url.h).  The parser does no I/O.
  */
 #ifndef FEEDMUX_PARSE_H
 #define FEEDMUX_PARSE_H

@@ -20,4 +20,26 @@ int	 url_host(const char *url, char *out, size_t outlen);
 /* True for http:, https: and file: URLs. */
 int	 url_is_fetchable(const char *url);
 
+/*
+ * The link policy, the one place that says which URLs from a feed may
+ * reach an output.  Where the URL goes decides what it may be besides
+ * http or https.
+ */
+enum url_use {
+	URL_LINK,	/* a link, enclosure, src, cite, poster, srcset */
+	URL_HREF,	/* an <a href>: mailto: too */
+	URL_IMG		/* an <img src>: data:image/ too (not SVG) */
+};
+/*
+ * ref (len bytes) read as a browser reads it, resolved against base
+ * (NULL: none, so only an absolute ref is taken), then appended to out if
+ * use allows its scheme, with scheme lowercased and controls and spaces
+ * percent-encoded.  Returns 0, or -1 having appended nothing.  ref must
+ * not point into out (out may move).
+ */
+int	 url_take(struct buf *out, const char *ref, size_t len,
+	    const char *base, enum url_use use);
+/* Whether url, as stored, is one url_take could have given for use. */
+int	 url_allowed(const char *url, enum url_use use);
+
 #endif

@@ -27,6 +27,7 @@
 #include "mail.h"
 #include "store.h"
 #include "template.h"
+#include "url.h"
 #include "util.h"
 
 #define WRAP		72
@@ -203,14 +204,11 @@ oneline(const char *s)
 	return out;
 }
 
-/* Only web links reach the output; a javascript: link is dropped. */
+/* Only what the link policy takes (url.h), also from older rows. */
 static char *
 safe_link(const char *link)
 {
-	if (link == NULL || (strncasecmp(link, "http://", 7) != 0 &&
-	    strncasecmp(link, "https://", 8) != 0))
-		return NULL;
-	return xstrdup(link);
+	return url_allowed(link, URL_LINK) ? xstrdup(link) : NULL;
 }
 
 /* Cut at about max characters, at a word boundary, marking the cut. */

@@ -90,7 +90,7 @@ static const struct elem elems[] = {
 	{ "hr", E_KEEP | E_VOID | E_BLOCK | E_FPB, NULL },
 	{ "i", E_KEEP | E_FPI, NULL },
 	{ "iframe", E_DROP, NULL },
-	{ "img", E_KEEP | E_VOID | E_FPI, " src alt width height " },
+	{ "img", E_KEEP | E_VOID | E_FPI, " src srcset alt width height " },
 	{ "input", E_DROP | E_VOID, NULL },
 	{ "ins", E_KEEP | E_FPI, " cite datetime " },
 	{ "kbd", E_KEEP | E_FPI, NULL },
@@ -118,7 +118,7 @@ static const struct elem elems[] = {
 	{ "section", E_KEEP | E_BLOCK, NULL },
 	{ "select", E_DROP, NULL },
 	{ "small", E_KEEP | E_FPI, NULL },
-	{ "source", E_KEEP | E_VOID, " src type " },
+	{ "source", E_KEEP | E_VOID, " src srcset type " },
 	{ "span", E_KEEP | E_FPI, NULL },
 	{ "strike", E_KEEP | E_FPI, NULL },
 	{ "strong", E_KEEP | E_FPI, NULL },
@@ -272,144 +272,83 @@ escape(struct buf *out, const char *s, size_t len, int quot)
 	buf_add(out, s + run, len - run);
 }
 
-/* The scheme of a URL as a browser sees it (tabs and newlines ignored),
- * lowercased into out; "" when relative, -1 when too long to allow. */
-static int
-url_scheme(const char *v, char *out, size_t outlen)
-{
-	size_t	 n = 0;
-
-	out[0] = '\0';
-	while (*v != '\0' && (unsigned char)*v <= ' ')
-		v++;
-	for (; *v != '\0'; v++) {
-		if (*v == '\t' || *v == '\n' || *v == '\r')
-			continue;
-		if (*v == ':') {
-			if (n >= outlen)
-				return -1;
-			out[n] = '\0';
-			return 0;
-		}
-		if (!isalnum((unsigned char)*v) && *v != '+' && *v != '-' &&
-		    *v != '.')
-			break;
-		if (n + 1 < outlen)
-			out[n] = (char)tolower((unsigned char)*v);
-		n++;
-	}
-	out[0] = '\0';
-	return 0;
-}
-
-/* Bytes a URL path may hold that no URL parser escapes or unescapes. */
-static int
-plain_path_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-	    c == '~' || c == '/';
-}
-
-/*
- * "/p/1" against "https://example.org/...": the base's scheme and host,
- * then the reference.  That is what xmlBuildURI gives, at a tenth of its
- * cost, and feed HTML is full of such links.  Taken only when nothing
- * could make the two differ: a lowercase http(s) base with a plain host
- * and path (no port, user, query or escapes), a reference of plain path
- * bytes without dot segments.  Returns 0, having written nothing, when
- * the reference is not that simple.
- */
-static int
-abs_path_fast(struct buf *out, const char *ref, const char *base)
-{
-	const char	*p, *host;
-	size_t		 reflen;
-
-	if (ref[0] != '/' || ref[1] == '/')
-		return 0;
-	for (p = ref; *p != '\0'; p++)
-		if (!plain_path_char(*p) || (p[0] == '/' && p[1] == '.'))
-			return 0;
-	reflen = (size_t)(p - ref);
-	if (strncmp(base, "http://", 7) == 0)
-		host = base + 7;
-	else if (strncmp(base, "https://", 8) == 0)
-		host = base + 8;
-	else
-		return 0;
-	for (p = host; (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-	    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'; p++)
-		;
-	if (p == host || (*p != '\0' && *p != '/'))
-		return 0;
-	host = p;		/* now the end of scheme and host */
-	for (; *p != '\0'; p++)
-		if (!plain_path_char(*p))
-			return 0;
-	buf_add(out, base, (size_t)(host - base));
-	buf_add(out, ref, reflen);
-	return 1;
-}
-
 void
 html_abs_url(struct buf *out, const char *ref, const char *base)
 {
-	char	*u;
-
-	while (*ref != '\0' && isspace((unsigned char)*ref))
-		ref++;
-	if (base != NULL && html_fastpath && abs_path_fast(out, ref, base))
-		return;
-	if (base == NULL || strncmp(ref, "http://", 7) == 0 ||
-	    strncmp(ref, "https://", 8) == 0 ||
-	    (u = url_resolve(base, ref)) == NULL) {
-		buf_adds(out, ref);
-		return;
-	}
-	buf_adds(out, u);
-	free(u);
+	(void)url_take(out, ref, strlen(ref), base, URL_LINK);
 }
 
+/*
+ * srcset's candidates ("URL [descriptor], ...") each through the link
+ * policy; those refused are left out.  Into u; -1 when none is left.
+ */
 static int
-scheme_allowed(const char *scheme, const char *tag, const char *name,
-    const char *v)
+srcset_take(struct buf *u, const char *v, const char *base)
 {
-	static const char *const ok[] = { "http", "https", "mailto", "ftp",
-	    "tel" };
-	size_t	 i;
+	const char	*p = v, *url, *d;
+	size_t		 n, start;
 
-	for (i = 0; i < nitems(ok); i++)
-		if (strcmp(scheme, ok[i]) == 0)
-			return 1;
-	/* data: only for images, and not SVG (it can script). */
-	while ((unsigned char)*v <= ' ' && *v != '\0')
-		v++;
-	return strcmp(scheme, "data") == 0 && strcmp(tag, "img") == 0 &&
-	    strcmp(name, "src") == 0 && strncasecmp(v, "data:image/", 11) == 0 &&
-	    strncasecmp(v + 11, "svg", 3) != 0;
+	while (*p != '\0') {
+		while (is_space((unsigned char)*p) || *p == ',')
+			p++;
+		for (url = p; *p != '\0' && !is_space((unsigned char)*p); p++)
+			;
+		n = (size_t)(p - url);
+		/* A URL ending in commas ends its candidate there. */
+		for (d = p; n > 0 && url[n - 1] == ','; n--)
+			d = NULL;
+		if (d != NULL)
+			for (p = d; *p != '\0' && *p != ','; p++)
+				;
+		if (n == 0)
+			continue;
+		start = u->len;
+		if (u->len > 0)
+			buf_add(u, ", ", 2);
+		if (url_take(u, url, n, base, URL_LINK) == -1) {
+			u->len = start;
+			if (u->s != NULL)
+				u->s[start] = '\0';
+			continue;
+		}
+		if (d == NULL)
+			continue;
+		while (is_space((unsigned char)*d))
+			d++;
+		n = (size_t)(p - d);
+		while (n > 0 && is_space((unsigned char)d[n - 1]))
+			n--;
+		if (n > 0)
+			buf_addc(u, ' ');
+		html_text_fold(u, d, n);
+	}
+	return u->len > 0 ? 0 : -1;
 }
 
-/* Write a URL attribute if it is safe, relative ones made absolute. */
+/* Write a URL attribute if the link policy takes it, made absolute. */
 static void
 url_attr(struct hstate *st, const char *tag, const char *name, const char *v)
 {
-	char	 scheme[16];
+	static struct buf u;	/* reused: no malloc per link */
+	enum url_use	 use = URL_LINK;
+	int		 r;
 
-	if (url_scheme(v, scheme, sizeof scheme) == -1 ||
-	    (*scheme != '\0' && !scheme_allowed(scheme, tag, name, v)))
+	buf_reset(&u);
+	if (strcmp(name, "srcset") == 0)
+		r = srcset_take(&u, v, st->base);
+	else {
+		if (tag[0] == 'a' && tag[1] == '\0')
+			use = URL_HREF;
+		else if (strcmp(tag, "img") == 0 && strcmp(name, "src") == 0)
+			use = URL_IMG;
+		r = url_take(&u, v, strlen(v), st->base, use);
+	}
+	if (r == -1)
 		return;
 	buf_addc(st->out, ' ');
 	buf_adds(st->out, name);
 	buf_adds(st->out, "=\"");
-	if (*scheme == '\0') {
-		static struct buf u;	/* reused: no malloc per link */
-
-		buf_reset(&u);
-		html_abs_url(&u, v, st->base);
-		escape(st->out, buf_cstr(&u), u.len, 1);
-	} else
-		escape(st->out, v, strlen(v), 1);
+	escape(st->out, buf_cstr(&u), u.len, 1);
 	buf_addc(st->out, '"');
 }
 
@@ -443,7 +382,8 @@ start_tag(struct hstate *st, const struct elem *e, const xmlChar **atts)
 		if (!attr_allowed(e, name))
 			continue;
 		if (strcmp(name, "href") == 0 || strcmp(name, "src") == 0 ||
-		    strcmp(name, "cite") == 0 || strcmp(name, "poster") == 0) {
+		    strcmp(name, "cite") == 0 || strcmp(name, "poster") == 0 ||
+		    strcmp(name, "srcset") == 0) {
 			if (v != NULL)
 				url_attr(st, e->name, name, v);
 			continue;

@@ -209,7 +209,11 @@ jstr(struct render *r, const char *s)
 	json_strn(r->out, buf_cstr(&r->tmp), r->tmp.len);
 }
 
-/* An absolute IRI: scheme ":" and nothing a URI may not hold. */
+/*
+ * An absolute IRI: scheme ":" and nothing a URI may not hold.  For ids
+ * and configured URLs; links from feeds go by the link policy
+ * (url_allowed), which also turns away what older versions stored.
+ */
 static int
 is_abs_iri(const char *s)
 {
@@ -281,11 +285,11 @@ source_title(const struct stored_entry *e)
 	    e->feed_title : e->feed;
 }
 
-/* <link rel=REL href=URL/> when URL is absolute. */
+/* <link rel=REL href=URL/> when the link policy takes URL (url.h). */
 static void
 atom_link(struct buf *b, const char *rel, const char *type, const char *url)
 {
-	if (!is_abs_iri(url))
+	if (!url_allowed(url, URL_LINK))
 		return;
 	buf_printf(b, "<link rel=\"%s\"", rel);
 	if (type != NULL)
@@ -301,11 +305,11 @@ has(const char *s)
 	return s != NULL && *s != '\0';
 }
 
-/* <media:thumbnail url=URL/> (Media RSS) when URL is absolute. */
+/* <media:thumbnail url=URL/> (Media RSS) when URL is an allowed link. */
 static void
 media_thumbnail(struct buf *b, const char *url)
 {
-	if (!is_abs_iri(url))
+	if (!url_allowed(url, URL_LINK))
 		return;
 	buf_adds(b, "<media:thumbnail url=\"");
 	text_clean(b, url, 1);
@@ -369,7 +373,7 @@ atom_entry(struct render *r, const struct stored_entry *e)
 		buf_adds(b, "\"/>\n");
 	}
 	for (i = 0; i < e->nenclosures; i++) {
-		if (!is_abs_iri(e->enclosures[i].url))
+		if (!url_allowed(e->enclosures[i].url, URL_LINK))
 			continue;
 		buf_adds(b, "<link rel=\"enclosure\" href=\"");
 		text_clean(b, e->enclosures[i].url, 1);
@@ -400,13 +404,13 @@ rss_guid(struct buf *b, const struct stored_entry *e)
 	const char	*id = e->id;
 
 	if (id == NULL || *id == '\0') {
-		if (is_abs_iri(e->link))
+		if (url_allowed(e->link, URL_LINK))
 			xml_elem(b, "guid", " isPermaLink=\"true\"", e->link);
 		else
 			xml_elem(b, "guid", " isPermaLink=\"false\"",
 			    entry_id(e, idbuf, sizeof idbuf));
 	} else if (e->link != NULL && strcmp(id, e->link) == 0 &&
-	    is_abs_iri(id))
+	    url_allowed(id, URL_LINK))
 		xml_elem(b, "guid", " isPermaLink=\"true\"", id);
 	else
 		xml_elem(b, "guid", " isPermaLink=\"false\"", id);
@@ -421,7 +425,7 @@ rss_item(struct render *r, const struct stored_entry *e)
 
 	buf_adds(b, "<item>\n");
 	xml_elem(b, "title", "", e->title ? e->title : "");
-	if (is_abs_iri(e->link))
+	if (url_allowed(e->link, URL_LINK))
 		xml_elem(b, "link", "", e->link);
 	xml_elem(b, "description", "", e->summary ? e->summary : e->content);
 	if (e->author != NULL && *e->author != '\0')
@@ -431,7 +435,7 @@ rss_item(struct render *r, const struct stored_entry *e)
 	/* RSS allows one enclosure per item, with length and type. */
 	for (i = 0; i < e->nenclosures; i++) {
 		enc = &e->enclosures[i];
-		if (!is_abs_iri(enc->url))
+		if (!url_allowed(enc->url, URL_LINK))
 			continue;
 		buf_adds(b, "<enclosure url=\"");
 		text_clean(b, enc->url, 1);
@@ -480,7 +484,7 @@ json_source(struct render *r, const struct stored_entry *e)
 	buf_adds(b, ", \"feed_url\": ");
 	jstr(r, e->feed_url);
 	buf_adds(b, ", \"feed_link\": ");
-	jstr(r, e->feed_link);
+	jstr(r, url_allowed(e->feed_link, URL_LINK) ? e->feed_link : NULL);
 	buf_adds(b, ", \"also_feeds\": [");
 	for (i = 0; i < e->nalso_feeds; i++) {
 		if (i > 0)
@@ -500,7 +504,7 @@ json_attachments(struct render *r, const struct stored_entry *e)
 
 	for (i = 0; i < e->nenclosures; i++) {
 		enc = &e->enclosures[i];
-		if (!is_abs_iri(enc->url))
+		if (!url_allowed(enc->url, URL_LINK))
 			continue;
 		buf_adds(b, n++ == 0 ? ",\n      \"attachments\": [" : ", ");
 		buf_adds(b, "{\"url\": ");
@@ -525,7 +529,7 @@ json_item(struct render *r, const struct stored_entry *e)
 
 	buf_adds(b, r->n > 0 ? ",\n    {\n      \"id\": " : "\n    {\n      \"id\": ");
 	jstr(r, entry_id(e, idbuf, sizeof idbuf));
-	if (is_abs_iri(e->link)) {
+	if (url_allowed(e->link, URL_LINK)) {
 		buf_adds(b, ",\n      \"url\": ");
 		jstr(r, e->link);
 	}
@@ -533,7 +537,7 @@ json_item(struct render *r, const struct stored_entry *e)
 	jstr(r, e->title ? e->title : "");
 	buf_adds(b, ",\n      \"content_html\": ");
 	jstr(r, e->content ? e->content : e->summary ? e->summary : "");
-	if (is_abs_iri(e->thumbnail)) {
+	if (url_allowed(e->thumbnail, URL_LINK)) {
 		buf_adds(b, ",\n      \"image\": ");
 		jstr(r, e->thumbnail);
 	}

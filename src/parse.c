@@ -1103,10 +1103,16 @@ entry_emit(struct parser *p)
 	const char	*id = rstr(r, F_ID);
 	size_t		 i;
 
-	/* RSS 2.0: a guid is a permalink unless it says otherwise. */
-	if (r->s[F_LINK].prio == 0 && id != NULL && r->permalink &&
-	    (strncmp(id, "http://", 7) == 0 || strncmp(id, "https://", 8) == 0))
-		r->s[F_LINK] = r->s[F_ID];
+	/* RSS 2.0: a guid is a permalink unless it says otherwise; one
+	 * that the link policy takes as it is (no base) is the link. */
+	if (r->s[F_LINK].prio == 0 && id != NULL && r->permalink) {
+		buf_reset(&p->ref);	/* url_take may move the arena */
+		buf_adds(&p->ref, id);
+		i = r->arena.len;
+		url_take(&r->arena, p->ref.s, p->ref.len, NULL, URL_LINK);
+		rec_set(r, F_LINK, r->s[F_ID].prio, i);
+		id = rstr(r, F_ID);
+	}
 	if (r->ncats > p->capcatv) {
 		p->capcatv = r->ncats;
 		p->catv = xreallocarray(p->catv, p->capcatv, sizeof *p->catv);

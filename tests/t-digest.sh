@@ -211,6 +211,12 @@ contains "$T/mine.txt" "# Alpha News" "with the groups"
 $FEEDMUX $C digest -n -H >"$T/mine.html"
 contains "$T/mine.html" "<li>Mine &amp; yours</li>" \
     "html_template renders, values escaped"
+# A link as an older version stored it, a newline inside: the link policy
+# (url_allowed) leaves it out rather than split a line of the digest.
+$FILL "$T/feedmux.conf" entry alpha "u2
+evil" "Stored long ago"
+$FEEDMUX $C digest -n >"$T/old.txt"
+contains "$T/old.txt" "Stored long ago <>" "a stored link with a newline is left out"
 printf 'x\n{{#groups}}\n{{/entries}}\n' >"$T/my.txt"
 check_fail "a malformed template fails the digest" $FEEDMUX $C digest
 contains "$T/.out" "my.txt: line 3: {{/entries}} closes no open section" \

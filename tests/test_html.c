@@ -160,7 +160,12 @@ main(void)
 	absurl("/p/1#frag", "https://example.org/", "https://example.org/p/1#frag");
 	absurl("/p?a=1&b=2", "https://example.org/", "https://example.org/p?a=1&b=2");
 	absurl("/.well-known/x", "https://example.org/", "https://example.org/.well-known/x");
-	absurl("/p/1", "ftp://example.org/", "ftp://example.org/p/1");
+	/* resolved, then the link policy: only http(s) come out */
+	absurl("/p/1", "ftp://example.org/", "");
+	absurl("x", "javascript:alert(1)//", "");
+	absurl("/p/1", "javascript://example.org/", "");
+	absurl("/p/1", "file:///home/u/", "");
+	absurl("/p/1", NULL, "");
 	absurl("rel/1", "https://example.org/a/b", "https://example.org/a/rel/1");
 
 	/* entity names remembered: names that share a slot stay apart */
