@@ -589,7 +589,7 @@ client_cap(const struct conf *conf)
 		left = (int64_t)rl.rlim_cur - 32 - 2 * (int64_t)conf->concurrency;
 		if (left < cap) {
 			cap = left > 1 ? (int)left : 1;
-			log_info("httpd: at most %d clients (max_clients %d, "
+			log_warnx("httpd: at most %d clients (max_clients %d, "
 			    "%llu descriptors)", cap, conf->max_clients,
 			    (unsigned long long)rl.rlim_cur);
 		}

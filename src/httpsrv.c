@@ -188,12 +188,19 @@ static void
 conn_free(struct conn *c)
 {
 	struct hsrv	*s = c->srv;
+	evutil_socket_t	 fd = bufferevent_getfd(c->bev);
 
 	TAILQ_REMOVE(&s->conns, c, entry);
 	s->nconns--;
 	req_clear(&c->req);
 	event_free(c->timer);
+	/*
+	 * libevent closes a freed bufferevent's socket later in the loop;
+	 * the descriptor is wanted now, by the client that made us evict.
+	 * Its events are deleted at once, so closing here is safe.
+	 */
 	bufferevent_free(c->bev);
+	close(fd);
 	free(c);
 	accept_resume(s);
 }
@@ -545,8 +552,7 @@ on_accept(struct evconnlistener *lev, evutil_socket_t fd,
 		return;
 	}
 	c = xcalloc(1, sizeof *c);
-	if ((c->bev = bufferevent_socket_new(s->base, fd,
-	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+	if ((c->bev = bufferevent_socket_new(s->base, fd, 0)) == NULL) {
 		close(fd);
 		free(c);
 		return;
@@ -569,14 +575,28 @@ on_accept(struct evconnlistener *lev, evutil_socket_t fd,
 	bufferevent_enable(c->bev, EV_READ);
 }
 
-/* accept() failed for want of descriptors or memory: pause, don't spin. */
+/*
+ * accept() failed for want of descriptors or memory.  Out of descriptors,
+ * a connection without a request gives its own up to the next client;
+ * otherwise accepting pauses instead of failing again at once (the
+ * listening socket stays readable: retrying would spin).
+ */
 static void
 on_accept_error(struct evconnlistener *lev, void *arg)
 {
 	struct hsrv	*s = arg;
+	struct conn	*victim;
+	int		 e = errno;
 
-	log_warnx("httpd: accept: %s; not accepting for %d s",
-	    strerror(errno), ACCEPT_PAUSE);
+	if ((e == EMFILE || e == ENFILE) && (victim = evictable(s, NULL)) !=
+	    NULL) {
+		log_warnx("httpd: accept: %s; closing a connection without "
+		    "a request", strerror(e));
+		conn_free(victim);
+		return;
+	}
+	log_warnx("httpd: accept: %s; not accepting for %d s", strerror(e),
+	    ACCEPT_PAUSE);
 	accept_pause(s, ACCEPT_PAUSE);
 }
 
