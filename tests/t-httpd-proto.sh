@@ -73,4 +73,15 @@ is "$(curl -s "http://127.0.0.1:$new/healthz")" ok "... and answering"
 check_fail "... the old port closed" curl -sf "$U/healthz"
 contains "$T/log" "listening on 127.0.0.1:$new (was 127.0.0.1:$port)" "... and logged"
 stop
+
+# Started without listen, a reload that adds one starts the endpoint.
+printf '[feedmux]\ndatabase = %s/db.sqlite\nlog_level = info\n' "$T" >"$T/fm.conf"
+"$FEEDMUX" -c "$T/fm.conf" run 2>"$T/log" &
+pid=$!
+i=0; until grep -q "running:" "$T/log" || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+conf "$new"
+kill -HUP "$pid"
+check "listen added on reload: bound" wait_port "$new"
+is "$(curl -s "http://127.0.0.1:$new/healthz")" ok "... and answering"
+stop
 done_testing
