@@ -38,6 +38,14 @@ int		 hsrv_listen(struct hsrv *, const char *listen, char *err,
 		    size_t errlen);
 /* At most max clients at once, per_addr from one address (0: no limit). */
 void		 hsrv_set_limits(struct hsrv *, int max, int per_addr);
+
+struct hsrv_stats {
+	int64_t	open;		/* connections now */
+	int64_t	evicted;	/* closed to make room for a newcomer */
+	int64_t	refused;	/* newcomers closed: every place busy */
+	int64_t	timed_out;	/* slow request head or idle too long */
+};
+void		 hsrv_get_stats(const struct hsrv *, struct hsrv_stats *);
 void		 hsrv_free(struct hsrv *);
 
 int		 hreq_is_head(const struct hreq *);

@@ -516,6 +516,7 @@ static void
 serve_metrics(struct httpd *h, struct hreq *req)
 {
 	struct store_totals	 t;
+	struct hsrv_stats	 hs;
 	struct buf		 b = { NULL, 0, 0 };
 	char			 s[32];
 
@@ -545,6 +546,17 @@ serve_metrics(struct httpd *h, struct hreq *req)
 	    "Fetches answered 304 Not Modified.", cycle_stats.not_modified);
 	metric_int(&b, "entries_new_total", "counter", "New entries stored.",
 	    cycle_stats.entries_new);
+	hsrv_get_stats(h->srv, &hs);
+	metric_int(&b, "http_connections", "gauge",
+	    "HTTP connections open.", hs.open);
+	metric_int(&b, "http_evicted_total", "counter",
+	    "HTTP connections without a request closed for a newcomer.",
+	    hs.evicted);
+	metric_int(&b, "http_refused_total", "counter",
+	    "HTTP connections refused with every place busy.", hs.refused);
+	metric_int(&b, "http_timeouts_total", "counter",
+	    "HTTP connections closed for a slow request head or idleness.",
+	    hs.timed_out);
 	send_text(req, 200, "OK", "text/plain; version=0.0.4; charset=utf-8",
 	    b.s, b.len);
 	buf_free(&b);

@@ -85,6 +85,7 @@ struct hsrv {
 	int			 max, per_addr;
 	int			 nconns;
 	TAILQ_HEAD(, conn)	 conns;		/* oldest state change first */
+	struct hsrv_stats	 stats;
 };
 
 static void	conn_read(struct bufferevent *, void *);
@@ -228,6 +229,7 @@ on_deadline(evutil_socket_t fd, short ev, void *arg)
 
 	log_debug("httpd: closing a connection %s",
 	    c->state == C_HEAD ? "slow to send its request" : "idle");
+	c->srv->stats.timed_out++;
 	conn_free(c);
 }
 
@@ -525,6 +527,7 @@ make_room(struct hsrv *s, const struct sockaddr *sa)
 	if (s->per_addr > 0 && addr_count(s, sa) >= s->per_addr) {
 		if ((victim = evictable(s, sa)) == NULL)
 			return -1;
+		s->stats.evicted++;
 		conn_free(victim);
 	}
 	if (s->nconns >= s->max) {
@@ -532,6 +535,7 @@ make_room(struct hsrv *s, const struct sockaddr *sa)
 			accept_pause(s, 0);	/* until one closes */
 			return -1;
 		}
+		s->stats.evicted++;
 		conn_free(victim);
 	}
 	return 0;
@@ -548,6 +552,7 @@ on_accept(struct evconnlistener *lev, evutil_socket_t fd,
 
 	if (make_room(s, sa) == -1 || (size_t)salen > sizeof c->peer) {
 		log_debug("httpd: connection refused: too many clients");
+		s->stats.refused++;
 		close(fd);
 		return;
 	}
@@ -592,6 +597,7 @@ on_accept_error(struct evconnlistener *lev, void *arg)
 	    NULL) {
 		log_warnx("httpd: accept: %s; closing a connection without "
 		    "a request", strerror(e));
+		s->stats.evicted++;
 		conn_free(victim);
 		return;
 	}
@@ -684,6 +690,13 @@ hsrv_set_limits(struct hsrv *s, int max, int per_addr)
 {
 	s->max = max > 0 ? max : 1;
 	s->per_addr = per_addr;
+}
+
+void
+hsrv_get_stats(const struct hsrv *s, struct hsrv_stats *st)
+{
+	*st = s->stats;
+	st->open = s->nconns;
 }
 
 void

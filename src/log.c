@@ -1,9 +1,10 @@
 /*
- * log.c: log lines to stderr or syslog.  A line that repeats within
- * REPEAT_WINDOW is counted, not written: the count comes out with the next
- * occurrence after the window, when the window of any other line ends, or at
- * exit, as "... (repeated N times)".  libevent's messages come through here
- * too, so a loop that fails the same way cannot flood the log.
+ * log.c: log lines to stderr or syslog.  A line written REPEAT_BURST times
+ * within REPEAT_WINDOW is then counted, not written: the count comes out
+ * with its next occurrence after the window, when the window of any other
+ * line ends, or at exit, as "... (repeated N times)".  libevent's messages
+ * come through here too, so a loop that fails the same way cannot flood
+ * the log.
  */
 #include "config.h"
 
@@ -27,13 +28,15 @@ static int		 log_syslog;
 static int		 log_stamps = 1;
 
 #define REPEAT_WINDOW	60	/* seconds */
+#define REPEAT_BURST	5	/* times a line is written in a window */
 #define REPEAT_SLOTS	8	/* distinct lines remembered */
 
 /* A line recently written and how often it came again since. */
 struct repeat {
 	enum log_level	 level;
-	time_t		 since;		/* when it was last written */
-	unsigned long	 count;		/* held back since then */
+	time_t		 since;		/* when its window began */
+	unsigned	 shown;		/* written in this window */
+	unsigned long	 count;		/* held back in it */
 	char		 msg[512];
 };
 
@@ -131,7 +134,7 @@ repeat_emit(struct repeat *r)
 }
 
 /*
- * 1 when msg was written less than REPEAT_WINDOW ago (it is counted
+ * 1 when msg was written REPEAT_BURST times in its window (it is counted
  * instead); 0 when it is to be written now.  Counts of other lines whose
  * window has passed are written on the way.
  */
@@ -154,11 +157,16 @@ repeat_held(enum log_level level, const char *msg, time_t now)
 		}
 	}
 	if (hit != NULL && now - hit->since < REPEAT_WINDOW) {
+		if (hit->shown < REPEAT_BURST) {
+			hit->shown++;
+			return 0;
+		}
 		hit->count++;
 		return 1;
 	}
 	if (hit != NULL) {
 		hit->since = now;
+		hit->shown = 1;
 		if (hit->count == 0)
 			return 0;
 		hit->count++;		/* this one comes out in the count */
@@ -171,6 +179,7 @@ repeat_held(enum log_level level, const char *msg, time_t now)
 		repeat_emit(r);
 	r->level = level;
 	r->since = now;
+	r->shown = 1;
 	snprintf(r->msg, sizeof r->msg, "%s", msg);
 	return 0;
 }

@@ -67,7 +67,7 @@ LIMIT=
 # 3. Slow request heads are closed 10 s after they start, even while bytes
 # keep coming (before: the timeout restarted with each byte, never closed).
 start slow
-slowd=$pid
+slowd=$pid slowport=$port
 $C slowhead "$port" 5 >"$T/out" &
 slowpid=$!
 
@@ -78,6 +78,8 @@ $C crowd "$port" 40 >"$T/out2"
 is "$(sed -n 's/^refused=//p' "$T/out2")" 8 \
     "40 idle from one address: the 8 oldest closed"
 is "$(sed -n 's/^healthz=//p' "$T/out2")" 200 "... and a new client is served"
+curl -s "http://127.0.0.1:$port/metrics" >"$T/m"
+contains "$T/m" "feedmux_http_evicted_total 9" "... counted in /metrics"
 stop
 
 # 5. 150 clients that ask for an 8 MB digest and never read.  Before: a
@@ -96,6 +98,8 @@ wait "$slowpid"
 is "$(val closed)" 5 "slow request heads: all closed"
 f=$(val first) l=$(val last)
 ok $(lt 9 "$f" && lt "$l" 12.5; echo $?) "... after the 10 s head deadline ($f-$l s)"
+curl -s "http://127.0.0.1:$slowport/metrics" >"$T/m"
+contains "$T/m" "feedmux_http_timeouts_total 5" "... counted in /metrics"
 pid=$slowd
 stop
 done_testing
