@@ -20,9 +20,9 @@ typedef void	 hsrv_handler(struct hreq *, void *);
 
 /* Deadlines, in seconds (documented in feedmux.conf(5)). */
 #define HSRV_HEAD_TIMEOUT	10	/* the whole request head */
-#define HSRV_IDLE_TIMEOUT	30	/* a kept-alive connection between requests */
+#define HSRV_IDLE_TIMEOUT	30	/* kept alive between requests */
 #define HSRV_WRITE_TIMEOUT	30	/* a reply that makes no progress */
-#define HSRV_HEAD_MAX		16384	/* bytes of request line and headers */
+#define HSRV_HEAD_MAX		16384	/* request head, bytes */
 
 /* "ADDR:PORT", "[V6]:PORT", ":PORT" or "PORT"; no address: 127.0.0.1. */
 int		 hsrv_parse_listen(const char *, char *addr, size_t alen,
@@ -43,7 +43,7 @@ struct hsrv_stats {
 	int64_t	open;		/* connections now */
 	int64_t	evicted;	/* closed to make room for a newcomer */
 	int64_t	refused;	/* newcomers closed: every place busy */
-	int64_t	timed_out;	/* slow request head or idle too long */
+	int64_t	timed_out;	/* slow request head, or idle */
 };
 void		 hsrv_get_stats(const struct hsrv *, struct hsrv_stats *);
 void		 hsrv_free(struct hsrv *);

@@ -598,7 +598,8 @@ client_cap(const struct conf *conf)
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur !=
 	    RLIM_INFINITY) {
-		left = (int64_t)rl.rlim_cur - 32 - 2 * (int64_t)conf->concurrency;
+		left = (int64_t)rl.rlim_cur - 32 -
+		    2 * (int64_t)conf->concurrency;
 		if (left < cap) {
 			cap = left > 1 ? (int)left : 1;
 			log_warnx("httpd: at most %d clients (max_clients %d, "

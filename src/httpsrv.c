@@ -40,12 +40,12 @@
 #include "log.h"
 #include "util.h"
 
-#define ACCEPT_PAUSE	1	/* seconds without accept() after EMFILE & co. */
+#define ACCEPT_PAUSE	1	/* s without accept() after ENOBUFS */
 #define MAX_HEADERS	64
 
 enum cstate {
 	C_HEAD,		/* reading a request head, HSRV_HEAD_TIMEOUT */
-	C_IDLE,		/* kept alive between requests, HSRV_IDLE_TIMEOUT */
+	C_IDLE,		/* between requests, HSRV_IDLE_TIMEOUT */
 	C_WRITING	/* a reply going out; nothing more is read */
 };
 
@@ -59,16 +59,16 @@ struct hreq {
 	struct evhttp_uri	*uri;
 	struct evkeyvalq	 in;
 	int			 nin;
-	struct evbuffer		*hdrs;		/* reply headers so far */
+	struct evbuffer		*hdrs;	/* reply headers */
 };
 
 struct conn {
 	struct hsrv		*srv;
 	struct bufferevent	*bev;
-	struct event		*timer;		/* head or idle deadline */
+	struct event		*timer;		/* head or idle */
 	struct sockaddr_storage	 peer;
 	enum cstate		 state;
-	int			 close_after;	/* close once the reply is out */
+	int			 close_after;	/* after the reply */
 	int			 has_line;	/* request line read */
 	size_t			 headlen;
 	struct hreq		 req;
@@ -84,7 +84,7 @@ struct hsrv {
 	int			 paused;	/* not accepting */
 	int			 max, per_addr;
 	int			 nconns;
-	TAILQ_HEAD(, conn)	 conns;		/* oldest state change first */
+	TAILQ_HEAD(, conn)	 conns;		/* by state change */
 	struct hsrv_stats	 stats;
 };
 
@@ -413,7 +413,7 @@ conn_read(struct bufferevent *bev, void *arg)
 			rc = 431;
 		else if (strlen(line) != n)
 			rc = 400;	/* a NUL byte */
-		else if (!c->has_line)	/* empty lines before it are ignored */
+		else if (!c->has_line)	/* skip empty lines */
 			rc = n == 0 ? 0 : parse_request_line(c, line);
 		else
 			rc = n == 0 ? -1 : parse_header(c, line);
@@ -437,9 +437,10 @@ hreq_reply(struct hreq *r, int code, const char *reason,
 {
 	struct conn	*c = r->c;
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
-	size_t		 len = body != NULL ? evbuffer_get_length(body) : 0;
+	size_t		 len;
 	char		 date[30];
 
+	len = body != NULL ? evbuffer_get_length(body) : 0;
 	fmt_rfc822(date, (int64_t)time(NULL));
 	evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nDate: %s\r\n", code,
 	    reason, date);

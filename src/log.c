@@ -41,7 +41,7 @@ struct repeat {
 };
 
 static struct repeat	 repeats[REPEAT_SLOTS];
-static size_t		 repeat_next;	/* slot to reuse, round robin */
+static size_t		 repeat_next;	/* round robin */
 /* The checkpoint thread logs too. */
 static pthread_mutex_t	 repeat_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -169,7 +169,7 @@ repeat_held(enum log_level level, const char *msg, time_t now)
 		hit->shown = 1;
 		if (hit->count == 0)
 			return 0;
-		hit->count++;		/* this one comes out in the count */
+		hit->count++;		/* this one is in the count */
 		repeat_emit(hit);
 		return 1;
 	}
