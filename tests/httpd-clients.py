@@ -13,6 +13,8 @@ t-httpd-proto.sh.  Each mode prints key=value lines for the shell to check.
                                    and closed=1 if the server then closed
   crowd PORT N                     N idle connections; after 1 s, how many
                                    the server has closed, and a probe
+  busy PORT N PATH                 N clients asking for PATH, not reading:
+                                   a probe meanwhile and after they close
 """
 import select
 import socket
@@ -168,6 +170,20 @@ def crowd(port, n):
     print("healthz=%d" % code)
 
 
+def busy(port, n, path):
+    conns = []
+    for _ in range(n):
+        s = connect(port, rcvbuf=65536)
+        s.sendall(b"GET %s HTTP/1.1\r\nHost: t\r\n\r\n" % path.encode())
+        conns.append(s)
+    time.sleep(1)
+    print("while=%d" % get(port, "/healthz")[0])
+    for s in conns:
+        s.close()
+    time.sleep(0.5)
+    print("after=%d" % get(port, "/healthz")[0])
+
+
 def main():
     mode, port = sys.argv[1], int(sys.argv[2])
     a = sys.argv[3:]
@@ -181,6 +197,8 @@ def main():
         ask(port, a[0])
     elif mode == "crowd":
         crowd(port, int(a[0]))
+    elif mode == "busy":
+        busy(port, int(a[0]), a[1])
     else:
         sys.exit("unknown mode " + mode)
 

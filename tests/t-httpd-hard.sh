@@ -92,6 +92,16 @@ rss=$(sed -n 's/^rss_kb=//p' "$T/out3")
 ok $([ "$rss" -lt 65536 ]; echo $?) \
     "150 non-reading clients of an 8 MB digest: VmRSS ${rss} kB < 64 MB"
 is "$(sed -n 's/^healthz=//p' "$T/out3")" 200 "... /healthz answered meanwhile"
+big=$T/digest/digests/digest-2026-01-01.html
+stop
+
+# 6. Every place busy sending a reply: a newcomer is closed and accepting
+# pauses until one of them ends.
+start busy max_clients=3
+cp "$big" "$T/busy/digests/"
+$C busy "$port" 3 /digest.html >"$T/out4"
+is "$(sed -n 's/^while=//p' "$T/out4")" 0 "max_clients busy replying: newcomer closed"
+is "$(sed -n 's/^after=//p' "$T/out4")" 200 "... and served once they end"
 stop
 
 wait "$slowpid"
