@@ -101,6 +101,8 @@ struct conf {
 	char		*pidfile;
 	char		*user;		/* drop privileges to this user */
 	char		*listen;	/* ADDR:PORT for the HTTP endpoint */
+	int		 max_clients;	/* HTTP connections at once */
+	int		 max_clients_per_addr; /* 0: no limit */
 	int		 concurrency;	/* transfers at once */
 	int		 per_host;	/* transfers at once per host */
 	int64_t		 jitter;	/* max random delay added to a poll */

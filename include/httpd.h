@@ -1,4 +1,4 @@
-/* httpd.h: the evhttp endpoint serving outputs, health and metrics. */
+/* httpd.h: the HTTP endpoint serving outputs, health and metrics. */
 #ifndef FEEDMUX_HTTPD_H
 #define FEEDMUX_HTTPD_H
 
@@ -26,7 +26,10 @@ struct httpd	*httpd_start(struct event_base *, const struct conf *,
 		    struct store *, char *err, size_t errlen);
 /* Outputs may have changed: render again before the next request. */
 void		 httpd_refresh(struct httpd *);
-/* After a reload: new config (listen changes need a restart). */
+/*
+ * After a reload: new config.  A changed listen is bound anew; when that
+ * fails the old socket stays and a warning says why.
+ */
 void		 httpd_set_conf(struct httpd *, const struct conf *);
 void		 httpd_stop(struct httpd *);
 

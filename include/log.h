@@ -13,6 +13,8 @@ void	log_init(enum log_level, int to_syslog);
 void	log_setlevel(enum log_level);
 enum log_level log_getlevel(void);
 int	log_parse_level(const char *, enum log_level *);
+/* Write the counts of repeated lines held back (also at exit). */
+void	log_flush(void);
 
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -59,6 +59,8 @@ static const struct key keys[] = {
 	MAIN(pidfile, T_PATH, pidfile),
 	MAIN(user, T_STR, user),
 	MAIN(listen, T_STR, listen),
+	MAIN(max_clients, T_INT, max_clients),
+	MAIN(max_clients_per_addr, T_INT, max_clients_per_addr),
 	MAIN(concurrency, T_INT, concurrency),
 	MAIN(per_host, T_INT, per_host),
 	MAIN(jitter, T_DURATION, jitter),
@@ -707,6 +709,8 @@ conf_defaults(struct conf *c)
 {
 	c->concurrency = 16;
 	c->per_host = 2;
+	c->max_clients = 256;
+	c->max_clients_per_addr = 32;
 	c->jitter = 120;
 	c->backoff_max = 86400;
 	c->quiet_after = 30 * 86400;

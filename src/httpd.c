@@ -1,6 +1,6 @@
 /*
- * httpd.c: the evhttp endpoint serving the merged feeds, the newest
- * digest, /healthz and /metrics.
+ * httpd.c: the endpoint serving the merged feeds, the newest digest,
+ * /healthz and /metrics, over httpsrv.c's connections.
  *
  * Documents are rendered in memory from the store, not read from the
  * output files, and kept until the store's generation changes or the
@@ -9,11 +9,8 @@
  */
 #include "config.h"
 
-#include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
-
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include <dirent.h>
 #include <fnmatch.h>
@@ -25,13 +22,10 @@
 
 #include <curl/curl.h>
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/event.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 #include <zlib.h>
 
 #include "httpd.h"
+#include "httpsrv.h"
 #include "log.h"
 #include "merge.h"
 #include "util.h"
@@ -62,12 +56,17 @@ struct doc {
 
 struct httpd {
 	struct event_base	*base;
-	struct evhttp		*http;
+	struct hsrv		*srv;
+	char			*listen;	/* what srv is bound to */
 	const struct conf	*conf;
 	struct store		*st;
 	struct doc		*docs;	/* 3 per output: atom, rss, json */
 	size_t			 ndocs;
 	struct output_conf	 def;	/* served when there is no [output] */
+	/* The newest digest file, shared by its readers like the feeds. */
+	struct doc		 digest;
+	char			*digest_path;
+	struct stat		 digest_sb;
 };
 
 static const char *ctypes[] = {
@@ -117,14 +116,20 @@ add_shared(struct evbuffer *eb, struct shared *sh)
 }
 
 static void
+doc_clear(struct doc *d)
+{
+	shared_unref(d->body);
+	shared_unref(d->gz);
+	memset(d, 0, sizeof *d);
+}
+
+static void
 docs_free(struct httpd *h)
 {
 	size_t	 i;
 
-	for (i = 0; i < h->ndocs; i++) {
-		shared_unref(h->docs[i].body);
-		shared_unref(h->docs[i].gz);
-	}
+	for (i = 0; i < h->ndocs; i++)
+		doc_clear(&h->docs[i]);
 	free(h->docs);
 	h->docs = NULL;
 	h->ndocs = 0;
@@ -272,91 +277,73 @@ etag_listed(const char *inm, const char *etag)
 
 /* RFC 9110 13.2.2: If-None-Match decides when given, else the date. */
 static int
-not_modified(struct evhttp_request *req, const char *etag, int64_t mtime)
+not_modified(struct hreq *req, const char *etag, int64_t mtime)
 {
-	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
-	const char		*inm, *ims;
-	time_t			 t;
+	const char	*inm, *ims;
+	time_t		 t;
 
-	if ((inm = evhttp_find_header(in, "If-None-Match")) != NULL)
+	if ((inm = hreq_header(req, "If-None-Match")) != NULL)
 		return etag_listed(inm, etag);
-	if ((ims = evhttp_find_header(in, "If-Modified-Since")) != NULL &&
+	if ((ims = hreq_header(req, "If-Modified-Since")) != NULL &&
 	    (t = curl_getdate(ims, NULL)) != -1)
 		return mtime <= (int64_t)t;
 	return 0;
 }
 
-/*
- * Send body with its validators; *gz caches the compressed form (gz NULL:
- * compress into a temporary).
- */
+/* Send d's body with its validators; its gzip form is made once. */
 static void
-send_doc(struct evhttp_request *req, const char *ctype, struct shared *body,
-    struct shared **gz, const char *etag, int64_t mtime)
+send_doc(struct hreq *req, const char *ctype, struct doc *d)
 {
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
-	struct evbuffer		*eb;
-	struct shared		*z = gz != NULL ? *gz : NULL;
-	struct buf		 tmp = { NULL, 0, 0 };
-	char			 date[30], clen[24], gzetag[48];
-	const char		*ae;
-	int			 zip;
+	struct evbuffer	*eb;
+	struct buf	 tmp = { NULL, 0, 0 };
+	char		 date[30], gzetag[48];
+	const char	*etag = d->etag;
+	int		 zip;
 
-	ae = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "Accept-Encoding");
-	if ((zip = accepts_gzip(ae)) && z == NULL) {
-		if (gzip_buf(&tmp, body->b.s, body->b.len) == 0) {
-			z = shared_new(&tmp);
-			if (gz != NULL)
-				*gz = z;
-		} else
+	if ((zip = accepts_gzip(hreq_header(req, "Accept-Encoding"))) &&
+	    d->gz == NULL) {
+		if (gzip_buf(&tmp, d->body->b.s, d->body->b.len) == 0)
+			d->gz = shared_new(&tmp);
+		else
 			zip = 0;
 		buf_free(&tmp);
 	}
 	/* A different encoding is a different representation (RFC 9110 8.8.3). */
 	snprintf(gzetag, sizeof gzetag, "%.*s-gz\"", (int)strlen(etag) - 1,
 	    etag);
-	fmt_rfc822(date, mtime);
-	evhttp_add_header(out, "Content-Type", ctype);
-	evhttp_add_header(out, "ETag", zip ? gzetag : etag);
-	evhttp_add_header(out, "Last-Modified", date);
-	evhttp_add_header(out, "Vary", "Accept-Encoding");
-	evhttp_add_header(out, "Cache-Control", "no-cache");
-	if (not_modified(req, zip ? gzetag : etag, mtime))
-		evhttp_send_reply(req, 304, "Not Modified", NULL);
-	else {
-		if (zip)
-			evhttp_add_header(out, "Content-Encoding", "gzip");
-		/* libevent leaves it out of HEAD replies, which should carry
-		 * it. */
-		snprintf(clen, sizeof clen, "%zu", zip ? z->b.len :
-		    body->b.len);
-		evhttp_add_header(out, "Content-Length", clen);
-		eb = evbuffer_new();
-		add_shared(eb, zip ? z : body);
-		evhttp_send_reply(req, 200, "OK", eb);
-		evbuffer_free(eb);
+	fmt_rfc822(date, d->mtime);
+	hreq_add_header(req, "Content-Type", ctype);
+	hreq_add_header(req, "ETag", zip ? gzetag : etag);
+	hreq_add_header(req, "Last-Modified", date);
+	hreq_add_header(req, "Vary", "Accept-Encoding");
+	hreq_add_header(req, "Cache-Control", "no-cache");
+	if (not_modified(req, zip ? gzetag : etag, d->mtime)) {
+		hreq_reply(req, 304, "Not Modified", NULL);
+		return;
 	}
-	if (gz == NULL)
-		shared_unref(z);
-}
-
-static void
-send_text(struct evhttp_request *req, int code, const char *reason,
-    const char *ctype, const char *text, size_t len)
-{
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
-	struct evbuffer		*eb = evbuffer_new();
-
-	evhttp_add_header(out, "Content-Type", ctype);
-	evhttp_add_header(out, "Cache-Control", "no-store");
-	evbuffer_add(eb, text, len);
-	evhttp_send_reply(req, code, reason, eb);
+	if (zip)
+		hreq_add_header(req, "Content-Encoding", "gzip");
+	eb = evbuffer_new();
+	add_shared(eb, zip ? d->gz : d->body);
+	hreq_reply(req, 200, "OK", eb);
 	evbuffer_free(eb);
 }
 
 static void
-send_404(struct evhttp_request *req)
+send_text(struct hreq *req, int code, const char *reason,
+    const char *ctype, const char *text, size_t len)
+{
+	struct evbuffer	*eb = evbuffer_new();
+
+	hreq_add_header(req, "Content-Type", ctype);
+	hreq_add_header(req, "Cache-Control", "no-store");
+	evbuffer_add(eb, text, len);
+	hreq_reply(req, code, reason, eb);
+	evbuffer_free(eb);
+}
+
+static void
+send_404(struct hreq *req)
 {
 	static const char msg[] = "not found\n";
 
@@ -397,17 +384,16 @@ route_doc(struct httpd *h, const char *path)
 }
 
 static void
-serve_output(struct httpd *h, struct evhttp_request *req, size_t i)
+serve_output(struct httpd *h, struct hreq *req, size_t i)
 {
 	static const char msg[] = "cannot render the feed\n";
-	struct doc	*d = &h->docs[i];
 
 	if (doc_update(h, i) == -1) {
 		send_text(req, 500, "Internal Server Error",
 		    "text/plain; charset=utf-8", msg, sizeof msg - 1);
 		return;
 	}
-	send_doc(req, ctypes[i % 3], d->body, &d->gz, d->etag, d->mtime);
+	send_doc(req, ctypes[i % 3], &h->docs[i]);
 }
 
 /* The newest digest-*.html in dir by mtime (then name); 0 found, -1 none. */
@@ -442,35 +428,60 @@ newest_digest(const char *dir, char **path, int64_t *mtime)
 	return best != NULL ? 0 : -1;
 }
 
-static void
-serve_digest(struct httpd *h, struct evhttp_request *req)
+/*
+ * Read the newest digest unless it is the file already held (same path,
+ * inode, size and mtime); 0 when h->digest holds it.
+ */
+static int
+digest_update(struct httpd *h)
 {
+	struct doc	*d = &h->digest;
 	struct buf	 b = { NULL, 0, 0 };
-	char		*path, err[512], etag[40];
+	struct stat	 sb;
+	char		*path = NULL, err[512];
 	int64_t		 mtime;
 
-	if (newest_digest(h->conf->digest.dir, &path, &mtime) == -1) {
-		send_404(req);
-		return;
+	if (newest_digest(h->conf->digest.dir, &path, &mtime) == -1 ||
+	    stat(path, &sb) == -1) {
+		free(path);
+		return -1;
+	}
+	if (d->valid && strcmp(path, h->digest_path) == 0 &&
+	    sb.st_ino == h->digest_sb.st_ino &&
+	    sb.st_size == h->digest_sb.st_size &&
+	    sb.st_mtim.tv_sec == h->digest_sb.st_mtim.tv_sec &&
+	    sb.st_mtim.tv_nsec == h->digest_sb.st_mtim.tv_nsec) {
+		free(path);
+		return 0;
 	}
 	if (read_file(path, DIGEST_MAX, &b, err, sizeof err) == -1) {
 		log_warnx("httpd: %s", err);
-		send_404(req);
-	} else {
-		struct shared *sh;
-
-		make_etag(etag, sizeof etag, b.s, b.len, "");
-		sh = shared_new(&b);
-		send_doc(req, "text/html; charset=utf-8", sh, NULL, etag,
-		    mtime);
-		shared_unref(sh);
+		free(path);
+		return -1;
 	}
-	buf_free(&b);
-	free(path);
+	/* Replies still sending the old bytes keep their reference. */
+	doc_clear(d);
+	make_etag(d->etag, sizeof d->etag, b.s, b.len, "");
+	d->body = shared_new(&b);
+	d->mtime = mtime;
+	d->valid = 1;
+	free(h->digest_path);
+	h->digest_path = path;
+	h->digest_sb = sb;
+	return 0;
 }
 
 static void
-serve_healthz(struct httpd *h, struct evhttp_request *req)
+serve_digest(struct httpd *h, struct hreq *req)
+{
+	if (digest_update(h) == -1)
+		send_404(req);
+	else
+		send_doc(req, "text/html; charset=utf-8", &h->digest);
+}
+
+static void
+serve_healthz(struct httpd *h, struct hreq *req)
 {
 	struct store_totals	 t;
 	static const char	 ok[] = "ok\n", bad[] = "store unavailable\n";
@@ -502,9 +513,10 @@ metric_int(struct buf *b, const char *name, const char *type,
 }
 
 static void
-serve_metrics(struct httpd *h, struct evhttp_request *req)
+serve_metrics(struct httpd *h, struct hreq *req)
 {
 	struct store_totals	 t;
+	struct hsrv_stats	 hs;
 	struct buf		 b = { NULL, 0, 0 };
 	char			 s[32];
 
@@ -534,55 +546,32 @@ serve_metrics(struct httpd *h, struct evhttp_request *req)
 	    "Fetches answered 304 Not Modified.", cycle_stats.not_modified);
 	metric_int(&b, "entries_new_total", "counter", "New entries stored.",
 	    cycle_stats.entries_new);
+	hsrv_get_stats(h->srv, &hs);
+	metric_int(&b, "http_connections", "gauge",
+	    "HTTP connections open.", hs.open);
+	metric_int(&b, "http_evicted_total", "counter",
+	    "HTTP connections without a request closed for a newcomer.",
+	    hs.evicted);
+	metric_int(&b, "http_refused_total", "counter",
+	    "HTTP connections refused with every place busy.", hs.refused);
+	metric_int(&b, "http_timeouts_total", "counter",
+	    "HTTP connections closed for a slow request head or idleness.",
+	    hs.timed_out);
 	send_text(req, 200, "OK", "text/plain; version=0.0.4; charset=utf-8",
 	    b.s, b.len);
 	buf_free(&b);
 }
 
-/*
- * The connection as a feed server wants it, set on each request as evhttp
- * has no hook for it: a reply goes out in as few writes as the socket
- * takes (libevent writes 16 KiB at a time by default), and with Nagle off,
- * so that its last short segment does not wait for the client's delayed
- * ACK (40 ms a reply on a kept-alive connection).
- */
 static void
-tune_connection(struct evhttp_request *req)
+handle(struct hreq *req, void *arg)
 {
-	struct evhttp_connection *c = evhttp_request_get_connection(req);
-	struct bufferevent	*bev;
-	int			 one = 1;
+	struct httpd	*h = arg;
+	const char	*path = hreq_path(req);
+	int		 i;
 
-	if (c == NULL || (bev = evhttp_connection_get_bufferevent(c)) == NULL)
-		return;
-	setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY, &one,
-	    sizeof(one));
-	bufferevent_set_max_single_write(bev, 1024 * 1024);
-}
-
-static void
-handle(struct evhttp_request *req, void *arg)
-{
-	struct httpd		*h = arg;
-	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
-	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
-	const char		*path;
-	int			 i;
-
-	tune_connection(req);
-	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Allow", "GET, HEAD");
-		send_text(req, 405, "Method Not Allowed",
-		    "text/plain; charset=utf-8", "method not allowed\n", 19);
-		return;
-	}
-	if (uri == NULL || (path = evhttp_uri_get_path(uri)) == NULL ||
-	    *path != '/') {
+	if (path == NULL || *path != '/')
 		send_404(req);
-		return;
-	}
-	if (strcmp(path, "/healthz") == 0)
+	else if (strcmp(path, "/healthz") == 0)
 		serve_healthz(h, req);
 	else if (strcmp(path, "/metrics") == 0)
 		serve_metrics(h, req);
@@ -594,31 +583,38 @@ handle(struct evhttp_request *req, void *arg)
 		send_404(req);
 }
 
-/* "ADDR:PORT", "[V6]:PORT", ":PORT" or "PORT"; no address: localhost. */
+/*
+ * max_clients, lowered to what RLIMIT_NOFILE leaves after the daemon's own
+ * descriptors: the standard three, the database and its journal files, the
+ * pid file, the event loop, a digest or hook child's pipes, and two for
+ * each transfer the fetcher may have open.
+ */
 static int
-parse_listen(const char *s, char *addr, size_t alen, uint16_t *port)
+client_cap(const struct conf *conf)
 {
-	const char	*colon, *a = s;
-	size_t		 n = 0;
-	char		*end;
-	long		 p;
+	struct rlimit	 rl;
+	int64_t		 left;
+	int		 cap = conf->max_clients;
 
-	if (*s == '[') {
-		if ((colon = strchr(s, ']')) == NULL || colon[1] != ':')
-			return -1;
-		a = s + 1;
-		n = colon - a;
-		colon++;
-	} else if ((colon = strrchr(s, ':')) != NULL)
-		n = colon - s;
-	snprintf(addr, alen, "%.*s", (int)n, a);
-	if (n == 0 || n >= alen)
-		snprintf(addr, alen, "127.0.0.1");
-	p = strtol(colon ? colon + 1 : s, &end, 10);
-	if (*end != '\0' || p <= 0 || p > 65535)
-		return -1;
-	*port = (uint16_t)p;
-	return 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur !=
+	    RLIM_INFINITY) {
+		left = (int64_t)rl.rlim_cur - 32 -
+		    2 * (int64_t)conf->concurrency;
+		if (left < cap) {
+			cap = left > 1 ? (int)left : 1;
+			log_warnx("httpd: at most %d clients (max_clients %d, "
+			    "%llu descriptors)", cap, conf->max_clients,
+			    (unsigned long long)rl.rlim_cur);
+		}
+	}
+	return cap;
+}
+
+static void
+set_limits(struct httpd *h)
+{
+	hsrv_set_limits(h->srv, client_cap(h->conf),
+	    h->conf->max_clients_per_addr);
 }
 
 struct httpd *
@@ -626,38 +622,22 @@ httpd_start(struct event_base *base, const struct conf *conf,
     struct store *st, char *err, size_t errlen)
 {
 	struct httpd	*h;
-	char		 addr[256];
-	uint16_t	 port;
 
-	if (conf->listen == NULL || parse_listen(conf->listen, addr,
-	    sizeof addr, &port) == -1) {
-		snprintf(err, errlen, "listen: \"%s\": not ADDR:PORT",
-		    conf->listen ? conf->listen : "");
-		return NULL;
-	}
 	h = xcalloc(1, sizeof *h);
 	h->base = base;
 	h->conf = conf;
 	h->st = st;
 	h->def.name = "";
-	if ((h->http = evhttp_new(base)) == NULL ||
-	    evhttp_bind_socket(h->http, addr, port) == -1) {
-		snprintf(err, errlen, "listen %s: cannot bind %s port %u",
-		    conf->listen, addr, (unsigned)port);
-		if (h->http != NULL)
-			evhttp_free(h->http);
+	h->srv = hsrv_new(base, handle, h);
+	if (hsrv_listen(h->srv, conf->listen, err, errlen) == -1) {
+		hsrv_free(h->srv);
 		free(h);
 		return NULL;
 	}
-	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
-	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
-	evhttp_set_max_headers_size(h->http, 16384);
-	evhttp_set_max_body_size(h->http, 65536);
-	evhttp_set_timeout(h->http, 30);
-	evhttp_set_gencb(h->http, handle, h);
+	h->listen = xstrdup(conf->listen);
+	set_limits(h);
 	docs_alloc(h);
-	log_info("httpd: listening on %s port %u", addr, (unsigned)port);
+	log_info("httpd: listening on %s", conf->listen);
 	return h;
 }
 
@@ -670,6 +650,23 @@ httpd_refresh(struct httpd *h)
 		h->docs[i].valid = 0;
 }
 
+/* A changed listen is bound anew; if that fails, the old socket stays. */
+static void
+rebind(struct httpd *h, const char *listen)
+{
+	char	 err[512];
+
+	if (listen == NULL || strcmp(listen, h->listen) == 0)
+		return;
+	if (hsrv_listen(h->srv, listen, err, sizeof err) == -1) {
+		log_warnx("httpd: %s; still listening on %s", err, h->listen);
+		return;
+	}
+	log_info("httpd: listening on %s (was %s)", listen, h->listen);
+	free(h->listen);
+	h->listen = xstrdup(listen);
+}
+
 void
 httpd_set_conf(struct httpd *h, const struct conf *conf)
 {
@@ -678,6 +675,8 @@ httpd_set_conf(struct httpd *h, const struct conf *conf)
 	docs_free(h);
 	h->conf = conf;
 	docs_alloc(h);
+	rebind(h, conf->listen);
+	set_limits(h);
 }
 
 void
@@ -685,7 +684,10 @@ httpd_stop(struct httpd *h)
 {
 	if (h == NULL)
 		return;
-	evhttp_free(h->http);
+	hsrv_free(h->srv);
 	docs_free(h);
+	doc_clear(&h->digest);
+	free(h->digest_path);
+	free(h->listen);
 	free(h);
 }

@@ -450,6 +450,9 @@ apply_reload(struct poller *p)
 		log_warnx("reload: %s", err);
 	if (p->httpd != NULL)
 		httpd_set_conf(p->httpd, p->conf);
+	else if (p->conf->listen != NULL && (p->httpd = httpd_start(p->base,
+	    p->conf, p->store, err, sizeof(err))) == NULL)
+		log_warnx("reload: %s", err);
 	if (p->digest != NULL)
 		digest_sched_set_conf(p->digest, p->conf);
 	if (old != p->main_conf)

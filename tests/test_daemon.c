@@ -255,6 +255,40 @@ logged(const struct feed_state *b, const struct feed_state *a)
 	return buf_cstr(&out);
 }
 
+/* One line twenty times: five written, then a count (log_flush). */
+static void
+test_log_repeats(void)
+{
+	struct buf	 out = { NULL, 0, 0 };
+	char		 err[256];
+	const char	*s;
+	int		 fd, saved, i, lines = 0;
+
+	log_init(LOG_LVL_WARN, 0);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	fd = open(path("repeats"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	for (i = 0; i < 20; i++)
+		log_warnx("httpd: accept: Too many open files");
+	log_warnx("another line");
+	log_flush();
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	ok(read_file(path("repeats"), 0, &out, err, sizeof err) == 0,
+	    "log captured");
+	for (s = buf_cstr(&out); *s != '\0'; s++)
+		lines += *s == '\n';
+	is_int(lines, 7, "a repeated line: 5 written, another, then the count");
+	ok(strstr(buf_cstr(&out), "Too many open files (repeated 15 times)\n")
+	    != NULL, "the count says how many were held back");
+	ok(strstr(buf_cstr(&out), "another line") != NULL,
+	    "other lines still written");
+	buf_free(&out);
+}
+
 static void
 test_transitions(void)
 {
@@ -339,6 +373,7 @@ main(int argc, char **argv)
 	test_notify();
 	test_watchdog();
 	test_transitions();
+	test_log_repeats();
 	test_drop();
 	pidfile_remove();
 	if (fork() == 0)
