@@ -1134,41 +1134,74 @@ xml_char_ok(unsigned long c)
 }
 
 /*
- * A reference at s[0] == '&'.  Writes its repaired form and returns the
- * bytes used, or 0 when more input is needed to tell.
+ * A character reference at s[0] == '&', s[1] == '#'.  Writes what libxml2
+ * will read as the same character and returns the bytes used, 0 when more
+ * input is needed, or -1 when it is no reference ("&#x;", "&#;": text, as
+ * a browser shows them).  libxml2 knows only a lower-case "x": "&#X41;" is
+ * written "&#x41;".  As in a browser, 0, surrogates and values past
+ * U+10FFFF are U+FFFD, and 0x80-0x9f mean windows-1252; other characters
+ * XML forbids, and controls, are dropped.
  */
-static size_t
-clean_ref(const char *s, size_t n, int last, struct buf *out)
+static ssize_t
+clean_charref(const char *s, size_t n, int last, struct buf *out)
 {
 	static const uint16_t c1[32] = { 0x20ac, 0, 0x201a, 0x0192, 0x201e,
 	    0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,
 	    0x017d, 0, 0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013,
 	    0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e,
 	    0x0178 };
-	long		 v;
-	char		 name[40];
-	size_t		 i = 1, k;
+	size_t		 i = 2, k;
 	unsigned long	 c = 0;
 	int		 hex;
 
-	if (i < n && s[i] == '#') {
-		hex = ++i < n && (s[i] == 'x' || s[i] == 'X');
-		i += hex;
-		for (k = i; i < n && i - k < 8 && (hex ? isxdigit((unsigned
-		    char)s[i]) : isdigit((unsigned char)s[i])); i++)
-			c = c * (hex ? 16 : 10) + (unsigned long)(isdigit(
-			    (unsigned char)s[i]) ? s[i] - '0' :
-			    tolower((unsigned char)s[i]) - 'a' + 10);
-		if (i == n && !last)
-			return 0;
-		if (i == k || s[i] != ';')
-			goto bare;
-		i++;
-		if (c >= 0x80 && c < 0xa0 && c1[c - 0x80] != 0)
-			buf_add_utf8(out, c1[c - 0x80]);	/* meant windows-1252 */
-		else if (xml_char_ok(c))
+	hex = i < n && (s[i] == 'x' || s[i] == 'X');
+	i += hex;
+	/* Any number of digits; the value saturates past U+10FFFF. */
+	for (k = i; i < n && i - k < 32 && (hex ? isxdigit((unsigned
+	    char)s[i]) : isdigit((unsigned char)s[i])); i++)
+		if ((c = c * (hex ? 16 : 10) + (unsigned long)(isdigit(
+		    (unsigned char)s[i]) ? s[i] - '0' : tolower((unsigned
+		    char)s[i]) - 'a' + 10)) > 0x10ffff)
+			c = 0x110000;
+	if (i == n && !last)
+		return 0;
+	if (i == k || i == n || s[i] != ';')
+		return -1;
+	i++;
+	if (c == 0 || (c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
+		buf_add_utf8(out, 0xfffd);
+	else if (c >= 0x80 && c < 0xa0) {
+		if (c1[c - 0x80] != 0)			/* meant windows-1252 */
+			buf_add_utf8(out, c1[c - 0x80]);
+	} else if (c < 0x80) {
+		/* A reference still: "&#60;" must not become markup. */
+		if (!xml_char_ok(c) || c == 0x7f)
+			;
+		else if (s[2] == 'X')
+			buf_printf(out, "&#%lu;", c);
+		else
 			buf_add(out, s, i);
-		return i;			/* else dropped */
+	} else if (xml_char_ok(c))
+		buf_add_utf8(out, (uint32_t)c);
+	return (ssize_t)i;		/* else dropped */
+}
+
+/*
+ * A reference at s[0] == '&'.  Writes its repaired form and returns the
+ * bytes used, or 0 when more input is needed to tell.
+ */
+static size_t
+clean_ref(const char *s, size_t n, int last, struct buf *out)
+{
+	long		 v;
+	char		 name[40];
+	size_t		 i = 1;
+	ssize_t		 r;
+
+	if (i < n && s[i] == '#') {
+		if ((r = clean_charref(s, n, last, out)) == -1)
+			goto bare;
+		return (size_t)r;
 	}
 	for (; i < n && i < sizeof name && (isalnum((unsigned char)s[i]) ||
 	    s[i] == '_' || s[i] == ':' || s[i] == '.' || s[i] == '-'); i++)
