@@ -201,7 +201,9 @@ main(void)
 	    "utf16be-nobom.xml", "enc-koi8r.xml", "enc-latin1.xml",
 	    "enc-utf8-really-1252.xml", "enc-latin1-really-utf8.xml",
 	    "junk-before-xml.xml", "xml-base.xml", "control-chars.xml",
-	    "malformed-unclosed.xml", "char-refs.xml" };
+	    "malformed-unclosed.xml", "char-refs.xml", "entities-dtd.xml",
+	    "entities-unused.xml", "billion-laughs-variants.xml",
+	    "rss091.xml" };
 	struct buf		 doc = { NULL, 0, 0 };
 	struct got		 g;
 	struct parse_result	 res;
