@@ -271,7 +271,11 @@ iso_time(const char **pp, const char *end, struct tmv *t, int basic)
 	return 0;
 }
 
-/* YYYY-MM-DD[(T| )time][zone], YYYY-MM, YYYYMMDD[Ttime], YYYY-DDD. */
+/*
+ * YYYY-MM-DD[(T| )time][zone], YYYY-MM, YYYY, YYYYMMDD[Ttime], YYYY-DDD.
+ * Called from date_parse alone, so that it is inlined there: most feeds'
+ * dates come this way.
+ */
 static int64_t
 parse_iso(const char *p, const char *end)
 {
@@ -434,6 +438,41 @@ rfc_number(const char **pp, const char *end, struct rfc *r)
 	return 0;
 }
 
+/* A zone word after the time: named, "GMT+7", Etc/GMT+5, or unknown. */
+static int
+rfc_zone(const char *w, size_t n, struct rfc *r, const char **pp,
+    const char *end)
+{
+	const char	*p;
+	int		 extra, h = 0;
+
+	if (word_zone(w, n, &r->t.off) == 0) {
+		/* "GMT+7", "UTC-05:00" */
+		if (*pp < end && (**pp == '+' || **pp == '-')) {
+			if (numeric_zone(pp, end, &extra) == -1) {
+				/* "GMT+7": hours without a leading zero */
+				p = *pp + 1;
+				if (p < end && isdigit((unsigned char)*p))
+					h = *p++ - '0';
+				if (p < end && isdigit((unsigned char)*p))
+					h = h * 10 + (*p++ - '0');
+				if (h > 14 || p == *pp + 1)
+					return -1;
+				extra = (**pp == '-' ? -1 : 1) * h * 3600;
+				*pp = p;
+			}
+			r->t.off += extra;
+		}
+	} else if (etc_zone(w, n, pp, end, &r->t.off) == -1) {
+		/* RFC 2822 4.3: an unknown zone name is taken as UTC. */
+		if (n < 3 || n > 5 || !all_upper(w, n))
+			return -1;
+		r->t.off = 0;
+	}
+	r->have_zone = 1;
+	return 0;
+}
+
 static int
 rfc_word(const char *w, size_t n, struct rfc *r, const char **pp,
     const char *end)
@@ -457,40 +496,8 @@ rfc_word(const char *w, size_t n, struct rfc *r, const char **pp,
 	if (n == 2 && strncasecmp(w, "at", 2) == 0 &&
 	    !(r->have_time && !r->have_zone))
 		return 0;
-	/* RFC 2822 4.3: an unknown zone name is taken as UTC. */
-	if (r->have_time && !r->have_zone && n >= 3 && n <= 5 &&
-	    word_zone(w, n, &r->t.off) == -1 && all_upper(w, n)) {
-		r->t.off = 0;
-		r->have_zone = 1;
-		return 0;
-	}
-	if (r->have_time && !r->have_zone && word_zone(w, n, &r->t.off) == 0) {
-		r->have_zone = 1;
-		/* "GMT+7", "UTC-05:00" */
-		if (*pp < end && (**pp == '+' || **pp == '-')) {
-			int extra;
-			if (numeric_zone(pp, end, &extra) == -1) {
-				int h = 0;
-				const char *p = *pp + 1;
-				/* "GMT+7": hours without a leading zero */
-				if (p < end && isdigit((unsigned char)*p))
-					h = *p++ - '0';
-				if (p < end && isdigit((unsigned char)*p))
-					h = h * 10 + (*p++ - '0');
-				if (h > 14 || p == *pp + 1)
-					return -1;
-				extra = (**pp == '-' ? -1 : 1) * h * 3600;
-				*pp = p;
-			}
-			r->t.off += extra;
-		}
-		return 0;
-	}
-	if (r->have_time && !r->have_zone &&
-	    etc_zone(w, n, pp, end, &r->t.off) == 0) {
-		r->have_zone = 1;
-		return 0;
-	}
+	if (r->have_time && !r->have_zone)
+		return rfc_zone(w, n, r, pp, end);
 	return -1;
 }
 
@@ -730,7 +737,7 @@ parse_greek(const char *p, const char *end)
 		memcpy(b + len, greek[i].en, 3);
 		len += 3;
 	}
-	return parse_rfc(b, b + len);
+	return date_parse(b, len);	/* ASCII now: no way back here */
 }
 
 /* "2006/09/15 08:19:53 EDT", as Perforce writes it: read as ISO. */
@@ -748,7 +755,7 @@ parse_slashed(const char *p, const char *end)
 	    (int)(end - p), p);
 	if (n < 0 || (size_t)n >= sizeof b)
 		return DATE_NONE;
-	return parse_iso(b, b + n);
+	return date_parse(b, (size_t)n);	/* not parse_iso: see there */
 }
 
 /* Which rare form, from the first bytes; each reader is strict. */
