@@ -115,6 +115,17 @@ skip_decl(const char *p, const char *end)
 	return end;
 }
 
+/* A copy of n bytes, NUL bytes and all (xstrndup stops at the first). */
+static char *
+bytes(const char *s, size_t n)
+{
+	char	*c = xmalloc(n + 1);
+
+	memcpy(c, s, n);
+	c[n] = '\0';
+	return c;
+}
+
 static void
 add_entity(struct dtd *d, const char *name, size_t nlen, const char *val,
     size_t vlen)
@@ -123,9 +134,9 @@ add_entity(struct dtd *d, const char *name, size_t nlen, const char *val,
 
 	if (d->nent == DTD_NENT || dtd_entity(d, name, nlen, &len) != NULL)
 		return;
-	d->ent[d->nent].name = xstrndup(name, nlen);
+	d->ent[d->nent].name = bytes(name, nlen);
 	d->ent[d->nent].nlen = nlen;
-	d->ent[d->nent].val = xstrndup(val, vlen);
+	d->ent[d->nent].val = bytes(val, vlen);
 	d->ent[d->nent].vlen = vlen;
 	d->nent++;
 }

@@ -261,6 +261,19 @@ main(void)
 
 	latin1_is_1252();
 
+	/* An entity value holding a NUL byte is kept whole (the byte is
+	 * dropped as a control character), not cut short at it. */
+	{
+		static const char nul[] = "<!DOCTYPE rss [<!ENTITY v \"a\0b\">"
+		    "]><rss><channel><title>x&v;y</title></channel></rss>";
+
+		memset(&g, 0, sizeof g);
+		parse_buffer(nul, sizeof nul - 1, NULL, NULL, &cb, &g, &res);
+		is_str(buf_cstr(&g.s), "feed xaby|-\n",
+		    "entity value with a NUL byte");
+		buf_free(&g.s);
+	}
+
 	/* Not a feed. */
 	memset(&g, 0, sizeof g);
 	is_int(parse_buffer("<html><body>x</body></html>", 27, NULL, NULL,
