@@ -24,7 +24,8 @@ void		 dtd_free(struct dtd *);
  * Returns how many were part of it; *done is set once its closing '>' has
  * been read (the entities are known from then on).
  */
-size_t		 dtd_scan(struct dtd *, const char *s, size_t n, int *done);
+size_t		 dtd_scan(struct dtd *, const char *s, size_t n,
+		    int *done);
 /* The replacement text of the internal entity name (n bytes), or NULL. */
 const char	*dtd_entity(const struct dtd *, const char *name, size_t n,
 		    size_t *len);

@@ -39,17 +39,17 @@ struct zone {
 static const struct zone zones[] = {
 	{ "ACDT", 630 }, { "ACST", 570 }, { "ADT", -180 }, { "AEDT", 660 },
 	{ "AEST", 600 }, { "AKDT", -480 }, { "AKST", -540 }, { "AST", -240 },
-	{ "AT", -240 }, { "AWST", 480 }, { "BST", 60 }, { "CAT", 120 }, { "CDT", -300 },
-	{ "CEST", 120 }, { "CET", 60 }, { "CST", -360 }, { "CT", -360 },
-	{ "EAT", 180 }, { "EDT", -240 }, { "EEST", 180 }, { "EET", 120 },
-	{ "EST", -300 }, { "ET", -300 }, { "GMT", 0 }, { "HKT", 480 },
-	{ "HST", -600 }, { "IDT", 180 }, { "IST", 330 }, { "JST", 540 },
-	{ "KST", 540 }, { "MDT", -360 }, { "MEST", 120 }, { "MET", 60 },
-	{ "MSK", 180 }, { "MST", -420 },
-	{ "MT", -420 }, { "NZDT", 780 }, { "NZST", 720 }, { "PDT", -420 },
-	{ "PHT", 480 }, { "PST", -480 }, { "PT", -480 }, { "SAST", 120 },
-	{ "SGT", 480 }, { "UT", 0 }, { "UTC", 0 }, { "WAT", 60 },
-	{ "WEST", 60 }, { "WET", 0 }, { "Z", 0 },
+	{ "AT", -240 }, { "AWST", 480 }, { "BST", 60 }, { "CAT", 120 },
+	{ "CDT", -300 }, { "CEST", 120 }, { "CET", 60 }, { "CST", -360 },
+	{ "CT", -360 }, { "EAT", 180 }, { "EDT", -240 }, { "EEST", 180 },
+	{ "EET", 120 }, { "EST", -300 }, { "ET", -300 }, { "GMT", 0 },
+	{ "HKT", 480 }, { "HST", -600 }, { "IDT", 180 }, { "IST", 330 },
+	{ "JST", 540 }, { "KST", 540 }, { "MDT", -360 }, { "MEST", 120 },
+	{ "MET", 60 }, { "MSK", 180 }, { "MST", -420 }, { "MT", -420 },
+	{ "NZDT", 780 }, { "NZST", 720 }, { "PDT", -420 }, { "PHT", 480 },
+	{ "PST", -480 }, { "PT", -480 }, { "SAST", 120 }, { "SGT", 480 },
+	{ "UT", 0 }, { "UTC", 0 }, { "WAT", 60 }, { "WEST", 60 }, { "WET", 0 },
+	{ "Z", 0 },
 };
 
 static int
@@ -553,19 +553,32 @@ parse_rfc(const char *p, const char *end)
 
 /* Greek month and day abbreviations (UTF-8), with their English. */
 static const struct { const char *el, *en; } greek[] = {
-	{ "\xce\x99\xce\xb1\xce\xbd", "Jan" }, { "\xce\xa6\xce\xb5\xce\xb2", "Feb" },
-	{ "\xce\x9c\xce\xac\xcf\x8e", "Mar" }, { "\xce\x9c\xce\xb1\xcf\x8e", "Mar" },
-	{ "\xce\x91\xcf\x80\xcf\x81", "Apr" }, { "\xce\x9c\xce\xac\xce\xb9", "May" },
-	{ "\xce\x9c\xce\xb1\xcf\x8a", "May" }, { "\xce\x9c\xce\xb1\xce\xb9", "May" },
-	{ "\xce\x99\xce\xbf\xcf\x8d\xce\xbd", "Jun" }, { "\xce\x99\xce\xbf\xce\xbd", "Jun" },
-	{ "\xce\x99\xce\xbf\xcf\x8d\xce\xbb", "Jul" }, { "\xce\x99\xce\xbf\xce\xbb", "Jul" },
-	{ "\xce\x91\xcf\x8d\xce\xb3", "Aug" }, { "\xce\x91\xcf\x85\xce\xb3", "Aug" },
-	{ "\xce\xa3\xce\xb5\xcf\x80", "Sep" }, { "\xce\x9f\xce\xba\xcf\x84", "Oct" },
-	{ "\xce\x9d\xce\xbf\xce\xad", "Nov" }, { "\xce\x9d\xce\xbf\xce\xb5", "Nov" },
-	{ "\xce\x94\xce\xb5\xce\xba", "Dec" }, { "\xce\x9a\xcf\x85\xcf\x81", "Sun" },
-	{ "\xce\x94\xce\xb5\xcf\x85", "Mon" }, { "\xce\xa4\xcf\x81\xce\xb9", "Tue" },
-	{ "\xce\xa4\xce\xb5\xcf\x84", "Wed" }, { "\xce\xa0\xce\xb5\xce\xbc", "Thu" },
-	{ "\xce\xa0\xce\xb1\xcf\x81", "Fri" }, { "\xce\xa3\xce\xb1\xce\xb2", "Sat" },
+	{ "\xce\x99\xce\xb1\xce\xbd", "Jan" },	/* Ιαν */
+	{ "\xce\xa6\xce\xb5\xce\xb2", "Feb" },	/* Φεβ */
+	{ "\xce\x9c\xce\xac\xcf\x8e", "Mar" },	/* Μάώ */
+	{ "\xce\x9c\xce\xb1\xcf\x8e", "Mar" },	/* Μαώ */
+	{ "\xce\x91\xcf\x80\xcf\x81", "Apr" },	/* Απρ */
+	{ "\xce\x9c\xce\xac\xce\xb9", "May" },	/* Μάι */
+	{ "\xce\x9c\xce\xb1\xcf\x8a", "May" },	/* Μαϊ */
+	{ "\xce\x9c\xce\xb1\xce\xb9", "May" },	/* Μαι */
+	{ "\xce\x99\xce\xbf\xcf\x8d\xce\xbd", "Jun" },	/* Ιούν */
+	{ "\xce\x99\xce\xbf\xce\xbd", "Jun" },	/* Ιον */
+	{ "\xce\x99\xce\xbf\xcf\x8d\xce\xbb", "Jul" },	/* Ιούλ */
+	{ "\xce\x99\xce\xbf\xce\xbb", "Jul" },	/* Ιολ */
+	{ "\xce\x91\xcf\x8d\xce\xb3", "Aug" },	/* Αύγ */
+	{ "\xce\x91\xcf\x85\xce\xb3", "Aug" },	/* Αυγ */
+	{ "\xce\xa3\xce\xb5\xcf\x80", "Sep" },	/* Σεπ */
+	{ "\xce\x9f\xce\xba\xcf\x84", "Oct" },	/* Οκτ */
+	{ "\xce\x9d\xce\xbf\xce\xad", "Nov" },	/* Νοέ */
+	{ "\xce\x9d\xce\xbf\xce\xb5", "Nov" },	/* Νοε */
+	{ "\xce\x94\xce\xb5\xce\xba", "Dec" },	/* Δεκ */
+	{ "\xce\x9a\xcf\x85\xcf\x81", "Sun" },	/* Κυρ */
+	{ "\xce\x94\xce\xb5\xcf\x85", "Mon" },	/* Δευ */
+	{ "\xce\xa4\xcf\x81\xce\xb9", "Tue" },	/* Τρι */
+	{ "\xce\xa4\xce\xb5\xcf\x84", "Wed" },	/* Τετ */
+	{ "\xce\xa0\xce\xb5\xce\xbc", "Thu" },	/* Πεμ */
+	{ "\xce\xa0\xce\xb1\xcf\x81", "Fri" },	/* Παρ */
+	{ "\xce\xa3\xce\xb1\xce\xb2", "Sat" },	/* Σαβ */
 };
 /* Hungarian month names (UTF-8), with feedparser's variants. */
 static const struct { const char *hu; int mon; } hungarian[] = {
@@ -632,6 +645,12 @@ short_time(const char **pp, const char *end, struct tmv *t)
 	return 0;
 }
 
+#define KO_AM		"\xec\x98\xa4\xec\xa0\x84"	/* 오전 */
+#define KO_PM		"\xec\x98\xa4\xed\x9b\x84"	/* 오후 */
+#define KO_YEAR		"\xeb\x85\x84"			/* 년 */
+#define KO_MONTH	"\xec\x9b\x94"			/* 월 */
+#define KO_DAY		"\xec\x9d\xbc"			/* 일 */
+
 /*
  * Korean blogs, in Korean time: "2004-05-25 오후 11:23:17" (오전 AM,
  * 오후 PM) and "2004년 05월 28일 01:31:15" (year, month, day).
@@ -649,22 +668,22 @@ parse_korean(const char *p, const char *end)
 		    num(&p, end, 2, &t.day) == -1)
 			return DATE_NONE;
 		skip_blank(&p, end);
-		if (lit(&p, end, "\xec\x98\xa4\xec\xa0\x84") == 0)	/* 오전 */
+		if (lit(&p, end, KO_AM) == 0)
 			pm = 1;
-		else if (lit(&p, end, "\xec\x98\xa4\xed\x9b\x84") == 0)	/* 오후 */
+		else if (lit(&p, end, KO_PM) == 0)
 			pm = 2;
 		else
 			return DATE_NONE;
 	} else {
-		if (lit(&p, end, "\xeb\x85\x84") == -1)			/* 년 */
+		if (lit(&p, end, KO_YEAR) == -1)
 			return DATE_NONE;
 		skip_blank(&p, end);
 		if (num(&p, end, 2, &t.mon) == -1 ||
-		    lit(&p, end, "\xec\x9b\x94") == -1)			/* 월 */
+		    lit(&p, end, KO_MONTH) == -1)
 			return DATE_NONE;
 		skip_blank(&p, end);
 		if (num(&p, end, 2, &t.day) == -1 ||
-		    lit(&p, end, "\xec\x9d\xbc") == -1)			/* 일 */
+		    lit(&p, end, KO_DAY) == -1)
 			return DATE_NONE;
 	}
 	skip_blank(&p, end);

@@ -227,7 +227,8 @@ dtd_entity(const struct dtd *d, const char *name, size_t n, size_t *len)
 	size_t	 i;
 
 	for (i = 0; i < d->nent; i++)
-		if (d->ent[i].nlen == n && memcmp(d->ent[i].name, name, n) == 0) {
+		if (d->ent[i].nlen == n &&
+		    memcmp(d->ent[i].name, name, n) == 0) {
 			*len = d->ent[i].vlen;
 			return d->ent[i].val;
 		}

@@ -1297,8 +1297,9 @@ expand(struct parser *p, const char *v, size_t n, int depth, struct buf *out)
 	}
 	p->entspent += n + 1;
 	while (i < n && !p->entover) {
+		/* strchr finds the NUL too: a control, in special[] */
 		e = strchr(marks, v[i]);
-		if (!special[(unsigned char)v[i]] && (e == NULL || v[i] == '\0')) {
+		if (!special[(unsigned char)v[i]] && e == NULL) {
 			i++;
 			continue;
 		}
