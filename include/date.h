@@ -6,9 +6,13 @@
 #include <stdint.h>
 
 /*
- * RFC 822/2822 and their real-world variants, RFC 3339/W3CDTF, ISO 8601,
- * asctime and Unix timestamps.  Returns DATE_NONE (util.h) when the text is
- * not a date: never "now".
+ * RFC 822/2822 and their real-world variants (every zone name feedparser
+ * knows, Etc/GMT+h with its POSIX sign), RFC 3339/W3CDTF (down to a bare
+ * YYYY), ISO 8601, asctime, YYYY/MM/DD, Korean, Greek and Hungarian forms,
+ * and Unix timestamps.  A bare number is a year when it has 4 digits,
+ * YYYYMMDD with 8, seconds with 9 or 10, milliseconds with 12 or 13, and
+ * no date otherwise.  Returns DATE_NONE (util.h) when the text is not a
+ * date: never "now".
  */
 int64_t	date_parse(const char *s, size_t len);
 

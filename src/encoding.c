@@ -93,9 +93,13 @@ looks_utf8(const unsigned char *p, size_t len)
 static enum enc
 enc_of(const char *name)
 {
+	/* Every WHATWG label of windows-1252 (and "latin-1"): browsers read
+	 * 0x80-0x9f of these as windows-1252, never as C1 controls. */
 	static const char *const latin[] = { "iso-8859-1", "iso8859-1",
-	    "iso_8859-1", "latin1", "latin-1", "l1", "windows-1252", "cp1252",
-	    "x-cp1252", "us-ascii", "ascii", "iso-ir-100", "cp819" };
+	    "iso88591", "iso_8859-1", "iso_8859-1:1987", "latin1", "latin-1",
+	    "l1", "csisolatin1", "ibm819", "cp819", "iso-ir-100",
+	    "windows-1252", "cp1252", "x-cp1252", "us-ascii", "ascii",
+	    "ansi_x3.4-1968" };
 	size_t	 i;
 
 	if (strcasecmp(name, "utf-8") == 0 || strcasecmp(name, "utf8") == 0)

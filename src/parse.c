@@ -7,8 +7,10 @@
  * junk before "<?xml"); libxml2's SAX2 push parser reads the rest.  The
  * SAX callbacks look elements up by namespace URI in a sorted table and
  * collect one entry at a time into buffers that are reused, never freed
- * mid-run.  Entity declarations are not kept (entityDecl is NULL), so a
- * document's own entities never expand: no billion laughs, no XXE.
+ * mid-run.  libxml2 never sees a DOCTYPE: the cleaner takes it, keeps the
+ * internal entities (dtd.c) and expands their references itself, as text,
+ * within ENT_DEPTH levels and ENT_BUDGET bytes a document (no billion
+ * laughs); external entities are never declared, so never loaded (no XXE).
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@
 #include <libxml/parserInternals.h>
 
 #include "date.h"
+#include "dtd.h"
 #include "encoding.h"
 #include "html.h"
 #include "jsonfeed.h"
@@ -35,6 +38,10 @@
 #define MAX_FIELD	(16 * 1024 * 1024)	/* one text field */
 #define SNIFF		1024			/* bytes to choose an encoding */
 #define MAX_DEPTH	256			/* element nesting */
+/* libxml2 2.9 allows 40 levels and 10 times the input; a few levels and
+ * a fixed sum are plenty for what feeds declare ("tag:example.com,"). */
+#define ENT_DEPTH	8			/* references within values */
+#define ENT_BUDGET	(4 * 1024 * 1024)	/* entity text a document */
 
 enum ns {
 	NS_NONE, NS_RSS, NS_RSS090, NS_ATOM, NS_ATOM03, NS_RDF, NS_CONTENT,
@@ -213,6 +220,9 @@ struct parser {
 	int		 cstate;	/* cleaner state */
 	struct jsonfeed	*json;		/* a JSON Feed: the rest goes there */
 	int		 json_done;	/* it wants no more */
+	struct dtd	*dtd;		/* the DOCTYPE's entities */
+	size_t		 entspent;	/* of ENT_BUDGET */
+	int		 entover;	/* an expansion went past a limit */
 
 	enum feed_format format;
 	int		 root;		/* a feed root element was seen */
@@ -1395,7 +1405,7 @@ sax_error(void *ctx, xmlErrorPtr e)
 
 /* ---- the cleaner: byte-level repairs before libxml2 sees the text ---- */
 
-enum { CS_START, CS_TEXT, CS_CDATA, CS_COMMENT };
+enum { CS_START, CS_TEXT, CS_CDATA, CS_COMMENT, CS_DTD };
 
 /* Bytes the text state must look at: & < and C0 controls but TAB LF CR. */
 static const unsigned char special[256] = {
@@ -1413,41 +1423,81 @@ xml_char_ok(unsigned long c)
 }
 
 /*
- * A reference at s[0] == '&'.  Writes its repaired form and returns the
- * bytes used, or 0 when more input is needed to tell.
+ * A character reference at s[0] == '&', s[1] == '#'.  Writes what libxml2
+ * will read as the same character and returns the bytes used, 0 when more
+ * input is needed, or -1 when it is no reference ("&#x;", "&#;": text, as
+ * a browser shows them).  libxml2 knows only a lower-case "x": "&#X41;" is
+ * written "&#x41;".  As in a browser, 0, surrogates and values past
+ * U+10FFFF are U+FFFD, and 0x80-0x9f mean windows-1252; other characters
+ * XML forbids, and controls, are dropped.
  */
-static size_t
-clean_ref(const char *s, size_t n, int last, struct buf *out)
+static ssize_t
+clean_charref(const char *s, size_t n, int last, struct buf *out)
 {
 	static const uint16_t c1[32] = { 0x20ac, 0, 0x201a, 0x0192, 0x201e,
 	    0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,
 	    0x017d, 0, 0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013,
 	    0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e,
 	    0x0178 };
-	long		 v;
-	char		 name[40];
-	size_t		 i = 1, k;
+	size_t		 i = 2, k;
 	unsigned long	 c = 0;
 	int		 hex;
 
-	if (i < n && s[i] == '#') {
-		hex = ++i < n && (s[i] == 'x' || s[i] == 'X');
-		i += hex;
-		for (k = i; i < n && i - k < 8 && (hex ? isxdigit((unsigned
-		    char)s[i]) : isdigit((unsigned char)s[i])); i++)
-			c = c * (hex ? 16 : 10) + (unsigned long)(isdigit(
-			    (unsigned char)s[i]) ? s[i] - '0' :
-			    tolower((unsigned char)s[i]) - 'a' + 10);
-		if (i == n && !last)
-			return 0;
-		if (i == k || s[i] != ';')
-			goto bare;
-		i++;
-		if (c >= 0x80 && c < 0xa0 && c1[c - 0x80] != 0)
-			buf_add_utf8(out, c1[c - 0x80]);	/* meant windows-1252 */
-		else if (xml_char_ok(c))
+	hex = i < n && (s[i] == 'x' || s[i] == 'X');
+	i += hex;
+	/* Any number of digits; the value saturates past U+10FFFF. */
+	for (k = i; i < n && i - k < 32 && (hex ? isxdigit((unsigned
+	    char)s[i]) : isdigit((unsigned char)s[i])); i++)
+		if ((c = c * (hex ? 16 : 10) + (unsigned long)(isdigit(
+		    (unsigned char)s[i]) ? s[i] - '0' : tolower((unsigned
+		    char)s[i]) - 'a' + 10)) > 0x10ffff)
+			c = 0x110000;
+	if (i == n && !last)
+		return 0;
+	if (i == k || i == n || s[i] != ';')
+		return -1;
+	i++;
+	if (c == 0 || (c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
+		buf_add_utf8(out, 0xfffd);
+	else if (c >= 0x80 && c < 0xa0) {
+		if (c1[c - 0x80] != 0)			/* meant windows-1252 */
+			buf_add_utf8(out, c1[c - 0x80]);
+	} else if (c < 0x80) {
+		/* A reference still: "&#60;" must not become markup. */
+		if (!xml_char_ok(c) || c == 0x7f)
+			;
+		else if (s[2] == 'X')
+			buf_printf(out, "&#%lu;", c);
+		else
 			buf_add(out, s, i);
-		return i;			/* else dropped */
+	} else if (xml_char_ok(c))
+		buf_add_utf8(out, (uint32_t)c);
+	return (ssize_t)i;		/* else dropped */
+}
+
+static void	expand(struct parser *, const char *, size_t, int,
+		    struct buf *);
+
+/*
+ * A reference at s[0] == '&'.  Writes its repaired form and returns the
+ * bytes used, or 0 when more input is needed to tell.  depth is how many
+ * entity values it is inside.
+ */
+static size_t
+clean_ref(struct parser *p, const char *s, size_t n, int last,
+    struct buf *out, int depth)
+{
+	const char	*val;
+	size_t		 vlen, mark;
+	long		 v;
+	char		 name[40];
+	size_t		 i = 1;
+	ssize_t		 r;
+
+	if (i < n && s[i] == '#') {
+		if ((r = clean_charref(s, n, last, out)) == -1)
+			goto bare;
+		return (size_t)r;
 	}
 	for (; i < n && i < sizeof name && (isalnum((unsigned char)s[i]) ||
 	    s[i] == '_' || s[i] == ':' || s[i] == '.' || s[i] == '-'); i++)
@@ -1474,7 +1524,19 @@ clean_ref(const char *s, size_t n, int last, struct buf *out)
 		buf_add(out, "&#34;", 5);
 	else if (strcmp(name, "apos") == 0)
 		buf_add(out, "&#39;", 5);
-	else if ((v = html_entity(name)) != -1) {
+	else if (p->dtd != NULL &&
+	    (val = dtd_entity(p->dtd, name, i - 1, &vlen)) != NULL) {
+		/* A reference cut by a limit gives nothing, not a part. */
+		mark = out->len;
+		expand(p, val, vlen, depth + 1, out);
+		if (depth == 0 && p->entover) {
+			out->len = mark;
+			if (out->s != NULL)
+				out->s[mark] = '\0';
+			p->entover = 0;
+			p->limited = 1;
+		}
+	} else if ((v = html_entity(name)) != -1) {
 		if (v < 0x80) {		/* amp lt gt quot */
 			char ref[8] = { '&', '#', (char)('0' + v / 10),
 			    (char)('0' + v % 10), ';' };
@@ -1482,8 +1544,7 @@ clean_ref(const char *s, size_t n, int last, struct buf *out)
 		} else
 			buf_add_utf8(out, (uint32_t)v);
 	} else {
-		/* Undeclared and unknown: its text, as a browser shows it.
-		 * Declared entities are never expanded (see above). */
+		/* Undeclared and unknown: its text, as a browser shows it. */
 		buf_add(out, "&#38;", 5);
 		buf_add(out, s + 1, i);
 	}
@@ -1491,6 +1552,47 @@ clean_ref(const char *s, size_t n, int last, struct buf *out)
 bare:
 	buf_add(out, "&#38;", 5);		/* "D&D" */
 	return 1;
+}
+
+/*
+ * The replacement text of a declared entity, read as text: references in
+ * it resolved as in content, markup characters written as references (an
+ * entity holding markup gives that markup as text).  Past ENT_DEPTH or
+ * ENT_BUDGET it stops and sets p->entover.
+ */
+static void
+expand(struct parser *p, const char *v, size_t n, int depth, struct buf *out)
+{
+	static const char	 marks[] = "<>\"'";
+	static const char *const esc[] = { "&#60;", "&#62;", "&#34;", "&#39;" };
+	size_t			 i = 0, run = 0;
+	const char		*e;
+
+	if (n + 1 > ENT_BUDGET - p->entspent)
+		p->entspent = ENT_BUDGET;	/* spent: no more expansions */
+	if (p->entover || depth > ENT_DEPTH || p->entspent == ENT_BUDGET) {
+		p->entover = 1;
+		return;
+	}
+	p->entspent += n + 1;
+	while (i < n && !p->entover) {
+		/* strchr finds the NUL too: a control, in special[] */
+		e = strchr(marks, v[i]);
+		if (!special[(unsigned char)v[i]] && e == NULL) {
+			i++;
+			continue;
+		}
+		buf_add(out, v + run, i - run);
+		if (v[i] == '&')
+			i += clean_ref(p, v + i, n - i, 1, out, depth);
+		else {
+			if (e != NULL && v[i] != '\0')
+				buf_add(out, esc[e - marks], 5);
+			i++;		/* else a control character: dropped */
+		}
+		run = i;
+	}
+	buf_add(out, v + run, i - run);
 }
 
 /* In CDATA or a comment: copy to the terminator, dropping controls. */
@@ -1591,6 +1693,14 @@ clean_text(struct parser *p, const char *s, size_t n, int last,
 					p->cstate = CS_COMMENT;
 					break;
 				}
+				if (p->dtd == NULL && n - i >= 9 &&
+				    memcmp(s + i, "<!DOCTYPE", 9) == 0) {
+					buf_add(out, s + run, i - run);
+					run = i += 9;	/* not for libxml2 */
+					p->dtd = dtd_new();
+					p->cstate = CS_DTD;
+					break;
+				}
 				i++;		/* markup: part of the run */
 				continue;
 			}
@@ -1605,7 +1715,7 @@ clean_text(struct parser *p, const char *s, size_t n, int last,
 			buf_add(out, "&#38;", 5);	/* the commonest */
 			i += 5;
 		} else if (s[i] == '&') {
-			if ((k = clean_ref(s + i, n - i, last, out)) == 0)
+			if ((k = clean_ref(p, s + i, n - i, last, out, 0)) == 0)
 				break;		/* needs more input */
 			i += k;
 		} else
@@ -1621,7 +1731,7 @@ static size_t
 clean(struct parser *p, const char *s, size_t n, int last, struct buf *out)
 {
 	size_t	 i = 0, k;
-	int	 before;
+	int	 before, done;
 
 	while (i < n) {
 		before = p->cstate;
@@ -1636,6 +1746,11 @@ clean(struct parser *p, const char *s, size_t n, int last, struct buf *out)
 			break;
 		case CS_CDATA:
 			k = clean_until(p, s + i, n - i, last, "]]>", out);
+			break;
+		case CS_DTD:
+			k = dtd_scan(p->dtd, s + i, n - i, &done);
+			if (done)
+				p->cstate = CS_TEXT;
 			break;
 		default:
 			k = clean_until(p, s + i, n - i, last, "-->", out);
@@ -1862,8 +1977,8 @@ parser_new(const char *base, const char *charset, const struct parse_cb *cb,
 		fatalx("xmlCreatePushParserCtxt failed");
 	/*
 	 * We decode: libxml2 gets UTF-8 and must not believe the declaration.
-	 * NOENT only makes attribute values plain text: with no entity
-	 * declarations kept there is nothing to substitute.
+	 * NOENT only makes attribute values plain text: libxml2 never sees a
+	 * declaration, so there is nothing to substitute.
 	 */
 	xmlCtxtUseOptions(p->ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
 	    XML_PARSE_NOENT | XML_PARSE_IGNORE_ENC | XML_PARSE_NOERROR |
@@ -1967,6 +2082,7 @@ parser_free(struct parser *p)
 		free(p->bases[--p->nbases].uri);
 	decoder_free(p->dec);
 	jsonfeed_free(p->json);
+	dtd_free(p->dtd);
 	buf_free(&p->sniff);
 	buf_free(&p->utf8);
 	buf_free(&p->clean);

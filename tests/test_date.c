@@ -128,6 +128,44 @@ main(void)
 	date_is("2016-12-31T23:59:60Z", INT64_C(1483228799));
 	date_is("1969-12-31T23:59:59Z", -1);
 	date_is("2024-02-29T00:00:00Z", INT64_C(1709164800));
+	/* year only, year and month (W3CDTF) */
+	date_is("2003", INT64_C(1041379200));
+	date_is("2003-12", INT64_C(1070236800));
+	/* tz database names: Etc/GMT+5 is five hours WEST of Greenwich */
+	date_is("Fri, 31 Oct 2025 06:00:00 Etc/GMT", T0);
+	date_is("Fri, 31 Oct 2025 01:00:00 Etc/GMT+5", T0);
+	date_is("Fri, 31 Oct 2025 11:00:00 Etc/GMT-5", T0);
+	date_is("Fri, 31 Oct 2025 06:00:00 Etc/UTC", T0);
+	date_is("2025-10-31T06:00:00 Etc/GMT", T0);
+	/* every zone feedparser names */
+	date_is("Fri, 31 Oct 2025 07:00:00 MET", T0);
+	date_is("Fri, 31 Oct 2025 08:00:00 MEST", T0);
+	date_is("Fri, 31 Oct 2025 02:00:00 AT", T0);
+	date_is("Fri, 31 Oct 2025 02:00:00 AST", T0);
+	date_is("Fri, 31 Oct 2025 03:00:00 ADT", T0);
+	date_is("Fri, 31 Oct 2025 00:00:00 MDT", T0);
+	date_is("Fri, 31 Oct 2025 23:00:00 MT", T0 + 86400);
+	date_is("Fri, 31 Oct 2025 22:00:00 PT", T0 + 86400);
+	date_is("Fri, 31 Oct 2025 00:00:00 CT", T0);
+	date_is("Friday, October 31, 2025 at 6:00 AM GMT", T0);
+	/* Korean (KST): 오전 AM, 오후 PM; 년 월 일 year month day */
+	date_is("2004-05-25 오후 11:23:17", INT64_C(1085494997));
+	date_is("2004-05-25 오전 11:23:17", INT64_C(1085451797));
+	date_is("2004-05-25 오후 12:00:00", INT64_C(1085454000));
+	date_is("2004-05-25 오전 12:00:00", INT64_C(1085410800));
+	date_is("2004년 05월 28일 01:31:15", INT64_C(1085675475));
+	/* Greek and Hungarian names */
+	date_is("Κυρ, 11 Ιούλ 2004 12:00:00 EST", INT64_C(1089565200));
+	date_is("Τρι, 25 Μάι 2004 12:00:00 GMT", INT64_C(1085486400));
+	date_is("Παρ, 31 Οκτ 2025 06:00:00 GMT", T0);
+	date_is("2004-július-13T9:15-05:00", INT64_C(1089728100));
+	date_is("2004-október-3T09:15:30+02:00", INT64_C(1096787730));
+	date_is("2004-május-13T23:15Z", INT64_C(1084490100));
+	date_is("2025-november-1T06:00:00Z", T0 + 86400);
+	/* YYYY/MM/DD, after a weekday or not */
+	date_is("Tue, 2004/05/25 12:00:00 GMT", INT64_C(1085486400));
+	date_is("Fri, 2006/09/15 08:19:53 EDT", INT64_C(1158322793));
+	date_is("2006/09/15 08:19:53", INT64_C(1158308393));
 	/* Unix timestamps */
 	date_is("1761890400", T0);
 	date_is("@1761890400", T0);
@@ -150,7 +188,25 @@ main(void)
 	date_is("Oct 2025", DATE_NONE);
 	date_is("Fri, 31 Oct 2025 13:00:00 PM", DATE_NONE);
 	date_is("12345", DATE_NONE);
-	date_is("2025", DATE_NONE);
+	date_is("Fri, 31 Oct 2025 06:00:00 Etc/GMT+15", DATE_NONE);
+	date_is("Fri, 31 Oct 2025 06:00:00 Etc/Paris", DATE_NONE);
+	date_is("2004-05-25 오후 13:23:17", DATE_NONE);
+	date_is("2004년 13월 28일 01:31:15", DATE_NONE);
+	date_is("2004년 05월 28일 01:31:15 오늘", DATE_NONE);
+	date_is("Κυρ, 11 Ιούλ 2004 12:00:00 Banana", DATE_NONE);
+	date_is("Κυρ, 11 Ξξξ 2004 12:00:00 GMT", DATE_NONE);
+	date_is("2004-júliusz-13T9:15-05:00", DATE_NONE);
+	date_is("2004/13/25 12:00:00 GMT", DATE_NONE);
+	date_is("Tue, 2004/05/25 12:00:00 Banana", DATE_NONE);
+	/* Four digits are a year; 9, 10, 12 or 13 a timestamp; 8 YYYYMMDD;
+	 * other bare numbers nothing. */
+	date_is("1", DATE_NONE);
+	date_is("123", DATE_NONE);
+	date_is("0000", DATE_NONE);
+	date_is("123456", DATE_NONE);
+	date_is("1234567", DATE_NONE);
+	date_is("17618904000", DATE_NONE);
+	date_is("176189040000000", DATE_NONE);
 	date_is("<b>Fri</b>", DATE_NONE);
 	/* not NUL-terminated: only len bytes are read */
 	is_int(date_parse("2025-10-31T06:00:00Z999", 20), T0, "length honoured");

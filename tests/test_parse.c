@@ -239,6 +239,41 @@ json_feed(void)
 	json_limits();
 }
 
+/*
+ * Every label the WHATWG Encoding standard maps to windows-1252 reads
+ * 0x80-0x9f as windows-1252, from the prolog and from HTTP: "don\x92t" is
+ * "don't", never a C1 control.
+ */
+static void
+latin1_is_1252(void)
+{
+	static const char *const labels[] = { "ISO-8859-1", "iso8859-1",
+	    "iso88591", "iso_8859-1", "ISO_8859-1:1987", "latin1", "l1",
+	    "csISOLatin1", "IBM819", "cp819", "iso-ir-100", "us-ascii",
+	    "ascii", "ANSI_X3.4-1968", "windows-1252", "cp1252", "x-cp1252" };
+	struct got		 g;
+	struct parse_result	 res;
+	char			 doc[256], name[96];
+	size_t			 i;
+	int			 n, http;
+
+	for (i = 0; i < nitems(labels); i++)
+		for (http = 0; http < 2; http++) {
+			n = snprintf(doc, sizeof doc, "<?xml version=\"1.0\" "
+			    "encoding=\"%s\"?><rss><channel><title>don\x92t "
+			    "\x93q\x94\x85</title></channel></rss>",
+			    http ? "utf-8" : labels[i]);
+			memset(&g, 0, sizeof g);
+			parse_buffer(doc, (size_t)n, NULL, http ? labels[i] :
+			    NULL, &cb, &g, &res);
+			snprintf(name, sizeof name, "%s (%s): windows-1252",
+			    labels[i], http ? "HTTP" : "prolog");
+			is_str(buf_cstr(&g.s), "feed don\xe2\x80\x99t "
+			    "\xe2\x80\x9cq\xe2\x80\x9d\xe2\x80\xa6|-\n", name);
+			buf_free(&g.s);
+		}
+}
+
 int
 main(void)
 {
@@ -250,7 +285,9 @@ main(void)
 	    "malformed-unclosed.xml", "jsonfeed-1.0.json-in",
 	    "jsonfeed-1.1.json-in", "jsonfeed-utf8.json-in",
 	    "jsonfeed-broken.json-in", "jsonfeed-truncated.json-in",
-	    "jsonfeed-deep.json-in" };
+	    "jsonfeed-deep.json-in", "char-refs.xml", "entities-dtd.xml",
+	    "entities-unused.xml", "billion-laughs-variants.xml",
+	    "rss091.xml" };
 	struct buf		 doc = { NULL, 0, 0 };
 	struct got		 g;
 	struct parse_result	 res;
@@ -305,6 +342,21 @@ main(void)
 	parse_buffer(doc.s, doc.len, NULL, "windows-1251", &cb, &g, &res);
 	is_str(res.charset, "windows-1251", "HTTP charset beats the prolog");
 	buf_free(&g.s);
+
+	latin1_is_1252();
+
+	/* An entity value holding a NUL byte is kept whole (the byte is
+	 * dropped as a control character), not cut short at it. */
+	{
+		static const char nul[] = "<!DOCTYPE rss [<!ENTITY v \"a\0b\">"
+		    "]><rss><channel><title>x&v;y</title></channel></rss>";
+
+		memset(&g, 0, sizeof g);
+		parse_buffer(nul, sizeof nul - 1, NULL, NULL, &cb, &g, &res);
+		is_str(buf_cstr(&g.s), "feed xaby|-\n",
+		    "entity value with a NUL byte");
+		buf_free(&g.s);
+	}
 
 	/* Not a feed. */
 	memset(&g, 0, sizeof g);
