@@ -29,7 +29,8 @@ static const struct command {
 } commands[] = {
 	{ "run", cmd_run, 1, "[--daemon]", "run the service loop" },
 	{ "poll", cmd_poll, 1, "[--all]", "poll the feeds that are due, once" },
-	{ "parse", cmd_parse, 0, "[--json] [--charset CS] FILE|URL|-",
+	{ "parse", cmd_parse, 0,
+	    "[--json] [--charset CS] [--base URL] FILE|URL|-",
 	    "parse one feed and print it normalized" },
 	{ "list", cmd_list, 0, "[--json]", "list the configured feeds" },
 	{ "status", cmd_status, 1, "[--json]", "show each feed's state" },

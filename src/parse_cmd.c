@@ -1,5 +1,5 @@
 /*
- * parse_cmd.c: feedmux parse FILE|URL|- [--json] [--charset CS]
+ * parse_cmd.c: feedmux parse FILE|URL|- [--json] [--charset CS] [--base URL]
  *
  * The parser on its own, stdin or a file or a URL to stdout: what tests,
  * fuzzing and people debugging a feed use.  Bytes are pushed to the
@@ -34,6 +34,7 @@ struct pcmd {
 	int		 have_meta;
 	struct parser	*parser;
 	const char	*charset;	/* --charset */
+	const char	*base;		/* --base: a file's URL */
 };
 
 static void
@@ -257,7 +258,7 @@ read_fd(struct pcmd *c, int fd, const char *name)
 	static char	 chunk[65536];
 	ssize_t		 n;
 
-	c->parser = parser_new(NULL, c->charset, &pcb, c);
+	c->parser = parser_new(c->base, c->charset, &pcb, c);
 	for (;;) {
 		if ((n = read(fd, chunk, sizeof chunk)) == -1) {
 			if (errno == EINTR)
@@ -316,6 +317,7 @@ cmd_parse(struct conf *conf, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "charset", required_argument, NULL, 'C' },
+		{ "base", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct pcmd		 c;
@@ -323,13 +325,16 @@ cmd_parse(struct conf *conf, int argc, char **argv)
 	int			 ch, rc, i;
 
 	memset(&c, 0, sizeof c);
-	while ((ch = getopt_long(argc, argv, "jC:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "jC:b:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			c.json = 1;
 			break;
 		case 'C':
 			c.charset = optarg;
+			break;
+		case 'b':
+			c.base = optarg;
 			break;
 		default:
 			goto usage;
@@ -363,6 +368,6 @@ cmd_parse(struct conf *conf, int argc, char **argv)
 	return rc;
 usage:
 	fprintf(stderr, "usage: feedmux parse [--json] [--charset CS] "
-	    "FILE|URL|-\n");
+	    "[--base URL] FILE|URL|-\n");
 	return EX_USAGE;
 }
