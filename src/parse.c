@@ -31,7 +31,10 @@
 #include "url.h"
 #include "util.h"
 
-#define MAX_FIELD	(16 * 1024 * 1024)	/* one text field */
+/* Raw bytes kept of one field; the rest is read and dropped. */
+#define RAW_TITLE	(8 * PARSE_MAX_TITLE)	/* markup shrinks to text */
+#define RAW_TEXT	(2 * PARSE_MAX_TEXT)
+#define RAW_OTHER	(64 * 1024)		/* ids, links, dates, numbers */
 #define SNIFF		1024			/* bytes to choose an encoding */
 #define MAX_DEPTH	256			/* element nesting */
 
@@ -170,6 +173,15 @@ struct rec {
 	size_t		 ncats, capcats;
 	struct penc	*encs;
 	size_t		 nencs, capencs;
+	int		 truncated;	/* a field was cut */
+	struct buf	 tmp;		/* scratch for repairs and cuts */
+};
+
+/* What a string is, for the check at rec_close(). */
+enum tkind {
+	T_LINE,		/* one line: ids, URLs, types */
+	T_SHORT,	/* one line of at most PARSE_MAX_TITLE bytes */
+	T_HTML		/* sanitized HTML of at most PARSE_MAX_TEXT bytes */
 };
 
 enum mode { M_SKIP, M_TEXT, M_HTML, M_XHTML, M_ESC };
@@ -214,6 +226,8 @@ struct parser {
 	enum mode	 cmode;
 	const struct tag *ctag;
 	int		 cdepth, cdiv, ctitle_html;
+	int		 ctrunc;	/* more came than cmax */
+	size_t		 cmax;		/* raw bytes kept of this field */
 	struct buf	 text;
 	struct buf	 ref;		/* an attribute's URL, NUL-terminated */
 
@@ -443,30 +457,107 @@ rec_reset(struct rec *r)
 	r->pprio = r->uprio = 0;
 	r->permalink = 1;
 	r->ncats = r->nencs = 0;
+	r->truncated = 0;
 }
 
 static void
 rec_free(struct rec *r)
 {
 	buf_free(&r->arena);
+	buf_free(&r->tmp);
 	free(r->cats);
 	free(r->encs);
 }
 
-/* Close the string begun at off: kept if not empty.  Returns 1 if kept. */
-static int
-rec_close(struct rec *r, size_t off)
+/*
+ * Sanitized HTML cut to max bytes: not inside a tag or a reference, then
+ * sanitized again so that what was open is closed (which adds a little:
+ * cut shorter until it fits).
+ */
+static void
+rec_cut_html(struct rec *r, size_t off, size_t max)
 {
+	const char	*s;
+	size_t		 n, i;
+
+	buf_reset(&r->tmp);
+	buf_add(&r->tmp, r->arena.s + off, utf8_cut(r->arena.s + off,
+	    r->arena.len - off, max));
+	s = r->tmp.s;
+	n = r->tmp.len;
+	do {
+		n = utf8_cut(s, r->tmp.len, n);
+		for (i = n; i > 0 && s[i - 1] != '>' && s[i - 1] != '<'; i--)
+			;
+		if (i > 0 && s[i - 1] == '<')
+			n = i - 1;
+		for (i = n; i > 0 && n - i < 12 && s[i - 1] != ';' &&
+		    s[i - 1] != '&'; i--)
+			;
+		if (i > 0 && s[i - 1] == '&')
+			n = i - 1;
+		r->arena.len = off;
+		html_sanitize(&r->arena, s, n, NULL);
+		i = r->arena.len - off;
+		n = i > max && n > i - max ? n - (i - max) : i > max ? 0 : n;
+	} while (i > max);
+}
+
+/*
+ * Close the string begun at off: kept if not empty.  Returns 1 if kept.
+ * Every string the parser hands out passes here, so this is where it is
+ * made clean text (encoding.h) and cut to its limit.
+ */
+static int
+rec_close(struct rec *r, size_t off, enum tkind k)
+{
+	size_t	 n = r->arena.len - off, ok;
+
+	if (n == 0)
+		return 0;
+	if ((ok = utf8_text_len(r->arena.s + off, n, k == T_HTML)) < n) {
+		/* Rare: the decoder and libxml2 leave little to repair. */
+		buf_reset(&r->tmp);
+		buf_add(&r->tmp, r->arena.s + off + ok, n - ok);
+		r->arena.len = off + ok;
+		utf8_text(&r->arena, r->tmp.s, r->tmp.len, k == T_HTML);
+	}
+	n = r->arena.len - off;
+	if (k == T_SHORT && n > PARSE_MAX_TITLE) {
+		r->arena.len = off + utf8_cut(r->arena.s + off, n,
+		    PARSE_MAX_TITLE);
+		r->truncated = 1;
+	} else if (k == T_HTML && n > PARSE_MAX_TEXT) {
+		rec_cut_html(r, off, PARSE_MAX_TEXT);
+		r->truncated = 1;
+	}
 	if (r->arena.len == off)
 		return 0;
 	buf_addc(&r->arena, '\0');
 	return 1;
 }
 
+static enum tkind
+field_kind(enum field f)
+{
+	switch (f) {
+	case F_TITLE:
+	case F_SUBTITLE:
+	case F_AUTHOR:
+	case F_CATEGORY:
+		return T_SHORT;
+	case F_SUMMARY:
+	case F_CONTENT:
+		return T_HTML;
+	default:
+		return T_LINE;
+	}
+}
+
 static void
 rec_set(struct rec *r, enum field f, int prio, size_t off)
 {
-	if (rec_close(r, off)) {
+	if (rec_close(r, off, field_kind(f))) {
 		r->s[f].off = off;
 		r->s[f].prio = prio;
 	}
@@ -478,7 +569,7 @@ rec_add_cat(struct rec *r, const char *s, size_t len)
 	size_t	 off = r->arena.len;
 
 	html_text_fold(&r->arena, s, len);
-	if (!rec_close(r, off))
+	if (!rec_close(r, off, T_SHORT))
 		return;
 	if (r->ncats == r->capcats) {
 		r->capcats = r->capcats ? r->capcats * 2 : 8;
@@ -512,13 +603,13 @@ rec_add_enc(struct parser *p, struct rec *r, const char *url, size_t ulen,
 		r->encs = xreallocarray(r->encs, r->capencs, sizeof *r->encs);
 	}
 	e = &r->encs[r->nencs++];
-	rec_close(r, off);
+	rec_close(r, off, T_LINE);
 	e->url = off;
 	e->type = SIZE_MAX;
 	if (type != NULL && tlen > 0) {
 		e->type = r->arena.len;
 		html_text_fold(&r->arena, type, tlen);
-		if (!rec_close(r, e->type))
+		if (!rec_close(r, e->type, T_LINE))
 			e->type = SIZE_MAX;
 	}
 	e->length = -1;
@@ -625,18 +716,94 @@ text_as_html(struct buf *out, const char *s, size_t len)
 	buf_add(out, s + run, len - run);
 }
 
-/* HTML to text; twice when it was escaped twice ("&amp;lt;b&amp;gt;"). */
+/*
+ * At q, just after a '<': 0 when it does not begin a tag, 1 when it
+ * begins one of an HTML element we know, -1 for any other name ("<dialog>"
+ * in a title about it).  *close says "</".
+ */
+static int
+tag_like(const char *q, const char *end, int *close)
+{
+	const char	*n;
+
+	*close = q < end && *q == '/';
+	q += *close;
+	if (q == end || !isalpha((unsigned char)*q))
+		return 0;
+	for (n = q; n < end && isalnum((unsigned char)*n); n++)
+		;
+	return html_element(q, (size_t)(n - q)) ? 1 : -1;
+}
+
+/*
+ * Does a title hold markup?  As feedparser tells: a close tag or a
+ * reference ("&amp;", "&#38;"), and no tag of an element HTML does not
+ * have.  Otherwise "<" and "&" are text.
+ */
+static int
+looks_html(const char *s, size_t len)
+{
+	const char	*end = s + len, *q;
+	int		 mark = 0, close, k;
+
+	for (q = s; q < end; q++) {
+		if (*q == '<') {
+			if ((k = tag_like(q + 1, end, &close)) == -1)
+				return 0;
+			mark |= k == 1 && close;
+		} else if (*q == '&' && !mark) {
+			const char *n = q + 1 + (q + 1 < end && q[1] == '#');
+
+			while (n < end && isalnum((unsigned char)*n))
+				n++;
+			mark = n < end && *n == ';' && n > q + 1 &&
+			    isalnum((unsigned char)n[-1]);
+		}
+	}
+	return mark;
+}
+
+/* Declared HTML: a "<" that begins no known element's tag is text. */
 static void
-title_text(struct parser *p, struct rec *r, const char *s, size_t len)
+escape_unknown(struct buf *out, const char *s, size_t len)
+{
+	const char	*end = s + len, *q, *run = s;
+	int		 close;
+
+	for (q = s; q < end; q++)
+		if (*q == '<' && tag_like(q + 1, end, &close) == -1) {
+			buf_add(out, run, (size_t)(q - run));
+			buf_add(out, "&lt;", 4);
+			run = q + 1;
+		}
+	buf_add(out, run, (size_t)(end - run));
+}
+
+enum { TT_GUESS, TT_HTML, TT_XHTML };
+
+/*
+ * A title as text.  RSS does not say whether a title is HTML: it is when
+ * it looks like it (looks_html).  Then once more when what came out is
+ * markup again: escaped twice ("&amp;lt;b&amp;gt;").
+ */
+static void
+title_text(struct parser *p, struct rec *r, const char *s, size_t len,
+    int how)
 {
 	size_t	 off = r->arena.len;
-	char	*t;
 
+	if (how == TT_GUESS && !looks_html(s, len)) {
+		html_text_fold(&r->arena, s, len);
+		return;
+	}
+	if (how == TT_HTML) {
+		buf_reset(&r->tmp);
+		escape_unknown(&r->tmp, s, len);
+		s = r->tmp.s;
+		len = r->tmp.len;
+	}
 	html_to_text(&r->arena, s, len);
-	for (t = r->arena.s + off; (t = strchr(t, '<')) != NULL; t++)
-		if (isalpha((unsigned char)t[1]) || t[1] == '/')
-			break;
-	if (t == NULL && strstr(r->arena.s + off, "&#") == NULL)
+	if (!looks_html(r->arena.s + off, r->arena.len - off))
 		return;
 	buf_reset(&p->text);
 	buf_add(&p->text, r->arena.s + off, r->arena.len - off);
@@ -654,15 +821,21 @@ cap_end(struct parser *p)
 
 	if (p->cmode == M_SKIP)
 		return;
+	if (p->ctrunc && t->field != F_LINK)
+		r->truncated = 1;
 	buf_add(&p->text, "", 0);	/* allocated and terminated */
 	s = p->text.s;
 	len = p->text.len;
 	switch (t->field) {
 	case F_TITLE:
 	case F_SUBTITLE:
-		if (p->ctitle_html || (p->cmode == M_HTML &&
-		    (memchr(s, '<', len) || memchr(s, '&', len))))
-			title_text(p, r, s, len);
+		if (p->cmode == M_XHTML)
+			title_text(p, r, s, len, TT_XHTML);
+		else if (p->ctitle_html)
+			title_text(p, r, s, len, TT_HTML);
+		else if (p->cmode == M_HTML &&
+		    (memchr(s, '<', len) || memchr(s, '&', len)))
+			title_text(p, r, s, len, TT_GUESS);
 		else
 			html_text_fold(&r->arena, s, len);
 		rec_set(r, t->field, t->prio, off);
@@ -676,6 +849,8 @@ cap_end(struct parser *p)
 		rec_set(r, t->field, t->prio, off);
 		break;
 	case F_LINK:
+		if (p->ctrunc)
+			break;		/* a link cut short is wrong: none */
 		html_abs_url(&r->arena, strtrim(s), cur_base(p));
 		rec_set(r, t->field, t->prio, off);
 		break;
@@ -742,6 +917,9 @@ cap_begin(struct parser *p, const struct tag *t, enum ns ns,
 	p->cdepth = p->depth;
 	p->cdiv = 0;
 	p->ctitle_html = 0;
+	p->ctrunc = 0;
+	p->cmax = field_kind(t->field) == T_SHORT ? RAW_TITLE :
+	    field_kind(t->field) == T_HTML ? RAW_TEXT : RAW_OTHER;
 	buf_reset(&p->text);
 	p->cmode = M_TEXT;
 	if (t->field < F_NSTR && t->field != F_CATEGORY &&
@@ -893,6 +1071,7 @@ entry_emit(struct parser *p)
 	e.ncategories = r->ncats;
 	e.enclosures = p->encv;
 	e.nenclosures = r->nencs;
+	e.truncated = r->truncated;
 	p->nentries++;
 	if (p->cb != NULL && p->cb->entry != NULL && p->cb->entry(p->arg, &e)) {
 		p->stopped = 1;
@@ -951,6 +1130,10 @@ cap_child_start(struct parser *p, const char *name, enum ns ns,
 		p->cdiv = p->depth;
 		return;
 	}
+	if (p->text.len >= p->cmax) {
+		p->ctrunc = 1;
+		return;
+	}
 	buf_addc(&p->text, '<');
 	buf_adds(&p->text, name);
 	for (i = 0; i < n; i++, a += 5) {
@@ -986,8 +1169,8 @@ cap_child_end(struct parser *p, const char *name)
 		p->cdiv = 0;
 		return;
 	}
-	if (is_void(name))
-		return;
+	if (is_void(name) || p->text.len >= p->cmax)
+		return;		/* the sanitizer closes what is left open */
 	buf_add(&p->text, "</", 2);
 	buf_adds(&p->text, name);
 	buf_addc(&p->text, '>');
@@ -1088,12 +1271,13 @@ sax_text(void *ctx, const xmlChar *s, int len)
 
 	if (p->ctag == NULL || p->cmode == M_SKIP || len <= 0)
 		return;
-	if (p->text.len + (size_t)len > MAX_FIELD) {
-		snprintf(p->error, sizeof p->error,
-		    "a field is larger than %d bytes", MAX_FIELD);
-		p->limited = p->stopped = 1;
-		xmlStopParser(p->ctxt);
-		return;
+	/* A huge field is cut, not fatal: the entries after it count. */
+	if (p->text.len + (size_t)len > p->cmax) {
+		p->ctrunc = 1;
+		len = (int)utf8_cut((const char *)s, (size_t)len,
+		    p->cmax > p->text.len ? p->cmax - p->text.len : 0);
+		if (len == 0)
+			return;
 	}
 	if (p->cmode == M_XHTML || p->cmode == M_ESC)
 		text_as_html(&p->text, (const char *)s, (size_t)len);
@@ -1515,7 +1699,6 @@ parser_finish(struct parser *p, struct parse_result *res)
 	if (!p->stopped && !p->ctxt->disableSAX)
 		feed_bytes(p, "", 0, 1);
 	res->format = p->format;
-	res->nentries = p->nentries;
 	res->malformed = !p->ctxt->wellFormed || p->limited;
 	/* Cut off mid-entry: what was read of it is worth keeping. */
 	if (p->root && p->entry_depth != 0 && !p->stopped) {
@@ -1525,6 +1708,7 @@ parser_finish(struct parser *p, struct parse_result *res)
 		entry_emit(p);
 		p->entry_depth = 0;
 	}
+	res->nentries = p->nentries;	/* that one included */
 	if (p->dec != NULL)
 		snprintf(res->charset, sizeof res->charset, "%s",
 		    decoder_name(p->dec));
@@ -1536,8 +1720,12 @@ parser_finish(struct parser *p, struct parse_result *res)
 		else if (strncmp(p->error, "not a feed", 10) != 0)
 			snprintf(res->error, sizeof res->error,
 			    "not a feed: %.200s", p->error);
-		return -1;
 	}
+	/* Both echo the document (a name, an element) and were cut to fit. */
+	utf8_line(res->charset);
+	utf8_line(res->error);
+	if (!p->root)
+		return -1;
 	feed_done(p);
 	return 0;
 }

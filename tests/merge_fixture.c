@@ -18,29 +18,29 @@ static const struct entry alpha[] = {
 	{ "https://alpha.example/posts/1", "First post",
 	  "https://alpha.example/posts/1", "Ann",
 	  "<p>Hello <b>world</b></p>", "<p>Full text of the first post.</p>",
-	  1699990000, 1699995000, a1_cats, 2, a1_enc, 1 },
+	  1699990000, 1699995000, a1_cats, 2, a1_enc, 1, 0 },
 	{ "alpha-2", "Second: a < b && c > d \"quoted\" 'single'",
 	  "https://alpha.example/posts/2", NULL, NULL,
 	  "<p>Second ]]&gt; body</p>", 1699980000, DATE_NONE,
-	  NULL, 0, NULL, 0 },
+	  NULL, 0, NULL, 0, 0 },
 	/* Control characters, broken UTF-8, a surrogate, U+FFFE, ]]>. */
 	{ "tag:alpha.example,2023:3",
 	  "Nasty \x01\x0b ]]> \xff\xfe broken \xed\xa0\x80 surrogate "
 	  "\xef\xbf\xbe and emoji \xf0\x9f\x98\x80 &amp; ok",
 	  "https://alpha.example/posts/3?a=1&b=2", "Zo\xc3\xab \x07",
 	  "<p>x ]]> y</p>", "<p>\x0c" "form feed &lt;tag&gt; \xc3\x28 </p>",
-	  DATE_NONE, DATE_NONE, NULL, 0, NULL, 0 },
+	  DATE_NONE, DATE_NONE, NULL, 0, NULL, 0, 0 },
 	{ "https://alpha.example/shared", "Shared article",
 	  "https://shared.example/article", NULL, "<p>Shared.</p>", NULL,
-	  1699970000, DATE_NONE, NULL, 0, NULL, 0 },
+	  1699970000, DATE_NONE, NULL, 0, NULL, 0, 0 },
 };
 
 static const struct entry beta[] = {
 	{ "b-1", "Security advisory", "https://beta.example/1", "Bob",
 	  NULL, "<p>Patch now.</p>", 1699985000, DATE_NONE, b1_cats, 2,
-	  NULL, 0 },
+	  NULL, 0, 0 },
 	{ "b-2", "Shared article", "https://shared.example/article", NULL,
-	  "<p>Shared.</p>", NULL, 1699970000, DATE_NONE, NULL, 0, NULL, 0 },
+	  "<p>Shared.</p>", NULL, 1699970000, DATE_NONE, NULL, 0, NULL, 0, 0 },
 };
 
 static int
