@@ -60,14 +60,17 @@ void		 http_charset(const char *content_type, char *out,
 static inline int
 utf8_seq(const unsigned char *p, size_t avail)
 {
-	int		 n, i;
 	unsigned char	 lo = 0x80, hi = 0xbf;
 
 	if (p[0] < 0x80)
 		return 1;
 	if (p[0] < 0xc2 || p[0] > 0xf4)
 		return -1;
-	n = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+	if (p[0] < 0xe0) {		/* the commonest: Latin, Cyrillic */
+		if (avail < 2)
+			return 0;
+		return (p[1] & 0xc0) == 0x80 ? 2 : -1;
+	}
 	if (p[0] == 0xe0)
 		lo = 0xa0;
 	else if (p[0] == 0xed)
@@ -76,25 +79,32 @@ utf8_seq(const unsigned char *p, size_t avail)
 		lo = 0x90;
 	else if (p[0] == 0xf4)
 		hi = 0x8f;
-	for (i = 1; i < n; i++) {
-		if ((size_t)i >= avail)
-			return 0;
-		if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xbf))
-			return -1;
-	}
-	return n;
+	if (avail < 2)
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return -1;
+	if (avail < 3)
+		return 0;
+	if ((p[2] & 0xc0) != 0x80)
+		return -1;
+	if (p[0] < 0xf0)
+		return 3;
+	if (avail < 4)
+		return 0;
+	return (p[3] & 0xc0) == 0x80 ? 4 : -1;
 }
 
+#define UTF8_LINES	0x01	/* TAB and LF allowed: multi-line fields */
+#define UTF8_VALID	0x02	/* known to be UTF-8: look for controls only */
 /*
  * How many bytes at the start of s are clean text: valid UTF-8 without
- * C0 controls or DEL (TAB and LF allowed when lines is set: multi-line
- * fields such as HTML content).
+ * C0 controls or DEL, but as flags allow.
  */
-size_t		 utf8_text_len(const char *s, size_t len, int lines);
+size_t		 utf8_text_len(const char *s, size_t len, int flags);
 /* Append s made clean: bytes that are not UTF-8 become U+FFFD, TAB, LF
- * and CR a space unless lines is set, other controls and DEL dropped. */
+ * and CR a space unless UTF8_LINES, other controls and DEL dropped. */
 void		 utf8_text(struct buf *out, const char *s, size_t len,
-		    int lines);
+		    int flags);
 /* The longest prefix of s, at most max bytes, that ends on a character
  * boundary. */
 size_t		 utf8_cut(const char *s, size_t len, size_t max);

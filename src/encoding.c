@@ -450,42 +450,71 @@ http_charset(const char *ct, char *out, size_t outlen)
 
 /* ---- clean text: what the parser hands out ---- */
 
+/* Controls and DEL only, in text known to be UTF-8: eight bytes at a
+ * time, non-ASCII included. */
+static size_t
+ctl_free_len(const unsigned char *p, size_t len, int lines)
+{
+	size_t	 i = 0, end;
+
+	while (i < len) {
+		while (len - i >= 16 && !(word_has(p + i, 0x20, 0x7f, 0x7f) |
+		    word_has(p + i + 8, 0x20, 0x7f, 0x7f)))
+			i += 16;
+		if (len - i >= 8 && !word_has(p + i, 0x20, 0x7f, 0x7f)) {
+			i += 8;
+			continue;
+		}
+		for (end = len - i >= 8 ? i + 8 : len; i < end; i++)
+			if (p[i] == 0x7f || (p[i] < 0x20 && (!lines ||
+			    (p[i] != '\t' && p[i] != '\n'))))
+				return i;
+	}
+	return i;
+}
+
 size_t
-utf8_text_len(const char *s, size_t len, int lines)
+utf8_text_len(const char *s, size_t len, int flags)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t	 i = 0;
-	int	 n;
+	int	 lines = flags & UTF8_LINES, n;
 
+	if (flags & UTF8_VALID)
+		return ctl_free_len(p, len, lines);
 	while (i < len) {
 		/* Mostly printable ASCII: eight bytes at a time. */
 		while (len - i >= 8 && !word_high(p + i) &&
 		    !word_has(p + i, 0x20, 0x7f, 0x7f))
 			i += 8;
+		while (i < len && p[i] >= 0x20 && p[i] < 0x7f)
+			i++;
 		if (i == len)
 			break;
-		if (p[i] >= 0x20 && p[i] < 0x7f) {
-			i++;
-			continue;
-		}
 		if (p[i] < 0x20) {
 			if (!lines || (p[i] != '\t' && p[i] != '\n'))
 				break;
 			i++;
 			continue;
 		}
-		if (p[i] == 0x7f || (n = utf8_seq(p + i, len - i)) <= 0)
-			break;		/* DEL, or not UTF-8 */
-		i += (size_t)n;
+		if (p[i] == 0x7f)
+			break;
+		/* Whole words of a script other than Latin go at once. */
+		while (i < len && p[i] >= 0x80 &&
+		    (n = utf8_seq(p + i, len - i)) > 0)
+			i += (size_t)n;
+		if (i < len && p[i] >= 0x80)
+			break;		/* not UTF-8 */
 	}
 	return i;
 }
 
 void
-utf8_text(struct buf *out, const char *s, size_t len, int lines)
+utf8_text(struct buf *out, const char *s, size_t len, int flags)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t	 i = 0, k;
+	int	 lines = flags & UTF8_LINES;
 
 	while (i < len) {
 		k = utf8_text_len(s + i, len - i, lines);

@@ -19,23 +19,27 @@ json_strn(struct buf *b, const char *s, size_t len)
 	const unsigned char *p = (const unsigned char *)s;
 	char	 u[6] = { '\\', 'u', '0', '0' };
 	size_t	 i, run;
+	unsigned char c = 0;
 	int	 n;
 
 	buf_addc(b, '"');
 	for (i = 0, run = 0; i < len; i++) {
-		unsigned char c;
-
-		/* Most of it is plain text: eight bytes at a time. */
+		/* Most of it is plain text: eight bytes at a time, then the
+		 * ASCII before what stopped that, byte by byte. */
 		while (len - i >= 8 && !word_has(p + i, 0x20, '"', '\\') &&
 		    !word_high(p + i))
 			i += 8;
+		while (i < len && (c = p[i]) >= 0x20 && c < 0x7f && c != '"' &&
+		    c != '\\')
+			i++;
 		if (i == len)
 			break;
-		c = p[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f)
-			continue;
 		if (c >= 0x80 && (n = utf8_seq(p + i, len - i)) > 0) {
-			i += (size_t)n - 1;
+			/* Whole words of a script other than Latin go at once. */
+			while ((i += (size_t)n) < len && p[i] >= 0x80 &&
+			    (n = utf8_seq(p + i, len - i)) > 0)
+				;
+			i--;
 			continue;
 		}
 		buf_add(b, s + run, i - run);

@@ -515,12 +515,19 @@ rec_close(struct rec *r, size_t off, enum tkind k)
 
 	if (n == 0)
 		return 0;
-	if ((ok = utf8_text_len(r->arena.s + off, n, k == T_HTML)) < n) {
+	/*
+	 * HTML is html.c's output, which is UTF-8 (it checks each sequence),
+	 * or libxml2's text, which is too (the decoder made it so): only
+	 * controls, from references, are left to look for in a large field.
+	 */
+	if ((ok = utf8_text_len(r->arena.s + off, n, k == T_HTML ?
+	    UTF8_LINES | UTF8_VALID : 0)) < n) {
 		/* Rare: the decoder and libxml2 leave little to repair. */
 		buf_reset(&r->tmp);
 		buf_add(&r->tmp, r->arena.s + off + ok, n - ok);
 		r->arena.len = off + ok;
-		utf8_text(&r->arena, r->tmp.s, r->tmp.len, k == T_HTML);
+		utf8_text(&r->arena, r->tmp.s, r->tmp.len, k == T_HTML ?
+		    UTF8_LINES : 0);
 	}
 	n = r->arena.len - off;
 	if (k == T_SHORT && n > PARSE_MAX_TITLE) {
@@ -743,22 +750,21 @@ tag_like(const char *q, const char *end, int *close)
 static int
 looks_html(const char *s, size_t len)
 {
-	const char	*end = s + len, *q;
+	const char	*end = s + len, *q, *n;
 	int		 mark = 0, close, k;
 
-	for (q = s; q < end; q++) {
-		if (*q == '<') {
-			if ((k = tag_like(q + 1, end, &close)) == -1)
-				return 0;
-			mark |= k == 1 && close;
-		} else if (*q == '&' && !mark) {
-			const char *n = q + 1 + (q + 1 < end && q[1] == '#');
-
-			while (n < end && isalnum((unsigned char)*n))
-				n++;
-			mark = n < end && *n == ';' && n > q + 1 &&
-			    isalnum((unsigned char)n[-1]);
-		}
+	for (q = s; (q = memchr(q, '<', (size_t)(end - q))) != NULL; q++) {
+		if ((k = tag_like(q + 1, end, &close)) == -1)
+			return 0;
+		mark |= k == 1 && close;
+	}
+	for (q = s; !mark && (q = memchr(q, '&', (size_t)(end - q))) != NULL;
+	    q++) {
+		n = q + 1 + (q + 1 < end && q[1] == '#');
+		while (n < end && isalnum((unsigned char)*n))
+			n++;
+		mark = n < end && *n == ';' && n > q + 1 &&
+		    isalnum((unsigned char)n[-1]);
 	}
 	return mark;
 }
@@ -770,8 +776,8 @@ escape_unknown(struct buf *out, const char *s, size_t len)
 	const char	*end = s + len, *q, *run = s;
 	int		 close;
 
-	for (q = s; q < end; q++)
-		if (*q == '<' && tag_like(q + 1, end, &close) == -1) {
+	for (q = s; (q = memchr(q, '<', (size_t)(end - q))) != NULL; q++)
+		if (tag_like(q + 1, end, &close) == -1) {
 			buf_add(out, run, (size_t)(q - run));
 			buf_add(out, "&lt;", 4);
 			run = q + 1;
@@ -796,7 +802,7 @@ title_text(struct parser *p, struct rec *r, const char *s, size_t len,
 		html_text_fold(&r->arena, s, len);
 		return;
 	}
-	if (how == TT_HTML) {
+	if (how == TT_HTML && memchr(s, '<', len) != NULL) {
 		buf_reset(&r->tmp);
 		escape_unknown(&r->tmp, s, len);
 		s = r->tmp.s;
