@@ -496,6 +496,7 @@ job_error(struct fetch_job *job, const char *fmt, ...)
 	snprintf(job->res.error, sizeof(job->res.error), "%s: %s: %s",
 	    job->fc->name, job->st->url != NULL ? job->st->url : job->fc->url,
 	    what);
+	utf8_line(job->res.error);	/* a server's words, cut to fit */
 }
 
 static void

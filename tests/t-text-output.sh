@@ -20,11 +20,18 @@ printf '%s\n' '<?xml version="1.0" encoding="utf-8"?>' \
     "<description>&lt;p&gt;Body$(printf '\177') &amp;#27;[2J &amp;#1; text&lt;/p&gt;</description>" \
     "<content:encoded xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">&lt;p&gt;bad $(printf '\303') byte &amp;#127;&lt;/p&gt;</content:encoded>" \
     '</item></channel></rss>' >"$T/feed.xml"
+# Not a feed: the error names the root element, a long non-ASCII name
+# that every message it goes into cuts to fit; so does the status table
+# the feed's name (80 bytes).
+$PY -c 'import sys; n = "\u00e9" * 300; sys.stdout.write("<%s>x</%s>" % (n, n))' \
+    >"$T/bad.xml"
 cat >"$T/feedmux.conf" <<EOF
 [feedmux]
 database = $T/db.sqlite
 [feed "ctl"]
 url = $T/feed.xml
+[feed "$(printf '\303\251%.0s' $(seq 40))"]
+url = $T/bad.xml
 [output]
 atom = $T/out/atom.xml
 rss = $T/out/rss.xml
@@ -35,7 +42,7 @@ EOF
 C="-c $T/feedmux.conf"
 # shellcheck disable=SC2086
 FEEDMUX_NOW=1796119200 $FEEDMUX $C poll >"$T/poll.out" 2>&1
-is $? 0 "poll the feed file"
+contains "$T/poll.out" "1 updated" "poll the feed files"
 # shellcheck disable=SC2086
 check "merge" $FEEDMUX $C merge
 # shellcheck disable=SC2086
@@ -58,4 +65,5 @@ assert m is None, b[max(0, m.start() - 40):m.end() + 40]
 done
 contains "$T/out/feed.json" '"title": "Bell DEL ref' "the title is there, its controls gone"
 contains "$T/status.txt" "ctl" "status lists the feed"
+contains "$T/status.json" "not a feed: the root element is" "status has the error"
 done_testing
