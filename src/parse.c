@@ -211,6 +211,7 @@ struct parser {
 	struct buf	 clean;		/* cleaner output */
 	struct buf	 carry;		/* cleaner input held back */
 	int		 cstate;	/* cleaner state */
+	size_t		 crun;		/* bytes into a CDATA section */
 
 	enum feed_format format;
 	int		 root;		/* a feed root element was seen */
@@ -1404,13 +1405,20 @@ bare:
 	return 1;
 }
 
+/*
+ * CDATA is handed to libxml2 in sections of at most this many bytes:
+ * unterminated, a longer one is "Huge input lookup" to libxml2, which
+ * then stops reading the document (the entries after it lost).
+ */
+#define CDATA_MAX	(1024 * 1024)
+
 /* In CDATA or a comment: copy to the terminator, dropping controls. */
 static size_t
 clean_until(struct parser *p, const char *s, size_t n, int last,
     const char *term, struct buf *out)
 {
 	const char	*e;
-	size_t		 i, run = 0, stop;
+	size_t		 i, run = 0, stop, k;
 
 	e = memmem(s, n, term, 3);
 	if (e != NULL)
@@ -1431,8 +1439,17 @@ clean_until(struct parser *p, const char *s, size_t n, int last,
 		run = i + 1;
 	}
 	buf_add(out, s + run, stop - run);
-	if (e != NULL)
+	if (e != NULL) {
 		p->cstate = CS_TEXT;
+		p->crun = 0;
+	} else if (term[0] == ']' && (p->crun += stop) > CDATA_MAX) {
+		/* End the section and begin another, between characters. */
+		k = stop - utf8_cut(s, n, stop);
+		out->len -= k;
+		buf_add(out, "]]><![CDATA[", 12);
+		p->crun = 0;
+		stop -= k;
+	}
 	return stop;
 }
 

@@ -47,6 +47,10 @@ with open(sys.argv[1], "w", encoding="utf-8") as f:
     f.write('<item><guid>h3</guid><title>Summary</title><description>'
             + unit * 90000 + '</description></item>\n')
     f.write('<item><guid>h4</guid><title>After the summary</title></item>\n')
+    # One CDATA section of 11 MB: more than libxml2 looks ahead for "]]>".
+    f.write('<item><guid>h5</guid><title><![CDATA[' + "a\u00e9" * 3700000
+            + ']]></title></item>\n')
+    f.write('<item><guid>h6</guid><title>After the CDATA</title></item>\n')
     f.write('</channel></rss>\n')
 PY
 "$FEEDMUX" parse --json "$T/huge.xml" >"$T/huge.out" 2>"$T/huge.err"
@@ -55,7 +59,7 @@ check "huge fields: cut to the limits, the entries after them read" $PY - "$T/hu
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
 e = {x["id"]: x for x in d["entries"]}
-assert list(e) == ["h1", "h2", "h3", "h4"], list(e)
+assert list(e) == ["h1", "h2", "h3", "h4", "h5", "h6"], list(e)
 t = e["h1"]["title"].encode()
 assert 4090 <= len(t) <= 4096 and set(e["h1"]["title"]) == {"\u00e9"}, len(t)
 assert e["h1"].get("truncated") is True
@@ -67,6 +71,10 @@ assert s.count("<p>") == s.count("</p>") and s.count("<b>") == s.count("</b>")
 assert s.count("&") == s.count("&amp;")
 assert e["h3"].get("truncated") is True and d["malformed"] is False
 assert e["h4"]["title"] == "After the summary" and "truncated" not in e["h4"]
+t = e["h5"]["title"]
+assert 4093 <= len(t.encode()) <= 4096 and t.startswith("a\u00e9a"), len(t.encode())
+assert e["h5"].get("truncated") is True
+assert e["h6"]["title"] == "After the CDATA" and "truncated" not in e["h6"]
 PY
 
 # libxml2 gives up on an element name over its limit: still one document.
