@@ -548,18 +548,9 @@ rec_close(struct rec *r, size_t off, enum tkind k)
 static enum tkind
 field_kind(enum field f)
 {
-	switch (f) {
-	case F_TITLE:
-	case F_SUBTITLE:
-	case F_AUTHOR:
-	case F_CATEGORY:
-		return T_SHORT;
-	case F_SUMMARY:
-	case F_CONTENT:
-		return T_HTML;
-	default:
-		return T_LINE;
-	}
+	return f == F_TITLE || f == F_SUBTITLE || f == F_AUTHOR ||
+	    f == F_CATEGORY ? T_SHORT : f == F_SUMMARY || f == F_CONTENT ?
+	    T_HTML : T_LINE;
 }
 
 static void
