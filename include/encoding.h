@@ -11,6 +11,7 @@
 #define FEEDMUX_ENCODING_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "util.h"
 
 struct decoder;
@@ -47,5 +48,68 @@ int		 xml_decl_encoding(const char *head, size_t len, char *out,
  * "" when there is none or it does not fit. */
 void		 http_charset(const char *content_type, char *out,
 		    size_t outlen);
+
+/*
+ * Text that leaves the parser: valid UTF-8 and terminal-safe.  The
+ * parser checks every string it hands out with these (one rule, one
+ * place); outputs may rely on it.
+ */
+
+/* Length of the UTF-8 sequence at p: >0 valid, 0 incomplete, -1 invalid.
+ * Inline: the scanners call it for every non-ASCII character. */
+static inline int
+utf8_seq(const unsigned char *p, size_t avail)
+{
+	unsigned char	 lo = 0x80, hi = 0xbf;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] < 0xc2 || p[0] > 0xf4)
+		return -1;
+	if (p[0] < 0xe0) {		/* the commonest: Latin, Cyrillic */
+		if (avail < 2)
+			return 0;
+		return (p[1] & 0xc0) == 0x80 ? 2 : -1;
+	}
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;	/* no surrogates */
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (avail < 2)
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return -1;
+	if (avail < 3)
+		return 0;
+	if ((p[2] & 0xc0) != 0x80)
+		return -1;
+	if (p[0] < 0xf0)
+		return 3;
+	if (avail < 4)
+		return 0;
+	return (p[3] & 0xc0) == 0x80 ? 4 : -1;
+}
+
+#define UTF8_LINES	0x01	/* TAB and LF allowed: multi-line fields */
+#define UTF8_VALID	0x02	/* known to be UTF-8: look for controls only */
+/*
+ * How many bytes at the start of s are clean text: valid UTF-8 without
+ * C0 controls or DEL, but as flags allow.
+ */
+size_t		 utf8_text_len(const char *s, size_t len, int flags);
+/* Append s made clean: bytes that are not UTF-8 become U+FFFD, TAB, LF
+ * and CR a space unless UTF8_LINES, other controls and DEL dropped. */
+void		 utf8_text(struct buf *out, const char *s, size_t len,
+		    int flags);
+/* The longest prefix of s, at most max bytes, that ends on a character
+ * boundary. */
+size_t		 utf8_cut(const char *s, size_t len, size_t max);
+/* A NUL-terminated message (errors, names) made clean in place: a cut
+ * sequence at the end removed, other invalid bytes '?', controls ' '. */
+void		 utf8_line(char *s);
 
 #endif

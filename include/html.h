@@ -19,6 +19,8 @@ void	html_to_text(struct buf *out, const char *html, size_t len);
 
 /* Append s with runs of white space folded into one space, trimmed. */
 void	html_text_fold(struct buf *out, const char *s, size_t len);
+/* Is name (len bytes, any case) an element the allow-list knows? */
+int	html_element(const char *name, size_t len);
 /* The code point of an HTML 4 entity name ("eacute"), -1 if unknown. */
 long	html_entity(const char *name);
 /* Append ref resolved against base (NULL: none) if the link policy takes

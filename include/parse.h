@@ -10,12 +10,20 @@
  * Titles and author names are plain text; summary and content are
  * sanitized HTML (html.h); every URL is absolute http(s) or NULL, kept by
  * the link policy (url_take in url.h).  The parser does no I/O.
+ *
+ * Every string is valid UTF-8 without C0 controls or DEL (TAB and LF only
+ * in summary and content), and bounded: a longer field is cut at a
+ * character boundary (HTML where no tag or reference is broken, open
+ * elements closed) and its entry marked truncated.
  */
 #ifndef FEEDMUX_PARSE_H
 #define FEEDMUX_PARSE_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#define PARSE_MAX_TITLE	(4 * 1024)	/* bytes: title, subtitle, author, category */
+#define PARSE_MAX_TEXT	(1024 * 1024)	/* bytes: summary, content */
 
 enum feed_format {
 	FMT_UNKNOWN, FMT_RSS090, FMT_RSS091, FMT_RSS092, FMT_RSS093,
@@ -47,6 +55,7 @@ struct entry {
 	size_t		 ncategories;
 	const struct enclosure *enclosures;
 	size_t		 nenclosures;
+	int		 truncated;	/* a field was cut to its limit */
 };
 
 struct feed_meta {

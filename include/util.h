@@ -84,6 +84,20 @@ word_has(const void *p, unsigned lim, unsigned a, unsigned b)
 	    ((xb - ones) & ~xb)) & high) != 0;
 }
 
+/* Is any of the eight bytes at p DEL or above (not ASCII, or DEL)? */
+static inline int
+word_high(const void *p)
+{
+	const uint64_t	 ones = 0x0101010101010101ULL;
+	const uint64_t	 high = 0x8080808080808080ULL;
+	uint64_t	 w;
+
+	memcpy(&w, p, 8);
+	/* A byte's low seven bits plus one carry into its top bit only
+	 * when they are all ones (0x7f); no carry crosses bytes. */
+	return ((((w & ~high) + ones) | w) & high) != 0;
+}
+
 /* Append code point c (< 0x110000) as UTF-8. */
 void	 buf_add_utf8(struct buf *, uint32_t c);
 void	 buf_reset(struct buf *);	/* len = 0, keeps the memory */

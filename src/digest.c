@@ -21,6 +21,7 @@
 #include "cmd.h"
 #include "conf.h"
 #include "digest.h"
+#include "encoding.h"
 #include "html.h"
 #include "json.h"
 #include "log.h"
@@ -738,6 +739,7 @@ digest_finish(struct store *st, struct digest_state *ds, int ok,
 		ds->attempts++;
 		ds->next_try = now + retry_delay(ds->attempts);
 		ds->error = xstrdup(err ? err : "delivery failed");
+		utf8_line(ds->error);	/* a server's words, cut to fit */
 		log_warnx("digest %lld: %s (retry at %lld)", (long long)ds->id,
 		    ds->error, (long long)ds->next_try);
 	}

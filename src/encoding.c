@@ -42,36 +42,6 @@ from1252(unsigned char c)
 	return c >= 0x80 && c < 0xa0 ? cp1252[c - 0x80] : c;
 }
 
-/* Length of the UTF-8 sequence at p: >0 valid, 0 incomplete, -1 invalid.
- * Inline: the scanners call it for every non-ASCII character. */
-static inline int
-utf8_seq(const unsigned char *p, size_t avail)
-{
-	int		 n, i;
-	unsigned char	 lo = 0x80, hi = 0xbf;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] < 0xc2 || p[0] > 0xf4)
-		return -1;
-	n = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;	/* no surrogates */
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	for (i = 1; i < n; i++) {
-		if ((size_t)i >= avail)
-			return 0;
-		if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xbf))
-			return -1;
-	}
-	return n;
-}
-
 /* Valid UTF-8 with at least one multi-byte sequence (the end may be cut). */
 static int
 looks_utf8(const unsigned char *p, size_t len)
@@ -479,5 +449,121 @@ http_charset(const char *ct, char *out, size_t outlen)
 	if (n > 0 && n < outlen) {
 		memcpy(out, p, n);
 		out[n] = '\0';
+	}
+}
+
+/* ---- clean text: what the parser hands out ---- */
+
+/* Controls and DEL only, in text known to be UTF-8: eight bytes at a
+ * time, non-ASCII included. */
+static size_t
+ctl_free_len(const unsigned char *p, size_t len, int lines)
+{
+	size_t	 i = 0, end;
+
+	while (i < len) {
+		while (len - i >= 16 && !(word_has(p + i, 0x20, 0x7f, 0x7f) |
+		    word_has(p + i + 8, 0x20, 0x7f, 0x7f)))
+			i += 16;
+		if (len - i >= 8 && !word_has(p + i, 0x20, 0x7f, 0x7f)) {
+			i += 8;
+			continue;
+		}
+		for (end = len - i >= 8 ? i + 8 : len; i < end; i++)
+			if (p[i] == 0x7f || (p[i] < 0x20 && (!lines ||
+			    (p[i] != '\t' && p[i] != '\n'))))
+				return i;
+	}
+	return i;
+}
+
+size_t
+utf8_text_len(const char *s, size_t len, int flags)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t	 i = 0;
+	int	 lines = flags & UTF8_LINES, n;
+
+	if (flags & UTF8_VALID)
+		return ctl_free_len(p, len, lines);
+	while (i < len) {
+		/* Mostly printable ASCII: eight bytes at a time. */
+		while (len - i >= 8 && !word_high(p + i) &&
+		    !word_has(p + i, 0x20, 0x7f, 0x7f))
+			i += 8;
+		while (i < len && p[i] >= 0x20 && p[i] < 0x7f)
+			i++;
+		if (i == len)
+			break;
+		if (p[i] < 0x20) {
+			if (!lines || (p[i] != '\t' && p[i] != '\n'))
+				break;
+			i++;
+			continue;
+		}
+		if (p[i] == 0x7f)
+			break;
+		/* Whole words of a script other than Latin go at once. */
+		while (i < len && p[i] >= 0x80 &&
+		    (n = utf8_seq(p + i, len - i)) > 0)
+			i += (size_t)n;
+		if (i < len && p[i] >= 0x80)
+			break;		/* not UTF-8 */
+	}
+	return i;
+}
+
+void
+utf8_text(struct buf *out, const char *s, size_t len, int flags)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t	 i = 0, k;
+	int	 lines = flags & UTF8_LINES;
+
+	while (i < len) {
+		k = utf8_text_len(s + i, len - i, lines);
+		buf_add(out, s + i, k);
+		if ((i += k) == len)
+			break;
+		if (p[i] == '\t' || p[i] == '\n' || p[i] == '\r')
+			buf_addc(out, lines && p[i] != '\r' ? p[i] : ' ');
+		else if (p[i] >= 0x80)		/* not UTF-8 */
+			buf_add(out, "\xef\xbf\xbd", 3);
+		i++;		/* other controls and DEL: dropped */
+	}
+}
+
+size_t
+utf8_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	/* Back over continuation bytes to the start of a character. */
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+void
+utf8_line(char *s)
+{
+	unsigned char	*p = (unsigned char *)s;
+	size_t		 len = strlen(s), i = 0;
+	int		 n;
+
+	while (i < len) {
+		if (p[i] < 0x20 || p[i] == 0x7f) {
+			p[i++] = ' ';
+			continue;
+		}
+		if ((n = utf8_seq(p + i, len - i)) > 0) {
+			i += (size_t)n;
+			continue;
+		}
+		if (n == 0) {		/* cut short at the end */
+			p[i] = '\0';
+			break;
+		}
+		p[i++] = '?';
 	}
 }

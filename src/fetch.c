@@ -752,6 +752,7 @@ job_error(struct fetch_job *job, const char *fmt, ...)
 	    job->fc->name != NULL ? job->fc->name : "",
 	    job->fc->name != NULL ? ": " : "",
 	    job->st->url != NULL ? job->st->url : job->fc->url, what);
+	utf8_line(job->res.error);	/* a server's words, cut to fit */
 }
 
 static void

@@ -235,6 +235,20 @@ elem_find(const char *name)
 	return *m;
 }
 
+int
+html_element(const char *name, size_t len)
+{
+	char	 low[16];
+	size_t	 i;
+
+	if (len == 0 || len >= sizeof low)
+		return 0;
+	for (i = 0; i < len; i++)
+		low[i] = (char)tolower((unsigned char)name[i]);
+	low[len] = '\0';
+	return elem_find(low) != NULL;
+}
+
 /* Escape for text (quot 0) or a double-quoted attribute value (quot 1). */
 static void
 escape(struct buf *out, const char *s, size_t len, int quot)
@@ -409,10 +423,14 @@ elem_start(struct hstate *st, const struct elem *e, const xmlChar **atts)
 	}
 	if (e == NULL)
 		return;
-	if (e->flags & E_DROP) {
+	/* A void element holds nothing, whatever libxml2 thinks (it keeps
+	 * <embed> open to the next end tag): dropping it drops no text. */
+	if ((e->flags & (E_DROP | E_VOID)) == E_DROP) {
 		st->skip = 1;
 		return;
 	}
+	if (e->flags & E_DROP)
+		return;
 	if (st->text) {
 		if (e->flags & E_BLOCK)
 			st->space = 1;

@@ -4,27 +4,44 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "encoding.h"
 #include "json.h"
 
+/*
+ * Whatever it is given, the string written is valid UTF-8 (a byte that
+ * is not becomes U+FFFD) with every control character and DEL escaped:
+ * safe to print on a terminal.
+ */
 void
 json_strn(struct buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
+	char	 u[6] = { '\\', 'u', '0', '0' };
 	size_t	 i, run;
+	unsigned char c = 0;
+	int	 n;
 
 	buf_addc(b, '"');
 	for (i = 0, run = 0; i < len; i++) {
-		unsigned char c;
-
-		/* Most of it is plain text: eight bytes at a time. */
-		while (len - i >= 8 && !word_has(p + i, 0x20, '"', '\\'))
+		/* Most of it is plain text: eight bytes at a time, then the
+		 * ASCII before what stopped that, byte by byte. */
+		while (len - i >= 8 && !word_has(p + i, 0x20, '"', '\\') &&
+		    !word_high(p + i))
 			i += 8;
+		while (i < len && (c = p[i]) >= 0x20 && c < 0x7f && c != '"' &&
+		    c != '\\')
+			i++;
 		if (i == len)
 			break;
-		c = p[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (c >= 0x80 && (n = utf8_seq(p + i, len - i)) > 0) {
+			/* Whole words of a script other than Latin go at once. */
+			while ((i += (size_t)n) < len && p[i] >= 0x80 &&
+			    (n = utf8_seq(p + i, len - i)) > 0)
+				;
+			i--;
 			continue;
+		}
 		buf_add(b, s + run, i - run);
 		run = i + 1;
 		switch (c) {
@@ -33,11 +50,14 @@ json_strn(struct buf *b, const char *s, size_t len)
 		case '\n': buf_add(b, "\\n", 2); break;
 		case '\r': buf_add(b, "\\r", 2); break;
 		case '\t': buf_add(b, "\\t", 2); break;
-		default: {
-			char	 u[6] = { '\\', 'u', '0', '0', hex[c >> 4],
-			    hex[c & 15] };
-			buf_add(b, u, 6);
-		}
+		default:
+			if (c >= 0x80)		/* not UTF-8 */
+				buf_add(b, "\xef\xbf\xbd", 3);
+			else {
+				u[4] = hex[c >> 4];
+				u[5] = hex[c & 15];
+				buf_add(b, u, 6);
+			}
 		}
 	}
 	buf_add(b, s + run, len - run);

@@ -35,7 +35,10 @@
 #include "url.h"
 #include "util.h"
 
-#define MAX_FIELD	(16 * 1024 * 1024)	/* one text field */
+/* Raw bytes kept of one field; the rest is read and dropped. */
+#define RAW_TITLE	(8 * PARSE_MAX_TITLE)	/* markup shrinks to text */
+#define RAW_TEXT	(2 * PARSE_MAX_TEXT)
+#define RAW_OTHER	(64 * 1024)		/* ids, links, dates, numbers */
 #define SNIFF		1024			/* bytes to choose an encoding */
 #define MAX_DEPTH	256			/* element nesting */
 /* libxml2 2.9 allows 40 levels and 10 times the input; a few levels and
@@ -188,6 +191,15 @@ struct rec {
 	size_t		 ncats, capcats;
 	struct penc	*encs;
 	size_t		 nencs, capencs;
+	int		 truncated;	/* a field was cut */
+	struct buf	 tmp;		/* scratch for repairs and cuts */
+};
+
+/* What a string is, for the check at rec_close(). */
+enum tkind {
+	T_LINE,		/* one line: ids, URLs, types */
+	T_SHORT,	/* one line of at most PARSE_MAX_TITLE bytes */
+	T_HTML		/* sanitized HTML of at most PARSE_MAX_TEXT bytes */
 };
 
 /* M_B64: Atom 0.3 base64, decoded at the end and then read as cb64 says. */
@@ -223,6 +235,7 @@ struct parser {
 	struct dtd	*dtd;		/* the DOCTYPE's entities */
 	size_t		 entspent;	/* of ENT_BUDGET */
 	int		 entover;	/* an expansion went past a limit */
+	size_t		 crun;		/* bytes into a CDATA section */
 
 	enum feed_format format;
 	int		 root;		/* a feed root element was seen */
@@ -239,6 +252,8 @@ struct parser {
 	enum mode	 cb64;		/* what base64 decodes to */
 	const struct tag *ctag;
 	int		 cdepth, cdiv, ctitle_html;
+	int		 ctrunc;	/* more came than cmax */
+	size_t		 cmax;		/* raw bytes kept of this field */
 	struct buf	 text;
 	struct buf	 ref;		/* an attribute's URL, NUL-terminated */
 
@@ -468,30 +483,113 @@ rec_reset(struct rec *r)
 	r->pprio = r->uprio = 0;
 	r->permalink = 1;
 	r->ncats = r->nencs = 0;
+	r->truncated = 0;
 }
 
 static void
 rec_free(struct rec *r)
 {
 	buf_free(&r->arena);
+	buf_free(&r->tmp);
 	free(r->cats);
 	free(r->encs);
 }
 
-/* Close the string begun at off: kept if not empty.  Returns 1 if kept. */
-static int
-rec_close(struct rec *r, size_t off)
+/*
+ * Sanitized HTML cut to max bytes: not inside a tag or a reference, then
+ * sanitized again so that what was open is closed (which adds a little:
+ * cut shorter until it fits).
+ */
+static void
+rec_cut_html(struct rec *r, size_t off, size_t max)
 {
+	const char	*s;
+	size_t		 n, i;
+
+	buf_reset(&r->tmp);
+	buf_add(&r->tmp, r->arena.s + off, utf8_cut(r->arena.s + off,
+	    r->arena.len - off, max));
+	s = r->tmp.s;
+	n = r->tmp.len;
+	do {
+		n = utf8_cut(s, r->tmp.len, n);
+		for (i = n; i > 0 && s[i - 1] != '>' && s[i - 1] != '<'; i--)
+			;
+		if (i > 0 && s[i - 1] == '<')
+			n = i - 1;
+		for (i = n; i > 0 && n - i < 12 && s[i - 1] != ';' &&
+		    s[i - 1] != '&'; i--)
+			;
+		if (i > 0 && s[i - 1] == '&')
+			n = i - 1;
+		r->arena.len = off;
+		html_sanitize(&r->arena, s, n, NULL);
+		i = r->arena.len - off;
+		n = i > max && n > i - max ? n - (i - max) : i > max ? 0 : n;
+	} while (i > max);
+}
+
+/*
+ * Close the string begun at off: kept if not empty.  Returns 1 if kept.
+ * Every string the parser hands out passes here, so this is where it is
+ * made clean text (encoding.h) and cut to its limit.
+ */
+static int
+rec_close(struct rec *r, size_t off, enum tkind k)
+{
+	size_t	 n = r->arena.len - off, ok;
+
+	if (n == 0)
+		return 0;
+	/*
+	 * HTML is html.c's output, which is UTF-8 (it checks each sequence),
+	 * or libxml2's text, which is too (the decoder made it so): only
+	 * controls, from references, are left to look for in a large field.
+	 */
+	if ((ok = utf8_text_len(r->arena.s + off, n, k == T_HTML ?
+	    UTF8_LINES | UTF8_VALID : 0)) < n) {
+		/* Rare: the decoder and libxml2 leave little to repair. */
+		buf_reset(&r->tmp);
+		buf_add(&r->tmp, r->arena.s + off + ok, n - ok);
+		r->arena.len = off + ok;
+		utf8_text(&r->arena, r->tmp.s, r->tmp.len, k == T_HTML ?
+		    UTF8_LINES : 0);
+	}
+	n = r->arena.len - off;
+	if (k == T_SHORT && n > PARSE_MAX_TITLE) {
+		r->arena.len = off + utf8_cut(r->arena.s + off, n,
+		    PARSE_MAX_TITLE);
+		r->truncated = 1;
+	} else if (k == T_HTML && n > PARSE_MAX_TEXT) {
+		rec_cut_html(r, off, PARSE_MAX_TEXT);
+		r->truncated = 1;
+	}
 	if (r->arena.len == off)
 		return 0;
 	buf_addc(&r->arena, '\0');
 	return 1;
 }
 
+static enum tkind
+field_kind(enum field f)
+{
+	return f == F_TITLE || f == F_SUBTITLE || f == F_AUTHOR ||
+	    f == F_CATEGORY ? T_SHORT : f == F_SUMMARY || f == F_CONTENT ?
+	    T_HTML : T_LINE;
+}
+
+/* How many bytes of a field's raw text are kept while it is read. */
+static size_t
+field_raw_max(enum field f)
+{
+	return field_kind(f) == T_SHORT ? RAW_TITLE :
+	    field_kind(f) == T_HTML ? RAW_TEXT : RAW_OTHER;
+}
+
 static void
 rec_set(struct rec *r, enum field f, int prio, size_t off)
 {
-	if (rec_close(r, off)) {
+	if (rec_close(r, off, field_kind(f))) {
 		r->s[f].off = off;
 		r->s[f].prio = prio;
 	}
@@ -503,7 +601,7 @@ rec_add_cat(struct rec *r, const char *s, size_t len)
 	size_t	 off = r->arena.len;
 
 	html_text_fold(&r->arena, s, len);
-	if (!rec_close(r, off))
+	if (!rec_close(r, off, T_SHORT))
 		return;
 	if (r->ncats == r->capcats) {
 		r->capcats = r->capcats ? r->capcats * 2 : 8;
@@ -591,13 +689,13 @@ rec_add_enc(struct parser *p, struct rec *r, const char *url, size_t ulen,
 		r->encs = xreallocarray(r->encs, r->capencs, sizeof *r->encs);
 	}
 	e = &r->encs[r->nencs++];
-	rec_close(r, off);
+	rec_close(r, off, T_LINE);
 	e->url = off;
 	e->type = SIZE_MAX;
 	if (type != NULL && tlen > 0) {
 		e->type = r->arena.len;
 		html_text_fold(&r->arena, type, tlen);
-		if (!rec_close(r, e->type))
+		if (!rec_close(r, e->type, T_LINE))
 			e->type = SIZE_MAX;
 	}
 	e->length = enc_length(length, llen);
@@ -694,18 +792,93 @@ text_as_html(struct buf *out, const char *s, size_t len)
 	buf_add(out, s + run, len - run);
 }
 
-/* HTML to text; twice when it was escaped twice ("&amp;lt;b&amp;gt;"). */
+/*
+ * At q, just after a '<': 0 when it does not begin a tag, 1 when it
+ * begins one of an HTML element we know, -1 for any other name ("<dialog>"
+ * in a title about it).  *close says "</".
+ */
+static int
+tag_like(const char *q, const char *end, int *close)
+{
+	const char	*n;
+
+	*close = q < end && *q == '/';
+	q += *close;
+	if (q == end || !isalpha((unsigned char)*q))
+		return 0;
+	for (n = q; n < end && isalnum((unsigned char)*n); n++)
+		;
+	return html_element(q, (size_t)(n - q)) ? 1 : -1;
+}
+
+/*
+ * Does a title hold markup?  As feedparser tells: a close tag or a
+ * reference ("&amp;", "&#38;"), and no tag of an element HTML does not
+ * have.  Otherwise "<" and "&" are text.
+ */
+static int
+looks_html(const char *s, size_t len)
+{
+	const char	*end = s + len, *q, *n;
+	int		 mark = 0, close, k;
+
+	for (q = s; (q = memchr(q, '<', (size_t)(end - q))) != NULL; q++) {
+		if ((k = tag_like(q + 1, end, &close)) == -1)
+			return 0;
+		mark |= k == 1 && close;
+	}
+	for (q = s; !mark && (q = memchr(q, '&', (size_t)(end - q))) != NULL;
+	    q++) {
+		n = q + 1 + (q + 1 < end && q[1] == '#');
+		while (n < end && isalnum((unsigned char)*n))
+			n++;
+		mark = n < end && *n == ';' && n > q + 1 &&
+		    isalnum((unsigned char)n[-1]);
+	}
+	return mark;
+}
+
+/* Declared HTML: a "<" that begins no known element's tag is text. */
 static void
-title_text(struct parser *p, struct rec *r, const char *s, size_t len)
+escape_unknown(struct buf *out, const char *s, size_t len)
+{
+	const char	*end = s + len, *q, *run = s;
+	int		 close;
+
+	for (q = s; (q = memchr(q, '<', (size_t)(end - q))) != NULL; q++)
+		if (tag_like(q + 1, end, &close) == -1) {
+			buf_add(out, run, (size_t)(q - run));
+			buf_add(out, "&lt;", 4);
+			run = q + 1;
+		}
+	buf_add(out, run, (size_t)(end - run));
+}
+
+enum { TT_GUESS, TT_HTML, TT_XHTML };
+
+/*
+ * A title as text.  RSS does not say whether a title is HTML: it is when
+ * it looks like it (looks_html).  Then once more when what came out is
+ * markup again: escaped twice ("&amp;lt;b&amp;gt;").
+ */
+static void
+title_text(struct parser *p, struct rec *r, const char *s, size_t len,
+    int how)
 {
 	size_t	 off = r->arena.len;
-	char	*t;
 
+	if (how == TT_GUESS && !looks_html(s, len)) {
+		html_text_fold(&r->arena, s, len);
+		return;
+	}
+	if (how == TT_HTML && memchr(s, '<', len) != NULL) {
+		buf_reset(&r->tmp);
+		escape_unknown(&r->tmp, s, len);
+		s = r->tmp.s;
+		len = r->tmp.len;
+	}
 	html_to_text(&r->arena, s, len);
-	for (t = r->arena.s + off; (t = strchr(t, '<')) != NULL; t++)
-		if (isalpha((unsigned char)t[1]) || t[1] == '/')
-			break;
-	if (t == NULL && strstr(r->arena.s + off, "&#") == NULL)
+	if (!looks_html(r->arena.s + off, r->arena.len - off))
 		return;
 	buf_reset(&p->text);
 	buf_add(&p->text, r->arena.s + off, r->arena.len - off);
@@ -827,15 +1000,21 @@ cap_end(struct parser *p)
 
 	if (p->cmode == M_SKIP || (p->cmode == M_B64 && cap_base64(p) == -1))
 		return;
+	if (p->ctrunc && t->field != F_LINK)
+		r->truncated = 1;
 	buf_add(&p->text, "", 0);	/* allocated and terminated */
 	s = p->text.s;
 	len = p->text.len;
 	switch (t->field) {
 	case F_TITLE:
 	case F_SUBTITLE:
-		if (p->ctitle_html || (p->cmode == M_HTML &&
-		    (memchr(s, '<', len) || memchr(s, '&', len))))
-			title_text(p, r, s, len);
+		if (p->cmode == M_XHTML)
+			title_text(p, r, s, len, TT_XHTML);
+		else if (p->ctitle_html)
+			title_text(p, r, s, len, TT_HTML);
+		else if (p->cmode == M_HTML &&
+		    (memchr(s, '<', len) || memchr(s, '&', len)))
+			title_text(p, r, s, len, TT_GUESS);
 		else
 			html_text_fold(&r->arena, s, len);
 		rec_set(r, t->field, t->prio, off);
@@ -852,6 +1031,8 @@ cap_end(struct parser *p)
 		rec_set(r, t->field, t->prio, off);
 		break;
 	case F_LINK:
+		if (p->ctrunc)
+			break;		/* a link cut short is wrong: none */
 		/* Empty is no link, not the base it would resolve to. */
 		if (*(s = strtrim(s)) != '\0')
 			html_abs_url(&r->arena, s, cur_base(p));
@@ -945,6 +1126,8 @@ cap_begin(struct parser *p, const struct tag *t, enum ns ns,
 	p->cdiv = 0;
 	p->ctitle_html = 0;
 	p->cb64 = M_SKIP;
+	p->ctrunc = 0;
+	p->cmax = field_raw_max(t->field);
 	buf_reset(&p->text);
 	p->cmode = M_TEXT;
 	if (t->field < F_NSTR && t->field != F_CATEGORY &&
@@ -1154,6 +1337,7 @@ entry_emit(struct parser *p)
 	e.ncategories = r->ncats;
 	e.enclosures = p->encv;
 	e.nenclosures = r->nencs;
+	e.truncated = r->truncated;
 	p->nentries++;
 	if (p->cb != NULL && p->cb->entry != NULL && p->cb->entry(p->arg, &e)) {
 		p->stopped = 1;
@@ -1212,6 +1396,10 @@ cap_child_start(struct parser *p, const char *name, enum ns ns,
 		p->cdiv = p->depth;
 		return;
 	}
+	if (p->text.len >= p->cmax) {
+		p->ctrunc = 1;
+		return;
+	}
 	buf_addc(&p->text, '<');
 	buf_adds(&p->text, name);
 	for (i = 0; i < n; i++, a += 5) {
@@ -1247,8 +1435,8 @@ cap_child_end(struct parser *p, const char *name)
 		p->cdiv = 0;
 		return;
 	}
-	if (is_void(name))
-		return;
+	if (is_void(name) || p->text.len >= p->cmax)
+		return;		/* the sanitizer closes what is left open */
 	buf_add(&p->text, "</", 2);
 	buf_adds(&p->text, name);
 	buf_addc(&p->text, '>');
@@ -1377,12 +1565,13 @@ sax_text(void *ctx, const xmlChar *s, int len)
 
 	if (p->ctag == NULL || p->cmode == M_SKIP || len <= 0)
 		return;
-	if (p->text.len + (size_t)len > MAX_FIELD) {
-		snprintf(p->error, sizeof p->error,
-		    "a field is larger than %d bytes", MAX_FIELD);
-		p->limited = p->stopped = 1;
-		xmlStopParser(p->ctxt);
-		return;
+	/* A huge field is cut, not fatal: the entries after it count. */
+	if (p->text.len + (size_t)len > p->cmax) {
+		p->ctrunc = 1;
+		len = (int)utf8_cut((const char *)s, (size_t)len,
+		    p->cmax > p->text.len ? p->cmax - p->text.len : 0);
+		if (len == 0)
+			return;
 	}
 	if (p->cmode == M_XHTML || p->cmode == M_ESC)
 		text_as_html(&p->text, (const char *)s, (size_t)len);
@@ -1595,13 +1784,20 @@ expand(struct parser *p, const char *v, size_t n, int depth, struct buf *out)
 	buf_add(out, v + run, i - run);
 }
 
+/*
+ * CDATA is handed to libxml2 in sections of at most this many bytes:
+ * unterminated, a longer one is "Huge input lookup" to libxml2, which
+ * then stops reading the document (the entries after it lost).
+ */
+#define CDATA_MAX	(1024 * 1024)
+
 /* In CDATA or a comment: copy to the terminator, dropping controls. */
 static size_t
 clean_until(struct parser *p, const char *s, size_t n, int last,
     const char *term, struct buf *out)
 {
 	const char	*e;
-	size_t		 i, run = 0, stop;
+	size_t		 i, run = 0, stop, k;
 
 	e = memmem(s, n, term, 3);
 	if (e != NULL)
@@ -1622,8 +1818,17 @@ clean_until(struct parser *p, const char *s, size_t n, int last,
 		run = i + 1;
 	}
 	buf_add(out, s + run, stop - run);
-	if (e != NULL)
+	if (e != NULL) {
 		p->cstate = CS_TEXT;
+		p->crun = 0;
+	} else if (term[0] == ']' && (p->crun += stop) > CDATA_MAX) {
+		/* End the section and begin another, between characters. */
+		k = stop - utf8_cut(s, n, stop);
+		out->len -= k;
+		buf_add(out, "]]><![CDATA[", 12);
+		p->crun = 0;
+		stop -= k;
+	}
 	return stop;
 }
 
@@ -1788,12 +1993,11 @@ jf_field(struct parser *p, enum jf_field jf, int prio, const char *s,
 	    (t.field == F_PUBLISHED && r->pprio >= prio) ||
 	    (t.field == F_UPDATED && r->uprio >= prio))
 		return;			/* a better source already gave it */
-	if (len > MAX_FIELD) {
-		snprintf(p->error, sizeof p->error,
-		    "a field is larger than %d bytes", MAX_FIELD);
-		p->limited = 1;
-		return;
-	}
+	/* Bounded as an element's text is while it is captured. */
+	p->cmax = field_raw_max(t.field);
+	p->ctrunc = len > p->cmax;
+	if (p->ctrunc)
+		len = utf8_cut(s, len, p->cmax);
 	/* "\u0001" is JSON's way to a control character: dropped, as the
 	 * cleaner drops XML's. */
 	buf_reset(&p->ref);
@@ -1806,8 +2010,9 @@ jf_field(struct parser *p, enum jf_field jf, int prio, const char *s,
 	}
 	buf_add(&p->ref, s + run, len - run);
 	if (t.field == F_LINK || t.field == F_SELF || t.field == F_THUMBNAIL) {
-		/* "" is no URL, not the base it would resolve to. */
-		if (*strtrim(p->ref.s) != '\0')
+		/* "" is no URL, not the base it would resolve to; a URL cut
+		 * short is a wrong one. */
+		if (!p->ctrunc && *strtrim(p->ref.s) != '\0')
 			html_abs_url(&r->arena, p->ref.s, cur_base(p));
 		rec_set(r, t.field, prio, off);
 		return;
@@ -2041,7 +2246,6 @@ parser_finish(struct parser *p, struct parse_result *res)
 	if (p->json != NULL)
 		return json_finish(p, res);
 	res->format = p->format;
-	res->nentries = p->nentries;
 	res->malformed = !p->ctxt->wellFormed || p->limited;
 	/* Cut off mid-entry: what was read of it is worth keeping. */
 	if (p->root && p->entry_depth != 0 && !p->stopped) {
@@ -2051,6 +2255,7 @@ parser_finish(struct parser *p, struct parse_result *res)
 		entry_emit(p);
 		p->entry_depth = 0;
 	}
+	res->nentries = p->nentries;	/* that one included */
 	if (p->dec != NULL)
 		snprintf(res->charset, sizeof res->charset, "%s",
 		    decoder_name(p->dec));
@@ -2062,8 +2267,12 @@ parser_finish(struct parser *p, struct parse_result *res)
 		else if (strncmp(p->error, "not a feed", 10) != 0)
 			snprintf(res->error, sizeof res->error,
 			    "not a feed: %.200s", p->error);
-		return -1;
 	}
+	/* Both echo the document (a name, an element) and were cut to fit. */
+	utf8_line(res->charset);
+	utf8_line(res->error);
+	if (!p->root)
+		return -1;
 	feed_done(p);
 	return 0;
 }

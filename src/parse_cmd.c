@@ -80,7 +80,7 @@ json_entry(struct buf *b, const struct entry *e)
 		else
 			buf_adds(b, ", \"length\": null}");
 	}
-	buf_adds(b, "]}");
+	buf_adds(b, e->truncated ? "], \"truncated\": true}" : "]}");
 }
 
 static void
@@ -124,6 +124,8 @@ text_entry(struct buf *b, int n, const struct entry *e)
 		    (long long)e->enclosures[i].length);
 	text_field(b, "summary:", e->summary);
 	text_field(b, "content:", e->content);
+	if (e->truncated)
+		text_field(b, "truncated:", "yes");
 }
 
 static int
@@ -205,8 +207,12 @@ print_json(struct pcmd *c, const struct parse_result *res)
 {
 	struct buf	 b = { NULL, 0, 0 };
 
-	/* The entries went out as they came; the rest is known only now. */
-	buf_adds(&b, res->nentries > 0 ? "\n ],\n" : "{\"entries\": [],\n");
+	/*
+	 * The entries went out as they came; the rest is known only now.
+	 * What was printed decides how to go on: parser_finish may have
+	 * handed over one more entry (cut off mid-way) after the last push.
+	 */
+	buf_adds(&b, c->n > 0 ? "\n ],\n" : "{\"entries\": [],\n");
 	buf_printf(&b, " \"malformed\": %s, \"format\": \"%s\", "
 	    "\"charset\": ", res->malformed ? "true" : "false",
 	    parse_format_name(res->format));

@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "digest.h"
+#include "encoding.h"
 #include "json.h"
 #include "log.h"
 #include "store.h"
@@ -136,6 +137,7 @@ row_cells(const struct row *r, int64_t now, char cell[NCOLS][64])
 	row_flags(r, &f);
 	snprintf(cell[COL_FLAGS], 64, "%s", f.len > 0 ? f.s : "-");
 	buf_free(&f);
+	utf8_line(cell[COL_NAME]);	/* cut to fit: not mid-character */
 }
 
 /* Failing feeds first (most failures first), then by name. */

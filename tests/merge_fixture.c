@@ -19,12 +19,12 @@ static const struct entry alpha[] = {
 	  "https://alpha.example/posts/1", "Ann", "ann@alpha.example",
 	  "https://alpha.example/avatars/ann.png",
 	  "<p>Hello <b>world</b></p>", "<p>Full text of the first post.</p>",
-	  1699990000, 1699995000, a1_cats, 2, a1_enc, 1 },
+	  1699990000, 1699995000, a1_cats, 2, a1_enc, 1, 0 },
 	{ "alpha-2", "Second: a < b && c > d \"quoted\" 'single'",
 	  "https://alpha.example/posts/2", NULL, "solo@alpha.example", NULL,
 	  NULL,
 	  "<p>Second ]]&gt; body</p>", 1699980000, DATE_NONE,
-	  NULL, 0, NULL, 0 },
+	  NULL, 0, NULL, 0, 0 },
 	/* Control characters, broken UTF-8, a surrogate, U+FFFE, ]]>. */
 	{ "tag:alpha.example,2023:3",
 	  "Nasty \x01\x0b ]]> \xff\xfe broken \xed\xa0\x80 surrogate "
@@ -32,19 +32,19 @@ static const struct entry alpha[] = {
 	  "https://alpha.example/posts/3?a=1&b=2", "Zo\xc3\xab \x07",
 	  NULL, NULL,
 	  "<p>x ]]> y</p>", "<p>\x0c" "form feed &lt;tag&gt; \xc3\x28 </p>",
-	  DATE_NONE, DATE_NONE, NULL, 0, NULL, 0 },
+	  DATE_NONE, DATE_NONE, NULL, 0, NULL, 0, 0 },
 	{ "https://alpha.example/shared", "Shared article",
 	  "https://shared.example/article", NULL, NULL, NULL, "<p>Shared.</p>",
-	  NULL, 1699970000, DATE_NONE, NULL, 0, NULL, 0 },
+	  NULL, 1699970000, DATE_NONE, NULL, 0, NULL, 0, 0 },
 };
 
 static const struct entry beta[] = {
 	{ "b-1", "Security advisory", "https://beta.example/1", "Bob",
 	  NULL, NULL, NULL, "<p>Patch now.</p>", 1699985000, DATE_NONE,
-	  b1_cats, 2, NULL, 0 },
+	  b1_cats, 2, NULL, 0, 0 },
 	{ "b-2", "Shared article", "https://shared.example/article", NULL,
 	  NULL, NULL, "<p>Shared.</p>", NULL, 1699970000, DATE_NONE,
-	  NULL, 0, NULL, 0 },
+	  NULL, 0, NULL, 0, 0 },
 };
 
 static int

@@ -196,6 +196,20 @@ main(void)
 	txt("bad \xc3 byte", "bad \xef\xbf\xbd byte");
 	txt("&bogus; &copy 1", "&bogus; &copy 1");
 
+	/* A void or unknown element left open holds nothing: libxml2 keeps
+	 * <embed> open to the next end tag, the text after it is kept. */
+	san("<p>A <embed src=\"x\"> B</p><p>C</p>", "<p>A  B</p><p>C</p>");
+	san("<p>1 <param name=a> 2 <base href=x> 3</p><p>4</p>",
+	    "<p>1  2  3</p><p>4</p>");
+	san("<p>x <widget> y</p><p>z</p>", "<p>x  y</p><p>z</p>");
+	san("<div>a <embed src=x> b <b>c</b></div>", "<div>a  b <b>c</b></div>");
+	txt("<p>A <embed src=\"x\"> B</p><p>C</p>", "A B C");
+	ok(html_element("embed", 5) && html_element("B", 1) &&
+	    html_element("blockquote", 10), "html_element: known elements");
+	ok(!html_element("dialog", 6) && !html_element("", 0) &&
+	    !html_element("b", 0) && !html_element("widgets-and-more", 16),
+	    "html_element: others");
+
 	/* The reused parser context survives many calls. */
 	for (i = 0; i < 10000; i++) {
 		buf_reset(&b);

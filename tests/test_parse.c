@@ -6,6 +6,7 @@
 
 #include <libxml/parser.h>
 
+#include "encoding.h"
 #include "parse.h"
 #include "util.h"
 #include "tap.h"
@@ -274,6 +275,35 @@ latin1_is_1252(void)
 		}
 }
 
+/* The clean-text helpers every string the parser hands out goes through. */
+static void
+text_helpers(void)
+{
+	static const char tricky[] = "ok \xc3\xa9 \x7f\x01\ttab\nnl\r "
+	    "\xff \xed\xa0\x80 \xe6\x97";
+	struct buf	 b = { NULL, 0, 0 };
+	char		 line[] = "a\x1b[31m \xc3 b \xe6\x97";
+
+	ok(utf8_text_len("plain \xc3\xa9 text", 13, 0) == 13, "clean: all");
+	ok(utf8_text_len("ab\x7f", 3, 0) == 2, "DEL stops it");
+	ok(utf8_text_len("a\tb", 3, 0) == 1 && utf8_text_len("a\tb", 3,
+	    UTF8_LINES) == 3, "TAB only for lines");
+	ok(utf8_text_len("a\xff" "b", 3, UTF8_VALID) == 3 &&
+	    utf8_text_len("a\xff" "b", 3, 0) == 1, "UTF8_VALID looks at controls");
+	utf8_text(&b, tricky, sizeof tricky - 1, 0);
+	is_str(buf_cstr(&b), "ok \xc3\xa9  tab nl  \xef\xbf\xbd \xef\xbf\xbd"
+	    "\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd", "repaired");
+	buf_reset(&b);
+	utf8_text(&b, tricky, sizeof tricky - 1, UTF8_LINES);
+	ok(strstr(buf_cstr(&b), "\ttab\nnl ") != NULL, "repaired, lines kept");
+	ok(utf8_cut("\xc3\xa9\xc3\xa9", 4, 3) == 2 &&
+	    utf8_cut("\xe6\x97\xa5", 3, 2) == 0 && utf8_cut("ab", 2, 5) == 2,
+	    "cut at a character boundary");
+	utf8_line(line);
+	is_str(line, "a [31m ? b ", "a message cleaned in place");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -294,6 +324,7 @@ main(void)
 	size_t			 i;
 
 	xmlInitParser();
+	text_helpers();
 
 	/* Scheduling hints for sched. */
 	memset(&g, 0, sizeof g);
