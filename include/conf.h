@@ -111,6 +111,7 @@ struct conf {
 	struct feed_opts defaults;
 	struct feed_conf *feeds;
 	size_t		 nfeeds;
+	void		*feed_index;	/* conf.c's: feeds by name */
 	struct output_conf *outputs;
 	size_t		 noutputs;
 	struct digest_conf digest;
@@ -129,6 +130,13 @@ const char	*conf_default_path(void);
 /* Every key, one "section key" line each (for docs and tests). */
 void		 conf_print_keys(FILE *);
 struct feed_conf *conf_feed(const struct conf *, const char *name);
+
+/*
+ * The listen syntax: "HOST:PORT", "[IPV6]:PORT", ":PORT" or "PORT" (host
+ * 127.0.0.1), port 1 to 65535.  Fills addr and port; -1 when malformed.
+ */
+int		 conf_listen_split(const char *, char *addr, size_t alen,
+		    uint16_t *port);
 
 /* Parsers shared with the command line: "90s", "30m", "1h30m", "1d", "2w". */
 int		 conf_parse_duration(const char *, int64_t *);

@@ -13,6 +13,9 @@
 
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -24,16 +27,26 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <pwd.h>
+
+#include <libxml/hash.h>
+
 #include "conf.h"
 #include "log.h"
 #include "mail.h"
+#include "template.h"
+#include "url.h"
 #include "util.h"
+
+/* The largest config file read (some 200,000 feeds). */
+#define CONF_MAX	(16 * 1024 * 1024)
 
 enum section { SEC_NONE, SEC_MAIN, SEC_OUTPUT, SEC_DIGEST, SEC_FEED };
 
 enum type {
 	T_STR, T_PATH, T_URL, T_DURATION, T_SIZE, T_INT, T_BOOL, T_LEVEL,
-	T_KEYPOLICY, T_LIST, T_ADDRS, T_APPEND, T_AT, T_DAYS, T_GROUP, T_REGEX, T_ZONE
+	T_KEYPOLICY, T_LIST, T_ADDRS, T_APPEND, T_AT, T_DAYS, T_GROUP, T_REGEX, T_ZONE,
+	T_LISTEN, T_USER, T_SMTP, T_ADDR, T_TEMPLATE
 };
 
 #define F_OPT	0x1	/* in struct feed_opts: [feedmux] default, [feed] override */
@@ -57,8 +70,8 @@ struct key {
 static const struct key keys[] = {
 	MAIN(database, T_PATH, database),
 	MAIN(pidfile, T_PATH, pidfile),
-	MAIN(user, T_STR, user),
-	MAIN(listen, T_STR, listen),
+	MAIN(user, T_USER, user),
+	MAIN(listen, T_LISTEN, listen),
 	MAIN(concurrency, T_INT, concurrency),
 	MAIN(per_host, T_INT, per_host),
 	MAIN(jitter, T_DURATION, jitter),
@@ -93,23 +106,23 @@ static const struct key keys[] = {
 	{ SEC_OUTPUT, "match", T_REGEX, offsetof(struct output_conf, match), 0 },
 	{ SEC_OUTPUT, "exclude_match", T_REGEX, offsetof(struct output_conf, exclude_match), 0 },
 	/* listen is accepted in [output] too, where the issue shows it. */
-	{ SEC_OUTPUT, "listen", T_STR, offsetof(struct conf, listen), F_CONF },
+	{ SEC_OUTPUT, "listen", T_LISTEN, offsetof(struct conf, listen), F_CONF },
 
 	DIG(at, T_AT),
 	DIG(days, T_DAYS),
 	DIG(timezone, T_ZONE),
 	DIG(dir, T_PATH),
 	{ SEC_DIGEST, "mail_to", T_ADDRS, offsetof(struct digest_conf, mail_to), F_LIST },
-	DIG(mail_from, T_STR),
-	DIG(smtp, T_STR),
+	DIG(mail_from, T_ADDR),
+	DIG(smtp, T_SMTP),
 	DIG(smtp_user, T_STR),
 	DIG(smtp_password, T_STR),
 	DIG(starttls, T_BOOL),
 	DIG(smtp_cafile, T_PATH),
 	DIG(sendmail, T_STR),
 	DIG(subject, T_STR),
-	DIG(html_template, T_PATH),
-	DIG(text_template, T_PATH),
+	DIG(html_template, T_TEMPLATE),
+	DIG(text_template, T_TEMPLATE),
 	DIG(group, T_GROUP),
 	DIG(send_empty, T_BOOL),
 	DIG(max_entries, T_INT),
@@ -132,6 +145,9 @@ struct loader {
 	void			*base;	/* struct the section's keys live in */
 	struct feed_opts	*opts;	/* feed_opts keys go here */
 	unsigned char		 seen[nitems(keys)];
+	int			 main_line;	/* of [feedmux]; 0: none yet */
+	int			 digest_line;	/* of [digest] */
+	int			 mail_to_line;	/* of the digest's mail_to */
 	char			*err;
 	size_t			 errlen;
 };
@@ -378,6 +394,67 @@ zone_exists(const char *tz)
 	return access(path, R_OK) == 0;
 }
 
+int
+conf_listen_split(const char *s, char *addr, size_t alen, uint16_t *port)
+{
+	const char	*host = s, *colon, *p;
+	struct in6_addr	 a6;
+	size_t		 n = 0;
+	long		 v;
+	char		*end;
+
+	if (*s == '[') {
+		if ((colon = strchr(s, ']')) == NULL || colon[1] != ':')
+			return -1;
+		host = s + 1;
+		n = (size_t)(colon - host);
+		colon++;
+		if (n == 0 || n >= alen)
+			return -1;
+		snprintf(addr, alen, "%.*s", (int)n, host);
+		if (inet_pton(AF_INET6, addr, &a6) != 1)
+			return -1;
+	} else {
+		if ((colon = strrchr(s, ':')) != NULL)
+			n = (size_t)(colon - s);
+		if (n >= alen)
+			return -1;
+		/* A host name or an IPv4 address; IPv6 goes in brackets. */
+		for (p = s; p < s + n; p++)
+			if (!isalnum((unsigned char)*p) && *p != '.' &&
+			    *p != '-' && *p != '_')
+				return -1;
+		snprintf(addr, alen, "%.*s", (int)n, s);
+		if (n == 0)
+			snprintf(addr, alen, "127.0.0.1");
+	}
+	p = colon != NULL ? colon + 1 : s;
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	errno = 0;
+	v = strtol(p, &end, 10);
+	if (*end != '\0' || errno != 0 || v < 1 || v > 65535)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* A template file: readable and well-formed now, not at the first digest. */
+static int
+check_template(struct loader *l, const struct key *k, const char *path)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		 e[256];
+	int		 rc = 0;
+
+	if (read_file(path, 1024 * 1024, &b, e, sizeof e) == -1)
+		rc = lerr(l, "%s: %s", k->name, e);
+	else if (template_check(b.s, e, sizeof e) == -1)
+		rc = lerr(l, "%s: %s: %s", k->name, path, e);
+	buf_free(&b);
+	return rc;
+}
+
 static int
 set_value(struct loader *l, const struct key *k, void *base, const char *v)
 {
@@ -393,8 +470,46 @@ set_value(struct loader *l, const struct key *k, void *base, const char *v)
 		*(char **)field = xstrdup(v);
 		return 0;
 	case T_PATH:
+	case T_TEMPLATE:
 		free(*(char **)field);
 		*(char **)field = conf_path(l, v);
+		if (k->type == T_TEMPLATE)
+			return check_template(l, k, *(char **)field);
+		return 0;
+	case T_LISTEN: {
+		char		 addr[256];
+		uint16_t	 port;
+
+		if (conf_listen_split(v, addr, sizeof addr, &port) == -1)
+			return lerr(l, "%s: bad address \"%s\" (want HOST:PORT, "
+			    "[IPV6]:PORT or :PORT, port 1 to 65535)", k->name, v);
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
+	}
+	case T_USER:
+		/* run switches to it only when started as root. */
+		errno = 0;
+		if (geteuid() == 0 && getpwnam(v) == NULL)
+			return lerr(l, "user: %s \"%s\"", errno != 0 ?
+			    strerror(errno) : "no such user", v);
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
+	case T_SMTP:
+		if (strncasecmp(v, "smtp://", 7) != 0 &&
+		    strncasecmp(v, "smtps://", 8) != 0)
+			return lerr(l, "smtp: want an smtp:// or smtps:// URL, "
+			    "not \"%s\"", v);
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
+	case T_ADDR:
+		if (!mail_addr_ok(v))
+			return lerr(l, "%s: bad address \"%s\" (want "
+			    "addr@domain or Name <addr@domain>)", k->name, v);
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
 		return 0;
 	case T_URL:
 		free(*(char **)field);
@@ -572,6 +687,37 @@ add_output(struct conf *c, const char *name, struct loader *l)
 	return &c->outputs[c->noutputs++];
 }
 
+/*
+ * Arrays grow by doubling (n a power of two: full), and feeds are found by
+ * name through a hash: loading 100,000 feeds is linear.
+ */
+static void *
+grow(void *arr, size_t n, size_t size)
+{
+	if (n == 0 || (n & (n - 1)) == 0)
+		arr = xreallocarray(arr, n == 0 ? 1 : 2 * n, size);
+	return arr;
+}
+
+static struct feed_conf *
+add_feed(struct conf *c, const char *name)
+{
+	struct feed_conf *f;
+
+	if (c->feed_index == NULL &&
+	    (c->feed_index = xmlHashCreate(64)) == NULL)
+		fatalx("xmlHashCreate failed");
+	c->feeds = grow(c->feeds, c->nfeeds, sizeof *c->feeds);
+	f = &c->feeds[c->nfeeds++];
+	memset(f, 0, sizeof *f);
+	f->name = xstrdup(name);
+	f->enabled = 1;
+	if (xmlHashAddEntry(c->feed_index, BAD_CAST f->name,
+	    (void *)(uintptr_t)c->nfeeds) == -1)
+		fatalx("feed index: cannot add \"%s\"", name);
+	return f;
+}
+
 /* "[feed "name"]" -> kind "feed", name "name" (or NULL). */
 static int
 parse_section(struct loader *l, char *s)
@@ -599,10 +745,18 @@ parse_section(struct loader *l, char *s)
 	memset(l->seen, 0, sizeof l->seen);
 	l->opts = NULL;
 	if (strcmp(s, "feedmux") == 0 && name == NULL) {
+		if (l->main_line != 0)
+			return lerr(l, "second [feedmux] section (first at "
+			    "line %d)", l->main_line);
+		l->main_line = l->line;
 		l->sec = SEC_MAIN;
 		l->base = c;
 		l->opts = &c->defaults;
 	} else if (strcmp(s, "digest") == 0 && name == NULL) {
+		if (l->digest_line != 0)
+			return lerr(l, "second [digest] section (first at "
+			    "line %d)", l->digest_line);
+		l->digest_line = l->line;
 		l->sec = SEC_DIGEST;
 		l->base = &c->digest;
 		c->has_digest = 1;
@@ -620,12 +774,7 @@ parse_section(struct loader *l, char *s)
 		if ((f = conf_feed(c, name)) != NULL)
 			return lerr(l, "duplicate feed \"%s\" (first at "
 			    "line %d)", name, f->line);
-		c->feeds = xreallocarray(c->feeds, c->nfeeds + 1,
-		    sizeof *c->feeds);
-		f = &c->feeds[c->nfeeds++];
-		memset(f, 0, sizeof *f);
-		f->name = xstrdup(name);
-		f->enabled = 1;
+		f = add_feed(c, name);
 		f->file = l->file;
 		f->line = l->line;
 		opts_unset(&f->opts);
@@ -680,6 +829,8 @@ parse_line(struct loader *l, char *line)
 			return lerr(l, "duplicate key \"%s\"", k);
 		if (*v == '\0' && key->type != T_STR)
 			return lerr(l, "%s: empty value", k);
+		if (key->type == T_ADDRS)
+			l->mail_to_line = l->line;
 		return set_value(l, key, base, v);
 	}
 	return lerr(l, "unknown key \"%s\"", k);
@@ -726,13 +877,63 @@ conf_defaults(struct conf *c)
 	c->digest.excerpt = 280;
 }
 
+/*
+ * One subscription per feed URL, compared in url.c's canonical form (scheme
+ * and host case, default port, empty path, fragment, http and https alike):
+ * the same feed twice is polled twice and shows twice.
+ */
+static int
+check_urls(struct loader *l)
+{
+	struct conf	*c = l->conf;
+	xmlHashTablePtr	 seen;
+	struct buf	 canon = { NULL, 0, 0 };
+	uintptr_t	 j;
+	size_t		 i;
+	int		 rc = 0;
+
+	if ((seen = xmlHashCreate(64)) == NULL)
+		fatalx("xmlHashCreate failed");
+	for (i = 0; i < c->nfeeds && rc == 0; i++) {
+		url_canon_buf(c->feeds[i].url, &canon);
+		j = (uintptr_t)xmlHashLookup(seen, BAD_CAST canon.s);
+		if (j != 0) {
+			l->line = c->feeds[i].line;
+			rc = lerr(l, "feed \"%s\" has the same url as \"%s\" "
+			    "(line %d)", c->feeds[i].name,
+			    c->feeds[j - 1].name, c->feeds[j - 1].line);
+		} else if (xmlHashAddEntry(seen, BAD_CAST canon.s,
+		    (void *)(uintptr_t)(i + 1)) == -1)
+			fatalx("url index: cannot add");
+	}
+	xmlHashFree(seen, NULL);
+	buf_free(&canon);
+	return rc;
+}
+
+/* Mail needs a sender and a way to send, found now rather than at 07:00. */
+static int
+check_mail(struct loader *l)
+{
+	const struct digest_conf *d = &l->conf->digest;
+
+	if (d->nmail_to == 0)
+		return 0;
+	l->line = l->mail_to_line;
+	if (d->mail_from == NULL)
+		return lerr(l, "mail_to is set but mail_from is not");
+	if (d->smtp == NULL && d->sendmail == NULL)
+		return lerr(l, "mail_to is set but neither smtp nor sendmail");
+	return 0;
+}
+
 /* Fill what the file left unset, and check what only the whole can tell. */
 static int
 conf_finish(struct loader *l)
 {
 	struct conf	*c = l->conf;
 	const char	*sd = state_dir();
-	size_t		 i, j;
+	size_t		 i;
 
 	l->line = 0;
 	if (c->database == NULL)
@@ -758,13 +959,10 @@ conf_finish(struct loader *l)
 		if (f->opts.interval_min > f->opts.interval_max)
 			return lerr(l, "feed \"%s\": interval_min is above "
 			    "interval_max", f->name);
-		for (j = 0; j < i; j++)
-			if (strcmp(c->feeds[j].url, f->url) == 0)
-				return lerr(l, "feed \"%s\" has the same url "
-				    "as \"%s\" (line %d)", f->name,
-				    c->feeds[j].name, c->feeds[j].line);
 	}
-	return 0;
+	if (check_urls(l) == -1)
+		return -1;
+	return check_mail(l);
 }
 
 const char *
@@ -787,13 +985,19 @@ conf_read(struct loader *l, const char *path)
 	char		*line, *next;
 	int		 rc = 0;
 
-	if (read_file(path, 4 * 1024 * 1024, &b, l->err, l->errlen) == -1)
+	if (read_file(path, CONF_MAX, &b, l->err, l->errlen) == -1) {
+		buf_free(&b);	/* what was read before the limit */
 		return -1;
+	}
 	if (memchr(b.s, '\0', b.len) != NULL) {
 		buf_free(&b);
 		return lerr(l, "not a text file");
 	}
-	for (line = b.s; line != NULL && rc == 0; line = next) {
+	/* Editors on Windows start UTF-8 files with a byte order mark. */
+	line = b.s;
+	if (b.len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+		line += 3;
+	for (; line != NULL && rc == 0; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
 		l->line++;
@@ -853,12 +1057,19 @@ conf_print_keys(FILE *f)
 struct feed_conf *
 conf_feed(const struct conf *c, const char *name)
 {
-	size_t	 i;
+	uintptr_t	 i;
 
-	for (i = 0; i < c->nfeeds; i++)
-		if (strcmp(c->feeds[i].name, name) == 0)
-			return &c->feeds[i];
-	return NULL;
+	/* A struct conf built by hand (tests, benchmarks) has no index. */
+	if (c->feed_index == NULL) {
+		for (i = 0; i < c->nfeeds; i++)
+			if (strcmp(c->feeds[i].name, name) == 0)
+				return &c->feeds[i];
+		return NULL;
+	}
+	if ((i = (uintptr_t)xmlHashLookup(c->feed_index, BAD_CAST name)) == 0 ||
+	    i > c->nfeeds)
+		return NULL;
+	return &c->feeds[i - 1];
 }
 
 static void
@@ -903,6 +1114,8 @@ conf_free(struct conf *c)
 		free_list(f->headers, f->nheaders);
 	}
 	free(c->feeds);
+	if (c->feed_index != NULL)
+		xmlHashFree(c->feed_index, NULL);
 	for (i = 0; i < c->noutputs; i++)
 		output_free(&c->outputs[i]);
 	free(c->outputs);
