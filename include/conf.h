@@ -124,6 +124,15 @@ struct conf {
  */
 struct conf	*conf_load(const char *path, char *err, size_t errlen);
 void		 conf_free(struct conf *);
+/*
+ * May a running daemon on old take new?  Not when the database, the pid
+ * file or the user changed (each needs a restart): -1 with err saying so.
+ */
+int		 conf_reload_check(const struct conf *old,
+		    const struct conf *new, char *err, size_t errlen);
+/* Feeds with enabled = yes: 0 means there is nothing to poll. */
+size_t		 conf_enabled_feeds(const struct conf *);
+#define CONF_NO_FEEDS	"no feeds configured: nothing to poll"
 /* The default config path: $FEEDMUX_CONF, else SYSCONFDIR/feedmux.conf
  * if it exists, else NULL (built-in defaults). */
 const char	*conf_default_path(void);

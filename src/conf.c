@@ -965,6 +965,43 @@ conf_finish(struct loader *l)
 	return check_mail(l);
 }
 
+static int
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+int
+conf_reload_check(const struct conf *old, const struct conf *new, char *err,
+    size_t errlen)
+{
+	const char	*what = NULL, *a = NULL, *b = NULL;
+
+	/* Opened, locked or switched to once, at start. */
+	if (!same_str(old->database, new->database))
+		what = "database", a = old->database, b = new->database;
+	else if (!same_str(old->pidfile, new->pidfile))
+		what = "pidfile", a = old->pidfile, b = new->pidfile;
+	else if (!same_str(old->user, new->user))
+		what = "user", a = old->user, b = new->user;
+	if (what == NULL)
+		return 0;
+	snprintf(err, errlen, "%s: %s changed (%s to %s): that needs a "
+	    "restart", new->path != NULL ? new->path : "(defaults)", what,
+	    a != NULL ? a : "unset", b != NULL ? b : "unset");
+	return -1;
+}
+
+size_t
+conf_enabled_feeds(const struct conf *c)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < c->nfeeds; i++)
+		n += c->feeds[i].enabled != 0;
+	return n;
+}
+
 const char *
 conf_default_path(void)
 {
