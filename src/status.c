@@ -169,7 +169,7 @@ load_rows(const struct conf *conf, int64_t now, int json, struct buf *digest,
 	int		 rc;
 
 	if (access(conf->database, F_OK) == 0 &&
-	    (st = store_open(conf->database, err, errlen)) == NULL)
+	    (st = store_open_reader(conf->database, err, errlen)) == NULL)
 		return NULL;
 	rows = xcalloc(conf->nfeeds + 1, sizeof *rows);
 	for (i = 0; i < conf->nfeeds; i++) {
