@@ -111,7 +111,7 @@ struct conf {
 	struct feed_opts defaults;
 	struct feed_conf *feeds;
 	size_t		 nfeeds;
-	void		*feed_index;	/* conf.c's: feeds by name */
+	struct feed_conf **byname;	/* conf.c's: feeds sorted by name */
 	struct output_conf *outputs;
 	size_t		 noutputs;
 	struct digest_conf digest;

@@ -29,8 +29,6 @@
 
 #include <pwd.h>
 
-#include <libxml/hash.h>
-
 #include "conf.h"
 #include "log.h"
 #include "mail.h"
@@ -688,8 +686,9 @@ add_output(struct conf *c, const char *name, struct loader *l)
 }
 
 /*
- * Arrays grow by doubling (n a power of two: full), and feeds are found by
- * name through a hash: loading 100,000 feeds is linear.
+ * Arrays grow by doubling (n a power of two: full); duplicates are found
+ * by sorting once the file is read, and feeds by name with bsearch:
+ * loading 100,000 feeds is n log n.
  */
 static void *
 grow(void *arr, size_t n, size_t size)
@@ -704,17 +703,11 @@ add_feed(struct conf *c, const char *name)
 {
 	struct feed_conf *f;
 
-	if (c->feed_index == NULL &&
-	    (c->feed_index = xmlHashCreate(64)) == NULL)
-		fatalx("xmlHashCreate failed");
 	c->feeds = grow(c->feeds, c->nfeeds, sizeof *c->feeds);
 	f = &c->feeds[c->nfeeds++];
 	memset(f, 0, sizeof *f);
 	f->name = xstrdup(name);
 	f->enabled = 1;
-	if (xmlHashAddEntry(c->feed_index, BAD_CAST f->name,
-	    (void *)(uintptr_t)c->nfeeds) == -1)
-		fatalx("feed index: cannot add \"%s\"", name);
 	return f;
 }
 
@@ -771,9 +764,7 @@ parse_section(struct loader *l, char *s)
 	} else if (strcmp(s, "feed") == 0 && name != NULL) {
 		struct feed_conf *f;
 
-		if ((f = conf_feed(c, name)) != NULL)
-			return lerr(l, "duplicate feed \"%s\" (first at "
-			    "line %d)", name, f->line);
+		/* A second feed of the same name is found in conf_finish. */
 		f = add_feed(c, name);
 		f->file = l->file;
 		f->line = l->line;
@@ -877,6 +868,74 @@ conf_defaults(struct conf *c)
 	c->digest.excerpt = 280;
 }
 
+/* A feed's key (its name or canonical URL) and where it is, for sorting. */
+struct fkey {
+	const char	*key;
+	size_t		 i;
+};
+
+static int
+fkey_cmp(const void *a, const void *b)
+{
+	const struct fkey *x = a, *y = b;
+	int		 c;
+
+	if ((c = strcmp(x->key, y->key)) != 0)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Sort the keys; the first feed (in file order) whose key an earlier feed
+ * has: -1 and *first is that earlier one.  The keys are left sorted.
+ */
+static ssize_t
+first_repeat(struct fkey *k, size_t n, size_t *first)
+{
+	size_t	 i, head = 0;
+	ssize_t	 dup = -1;
+
+	qsort(k, n, sizeof *k, fkey_cmp);
+	for (i = 1; i < n; i++) {
+		if (strcmp(k[i].key, k[head].key) != 0) {
+			head = i;
+			continue;
+		}
+		if (dup == -1 || k[i].i < (size_t)dup) {
+			dup = (ssize_t)k[i].i;
+			*first = k[head].i;
+		}
+	}
+	return dup;
+}
+
+/* Feed names once each; c->byname, sorted, is what conf_feed searches. */
+static int
+check_names(struct loader *l)
+{
+	struct conf	*c = l->conf;
+	struct fkey	*k;
+	size_t		 i, first = 0;
+	ssize_t		 dup;
+
+	k = xcalloc(c->nfeeds + 1, sizeof *k);
+	for (i = 0; i < c->nfeeds; i++) {
+		k[i].key = c->feeds[i].name;
+		k[i].i = i;
+	}
+	if ((dup = first_repeat(k, c->nfeeds, &first)) != -1) {
+		l->line = c->feeds[dup].line;
+		free(k);
+		return lerr(l, "duplicate feed \"%s\" (first at line %d)",
+		    c->feeds[dup].name, c->feeds[first].line);
+	}
+	c->byname = xcalloc(c->nfeeds + 1, sizeof *c->byname);
+	for (i = 0; i < c->nfeeds; i++)
+		c->byname[i] = &c->feeds[k[i].i];
+	free(k);
+	return 0;
+}
+
 /*
  * One subscription per feed URL, compared in url.c's canonical form (scheme
  * and host case, default port, empty path, fragment, http and https alike):
@@ -886,28 +945,25 @@ static int
 check_urls(struct loader *l)
 {
 	struct conf	*c = l->conf;
-	xmlHashTablePtr	 seen;
-	struct buf	 canon = { NULL, 0, 0 };
-	uintptr_t	 j;
-	size_t		 i;
+	struct fkey	*k;
+	size_t		 i, first = 0;
+	ssize_t		 dup;
 	int		 rc = 0;
 
-	if ((seen = xmlHashCreate(64)) == NULL)
-		fatalx("xmlHashCreate failed");
-	for (i = 0; i < c->nfeeds && rc == 0; i++) {
-		url_canon_buf(c->feeds[i].url, &canon);
-		j = (uintptr_t)xmlHashLookup(seen, BAD_CAST canon.s);
-		if (j != 0) {
-			l->line = c->feeds[i].line;
-			rc = lerr(l, "feed \"%s\" has the same url as \"%s\" "
-			    "(line %d)", c->feeds[i].name,
-			    c->feeds[j - 1].name, c->feeds[j - 1].line);
-		} else if (xmlHashAddEntry(seen, BAD_CAST canon.s,
-		    (void *)(uintptr_t)(i + 1)) == -1)
-			fatalx("url index: cannot add");
+	k = xcalloc(c->nfeeds + 1, sizeof *k);
+	for (i = 0; i < c->nfeeds; i++) {
+		k[i].key = url_canon(c->feeds[i].url);
+		k[i].i = i;
 	}
-	xmlHashFree(seen, NULL);
-	buf_free(&canon);
+	if ((dup = first_repeat(k, c->nfeeds, &first)) != -1) {
+		l->line = c->feeds[dup].line;
+		rc = lerr(l, "feed \"%s\" has the same url as \"%s\" "
+		    "(line %d)", c->feeds[dup].name, c->feeds[first].name,
+		    c->feeds[first].line);
+	}
+	for (i = 0; i < c->nfeeds; i++)
+		free((char *)k[i].key);
+	free(k);
 	return rc;
 }
 
@@ -949,6 +1005,8 @@ conf_finish(struct loader *l)
 		xasprintf(&c->digest.dir, "%s/digests", sd);
 	if (c->defaults.interval_min > c->defaults.interval_max)
 		return lerr(l, "interval_min is above interval_max");
+	if (check_names(l) == -1)
+		return -1;
 	for (i = 0; i < c->nfeeds; i++) {
 		struct feed_conf *f = &c->feeds[i];
 
@@ -1091,22 +1149,28 @@ conf_print_keys(FILE *f)
 	}
 }
 
+static int
+byname_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, (*(struct feed_conf *const *)elem)->name);
+}
+
 struct feed_conf *
 conf_feed(const struct conf *c, const char *name)
 {
-	uintptr_t	 i;
+	struct feed_conf **f;
+	size_t		 i;
 
 	/* A struct conf built by hand (tests, benchmarks) has no index. */
-	if (c->feed_index == NULL) {
+	if (c->byname == NULL) {
 		for (i = 0; i < c->nfeeds; i++)
 			if (strcmp(c->feeds[i].name, name) == 0)
 				return &c->feeds[i];
 		return NULL;
 	}
-	if ((i = (uintptr_t)xmlHashLookup(c->feed_index, BAD_CAST name)) == 0 ||
-	    i > c->nfeeds)
-		return NULL;
-	return &c->feeds[i - 1];
+	f = bsearch(name, c->byname, c->nfeeds, sizeof *c->byname,
+	    byname_cmp);
+	return f != NULL ? *f : NULL;
 }
 
 static void
@@ -1151,8 +1215,7 @@ conf_free(struct conf *c)
 		free_list(f->headers, f->nheaders);
 	}
 	free(c->feeds);
-	if (c->feed_index != NULL)
-		xmlHashFree(c->feed_index, NULL);
+	free(c->byname);
 	for (i = 0; i < c->noutputs; i++)
 		output_free(&c->outputs[i]);
 	free(c->outputs);
