@@ -6,6 +6,8 @@
 . "$top_srcdir/tests/lib.sh"
 export XDG_STATE_HOME="$T/state" FEEDMUX_CONF=""
 unset NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID
+# Under ASan, freed memory waits in quarantine: VmRSS would measure that.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
 
 # wait_for CMD...: until CMD succeeds, at most 20 s (a wait, not a timing).
 wait_for() {
