@@ -114,6 +114,7 @@ struct conf {
 	struct feed_opts defaults;
 	struct feed_conf *feeds;
 	size_t		 nfeeds;
+	struct feed_conf **byname;	/* conf.c's: feeds sorted by name */
 	struct output_conf *outputs;
 	size_t		 noutputs;
 	struct digest_conf digest;
@@ -126,12 +127,28 @@ struct conf {
  */
 struct conf	*conf_load(const char *path, char *err, size_t errlen);
 void		 conf_free(struct conf *);
+/*
+ * May a running daemon on old take new?  Not when the database, the pid
+ * file or the user changed (each needs a restart): -1 with err saying so.
+ */
+int		 conf_reload_check(const struct conf *old,
+		    const struct conf *new, char *err, size_t errlen);
+/* Feeds with enabled = yes: 0 means there is nothing to poll. */
+size_t		 conf_enabled_feeds(const struct conf *);
+#define CONF_NO_FEEDS	"no feeds configured: nothing to poll"
 /* The default config path: $FEEDMUX_CONF, else SYSCONFDIR/feedmux.conf
  * if it exists, else NULL (built-in defaults). */
 const char	*conf_default_path(void);
 /* Every key, one "section key" line each (for docs and tests). */
 void		 conf_print_keys(FILE *);
 struct feed_conf *conf_feed(const struct conf *, const char *name);
+
+/*
+ * The listen syntax: "HOST:PORT", "[IPV6]:PORT", ":PORT" or "PORT" (host
+ * 127.0.0.1), port 1 to 65535.  Fills addr and port; -1 when malformed.
+ */
+int		 conf_listen_split(const char *, char *addr, size_t alen,
+		    uint16_t *port);
 
 /* Parsers shared with the command line: "90s", "30m", "1h30m", "1d", "2w". */
 int		 conf_parse_duration(const char *, int64_t *);

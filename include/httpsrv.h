@@ -24,13 +24,9 @@ typedef void	 hsrv_handler(struct hreq *, void *);
 #define HSRV_WRITE_TIMEOUT	30	/* a reply that makes no progress */
 #define HSRV_HEAD_MAX		16384	/* request head, bytes */
 
-/* "ADDR:PORT", "[V6]:PORT", ":PORT" or "PORT"; no address: 127.0.0.1. */
-int		 hsrv_parse_listen(const char *, char *addr, size_t alen,
-		    uint16_t *port);
-
 struct hsrv	*hsrv_new(struct event_base *, hsrv_handler *, void *);
 /*
- * Listen on listen (see hsrv_parse_listen).  On success an earlier socket
+ * Listen on listen (conf_listen_split in conf.h).  On success an earlier socket
  * is closed (its connections stay); on failure it is kept, and err says
  * why ("...: Address already in use").
  */

@@ -23,6 +23,20 @@ struct store;
  */
 struct store	*store_open(const char *path, char *err, size_t errlen);
 /*
+ * For commands that only read (status, digest -n): store_open when we may
+ * write the database and its directory, else a read-only open that needs
+ * no -wal or -shm file of its own.  A read-only database is not migrated.
+ */
+struct store	*store_open_reader(const char *path, char *err, size_t errlen);
+/*
+ * Has SQLite found a database of this process damaged (corrupt, truncated,
+ * not a database)?  Every command then exits EX_DATAERR (65); the store's
+ * error reads "PATH: " STORE_DAMAGED " (sqlite's words)".
+ */
+int		 store_damaged(void);
+#define STORE_DAMAGED	"the database is damaged; restore it from a " \
+			"backup, or move it aside to start a new one"
+/*
  * WAL checkpoints on a thread of their own from now on, every `pages`
  * pages of WAL (0: the default, 2000); the poller's choice, so that
  * commits never wait for their fsyncs.  -1 with err if that fails.

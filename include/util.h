@@ -111,8 +111,9 @@ int	 base64_decode(struct buf *, const char *, size_t);
 
 /*
  * Write data to path atomically: a temporary file in the same directory,
- * written, fsync'd, given the old file's mode (and owner when we may), and
- * renamed over path.  Readers see the old or the new file, never a part.
+ * written, fsync'd, given the old file's mode (masked to 0644 at most) and
+ * owner when we may, and renamed over path.  Readers see the old or the
+ * new file, never a part.  A symlink is followed: its target is replaced.
  */
 int	 atomic_write(const char *path, const void *, size_t, char *err,
 	    size_t errlen);

@@ -13,6 +13,9 @@
 
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -24,16 +27,24 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <pwd.h>
+
 #include "conf.h"
 #include "log.h"
 #include "mail.h"
+#include "template.h"
+#include "url.h"
 #include "util.h"
+
+/* The largest config file read (some 200,000 feeds). */
+#define CONF_MAX	(16 * 1024 * 1024)
 
 enum section { SEC_NONE, SEC_MAIN, SEC_OUTPUT, SEC_DIGEST, SEC_FEED };
 
 enum type {
 	T_STR, T_PATH, T_URL, T_DURATION, T_SIZE, T_INT, T_BOOL, T_LEVEL,
-	T_KEYPOLICY, T_LIST, T_ADDRS, T_APPEND, T_AT, T_DAYS, T_GROUP, T_REGEX, T_ZONE
+	T_KEYPOLICY, T_LIST, T_ADDRS, T_APPEND, T_AT, T_DAYS, T_GROUP, T_REGEX, T_ZONE,
+	T_LISTEN, T_USER, T_SMTP, T_ADDR, T_TEMPLATE
 };
 
 #define F_OPT	0x1	/* in struct feed_opts: [feedmux] default, [feed] override */
@@ -57,8 +68,8 @@ struct key {
 static const struct key keys[] = {
 	MAIN(database, T_PATH, database),
 	MAIN(pidfile, T_PATH, pidfile),
-	MAIN(user, T_STR, user),
-	MAIN(listen, T_STR, listen),
+	MAIN(user, T_USER, user),
+	MAIN(listen, T_LISTEN, listen),
 	MAIN(max_clients, T_INT, max_clients),
 	MAIN(max_clients_per_addr, T_INT, max_clients_per_addr),
 	MAIN(concurrency, T_INT, concurrency),
@@ -96,23 +107,23 @@ static const struct key keys[] = {
 	{ SEC_OUTPUT, "match", T_REGEX, offsetof(struct output_conf, match), 0 },
 	{ SEC_OUTPUT, "exclude_match", T_REGEX, offsetof(struct output_conf, exclude_match), 0 },
 	/* listen is accepted in [output] too, where the issue shows it. */
-	{ SEC_OUTPUT, "listen", T_STR, offsetof(struct conf, listen), F_CONF },
+	{ SEC_OUTPUT, "listen", T_LISTEN, offsetof(struct conf, listen), F_CONF },
 
 	DIG(at, T_AT),
 	DIG(days, T_DAYS),
 	DIG(timezone, T_ZONE),
 	DIG(dir, T_PATH),
 	{ SEC_DIGEST, "mail_to", T_ADDRS, offsetof(struct digest_conf, mail_to), F_LIST },
-	DIG(mail_from, T_STR),
-	DIG(smtp, T_STR),
+	DIG(mail_from, T_ADDR),
+	DIG(smtp, T_SMTP),
 	DIG(smtp_user, T_STR),
 	DIG(smtp_password, T_STR),
 	DIG(starttls, T_BOOL),
 	DIG(smtp_cafile, T_PATH),
 	DIG(sendmail, T_STR),
 	DIG(subject, T_STR),
-	DIG(html_template, T_PATH),
-	DIG(text_template, T_PATH),
+	DIG(html_template, T_TEMPLATE),
+	DIG(text_template, T_TEMPLATE),
 	DIG(group, T_GROUP),
 	DIG(send_empty, T_BOOL),
 	DIG(max_entries, T_INT),
@@ -135,6 +146,9 @@ struct loader {
 	void			*base;	/* struct the section's keys live in */
 	struct feed_opts	*opts;	/* feed_opts keys go here */
 	unsigned char		 seen[nitems(keys)];
+	int			 main_line;	/* of [feedmux]; 0: none yet */
+	int			 digest_line;	/* of [digest] */
+	int			 mail_to_line;	/* of the digest's mail_to */
 	char			*err;
 	size_t			 errlen;
 };
@@ -381,6 +395,67 @@ zone_exists(const char *tz)
 	return access(path, R_OK) == 0;
 }
 
+int
+conf_listen_split(const char *s, char *addr, size_t alen, uint16_t *port)
+{
+	const char	*host = s, *colon, *p;
+	struct in6_addr	 a6;
+	size_t		 n = 0;
+	long		 v;
+	char		*end;
+
+	if (*s == '[') {
+		if ((colon = strchr(s, ']')) == NULL || colon[1] != ':')
+			return -1;
+		host = s + 1;
+		n = (size_t)(colon - host);
+		colon++;
+		if (n == 0 || n >= alen)
+			return -1;
+		snprintf(addr, alen, "%.*s", (int)n, host);
+		if (inet_pton(AF_INET6, addr, &a6) != 1)
+			return -1;
+	} else {
+		if ((colon = strrchr(s, ':')) != NULL)
+			n = (size_t)(colon - s);
+		if (n >= alen)
+			return -1;
+		/* A host name or an IPv4 address; IPv6 goes in brackets. */
+		for (p = s; p < s + n; p++)
+			if (!isalnum((unsigned char)*p) && *p != '.' &&
+			    *p != '-' && *p != '_')
+				return -1;
+		snprintf(addr, alen, "%.*s", (int)n, s);
+		if (n == 0)
+			snprintf(addr, alen, "127.0.0.1");
+	}
+	p = colon != NULL ? colon + 1 : s;
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	errno = 0;
+	v = strtol(p, &end, 10);
+	if (*end != '\0' || errno != 0 || v < 1 || v > 65535)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* A template file: readable and well-formed now, not at the first digest. */
+static int
+check_template(struct loader *l, const struct key *k, const char *path)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		 e[256];
+	int		 rc = 0;
+
+	if (read_file(path, 1024 * 1024, &b, e, sizeof e) == -1)
+		rc = lerr(l, "%s: %s", k->name, e);
+	else if (template_check(b.s, e, sizeof e) == -1)
+		rc = lerr(l, "%s: %s: %s", k->name, path, e);
+	buf_free(&b);
+	return rc;
+}
+
 static int
 set_value(struct loader *l, const struct key *k, void *base, const char *v)
 {
@@ -396,8 +471,46 @@ set_value(struct loader *l, const struct key *k, void *base, const char *v)
 		*(char **)field = xstrdup(v);
 		return 0;
 	case T_PATH:
+	case T_TEMPLATE:
 		free(*(char **)field);
 		*(char **)field = conf_path(l, v);
+		if (k->type == T_TEMPLATE)
+			return check_template(l, k, *(char **)field);
+		return 0;
+	case T_LISTEN: {
+		char		 addr[256];
+		uint16_t	 port;
+
+		if (conf_listen_split(v, addr, sizeof addr, &port) == -1)
+			return lerr(l, "%s: bad address \"%s\" (want HOST:PORT, "
+			    "[IPV6]:PORT or :PORT, port 1 to 65535)", k->name, v);
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
+	}
+	case T_USER:
+		/* run switches to it only when started as root. */
+		errno = 0;
+		if (geteuid() == 0 && getpwnam(v) == NULL)
+			return lerr(l, "user: %s \"%s\"", errno != 0 ?
+			    strerror(errno) : "no such user", v);
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
+	case T_SMTP:
+		if (strncasecmp(v, "smtp://", 7) != 0 &&
+		    strncasecmp(v, "smtps://", 8) != 0)
+			return lerr(l, "smtp: want an smtp:// or smtps:// URL, "
+			    "not \"%s\"", v);
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
+	case T_ADDR:
+		if (!mail_addr_ok(v))
+			return lerr(l, "%s: bad address \"%s\" (want "
+			    "addr@domain or Name <addr@domain>)", k->name, v);
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
 		return 0;
 	case T_URL:
 		free(*(char **)field);
@@ -576,6 +689,32 @@ add_output(struct conf *c, const char *name, struct loader *l)
 	return &c->outputs[c->noutputs++];
 }
 
+/*
+ * Arrays grow by doubling (n a power of two: full); duplicates are found
+ * by sorting once the file is read, and feeds by name with bsearch:
+ * loading 100,000 feeds is n log n.
+ */
+static void *
+grow(void *arr, size_t n, size_t size)
+{
+	if (n == 0 || (n & (n - 1)) == 0)
+		arr = xreallocarray(arr, n == 0 ? 1 : 2 * n, size);
+	return arr;
+}
+
+static struct feed_conf *
+add_feed(struct conf *c, const char *name)
+{
+	struct feed_conf *f;
+
+	c->feeds = grow(c->feeds, c->nfeeds, sizeof *c->feeds);
+	f = &c->feeds[c->nfeeds++];
+	memset(f, 0, sizeof *f);
+	f->name = xstrdup(name);
+	f->enabled = 1;
+	return f;
+}
+
 /* "[feed "name"]" -> kind "feed", name "name" (or NULL). */
 static int
 parse_section(struct loader *l, char *s)
@@ -603,10 +742,18 @@ parse_section(struct loader *l, char *s)
 	memset(l->seen, 0, sizeof l->seen);
 	l->opts = NULL;
 	if (strcmp(s, "feedmux") == 0 && name == NULL) {
+		if (l->main_line != 0)
+			return lerr(l, "second [feedmux] section (first at "
+			    "line %d)", l->main_line);
+		l->main_line = l->line;
 		l->sec = SEC_MAIN;
 		l->base = c;
 		l->opts = &c->defaults;
 	} else if (strcmp(s, "digest") == 0 && name == NULL) {
+		if (l->digest_line != 0)
+			return lerr(l, "second [digest] section (first at "
+			    "line %d)", l->digest_line);
+		l->digest_line = l->line;
 		l->sec = SEC_DIGEST;
 		l->base = &c->digest;
 		c->has_digest = 1;
@@ -621,15 +768,8 @@ parse_section(struct loader *l, char *s)
 	} else if (strcmp(s, "feed") == 0 && name != NULL) {
 		struct feed_conf *f;
 
-		if ((f = conf_feed(c, name)) != NULL)
-			return lerr(l, "duplicate feed \"%s\" (first at "
-			    "line %d)", name, f->line);
-		c->feeds = xreallocarray(c->feeds, c->nfeeds + 1,
-		    sizeof *c->feeds);
-		f = &c->feeds[c->nfeeds++];
-		memset(f, 0, sizeof *f);
-		f->name = xstrdup(name);
-		f->enabled = 1;
+		/* A second feed of the same name is found in conf_finish. */
+		f = add_feed(c, name);
 		f->file = l->file;
 		f->line = l->line;
 		opts_unset(&f->opts);
@@ -684,6 +824,8 @@ parse_line(struct loader *l, char *line)
 			return lerr(l, "duplicate key \"%s\"", k);
 		if (*v == '\0' && key->type != T_STR)
 			return lerr(l, "%s: empty value", k);
+		if (key->type == T_ADDRS)
+			l->mail_to_line = l->line;
 		return set_value(l, key, base, v);
 	}
 	return lerr(l, "unknown key \"%s\"", k);
@@ -732,13 +874,128 @@ conf_defaults(struct conf *c)
 	c->digest.excerpt = 280;
 }
 
+/* A feed's key (its name or canonical URL) and where it is, for sorting. */
+struct fkey {
+	const char	*key;
+	size_t		 i;
+};
+
+static int
+fkey_cmp(const void *a, const void *b)
+{
+	const struct fkey *x = a, *y = b;
+	int		 c;
+
+	if ((c = strcmp(x->key, y->key)) != 0)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Sort the keys; the first feed (in file order) whose key an earlier feed
+ * has: -1 and *first is that earlier one.  The keys are left sorted.
+ */
+static ssize_t
+first_repeat(struct fkey *k, size_t n, size_t *first)
+{
+	size_t	 i, head = 0;
+	ssize_t	 dup = -1;
+
+	qsort(k, n, sizeof *k, fkey_cmp);
+	for (i = 1; i < n; i++) {
+		if (strcmp(k[i].key, k[head].key) != 0) {
+			head = i;
+			continue;
+		}
+		if (dup == -1 || k[i].i < (size_t)dup) {
+			dup = (ssize_t)k[i].i;
+			*first = k[head].i;
+		}
+	}
+	return dup;
+}
+
+/* Feed names once each; c->byname, sorted, is what conf_feed searches. */
+static int
+check_names(struct loader *l)
+{
+	struct conf	*c = l->conf;
+	struct fkey	*k;
+	size_t		 i, first = 0;
+	ssize_t		 dup;
+
+	k = xcalloc(c->nfeeds + 1, sizeof *k);
+	for (i = 0; i < c->nfeeds; i++) {
+		k[i].key = c->feeds[i].name;
+		k[i].i = i;
+	}
+	if ((dup = first_repeat(k, c->nfeeds, &first)) != -1) {
+		l->line = c->feeds[dup].line;
+		free(k);
+		return lerr(l, "duplicate feed \"%s\" (first at line %d)",
+		    c->feeds[dup].name, c->feeds[first].line);
+	}
+	c->byname = xcalloc(c->nfeeds + 1, sizeof *c->byname);
+	for (i = 0; i < c->nfeeds; i++)
+		c->byname[i] = &c->feeds[k[i].i];
+	free(k);
+	return 0;
+}
+
+/*
+ * One subscription per feed URL, compared in url.c's canonical form (scheme
+ * and host case, default port, empty path, fragment, http and https alike):
+ * the same feed twice is polled twice and shows twice.
+ */
+static int
+check_urls(struct loader *l)
+{
+	struct conf	*c = l->conf;
+	struct fkey	*k;
+	size_t		 i, first = 0;
+	ssize_t		 dup;
+	int		 rc = 0;
+
+	k = xcalloc(c->nfeeds + 1, sizeof *k);
+	for (i = 0; i < c->nfeeds; i++) {
+		k[i].key = url_canon(c->feeds[i].url);
+		k[i].i = i;
+	}
+	if ((dup = first_repeat(k, c->nfeeds, &first)) != -1) {
+		l->line = c->feeds[dup].line;
+		rc = lerr(l, "feed \"%s\" has the same url as \"%s\" "
+		    "(line %d)", c->feeds[dup].name, c->feeds[first].name,
+		    c->feeds[first].line);
+	}
+	for (i = 0; i < c->nfeeds; i++)
+		free((char *)k[i].key);
+	free(k);
+	return rc;
+}
+
+/* Mail needs a sender and a way to send, found now rather than at 07:00. */
+static int
+check_mail(struct loader *l)
+{
+	const struct digest_conf *d = &l->conf->digest;
+
+	if (d->nmail_to == 0)
+		return 0;
+	l->line = l->mail_to_line;
+	if (d->mail_from == NULL)
+		return lerr(l, "mail_to is set but mail_from is not");
+	if (d->smtp == NULL && d->sendmail == NULL)
+		return lerr(l, "mail_to is set but neither smtp nor sendmail");
+	return 0;
+}
+
 /* Fill what the file left unset, and check what only the whole can tell. */
 static int
 conf_finish(struct loader *l)
 {
 	struct conf	*c = l->conf;
 	const char	*sd = state_dir();
-	size_t		 i, j;
+	size_t		 i;
 
 	l->line = 0;
 	if (c->database == NULL)
@@ -754,6 +1011,8 @@ conf_finish(struct loader *l)
 		xasprintf(&c->digest.dir, "%s/digests", sd);
 	if (c->defaults.interval_min > c->defaults.interval_max)
 		return lerr(l, "interval_min is above interval_max");
+	if (check_names(l) == -1)
+		return -1;
 	for (i = 0; i < c->nfeeds; i++) {
 		struct feed_conf *f = &c->feeds[i];
 
@@ -764,13 +1023,47 @@ conf_finish(struct loader *l)
 		if (f->opts.interval_min > f->opts.interval_max)
 			return lerr(l, "feed \"%s\": interval_min is above "
 			    "interval_max", f->name);
-		for (j = 0; j < i; j++)
-			if (strcmp(c->feeds[j].url, f->url) == 0)
-				return lerr(l, "feed \"%s\" has the same url "
-				    "as \"%s\" (line %d)", f->name,
-				    c->feeds[j].name, c->feeds[j].line);
 	}
-	return 0;
+	if (check_urls(l) == -1)
+		return -1;
+	return check_mail(l);
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+int
+conf_reload_check(const struct conf *old, const struct conf *new, char *err,
+    size_t errlen)
+{
+	const char	*what = NULL, *a = NULL, *b = NULL;
+
+	/* Opened, locked or switched to once, at start. */
+	if (!same_str(old->database, new->database))
+		what = "database", a = old->database, b = new->database;
+	else if (!same_str(old->pidfile, new->pidfile))
+		what = "pidfile", a = old->pidfile, b = new->pidfile;
+	else if (!same_str(old->user, new->user))
+		what = "user", a = old->user, b = new->user;
+	if (what == NULL)
+		return 0;
+	snprintf(err, errlen, "%s: %s changed (%s to %s): that needs a "
+	    "restart", new->path != NULL ? new->path : "(defaults)", what,
+	    a != NULL ? a : "unset", b != NULL ? b : "unset");
+	return -1;
+}
+
+size_t
+conf_enabled_feeds(const struct conf *c)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < c->nfeeds; i++)
+		n += c->feeds[i].enabled != 0;
+	return n;
 }
 
 const char *
@@ -793,13 +1086,19 @@ conf_read(struct loader *l, const char *path)
 	char		*line, *next;
 	int		 rc = 0;
 
-	if (read_file(path, 4 * 1024 * 1024, &b, l->err, l->errlen) == -1)
+	if (read_file(path, CONF_MAX, &b, l->err, l->errlen) == -1) {
+		buf_free(&b);	/* what was read before the limit */
 		return -1;
+	}
 	if (memchr(b.s, '\0', b.len) != NULL) {
 		buf_free(&b);
 		return lerr(l, "not a text file");
 	}
-	for (line = b.s; line != NULL && rc == 0; line = next) {
+	/* Editors on Windows start UTF-8 files with a byte order mark. */
+	line = b.s;
+	if (b.len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+		line += 3;
+	for (; line != NULL && rc == 0; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
 		l->line++;
@@ -856,15 +1155,28 @@ conf_print_keys(FILE *f)
 	}
 }
 
+static int
+byname_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, (*(struct feed_conf *const *)elem)->name);
+}
+
 struct feed_conf *
 conf_feed(const struct conf *c, const char *name)
 {
-	size_t	 i;
+	struct feed_conf **f;
+	size_t		 i;
 
-	for (i = 0; i < c->nfeeds; i++)
-		if (strcmp(c->feeds[i].name, name) == 0)
-			return &c->feeds[i];
-	return NULL;
+	/* A struct conf built by hand (tests, benchmarks) has no index. */
+	if (c->byname == NULL) {
+		for (i = 0; i < c->nfeeds; i++)
+			if (strcmp(c->feeds[i].name, name) == 0)
+				return &c->feeds[i];
+		return NULL;
+	}
+	f = bsearch(name, c->byname, c->nfeeds, sizeof *c->byname,
+	    byname_cmp);
+	return f != NULL ? *f : NULL;
 }
 
 static void
@@ -909,6 +1221,7 @@ conf_free(struct conf *c)
 		free_list(f->headers, f->nheaders);
 	}
 	free(c->feeds);
+	free(c->byname);
 	for (i = 0; i < c->noutputs; i++)
 		output_free(&c->outputs[i]);
 	free(c->outputs);

@@ -1215,7 +1215,9 @@ cmd_digest(struct conf *c, int argc, char **argv)
 	}
 	if (optind != argc)
 		goto usage;
-	if ((st = store_open(c->database, err, sizeof(err))) == NULL) {
+	/* A preview only reads: a read-only database will do. */
+	if ((st = dry ? store_open_reader(c->database, err, sizeof(err)) :
+	    store_open(c->database, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "feedmux: %s\n", err);
 		return EX_CANTCREAT;
 	}

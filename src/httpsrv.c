@@ -36,6 +36,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
+#include "conf.h"
 #include "httpsrv.h"
 #include "log.h"
 #include "util.h"
@@ -89,32 +90,6 @@ struct hsrv {
 };
 
 static void	conn_read(struct bufferevent *, void *);
-
-int
-hsrv_parse_listen(const char *s, char *addr, size_t alen, uint16_t *port)
-{
-	const char	*colon, *a = s;
-	size_t		 n = 0;
-	char		*end;
-	long		 p;
-
-	if (*s == '[') {
-		if ((colon = strchr(s, ']')) == NULL || colon[1] != ':')
-			return -1;
-		a = s + 1;
-		n = colon - a;
-		colon++;
-	} else if ((colon = strrchr(s, ':')) != NULL)
-		n = colon - s;
-	snprintf(addr, alen, "%.*s", (int)n, a);
-	if (n == 0 || n >= alen)
-		snprintf(addr, alen, "127.0.0.1");
-	p = strtol(colon ? colon + 1 : s, &end, 10);
-	if (*end != '\0' || p <= 0 || p > 65535)
-		return -1;
-	*port = (uint16_t)p;
-	return 0;
-}
 
 /* Connections from the same address (the port aside)? */
 static int
@@ -661,7 +636,7 @@ hsrv_listen(struct hsrv *s, const char *listen, char *err, size_t errlen)
 	uint16_t		 port;
 	int			 fd;
 
-	if (listen == NULL || hsrv_parse_listen(listen, addr, sizeof addr,
+	if (listen == NULL || conf_listen_split(listen, addr, sizeof addr,
 	    &port) == -1) {
 		snprintf(err, errlen, "listen: \"%s\": not ADDR:PORT",
 		    listen != NULL ? listen : "");

@@ -14,6 +14,8 @@
 #include "cmd.h"
 #include "conf.h"
 #include "log.h"
+#include "poll.h"
+#include "store.h"
 #include "util.h"
 
 const char *cmd_config_path;
@@ -202,6 +204,12 @@ main(int argc, char **argv)
 	xmlInitParser();
 	optind = 0;	/* reset getopt for the command's own options */
 	rc = cmd->fn(conf, argc, argv);
+	/* One exit code for a damaged database, whatever the command. */
+	if (store_damaged()) {
+		if (rc == EX_OK || rc == POLL_EX_ALL_FAILED)
+			log_errorx("%s: %s", conf->database, STORE_DAMAGED);
+		rc = EX_DATAERR;
+	}
 	conf_free(conf);
 	xmlCleanupParser();
 	curl_global_cleanup();

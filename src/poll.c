@@ -459,6 +459,8 @@ apply_reload(struct poller *p)
 		conf_free(old);
 	schedule_all(p);
 	log_info("configuration reloaded: %zu feeds", p->nfeeds);
+	if (p->nfeeds == 0)
+		log_warnx("%s", CONF_NO_FEEDS);
 	notify_ready();
 }
 
@@ -499,9 +501,11 @@ on_signal(evutil_socket_t sig, short ev, void *arg)
 		break;
 	case SIGHUP:
 		notify_reloading();
-		if ((c = conf_load(cmd_config_path, err, sizeof(err))) == NULL) {
+		if ((c = conf_load(cmd_config_path, err, sizeof(err))) == NULL ||
+		    conf_reload_check(p->conf, c, err, sizeof(err)) == -1) {
 			log_errorx("reload refused, old configuration kept: %s",
 			    err);
+			conf_free(c);
 			notify_ready();
 			break;
 		}
@@ -618,6 +622,8 @@ cmd_run(struct conf *conf, int argc, char **argv)
 		rc = EX_SOFTWARE;
 	} else {
 		log_info("running: %zu feeds", p->nfeeds);
+		if (p->nfeeds == 0)
+			log_warnx("%s", CONF_NO_FEEDS);
 		notify_ready();
 		event_base_dispatch(p->base);
 		if (store_generation(p->store) != p->gen && p->in_cycle &&

@@ -171,7 +171,7 @@ load_rows(const struct conf *conf, int64_t now, int json, struct buf *digest,
 	int		 rc;
 
 	if (access(conf->database, F_OK) == 0 &&
-	    (st = store_open(conf->database, err, errlen)) == NULL)
+	    (st = store_open_reader(conf->database, err, errlen)) == NULL)
 		return NULL;
 	rows = xcalloc(conf->nfeeds + 1, sizeof *rows);
 	for (i = 0; i < conf->nfeeds; i++) {
@@ -364,6 +364,8 @@ status_json(const struct conf *conf, const struct row *rows,
 		buf_printf(&b, "%ld", (long)s->daemon);
 	else
 		buf_adds(&b, "null");
+	buf_printf(&b, ",\"nothing_to_poll\":%s",
+	    conf_enabled_feeds(conf) == 0 ? "true" : "false");
 	buf_adds(&b, ",\"now\":");
 	json_date(&b, now);
 	buf_adds(&b, "},\"digest\":");
@@ -424,6 +426,8 @@ cmd_status(struct conf *conf, int argc, char **argv)
 		if (conf->nfeeds > 0)
 			status_table(conf, rows, now, colour);
 		print_summary(&s);
+		if (conf_enabled_feeds(conf) == 0)
+			printf("%s\n", CONF_NO_FEEDS);
 		if (digest.len > 0)
 			printf("%s%s", digest.s,
 			    digest.s[digest.len - 1] == '\n' ? "" : "\n");

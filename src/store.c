@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,6 +277,7 @@ struct store {
 	const char	**valso;
 	size_t		 nvalso;
 	struct buf	 also;
+	char		*path;
 };
 
 /* FNV-1a, 64 bits: keys and content are hashed to compare them cheaply. */
@@ -401,11 +403,50 @@ sql_fm_entry_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int64(ctx, (int64_t)h);
 }
 
+/* Set when SQLite reports a damaged file, on any connection or thread. */
+static volatile sig_atomic_t damaged;
+
+static int
+is_damage(int code)
+{
+	return (code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB;
+}
+
+/* SQLite's error log sees every failing statement, reported or not. */
+static void
+sqlite_log(void *arg, int code, const char *msg)
+{
+	if (is_damage(code))
+		damaged = 1;
+}
+
+int
+store_damaged(void)
+{
+	return damaged;
+}
+
+/*
+ * A damaged file gets the same message from every statement and command:
+ * one thing to do about it, whatever was being done.
+ */
+static int
+damage_msg(struct store *s)
+{
+	if (s->db == NULL || !is_damage(sqlite3_errcode(s->db)))
+		return 0;
+	damaged = 1;
+	snprintf(s->err, sizeof(s->err), "%s: %s (%s)", s->path,
+	    STORE_DAMAGED, sqlite3_errmsg(s->db));
+	return 1;
+}
+
 static int
 store_fail(struct store *s, const char *what)
 {
-	snprintf(s->err, sizeof(s->err), "%s: %s", what,
-	    sqlite3_errmsg(s->db));
+	if (!damage_msg(s))
+		snprintf(s->err, sizeof(s->err), "%s: %s", what,
+		    sqlite3_errmsg(s->db));
 	return -1;
 }
 
@@ -440,7 +481,8 @@ exec_sql(struct store *s, const char *text)
 	char	*msg = NULL;
 
 	if (sqlite3_exec(s->db, text, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(s->err, sizeof(s->err), "%s", msg ? msg : "?");
+		if (!damage_msg(s))
+			snprintf(s->err, sizeof(s->err), "%s", msg ? msg : "?");
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -553,22 +595,87 @@ sqlite_setup(void)
 
 	if (!done) {
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL);
 		done = 1;
 	}
 }
 
-struct store *
-store_open_version(const char *path, int target, char *err, size_t errlen)
+/*
+ * A read-only open for a database we may not write (a 0444 file, a
+ * read-only directory): no pragmas that write, no migration.  Without a
+ * -wal file and no way to create one, nobody is writing it, and SQLite
+ * is told so (immutable), since it cannot make its -shm file either.
+ */
+static int
+open_readonly(struct store *s, const char *path)
+{
+	struct buf	 uri = { NULL, 0, 0 };
+	char		*dir, *slash, *wal;
+	int		 immutable, rc;
+	const char	*p;
+
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		strcpy(dir, ".");
+	xasprintf(&wal, "%s-wal", path);
+	immutable = access(dir, W_OK) != 0 && access(wal, F_OK) != 0;
+	free(wal);
+	free(dir);
+	/* A URI: '%', '?' and '#' in the path are escaped. */
+	buf_adds(&uri, "file:");
+	for (p = path; *p != '\0'; p++)
+		if (*p == '%' || *p == '?' || *p == '#')
+			buf_printf(&uri, "%%%02X", (unsigned char)*p);
+		else
+			buf_addc(&uri, *p);
+	buf_adds(&uri, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
+	rc = sqlite3_open_v2(uri.s, &s->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	buf_free(&uri);
+	return rc;
+}
+
+static int
+check_readonly_version(struct store *s, const char *path)
+{
+	int	 v;
+
+	if (user_version(s, &v) == -1)
+		return -1;
+	if (v > SCHEMA_VERSION)
+		snprintf(s->err, sizeof(s->err), "%s: database schema version "
+		    "%d is newer than this feedmux supports (version %d); use "
+		    "a newer feedmux", path, v, SCHEMA_VERSION);
+	else if (v < SCHEMA_VERSION)
+		snprintf(s->err, sizeof(s->err), "%s: read-only database at "
+		    "schema version %d (this feedmux reads %d): run feedmux "
+		    "poll once with write access to migrate it", path, v,
+		    SCHEMA_VERSION);
+	else
+		return 0;
+	return -1;
+}
+
+static struct store *
+open_db(const char *path, int target, int ro, char *err, size_t errlen)
 {
 	struct store	*s;
+	int		 rc;
 
 	sqlite_setup();
 	s = xcalloc(1, sizeof(*s));
+	s->path = xstrdup(path);
 	if (target <= 0 || target > SCHEMA_VERSION)
 		target = SCHEMA_VERSION;
 	/* One connection per thread of a single-threaded daemon: no mutex. */
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (ro)
+		rc = open_readonly(s, path);
+	else
+		rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+		    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, s->db != NULL ?
 		    sqlite3_errmsg(s->db) : "cannot open");
 		store_close(s);
@@ -593,14 +700,16 @@ store_open_version(const char *path, int target, char *err, size_t errlen)
 	 * thread) is cut back once checkpointed.  Sorts for outputs stay in
 	 * memory.
 	 */
-	if (exec_sql(s, "PRAGMA page_size = 8192") == -1 ||
+	if (ro ? (exec_sql(s, "PRAGMA temp_store = MEMORY") == -1 ||
+	    check_readonly_version(s, path) == -1) :
+	    (exec_sql(s, "PRAGMA page_size = 8192") == -1 ||
 	    exec_sql(s, "PRAGMA auto_vacuum = INCREMENTAL") == -1 ||
 	    exec_sql(s, "PRAGMA journal_mode = WAL") == -1 ||
 	    exec_sql(s, "PRAGMA synchronous = NORMAL") == -1 ||
 	    exec_sql(s, "PRAGMA wal_autocheckpoint = 2000") == -1 ||
 	    exec_sql(s, "PRAGMA journal_size_limit = 67108864") == -1 ||
 	    exec_sql(s, "PRAGMA temp_store = MEMORY") == -1 ||
-	    migrate(s, path, target) == -1) {
+	    migrate(s, path, target) == -1)) {
 		if (strncmp(s->err, path, strlen(path)) == 0)
 			snprintf(err, errlen, "%s", s->err);
 		else
@@ -612,9 +721,40 @@ store_open_version(const char *path, int target, char *err, size_t errlen)
 }
 
 struct store *
+store_open_version(const char *path, int target, char *err, size_t errlen)
+{
+	return open_db(path, target, 0, err, errlen);
+}
+
+struct store *
 store_open(const char *path, char *err, size_t errlen)
 {
-	return store_open_version(path, 0, err, errlen);
+	return open_db(path, 0, 0, err, errlen);
+}
+
+/* May we write path, and create files beside it (-wal, -shm)? */
+static int
+writable(const char *path)
+{
+	char	*dir, *slash;
+	int	 ok;
+
+	if (access(path, F_OK) == 0 && access(path, W_OK) != 0)
+		return 0;
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		strcpy(dir, ".");
+	ok = access(dir, W_OK) == 0;
+	free(dir);
+	return ok;
+}
+
+struct store *
+store_open_reader(const char *path, char *err, size_t errlen)
+{
+	return open_db(path, 0, !writable(path), err, errlen);
 }
 
 void
@@ -644,6 +784,7 @@ store_close(struct store *s)
 	free(s->vcats);
 	free(s->vencs);
 	free(s->valso);
+	free(s->path);
 	free(s);
 }
 
@@ -1453,6 +1594,7 @@ one_int(struct store *s, sqlite3_stmt *q, const char *what, int64_t *v)
 {
 	int	 rc;
 
+	*v = 0;
 	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
 		*v = sqlite3_column_int64(q, 0);
 	sqlite3_reset(q);

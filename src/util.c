@@ -220,15 +220,20 @@ write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* Give the new file the old one's mode and owner, or 0644 less umask. */
+/*
+ * The new file gets the mode of the one it replaces, never wider than 0644
+ * and never setuid, setgid or sticky (a 4777 file is no reason to publish
+ * an executable), and its owner when we may; a new file gets 0644 less the
+ * umask.
+ */
 static void
 keep_attributes(int fd, const char *path)
 {
 	struct stat	 st;
 	mode_t		 mask;
 
-	if (stat(path, &st) == 0) {
-		(void)fchmod(fd, st.st_mode & 07777);
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		(void)fchmod(fd, st.st_mode & 0644);
 		if (geteuid() == 0)
 			(void)fchown(fd, st.st_uid, st.st_gid);
 		return;
@@ -238,20 +243,39 @@ keep_attributes(int fd, const char *path)
 	(void)fchmod(fd, 0644 & ~mask);
 }
 
+/*
+ * A symbolic link is followed: its target is replaced and the link stays,
+ * so an output linked into a web root, or a config file linked from a
+ * dotfiles tree, stays where the link points.  A dangling link is replaced.
+ */
+static char *
+write_target(const char *path)
+{
+	struct stat	 st;
+	char		*real;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    (real = realpath(path, NULL)) != NULL)
+		return real;
+	return xstrdup(path);
+}
+
 int
 atomic_write(const char *path, const void *data, size_t len, char *err,
     size_t errlen)
 {
-	char	*tmp;
+	char	*tmp, *real;
 	int	 fd, saved;
 
-	xasprintf(&tmp, "%s.tmp.XXXXXX", path);
+	real = write_target(path);
+	xasprintf(&tmp, "%s.tmp.XXXXXX", real);
 	if ((fd = mkstemp(tmp)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		free(tmp);
+		free(real);
 		return -1;
 	}
-	keep_attributes(fd, path);
+	keep_attributes(fd, real);
 	if (write_all(fd, data, len) == -1 || fsync(fd) == -1)
 		goto fail;
 	if (close(fd) == -1) {
@@ -259,9 +283,10 @@ atomic_write(const char *path, const void *data, size_t len, char *err,
 		goto fail;
 	}
 	fd = -1;
-	if (rename(tmp, path) == -1)
+	if (rename(tmp, real) == -1)
 		goto fail;
 	free(tmp);
+	free(real);
 	return 0;
 fail:
 	saved = errno;
@@ -269,6 +294,7 @@ fail:
 		close(fd);
 	unlink(tmp);
 	free(tmp);
+	free(real);
 	snprintf(err, errlen, "%s: %s", path, strerror(saved));
 	return -1;
 }

@@ -104,7 +104,8 @@ assert o["next_poll"] and o["next_reason"], o
 assert o["category"] == "Misc" and o["quiet"] is False
 s = d["summary"]
 assert s == {"feeds": 3, "failing": 1, "gone": 0, "quiet": 0, "never_polled": 0,
-             "entries": 3, "daemon_pid": None, "now": "2027-01-15T08:00:00Z"}, s
+             "entries": 3, "daemon_pid": None,
+             "nothing_to_poll": False, "now": "2027-01-15T08:00:00Z"}, s
 EOF
 st=$?; ok $st "status --json: feeds (failing first) and summary"
 [ $st -eq 0 ] || sed 's/^/#   /' "$T/err"

@@ -95,6 +95,8 @@ test_full(void)
 	    "timezone = Europe/Istanbul\n"
 	    "mail_to = a@example.org, Jane Doe <jane@example.org>,"
 	    " \"Doe, John\" <john@example.org>\n"
+	    "mail_from = planet@example.org\n"
+	    "smtp = smtp://127.0.0.1:2525\n"
 	    "[feed \"sat-editorial\"]\n"
 	    "url = https://example.org/feed/\n"
 	    "interval = 1h\n"
@@ -212,6 +214,161 @@ test_errors(void)
 	    "feed option in [output]");
 }
 
+static void
+test_listen(void)
+{
+	static const char *good[] = { "127.0.0.1:8080", ":8080", "8080",
+	    "[::1]:8080", "localhost:1", "planet.example.org:65535" };
+	static const char *bad[] = { "foo", "127.0.0.1:99999", ":0",
+	    "127.0.0.1:", "::1:8080", "[::1]8080", "[nope]:80", "a b:80",
+	    "127.0.0.1:80x", ":-1", ":+80" };
+	struct conf	*c;
+	char		 text[256], err[512], addr[64];
+	uint16_t	 port;
+	size_t		 i;
+
+	for (i = 0; i < nitems(good); i++) {
+		snprintf(text, sizeof text, "[feedmux]\nlisten = %s\n",
+		    good[i]);
+		c = load(text, err, sizeof err);
+		if (!ok(c != NULL && strcmp(c->listen, good[i]) == 0,
+		    "listen %s accepted", good[i]))
+			printf("#   %s\n", err);
+		conf_free(c);
+	}
+	for (i = 0; i < nitems(bad); i++) {
+		snprintf(text, sizeof text, "[feedmux]\nlisten = %s\n",
+		    bad[i]);
+		fails(text, 2, "listen: bad address", bad[i]);
+	}
+	fails("[output]\nlisten = :0\n", 2, "listen: bad address",
+	    "listen in [output] checked too");
+	ok(conf_listen_split("[::1]:80", addr, sizeof addr, &port) == 0 &&
+	    strcmp(addr, "::1") == 0 && port == 80, "split [::1]:80");
+	ok(conf_listen_split(":8080", addr, sizeof addr, &port) == 0 &&
+	    strcmp(addr, "127.0.0.1") == 0 && port == 8080,
+	    "split :8080 is 127.0.0.1");
+}
+
+/* Values the daemon would refuse later are refused by the loader. */
+static void
+test_run_checks(void)
+{
+	char	 text[512], tmpl[300];
+	FILE	*f;
+
+	fails("[digest]\nsmtp = http://mail.example.org/\n", 2,
+	    "smtp: want an smtp:// or smtps:// URL", "smtp scheme");
+	fails("[digest]\nmail_from = nobody\n", 2,
+	    "mail_from: bad address \"nobody\"", "mail_from address");
+	fails("[digest]\nsmtp = smtp://127.0.0.1/\n"
+	    "mail_to = a@example.org\n", 3,
+	    "mail_to is set but mail_from is not", "mail_to without mail_from");
+	fails("[digest]\nmail_from = me@example.org\n\n"
+	    "mail_to = a@example.org\n", 4,
+	    "neither smtp nor sendmail", "mail_to without a transport");
+	fails("[digest]\nhtml_template = /nonexistent/t.html\n", 2,
+	    "html_template: /nonexistent/t.html", "missing template");
+	snprintf(tmpl, sizeof tmpl, "%s/bad.txt", dir);
+	if ((f = fopen(tmpl, "w")) != NULL) {
+		fputs("{{#entries}}never closed\n", f);
+		fclose(f);
+	}
+	snprintf(text, sizeof text, "[digest]\n\ntext_template = bad.txt\n");
+	fails(text, 3, "text_template: ", "malformed template");
+	unlink(tmpl);
+}
+
+static void
+test_sections_once(void)
+{
+	fails("[feedmux]\ninterval = 1h\n[digest]\nat = 07:00\n"
+	    "[feedmux]\njitter = 0s\n", 5,
+	    "second [feedmux] section (first at line 1)", "second [feedmux]");
+	fails("\n[digest]\nat = 07:00\n[feed \"a\"]\nurl = http://a/\n"
+	    "[digest]\nat = 08:00\n", 6,
+	    "second [digest] section (first at line 2)", "second [digest]");
+	fails("[output \"x\"]\natom = a.xml\n[output \"x\"]\natom = b.xml\n",
+	    3, "duplicate output \"x\" (first at line 1)", "output twice");
+	fails("[output]\natom = a.xml\n[output]\natom = b.xml\n",
+	    3, "duplicate output \"\" (first at line 1)",
+	    "unnamed output twice");
+}
+
+static void
+test_bom(void)
+{
+	struct conf	*c;
+	char		 err[512];
+
+	c = load("\xef\xbb\xbf[feedmux]\ninterval = 1h\n", err, sizeof err);
+	if (!ok(c != NULL && c->defaults.interval == 3600,
+	    "a UTF-8 byte order mark is skipped"))
+		printf("#   %s\n", err);
+	conf_free(c);
+	fails("[feedmux]\n\xef\xbb\xbfinterval = 1h\n", 2, "unknown key",
+	    "a BOM elsewhere is not");
+}
+
+static void
+test_url_duplicates(void)
+{
+	static const char *same[] = {
+		"HTTP://Example.org/feed", "http://example.org:80/feed",
+		"https://EXAMPLE.org:443/feed", "http://example.org/feed#top",
+	};
+	struct conf	*c;
+	char		 text[512], err[512];
+	size_t		 i;
+
+	for (i = 0; i < nitems(same); i++) {
+		snprintf(text, sizeof text, "[feed \"a\"]\n"
+		    "url = http://example.org/feed\n\n[feed \"b\"]\n"
+		    "url = %s\n", same[i]);
+		fails(text, 4, "feed \"b\" has the same url as \"a\" (line 1)",
+		    same[i]);
+	}
+	fails("[feed \"a\"]\nurl = http://Example.org\n[feed \"b\"]\n"
+	    "url = http://example.org/\n", 3, "same url", "empty path is /");
+	c = load("[feed \"a\"]\nurl = http://example.org/Feed\n"
+	    "[feed \"b\"]\nurl = http://example.org/feed\n", err, sizeof err);
+	ok(c != NULL, "paths stay case-sensitive");
+	conf_free(c);
+}
+
+/* Names are looked up by hash: many feeds load, and each is found. */
+static void
+test_many_feeds(void)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	struct conf	*c;
+	char		 err[512];
+	int		 i, found = 0;
+
+	for (i = 0; i < 5000; i++)
+		buf_printf(&b, "[feed \"f%d\"]\nurl = http://h%d.example/%d\n",
+		    i, i % 7, i);
+	c = load(b.s, err, sizeof err);
+	if (ok(c != NULL && c->nfeeds == 5000, "5000 feeds load")) {
+		for (i = 0; i < 5000; i++) {
+			char name[16];
+			struct feed_conf *f;
+
+			snprintf(name, sizeof name, "f%d", i);
+			f = conf_feed(c, name);
+			found += f != NULL && strcmp(f->name, name) == 0 &&
+			    f->line == 2 * i + 1;
+		}
+		is_int(found, 5000, "conf_feed finds every feed");
+		ok(conf_feed(c, "f5000") == NULL, "and no other");
+	}
+	conf_free(c);
+	buf_printf(&b, "[feed \"f17\"]\nurl = http://other/\n");
+	fails(b.s, 10001, "duplicate feed \"f17\" (first at line 35)",
+	    "duplicate name among many");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -222,6 +379,12 @@ main(void)
 	test_defaults();
 	test_file_url();
 	test_errors();
+	test_listen();
+	test_run_checks();
+	test_sections_once();
+	test_bom();
+	test_url_duplicates();
+	test_many_feeds();
 	rm_tree(dir);
 	return done_testing();
 }
