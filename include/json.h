@@ -11,4 +11,8 @@ void	json_strn(struct buf *, const char *s, size_t len);
 /* Append "YYYY-MM-DDTHH:MM:SSZ", or null when t == DATE_NONE. */
 void	json_date(struct buf *, int64_t t);
 
+struct entry;
+/* One entry as a JSON object, as `feedmux parse --json` prints it. */
+void	json_entry(struct buf *, const struct entry *);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include "encoding.h"
 #include "json.h"
+#include "parse.h"
 
 /*
  * Whatever it is given, the string written is valid UTF-8 (a byte that
@@ -86,4 +87,54 @@ json_date(struct buf *b, int64_t t)
 	buf_addc(b, '"');
 	buf_add(b, d, 20);
 	buf_addc(b, '"');
+}
+
+/*
+ * An entry as `feedmux parse --json` prints it; hooks print stored
+ * entries through it too, so both always agree.
+ */
+void
+json_entry(struct buf *b, const struct entry *e)
+{
+	size_t	 i;
+
+	buf_adds(b, "{\"id\": ");
+	json_str(b, e->id);
+	buf_adds(b, ", \"title\": ");
+	json_str(b, e->title);
+	buf_adds(b, ", \"link\": ");
+	json_str(b, e->link);
+	buf_adds(b, ", \"author\": ");
+	json_str(b, e->author);
+	buf_adds(b, ", \"author_email\": ");
+	json_str(b, e->author_email);
+	buf_adds(b, ", \"thumbnail\": ");
+	json_str(b, e->thumbnail);
+	buf_adds(b, ",\n   \"published\": ");
+	json_date(b, e->published);
+	buf_adds(b, ", \"updated\": ");
+	json_date(b, e->updated);
+	buf_adds(b, ",\n   \"summary\": ");
+	json_str(b, e->summary);
+	buf_adds(b, ",\n   \"content\": ");
+	json_str(b, e->content);
+	buf_adds(b, ",\n   \"categories\": [");
+	for (i = 0; i < e->ncategories; i++) {
+		if (i > 0)
+			buf_adds(b, ", ");
+		json_str(b, e->categories[i]);
+	}
+	buf_adds(b, "], \"enclosures\": [");
+	for (i = 0; i < e->nenclosures; i++) {
+		buf_adds(b, i > 0 ? ", {\"url\": " : "{\"url\": ");
+		json_str(b, e->enclosures[i].url);
+		buf_adds(b, ", \"type\": ");
+		json_str(b, e->enclosures[i].type);
+		if (e->enclosures[i].length >= 0)
+			buf_printf(b, ", \"length\": %lld}",
+			    (long long)e->enclosures[i].length);
+		else
+			buf_adds(b, ", \"length\": null}");
+	}
+	buf_adds(b, e->truncated ? "], \"truncated\": true}" : "]}");
 }

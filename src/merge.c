@@ -624,8 +624,8 @@ re_matches(const regex_t *re, const struct stored_entry *e)
 	return 0;
 }
 
-static int
-output_wants(const struct output_conf *oc, const struct stored_entry *e)
+int
+merge_wants(const struct output_conf *oc, const struct stored_entry *e)
 {
 	if (!feeds_pass(oc, e))
 		return 0;
@@ -649,7 +649,7 @@ render_entry(void *arg, const struct stored_entry *e)
 
 	if (r->n >= r->max)
 		return 1;
-	if (!output_wants(r->oc, e))
+	if (!merge_wants(r->oc, e))
 		return 0;
 	switch (r->fmt) {
 	case MERGE_ATOM:
