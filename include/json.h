@@ -8,6 +8,9 @@
 /* Append s as a JSON string (with quotes); NULL gives null. */
 void	json_str(struct buf *, const char *s);
 void	json_strn(struct buf *, const char *s, size_t len);
+/* The same for s known to be valid UTF-8 without DEL (what the parser
+ * hands out, parse.h): only bytes below 0x20, '"' and '\\' are looked for. */
+void	json_str_utf8(struct buf *, const char *s);
 /* Append "YYYY-MM-DDTHH:MM:SSZ", or null when t == DATE_NONE. */
 void	json_date(struct buf *, int64_t t);
 

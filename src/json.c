@@ -10,10 +10,11 @@
 /*
  * Whatever it is given, the string written is valid UTF-8 (a byte that
  * is not becomes U+FFFD) with every control character and DEL escaped:
- * safe to print on a terminal.
+ * safe to print on a terminal.  valid: s is known to be UTF-8 without
+ * DEL already (the parser's strings), so its other bytes are copied unread.
  */
-void
-json_strn(struct buf *b, const char *s, size_t len)
+static void
+escape(struct buf *b, const char *s, size_t len, int valid)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
@@ -27,13 +28,15 @@ json_strn(struct buf *b, const char *s, size_t len)
 		/* Most of it is plain text: eight bytes at a time, then the
 		 * ASCII before what stopped that, byte by byte. */
 		while (len - i >= 8 && !word_has(p + i, 0x20, '"', '\\') &&
-		    !word_high(p + i))
+		    (valid || !word_high(p + i)))
 			i += 8;
 		while (i < len && (c = p[i]) >= 0x20 && c < 0x7f && c != '"' &&
 		    c != '\\')
 			i++;
 		if (i == len)
 			break;
+		if (c >= 0x80 && valid)
+			continue;
 		if (c >= 0x80 && (n = utf8_seq(p + i, len - i)) > 0) {
 			/* Whole words of a script other than Latin go at once. */
 			while ((i += (size_t)n) < len && p[i] >= 0x80 &&
@@ -65,12 +68,27 @@ json_strn(struct buf *b, const char *s, size_t len)
 }
 
 void
+json_strn(struct buf *b, const char *s, size_t len)
+{
+	escape(b, s, len, 0);
+}
+
+void
 json_str(struct buf *b, const char *s)
 {
 	if (s == NULL)
 		buf_add(b, "null", 4);
 	else
-		json_strn(b, s, strlen(s));
+		escape(b, s, strlen(s), 0);
+}
+
+void
+json_str_utf8(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		buf_add(b, "null", 4);
+	else
+		escape(b, s, strlen(s), 1);
 }
 
 void

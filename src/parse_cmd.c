@@ -43,37 +43,37 @@ json_entry(struct buf *b, const struct entry *e)
 	size_t	 i;
 
 	buf_adds(b, "{\"id\": ");
-	json_str(b, e->id);
+	json_str_utf8(b, e->id);
 	buf_adds(b, ", \"title\": ");
-	json_str(b, e->title);
+	json_str_utf8(b, e->title);
 	buf_adds(b, ", \"link\": ");
-	json_str(b, e->link);
+	json_str_utf8(b, e->link);
 	buf_adds(b, ", \"author\": ");
-	json_str(b, e->author);
+	json_str_utf8(b, e->author);
 	buf_adds(b, ", \"author_email\": ");
-	json_str(b, e->author_email);
+	json_str_utf8(b, e->author_email);
 	buf_adds(b, ", \"thumbnail\": ");
-	json_str(b, e->thumbnail);
+	json_str_utf8(b, e->thumbnail);
 	buf_adds(b, ",\n   \"published\": ");
 	json_date(b, e->published);
 	buf_adds(b, ", \"updated\": ");
 	json_date(b, e->updated);
 	buf_adds(b, ",\n   \"summary\": ");
-	json_str(b, e->summary);
+	json_str_utf8(b, e->summary);
 	buf_adds(b, ",\n   \"content\": ");
-	json_str(b, e->content);
+	json_str_utf8(b, e->content);
 	buf_adds(b, ",\n   \"categories\": [");
 	for (i = 0; i < e->ncategories; i++) {
 		if (i > 0)
 			buf_adds(b, ", ");
-		json_str(b, e->categories[i]);
+		json_str_utf8(b, e->categories[i]);
 	}
 	buf_adds(b, "], \"enclosures\": [");
 	for (i = 0; i < e->nenclosures; i++) {
 		buf_adds(b, i > 0 ? ", {\"url\": " : "{\"url\": ");
-		json_str(b, e->enclosures[i].url);
+		json_str_utf8(b, e->enclosures[i].url);
 		buf_adds(b, ", \"type\": ");
-		json_str(b, e->enclosures[i].type);
+		json_str_utf8(b, e->enclosures[i].type);
 		if (e->enclosures[i].length >= 0)
 			buf_printf(b, ", \"length\": %lld}",
 			    (long long)e->enclosures[i].length);
