@@ -135,6 +135,28 @@ $F parse --json "$T/doc.xml" >"$T/p0.json"
 lacks "$T/p0.json" "rejected_by" "parse --json without --rules: no rejected_by"
 check_fail "parse --rules of an unknown feed fails" $F parse --rules nosuch "$T/doc.xml"
 
+# The daemon: a rule changed by a reload rewrites the outputs at once.
+wait_for() {
+	w=0
+	while [ $w -lt 200 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1; w=$((w + 1))
+	done
+	return 1
+}
+check "merge with the rules back" $F merge
+lacks "$T/atom.xml" "Sponsored: buy things" "the rule hides again"
+$F -v run 2>"$T/log" & dpid=$!
+stop_daemon() { kill "$dpid"; }
+at_exit stop_daemon
+wait_for grep -q "running:" "$T/log"; ok $? "the daemon runs"
+write_conf "$main_rules" "exclude_match = ^ads\$"
+kill -HUP "$dpid"
+wait_for grep -q "configuration reloaded" "$T/log"; ok $? "reloaded"
+wait_for grep -q "Sponsored: buy things" "$T/atom.xml"
+ok $? "reload: the output shows what the dropped rule hid, with no fetch"
+kill "$dpid"; wait "$dpid" 2>/dev/null
+
 # Bad rules are refused with file:line.
 bad() {	# bad DESCRIPTION EXPECTED-MESSAGE CONFIG-TEXT
 	printf '%s\n' "$3" >"$T/bad.conf"
