@@ -570,7 +570,7 @@ static int
 list_rejected(const struct conf *conf, const char *feed, int json)
 {
 	struct rejected	 r;
-	struct store	*st;
+	struct store	*st = NULL;
 	char		 err[512];
 	int		 rc = 0;
 
@@ -578,7 +578,9 @@ list_rejected(const struct conf *conf, const char *feed, int json)
 		log_errorx("list: no feed \"%s\" in the config", feed);
 		return EX_USAGE;
 	}
-	if ((st = store_open_reader(conf->database, err, sizeof err)) ==
+	/* Like status, looking creates nothing: no database, nothing hid. */
+	if (access(conf->database, F_OK) == 0 &&
+	    (st = store_open_reader(conf->database, err, sizeof err)) ==
 	    NULL) {
 		log_errorx("%s", err);
 		return EX_NOINPUT;
@@ -589,7 +591,7 @@ list_rejected(const struct conf *conf, const char *feed, int json)
 	r.json = json;
 	if (json)
 		buf_addc(&r.out, '[');
-	if (store_recent(st, rejected_entry, &r) == -1) {
+	if (st != NULL && store_recent(st, rejected_entry, &r) == -1) {
 		log_errorx("reading entries: %s", store_error(st));
 		rc = EX_DATAERR;
 	} else {

@@ -59,6 +59,9 @@ news_rules="exclude_match = ^sponsored
 exclude_match = ^ads\$"
 write_conf "$main_rules" "$news_rules"
 check "check-config takes the rules (exclude_match repeated)" $F check-config
+$F list --rejected >"$T/rej0"
+contains "$T/rej0" "no stored entry is hidden by the rules" "list --rejected before any poll"
+test ! -e "$T/db.sqlite"; ok $? "and it creates no database"
 check "poll the two feed files" $F poll --all
 hidden="Sponsored:_buy Weekly_roundup Hello_there Advert_item Go_news"
 
