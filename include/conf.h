@@ -26,6 +26,21 @@ struct feed_opts {
 	int		 allow_private;	/* redirects to private addresses */
 };
 
+/*
+ * Entry rules (rules.h): [feedmux] for every feed, [feed] for one.  Each
+ * expression is compiled once, at load, with its label for display.
+ */
+struct rule {
+	char		*label;		/* [feed "x"] exclude_match = foo */
+	regex_t		 re;
+};
+
+struct rules {
+	struct rule	*match;		/* NULL: keep everything */
+	struct rule	*exclude;	/* any one matching hides */
+	size_t		 nexclude;
+};
+
 struct feed_conf {
 	char		*name;
 	char		*url;
@@ -37,6 +52,7 @@ struct feed_conf {
 	size_t		 nheaders;
 	int		 enabled;
 	struct feed_opts opts;
+	struct rules	 rules;
 	const char	*file;		/* where it was defined */
 	int		 line;
 };
@@ -132,6 +148,7 @@ struct conf {
 	int		 log_level;	/* enum log_level */
 	int		 syslog;
 	struct feed_opts defaults;
+	struct rules	 rules;		/* [feedmux]: for every feed */
 	struct feed_conf *feeds;
 	size_t		 nfeeds;
 	struct feed_conf **byname;	/* conf.c's: feeds sorted by name */

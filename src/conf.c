@@ -7,6 +7,9 @@
  *	[digest]		the digest schedule and delivery
  *	[feed "name"]		one subscription
  *
+ * [feedmux] and [feed] also hold entry rules (match, exclude_match; see
+ * rules.h), compiled here once.
+ *
  * Every error names file:line.  Keys are described by one table, so the
  * parser, the validation and conf(5) agree on what exists.
  */
@@ -44,14 +47,15 @@ enum section { SEC_NONE, SEC_MAIN, SEC_OUTPUT, SEC_DIGEST, SEC_FEED, SEC_HOOK };
 
 enum type {
 	T_STR, T_PATH, T_URL, T_DURATION, T_SIZE, T_INT, T_BOOL, T_LEVEL,
-	T_KEYPOLICY, T_LIST, T_ADDRS, T_APPEND, T_AT, T_DAYS, T_GROUP, T_REGEX, T_ZONE,
+	T_KEYPOLICY, T_LIST, T_ADDRS, T_APPEND, T_AT, T_DAYS, T_GROUP, T_REGEX, T_RULE, T_ZONE,
 	T_LISTEN, T_USER, T_SMTP, T_ADDR, T_TEMPLATE, T_HOOKURL, T_EXEC, T_SINCE
 };
 
 #define F_OPT	0x1	/* in struct feed_opts: [feedmux] default, [feed] override */
 #define F_LIST	0x2	/* the count field follows the array pointer */
 #define F_CONF	0x4	/* lives in struct conf whatever the section */
-#define F_FILTER 0x8	/* an entry filter: [output] and [hook] alike */
+#define F_REPEAT 0x8	/* may be given several times in a section */
+#define F_FILTER 0x10	/* an entry filter: [output] and [hook] alike */
 
 struct key {
 	enum section	 sec;
@@ -96,6 +100,10 @@ static const struct key keys[] = {
 	OPT(key, T_KEYPOLICY),
 	OPT(user_agent, T_STR),
 	OPT(allow_private, T_BOOL),
+	/* Rules for every feed; a [feed]'s own apply as well. */
+	{ SEC_MAIN, "match", T_RULE, offsetof(struct conf, rules), 0 },
+	{ SEC_MAIN, "exclude_match", T_RULE, offsetof(struct conf, rules),
+	    F_REPEAT },
 
 	OUT(atom, T_PATH),
 	OUT(rss, T_PATH),
@@ -140,6 +148,9 @@ static const struct key keys[] = {
 	FEED(password, T_STR),
 	FEED(enabled, T_BOOL),
 	{ SEC_FEED, "header", T_APPEND, offsetof(struct feed_conf, headers), F_LIST },
+	{ SEC_FEED, "match", T_RULE, offsetof(struct feed_conf, rules), 0 },
+	{ SEC_FEED, "exclude_match", T_RULE, offsetof(struct feed_conf, rules),
+	    F_REPEAT },
 
 	{ SEC_HOOK, "exec", T_EXEC, offsetof(struct hook_conf, exec), F_LIST },
 	HOOK(url, T_HOOKURL),
@@ -470,6 +481,40 @@ check_template(struct loader *l, const struct key *k, const char *path)
 	return rc;
 }
 
+/*
+ * A match or exclude_match of [feedmux] or [feed]: compiled once, with the
+ * label rules_hide shows ("[feed "x"] exclude_match = foo").
+ */
+static int
+add_rule(struct loader *l, const struct key *k, struct rules *r,
+    const char *v)
+{
+	struct rule	 one;
+	char		 msg[128];
+	int		 rc;
+
+	if ((rc = regcomp(&one.re, v, REG_EXTENDED | REG_ICASE |
+	    REG_NOSUB)) != 0) {
+		regerror(rc, &one.re, msg, sizeof msg);
+		return lerr(l, "%s: bad regular expression \"%s\": %s",
+		    k->name, v, msg);
+	}
+	if (l->sec == SEC_FEED)
+		xasprintf(&one.label, "[feed \"%s\"] %s = %s",
+		    ((struct feed_conf *)l->base)->name, k->name, v);
+	else
+		xasprintf(&one.label, "[feedmux] %s = %s", k->name, v);
+	if (k->flags & F_REPEAT) {
+		r->exclude = xreallocarray(r->exclude, r->nexclude + 1,
+		    sizeof *r->exclude);
+		r->exclude[r->nexclude++] = one;
+	} else {
+		r->match = xmalloc(sizeof *r->match);
+		*r->match = one;
+	}
+	return 0;
+}
+
 static int
 set_value(struct loader *l, const struct key *k, void *base, const char *v)
 {
@@ -623,6 +668,8 @@ set_value(struct loader *l, const struct key *k, void *base, const char *v)
 		free(*(char **)field);
 		*(char **)field = xstrdup(v);
 		return 0;
+	case T_RULE:
+		return add_rule(l, k, field, v);
 	case T_AT:
 		return parse_at(l, base, v);
 	case T_DAYS:
@@ -899,7 +946,8 @@ parse_line(struct loader *l, char *line)
 			continue;
 		else
 			base = key->flags & F_CONF ? (void *)l->conf : l->base;
-		if (l->seen[i]++ && key->type != T_APPEND)
+		if (l->seen[i]++ && key->type != T_APPEND &&
+		    !(key->flags & F_REPEAT))
 			return lerr(l, "duplicate key \"%s\"", k);
 		if (*v == '\0' && key->type != T_STR)
 			return lerr(l, "%s: empty value", k);
@@ -907,6 +955,10 @@ parse_line(struct loader *l, char *line)
 			l->mail_to_line = l->line;
 		return set_value(l, key, base, v);
 	}
+	if (strcmp(k, "match") == 0 || strcmp(k, "exclude_match") == 0)
+		return lerr(l, "%s: not in this section: rules go in "
+		    "[feedmux] (every feed), [feed \"name\"], [output] or "
+		    "[hook]", k);
 	return lerr(l, "unknown key \"%s\"", k);
 }
 
@@ -1283,6 +1335,23 @@ free_list(char **a, size_t n)
 }
 
 static void
+rules_free(struct rules *r)
+{
+	size_t	 i;
+
+	if (r->match != NULL) {
+		regfree(&r->match->re);
+		free(r->match->label);
+		free(r->match);
+	}
+	for (i = 0; i < r->nexclude; i++) {
+		regfree(&r->exclude[i].re);
+		free(r->exclude[i].label);
+	}
+	free(r->exclude);
+}
+
+static void
 output_free(struct output_conf *o)
 {
 	free(o->name); free(o->atom); free(o->rss); free(o->json);
@@ -1314,6 +1383,7 @@ conf_free(struct conf *c)
 		free(f->category); free(f->username); free(f->password);
 		free(f->opts.user_agent);
 		free_list(f->headers, f->nheaders);
+		rules_free(&f->rules);
 	}
 	free(c->feeds);
 	free(c->byname);
@@ -1337,5 +1407,6 @@ conf_free(struct conf *c)
 	free_list(d->mail_to, d->nmail_to);
 	free(c->path); free(c->dir); free(c->database); free(c->pidfile);
 	free(c->user); free(c->listen); free(c->defaults.user_agent);
+	rules_free(&c->rules);
 	free(c);
 }

@@ -26,6 +26,7 @@
 #include "json.h"
 #include "log.h"
 #include "mail.h"
+#include "rules.h"
 #include "store.h"
 #include "template.h"
 #include "url.h"
@@ -47,6 +48,7 @@ struct dentry {
 };
 
 struct digest_data {
+	const struct conf *conf;
 	const struct digest_conf *dc;
 	struct dentry	*e;
 	size_t		 n, cap;
@@ -264,6 +266,8 @@ collect_entry(void *arg, const struct stored_entry *se)
 	char date[32] = "";
 	int64_t t;
 
+	if (rules_hide(d->conf, se) != NULL)
+		return 0;
 	if (dc->max_entries > 0 && d->n >= (size_t)dc->max_entries) {
 		d->more++;
 		return 0;
@@ -603,6 +607,7 @@ digest_render(struct store *st, const struct conf *c, int64_t after,
 
 	memset(&d, 0, sizeof(d));
 	memset(r, 0, sizeof(*r));
+	d.conf = c;
 	d.dc = &c->digest;
 	root = tobj_new();
 	d.failing = root;

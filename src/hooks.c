@@ -35,6 +35,7 @@
 #include "log.h"
 #include "merge.h"
 #include "parse.h"
+#include "rules.h"
 #include "sched.h"
 #include "util.h"
 
@@ -109,7 +110,7 @@ entry_json(struct buf *b, const struct stored_entry *se)
 	json_str(b, se->feed_title);
 	buf_adds(b, ", \"entry\": ");
 	start = b->len;
-	json_entry(b, &e);
+	json_entry(b, &e, JSON_ENTRY_STORED, NULL);
 	/* One line: parse --json's line breaks are layout only (a newline
 	 * in a string is escaped). */
 	for (i = j = start; i < b->len; i++)
@@ -127,9 +128,8 @@ static int
 hook_wants(const struct conf *conf, const struct hook_conf *hc,
     const struct stored_entry *e)
 {
-	(void)conf;
-	/* RULES: if (rules_hide(conf, e) != NULL) return 0; */
-	return merge_wants(&hc->filter, e);
+	/* The hook's own filters first: they cost no markup stripping. */
+	return merge_wants(&hc->filter, e) && rules_hide(conf, e) == NULL;
 }
 
 struct pick {
@@ -373,10 +373,12 @@ on_reap(evutil_socket_t fd, short ev, void *arg)
 /* After fork: async-signal-safe calls only (the checkpoint thread may
  * hold malloc's lock), so env was made before. */
 static void __attribute__((noreturn))
-child(struct hrun *r, int in, int errfd, char **env)
+child(char **argv, int in, int errfd, char **env)
 {
-	static const char msg[] = "cannot run the program\n";
-	int		 fd, maxfd;
+	static const char msg[] = "cannot run the program: errno ";
+	char		 buf[16];
+	size_t		 i;
+	int		 fd, maxfd, e;
 	struct rlimit	 rl;
 
 	setsid();
@@ -388,8 +390,15 @@ child(struct hrun *r, int in, int errfd, char **env)
 	    rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536;
 	for (fd = 3; fd < maxfd; fd++)
 		close(fd);
-	execve(r->hc->exec[0], r->hc->exec, env);
+	execve(argv[0], argv, env);
+	/* strerror may allocate: the number, by hand. */
+	e = errno;
+	buf[sizeof(buf) - 1] = '\n';
+	for (i = sizeof(buf) - 2; i > 0 && (e > 0 || i == sizeof(buf) - 2);
+	    i--, e /= 10)
+		buf[i] = (char)('0' + e % 10);
 	(void)!write(2, msg, sizeof(msg) - 1);
+	(void)!write(2, buf + i + 1, sizeof(buf) - i - 1);
 	_exit(127);
 }
 
@@ -398,6 +407,7 @@ exec_start(struct hrun *r, char *err, size_t errlen)
 {
 	struct timeval	 tv = { 0, HOOK_REAP_MS * 1000 };
 	char		*env[3] = { NULL, "PATH=/usr/bin:/bin", NULL };
+	char		**argv;
 	int		 in[2], er[2];
 
 	if (pipe2(in, O_CLOEXEC) == -1) {
@@ -411,15 +421,20 @@ exec_start(struct hrun *r, char *err, size_t errlen)
 		return -1;
 	}
 	xasprintf(&env[0], "FEEDMUX_HOOK=%s", r->name);
+	/* The config's list has no NULL at its end; execve needs one. */
+	argv = xcalloc(r->hc->nexec + 1, sizeof(*argv));
+	memcpy(argv, r->hc->exec, r->hc->nexec * sizeof(*argv));
 	if ((r->pid = fork()) == -1) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(in[0]); close(in[1]); close(er[0]); close(er[1]);
 		free(env[0]);
+		free(argv);
 		return -1;
 	}
 	if (r->pid == 0)
-		child(r, in[0], er[1], env);
+		child(argv, in[0], er[1], env);
 	free(env[0]);
+	free(argv);
 	/* Ours too, so the group can be signalled before the child ran. */
 	setpgid(r->pid, r->pid);
 	close(in[0]);

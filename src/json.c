@@ -11,10 +11,11 @@
 /*
  * Whatever it is given, the string written is valid UTF-8 (a byte that
  * is not becomes U+FFFD) with every control character and DEL escaped:
- * safe to print on a terminal.
+ * safe to print on a terminal.  valid: s is known to be UTF-8 without
+ * DEL already (the parser's strings), so its other bytes are copied unread.
  */
-void
-json_strn(struct buf *b, const char *s, size_t len)
+static void
+escape(struct buf *b, const char *s, size_t len, int valid)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
@@ -28,13 +29,15 @@ json_strn(struct buf *b, const char *s, size_t len)
 		/* Most of it is plain text: eight bytes at a time, then the
 		 * ASCII before what stopped that, byte by byte. */
 		while (len - i >= 8 && !word_has(p + i, 0x20, '"', '\\') &&
-		    !word_high(p + i))
+		    (valid || !word_high(p + i)))
 			i += 8;
 		while (i < len && (c = p[i]) >= 0x20 && c < 0x7f && c != '"' &&
 		    c != '\\')
 			i++;
 		if (i == len)
 			break;
+		if (c >= 0x80 && valid)
+			continue;
 		if (c >= 0x80 && (n = utf8_seq(p + i, len - i)) > 0) {
 			/* Whole words of a script other than Latin go at once. */
 			while ((i += (size_t)n) < len && p[i] >= 0x80 &&
@@ -66,12 +69,27 @@ json_strn(struct buf *b, const char *s, size_t len)
 }
 
 void
+json_strn(struct buf *b, const char *s, size_t len)
+{
+	escape(b, s, len, 0);
+}
+
+void
 json_str(struct buf *b, const char *s)
 {
 	if (s == NULL)
 		buf_add(b, "null", 4);
 	else
-		json_strn(b, s, strlen(s));
+		escape(b, s, strlen(s), 0);
+}
+
+void
+json_str_utf8(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		buf_add(b, "null", 4);
+	else
+		escape(b, s, strlen(s), 1);
 }
 
 void
@@ -94,47 +112,54 @@ json_date(struct buf *b, int64_t t)
  * entries through it too, so both always agree.
  */
 void
-json_entry(struct buf *b, const struct entry *e)
+json_entry(struct buf *b, const struct entry *e, int flags, const char *why)
 {
+	void	(*str)(struct buf *, const char *) = flags & JSON_ENTRY_STORED ?
+	    json_str : json_str_utf8;
 	size_t	 i;
 
 	buf_adds(b, "{\"id\": ");
-	json_str(b, e->id);
+	str(b, e->id);
 	buf_adds(b, ", \"title\": ");
-	json_str(b, e->title);
+	str(b, e->title);
 	buf_adds(b, ", \"link\": ");
-	json_str(b, e->link);
+	str(b, e->link);
 	buf_adds(b, ", \"author\": ");
-	json_str(b, e->author);
+	str(b, e->author);
 	buf_adds(b, ", \"author_email\": ");
-	json_str(b, e->author_email);
+	str(b, e->author_email);
 	buf_adds(b, ", \"thumbnail\": ");
-	json_str(b, e->thumbnail);
+	str(b, e->thumbnail);
 	buf_adds(b, ",\n   \"published\": ");
 	json_date(b, e->published);
 	buf_adds(b, ", \"updated\": ");
 	json_date(b, e->updated);
 	buf_adds(b, ",\n   \"summary\": ");
-	json_str(b, e->summary);
+	str(b, e->summary);
 	buf_adds(b, ",\n   \"content\": ");
-	json_str(b, e->content);
+	str(b, e->content);
 	buf_adds(b, ",\n   \"categories\": [");
 	for (i = 0; i < e->ncategories; i++) {
 		if (i > 0)
 			buf_adds(b, ", ");
-		json_str(b, e->categories[i]);
+		str(b, e->categories[i]);
 	}
 	buf_adds(b, "], \"enclosures\": [");
 	for (i = 0; i < e->nenclosures; i++) {
 		buf_adds(b, i > 0 ? ", {\"url\": " : "{\"url\": ");
-		json_str(b, e->enclosures[i].url);
+		str(b, e->enclosures[i].url);
 		buf_adds(b, ", \"type\": ");
-		json_str(b, e->enclosures[i].type);
+		str(b, e->enclosures[i].type);
 		if (e->enclosures[i].length >= 0)
 			buf_printf(b, ", \"length\": %lld}",
 			    (long long)e->enclosures[i].length);
 		else
 			buf_adds(b, ", \"length\": null}");
 	}
-	buf_adds(b, e->truncated ? "], \"truncated\": true}" : "]}");
+	buf_adds(b, e->truncated ? "], \"truncated\": true" : "]");
+	if (flags & JSON_ENTRY_RULES) {
+		buf_adds(b, ", \"rejected_by\": ");
+		json_str(b, why);
+	}
+	buf_addc(b, '}');
 }

@@ -24,6 +24,7 @@
 #include "json.h"
 #include "log.h"
 #include "merge.h"
+#include "rules.h"
 #include "store.h"
 #include "url.h"
 #include "util.h"
@@ -32,6 +33,7 @@
 #define DEFAULT_ENTRIES	100
 
 struct render {
+	const struct conf *conf;
 	const struct output_conf *oc;
 	enum merge_format fmt;
 	struct buf	*out;		/* the entries, appended in order */
@@ -649,7 +651,8 @@ render_entry(void *arg, const struct stored_entry *e)
 
 	if (r->n >= r->max)
 		return 1;
-	if (!merge_wants(r->oc, e))
+	/* The output's own filters first: they cost no markup stripping. */
+	if (!merge_wants(r->oc, e) || rules_hide(r->conf, e) != NULL)
 		return 0;
 	switch (r->fmt) {
 	case MERGE_ATOM:
@@ -787,6 +790,7 @@ merge_render(struct store *st, const struct conf *conf,
 	int		 rc = 0;
 
 	memset(&r, 0, sizeof r);
+	r.conf = conf;
 	r.oc = oc;
 	r.fmt = fmt;
 	r.out = out;

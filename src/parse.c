@@ -542,12 +542,14 @@ rec_close(struct rec *r, size_t off, enum tkind k)
 	if (n == 0)
 		return 0;
 	/*
-	 * HTML is html.c's output, which is UTF-8 (it checks each sequence),
-	 * or libxml2's text, which is too (the decoder made it so): only
-	 * controls, from references, are left to look for in a large field.
+	 * Every string is UTF-8 as it is made: the decoder's output read by
+	 * libxml2 (JSON and base64 too), html.c's (which checks each
+	 * sequence), and code points through buf_add_utf8 (no surrogates).
+	 * Only controls, from references, are left to look for; the fuzz
+	 * target checks the rest.
 	 */
-	if ((ok = utf8_text_len(r->arena.s + off, n, k == T_HTML ?
-	    UTF8_LINES | UTF8_VALID : 0)) < n) {
+	if ((ok = utf8_text_len(r->arena.s + off, n, UTF8_VALID |
+	    (k == T_HTML ? UTF8_LINES : 0))) < n) {
 		/* Rare: the decoder and libxml2 leave little to repair. */
 		buf_reset(&r->tmp);
 		buf_add(&r->tmp, r->arena.s + off + ok, n - ok);

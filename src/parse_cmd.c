@@ -1,5 +1,6 @@
 /*
  * parse_cmd.c: feedmux parse FILE|URL|- [--json] [--charset CS] [--base URL]
+ *	[--rules FEED]
  *
  * The parser on its own, stdin or a file or a URL to stdout: what tests,
  * fuzzing and people debugging a feed use.  Bytes are pushed to the
@@ -23,6 +24,8 @@
 #include "fetch.h"
 #include "json.h"
 #include "parse.h"
+#include "rules.h"
+#include "store.h"
 #include "util.h"
 
 struct pcmd {
@@ -35,6 +38,9 @@ struct pcmd {
 	struct parser	*parser;
 	const char	*charset;	/* --charset */
 	const char	*base;		/* --base: a file's URL */
+	const struct conf *conf;
+	const struct feed_conf *rules;	/* --rules: whose rules to try */
+	int		 nrejected;
 };
 
 static void
@@ -56,7 +62,7 @@ text_date(struct buf *b, const char *name, int64_t t)
 }
 
 static void
-text_entry(struct buf *b, int n, const struct entry *e)
+text_entry(struct buf *b, int n, const struct entry *e, const char *why)
 {
 	size_t	 i;
 
@@ -80,23 +86,56 @@ text_entry(struct buf *b, int n, const struct entry *e)
 	text_field(b, "content:", e->content);
 	if (e->truncated)
 		text_field(b, "truncated:", "yes");
+	text_field(b, "rejected:", why);
+}
+
+/* The rule of --rules FEED (or a global one) that would hide e; or NULL. */
+static const char *
+try_rules(struct pcmd *c, const struct entry *e)
+{
+	struct stored_entry se;
+
+	if (c->rules == NULL)
+		return NULL;
+	memset(&se, 0, sizeof se);
+	se.feed = c->rules->name;
+	se.feed_title = c->rules->title;
+	se.category = c->rules->category;
+	se.id = e->id;
+	se.title = e->title;
+	se.link = e->link;
+	se.author = e->author;
+	se.author_email = e->author_email;
+	se.thumbnail = e->thumbnail;
+	se.summary = e->summary;
+	se.content = e->content;
+	se.published = e->published;
+	se.updated = e->updated;
+	se.categories = e->categories;
+	se.ncategories = e->ncategories;
+	se.enclosures = e->enclosures;
+	se.nenclosures = e->nenclosures;
+	return rules_hide(c->conf, &se);
 }
 
 static int
 on_entry(void *arg, const struct entry *e)
 {
 	struct pcmd	*c = arg;
+	const char	*why = try_rules(c, e);
 
+	c->nrejected += why != NULL;
 	if (c->json) {
 		/* Streamed: a 50 MB feed need not become 50 MB of memory. */
 		buf_adds(&c->out, c->n++ > 0 ? ",\n  " : "{\"entries\": [\n  ");
-		json_entry(&c->out, e);
+		json_entry(&c->out, e, c->rules != NULL ? JSON_ENTRY_RULES : 0,
+		    why);
 		if (c->out.len >= 65536) {
 			fwrite(c->out.s, 1, c->out.len, stdout);
 			buf_reset(&c->out);
 		}
 	} else
-		text_entry(&c->out, ++c->n, e);
+		text_entry(&c->out, ++c->n, e, why);
 	return 0;
 }
 
@@ -199,6 +238,9 @@ print_text(struct pcmd *c, const struct parse_result *res)
 	    parse_format_name(res->format), res->charset,
 	    res->malformed ? ", malformed" : "", res->nentries,
 	    res->nentries == 1 ? "y" : "ies");
+	if (c->rules != NULL)
+		buf_printf(&b, "rules of feed \"%s\": %d of %d rejected\n",
+		    c->rules->name, c->nrejected, c->n);
 	buf_printf(&b, "%s\n", c->mstr[0] != NULL ? c->mstr[0] : "(no title)");
 	text_field(&b, "link:", c->mstr[1]);
 	text_field(&b, "self:", c->mstr[2]);
@@ -278,6 +320,7 @@ cmd_parse(struct conf *conf, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "charset", required_argument, NULL, 'C' },
 		{ "base", required_argument, NULL, 'b' },
+		{ "rules", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct pcmd		 c;
@@ -285,7 +328,9 @@ cmd_parse(struct conf *conf, int argc, char **argv)
 	int			 ch, rc, i;
 
 	memset(&c, 0, sizeof c);
-	while ((ch = getopt_long(argc, argv, "jC:b:", longopts, NULL)) != -1) {
+	c.conf = conf;
+	while ((ch = getopt_long(argc, argv, "jC:b:r:", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'j':
 			c.json = 1;
@@ -295,6 +340,13 @@ cmd_parse(struct conf *conf, int argc, char **argv)
 			break;
 		case 'b':
 			c.base = optarg;
+			break;
+		case 'r':
+			if ((c.rules = conf_feed(conf, optarg)) == NULL) {
+				fprintf(stderr, "feedmux: parse: no feed \"%s\" "
+				    "in the config\n", optarg);
+				return EX_USAGE;
+			}
 			break;
 		default:
 			goto usage;
@@ -328,6 +380,6 @@ cmd_parse(struct conf *conf, int argc, char **argv)
 	return rc;
 usage:
 	fprintf(stderr, "usage: feedmux parse [--json] [--charset CS] "
-	    "[--base URL] FILE|URL|-\n");
+	    "[--base URL] [--rules FEED] FILE|URL|-\n");
 	return EX_USAGE;
 }

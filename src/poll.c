@@ -462,6 +462,9 @@ apply_reload(struct poller *p)
 	if (p->digest != NULL)
 		digest_sched_set_conf(p->digest, p->conf);
 	hooks_set_conf(p->hooks, p->conf);
+	/* Rules and filters apply when entries are read: changed ones now. */
+	if (merge_write(p->store, p->conf, err, sizeof(err)) == -1)
+		log_warnx("merge: %s", err);
 	if (old != p->main_conf)
 		conf_free(old);
 	schedule_all(p);

@@ -26,6 +26,7 @@
 #include "hooks.h"
 #include "json.h"
 #include "log.h"
+#include "rules.h"
 #include "store.h"
 #include "util.h"
 
@@ -515,14 +516,130 @@ list_table(const struct conf *conf)
 	}
 }
 
+/* What `list --rejected` prints: the entries the rules hide, newest first. */
+struct rejected {
+	const struct conf	*conf;
+	const char		*feed;		/* NULL: every feed */
+	int			 json;
+	struct buf		 out;
+	size_t			 n;
+};
+
+static int
+came_through(const struct stored_entry *e, const char *feed)
+{
+	size_t	 i;
+
+	if (strcmp(e->feed, feed) == 0)
+		return 1;
+	for (i = 0; i < e->nalso_feeds; i++)
+		if (strcmp(e->also_feeds[i], feed) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+rejected_entry(void *arg, const struct stored_entry *e)
+{
+	struct rejected	*r = arg;
+	const char	*why;
+	char		 d[21] = "-";
+	int64_t		 t;
+
+	if (r->feed != NULL && !came_through(e, r->feed))
+		return 0;
+	if ((why = rules_hide(r->conf, e)) == NULL)
+		return 0;
+	t = e->published != DATE_NONE ? e->published : e->first_seen;
+	if (r->json) {
+		buf_adds(&r->out, r->n > 0 ? ",\n{\"feed\":" : "\n{\"feed\":");
+		json_str(&r->out, e->feed);
+		buf_adds(&r->out, ",\"date\":");
+		json_date(&r->out, t);
+		buf_adds(&r->out, ",\"title\":");
+		json_str(&r->out, e->title);
+		buf_adds(&r->out, ",\"link\":");
+		json_str(&r->out, e->link);
+		buf_adds(&r->out, ",\"rejected_by\":");
+		json_str(&r->out, why);
+		buf_adds(&r->out, "}");
+	} else {
+		if (t != DATE_NONE)
+			fmt_rfc3339(d, t);
+		buf_printf(&r->out, "%s  %s  %s\n    rejected by %s\n", e->feed,
+		    d, e->title != NULL && *e->title != '\0' ? e->title :
+		    "(no title)", why);
+	}
+	r->n++;
+	return 0;
+}
+
+/* Stored entries the rules hide, with the rule hiding each. */
+static int
+list_rejected(const struct conf *conf, const char *feed, int json)
+{
+	struct rejected	 r;
+	struct store	*st = NULL;
+	char		 err[512];
+	int		 rc = 0;
+
+	if (feed != NULL && conf_feed(conf, feed) == NULL) {
+		log_errorx("list: no feed \"%s\" in the config", feed);
+		return EX_USAGE;
+	}
+	/* Like status, looking creates nothing: no database, nothing hid. */
+	if (access(conf->database, F_OK) == 0 &&
+	    (st = store_open_reader(conf->database, err, sizeof err)) ==
+	    NULL) {
+		log_errorx("%s", err);
+		return EX_NOINPUT;
+	}
+	memset(&r, 0, sizeof r);
+	r.conf = conf;
+	r.feed = feed;
+	r.json = json;
+	if (json)
+		buf_addc(&r.out, '[');
+	if (st != NULL && store_recent(st, rejected_entry, &r) == -1) {
+		log_errorx("reading entries: %s", store_error(st));
+		rc = EX_DATAERR;
+	} else {
+		if (json)
+			buf_adds(&r.out, r.n > 0 ? "\n]\n" : "]\n");
+		else if (r.n == 0)
+			buf_adds(&r.out, "no stored entry is hidden by the "
+			    "rules\n");
+		fwrite(r.out.s, 1, r.out.len, stdout);
+	}
+	buf_free(&r.out);
+	store_close(st);
+	return rc;
+}
+
 int
 cmd_list(struct conf *conf, int argc, char **argv)
 {
-	int	 json;
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "rejected", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch, json = 0, rejected = 0, rc = 0;
 
-	if (json_flag(argc, argv, &json) == -1)
-		return EX_USAGE;
-	if (json)
+	while ((ch = getopt_long(argc, argv, "jr", longopts, NULL)) != -1) {
+		if (ch == 'j')
+			json = 1;
+		else if (ch == 'r')
+			rejected = 1;
+		else
+			goto usage;
+	}
+	if (argc - optind > rejected)
+		goto usage;
+	if (rejected)
+		rc = list_rejected(conf, optind < argc ? argv[optind] : NULL,
+		    json);
+	else if (json)
 		list_json(conf);
 	else if (conf->nfeeds > 0)
 		list_table(conf);
@@ -530,5 +647,8 @@ cmd_list(struct conf *conf, int argc, char **argv)
 		log_errorx("stdout: %s", strerror(errno));
 		return EX_IOERR;
 	}
-	return 0;
+	return rc;
+usage:
+	fprintf(stderr, "usage: feedmux list [--json] [--rejected [FEED]]\n");
+	return EX_USAGE;
 }

@@ -160,6 +160,9 @@ buf_add_utf8(struct buf *out, uint32_t c)
 {
 	char	 u[4];
 
+	/* Surrogates and what lies past Unicode are not characters. */
+	if ((c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
+		c = 0xfffd;
 	if (c < 0x80)
 		buf_addc(out, (int)c);
 	else if (c < 0x800) {

@@ -9,15 +9,6 @@ unset NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID
 # Under ASan, freed memory waits in quarantine: VmRSS would measure that.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
 
-# wait_for CMD...: until CMD succeeds, at most 20 s (a wait, not a timing).
-wait_for() {
-	w=0
-	while [ $w -lt 200 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1; w=$((w + 1))
-	done
-	return 1
-}
 count() { c=$(grep -c -e "$1" "$2" 2>/dev/null); echo "${c:-0}"; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 

@@ -24,15 +24,6 @@ cleanup() { kill $srv $lis; [ -n "${dpid:-}" ] && kill $dpid; }
 at_exit cleanup
 wait_port "$P"; ok $? "fixture server up"
 
-# wait_for CMD...: until CMD succeeds, at most 20 s (a wait, not a timing).
-wait_for() {
-	i=0
-	while [ $i -lt 200 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	return 1
-}
 # stop PID: SIGTERM, then its exit status (a hung daemon is killed, 137).
 stop() {
 	kill -TERM "$1"

@@ -3,7 +3,8 @@
 # loopback receiver: an exec hook and a url hook (token checked) get every
 # new entry exactly once across polls, a failing receiver, a restart and a
 # kill -9; a hanging program is killed at its timeout with its group;
-# since = all vs now; filters; a clean environment; `feedmux hooks`.
+# since = all vs now; filters and rules; a clean environment; /metrics;
+# `feedmux hooks`.
 . "$top_srcdir/tests/lib.sh"
 export XDG_STATE_HOME="$T/state"
 FEEDMUX_TEST_SECRET=leak; export FEEDMUX_TEST_SECRET
@@ -18,7 +19,7 @@ wait_for() {
 	return 1
 }
 
-# The feed: entries 1..N (entry 4 is about a secret).
+# The feed: entries 1..N (entry 4 is about a secret; a rule hides 6).
 NE=0
 feed_to() {
 	NE=$1
@@ -27,7 +28,7 @@ import sys
 n = int(sys.argv[2])
 items = "".join("<item><guid>urn:hook:%d</guid><title>%s %d</title>"
     "<link>http://127.0.0.1/e/%d</link><description>text %d</description>"
-    "</item>\n" % (i, "secret" if i == 4 else "Entry", i, i, i)
+    "</item>\n" % (i, {4: "secret", 6: "banned"}.get(i, "Entry"), i, i, i)
     for i in range(1, n + 1))
 open(sys.argv[1], "w").write('<?xml version="1.0"?><rss version="2.0">'
     "<channel><title>Feed A</title><link>http://127.0.0.1/a</link>\n%s"
@@ -38,6 +39,7 @@ PYEOF
 # The webhook receiver: checks the token, fails while $T/fail exists,
 # appends each entry it accepts to $T/web.jsonl.
 port=$(free_port)
+hport=$(free_port)
 $PY - "$port" "$T" <<'PYEOF' &
 import json, os, sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -90,6 +92,8 @@ conf() {
 [feedmux]
 database = $T/db.sqlite
 log_level = info
+exclude_match = banned
+listen = 127.0.0.1:$hport
 
 [feed "a"]
 url = file://$T/a.rss
@@ -120,14 +124,14 @@ stop_daemon() { kill $daemon_pid 2>/dev/null; wait $daemon_pid 2>/dev/null; }
 at_exit stop_daemon
 lines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
 have() { [ "$(lines "$1")" -ge "$2" ]; }
-# once FILE N: N lines, N distinct feedmux_ids, entries 1..N (4 left out
-# when the hook excludes it).
+# once FILE N [x]: one line per entry 1..N, each once, with distinct
+# feedmux_ids; 6 left out (the rule), and 4 too with x (the hook's filter).
 once() {
 	$PY - "$@" <<'PYEOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 want = [i for i in range(1, int(sys.argv[2]) + 1)
-    if not (len(sys.argv) > 3 and i == 4)]
+    if i != 6 and not (len(sys.argv) > 3 and i == 4)]
 got = [int(r["entry"]["id"].rsplit(":", 1)[1]) for r in rows]
 ids = [r["feedmux_id"] for r in rows]
 if sorted(got) != want or len(set(ids)) != len(ids):
@@ -172,8 +176,8 @@ stop_daemon
 feed_to 7
 start
 kill -USR1 $daemon_pid		# the feed is not due for an hour
-wait_for have "$T/web.jsonl" 7; ok $? "url hook: after a restart"
-wait_for have "$T/ex.jsonl" 6; ok $? "exec hook: after a restart"
+wait_for have "$T/web.jsonl" 6; ok $? "url hook: after a restart"
+wait_for have "$T/ex.jsonl" 5; ok $? "exec hook: after a restart"
 
 # 4: kill -9 between polls.
 sleep 0.5
@@ -181,8 +185,8 @@ kill -9 $daemon_pid; wait $daemon_pid 2>/dev/null
 feed_to 9
 start
 kill -USR1 $daemon_pid
-wait_for have "$T/web.jsonl" 9; ok $? "url hook: after kill -9"
-wait_for have "$T/ex.jsonl" 8; ok $? "exec hook: after kill -9"
+wait_for have "$T/web.jsonl" 8; ok $? "url hook: after kill -9"
+wait_for have "$T/ex.jsonl" 7; ok $? "exec hook: after kill -9"
 
 # 5: the receiver fails, then recovers: retried, delivered once.
 touch "$T/fail"
@@ -192,13 +196,21 @@ wait_for grep -q "hook web: failing: .*HTTP 500" "$T/daemon.log"
 ok $? "url hook: a failure is reported"
 rm "$T/fail"
 kill -USR1 $daemon_pid		# retry now rather than after the backoff
-wait_for have "$T/web.jsonl" 10; ok $? "url hook: delivered after the failure"
+wait_for have "$T/web.jsonl" 9; ok $? "url hook: delivered after the failure"
 wait_for grep -q "hook web: recovered after" "$T/daemon.log"
 ok $? "url hook: recovery reported"
-wait_for have "$T/ex.jsonl" 9
+wait_for have "$T/ex.jsonl" 8
 sleep 0.5
 check "exec hook: every entry exactly once" once "$T/ex.jsonl" 10 x
 check "url hook: every entry exactly once" once "$T/web.jsonl" 10
+check_fail "a rule's rejected entry reached no hook" grep -q banned \
+    "$T/ex.jsonl" "$T/web.jsonl"
+$PY -c "import urllib.request; print(urllib.request.urlopen(
+    'http://127.0.0.1:$hport/metrics').read().decode())" >"$T/metrics"
+contains "$T/metrics" 'feedmux_hook_delivered_total{hook="web"} 9' \
+    "/metrics: deliveries counted per hook"
+contains "$T/metrics" 'feedmux_hook_failures{hook="hang"}' \
+    "/metrics: failures per hook"
 is "$(grep -c 'hook web: failing' "$T/daemon.log")" 1 "the failure reported once"
 
 # status shows the hooks.
@@ -209,7 +221,7 @@ d = json.load(open(sys.argv[1]))
 h = {x["name"]: x for x in d["hooks"]}
 assert h["web"]["backlog"] == 0 and h["web"]["failures"] == 0, h
 assert h["web"]["last_success"] is not None, h
-assert h["hang"]["failures"] >= 1 and h["hang"]["backlog"] == 10, h
+assert h["hang"]["failures"] >= 1 and h["hang"]["backlog"] == 9, h
 ' "$T/status.json"
 stop_daemon
 
@@ -225,10 +237,10 @@ feed_to 11
 "$FEEDMUX" -c "$T/feedmux.conf" hooks 2>>"$T/daemon.log"
 ok $? "feedmux hooks: delivers the new entry"
 is "$(lines "$T/late.jsonl")" 1 "since = now: only what came after the hook"
-is "$(lines "$T/all.jsonl")" 11 "since = all: the whole history"
+is "$(lines "$T/all.jsonl")" 10 "since = all: the whole history (not what a rule hides)"
 check "feedmux hooks: exec hook got entry 11 once" once "$T/ex.jsonl" 11 x
 check "feedmux hooks: url hook got entry 11 once" once "$T/web.jsonl" 11
 "$FEEDMUX" -c "$T/feedmux.conf" hooks >/dev/null 2>&1
-is "$(lines "$T/all.jsonl")" 11 "a second run sends nothing again"
+is "$(lines "$T/all.jsonl")" 10 "a second run sends nothing again"
 
 done_testing
