@@ -81,6 +81,7 @@ struct fetch_job {
 	struct feed_state once_st;
 	/* fetch_post: the request body (curl holds a copy) and the caller. */
 	int		 post;
+	char		*post_url;	/* ours: the config may be reloaded */
 	fetch_post_cb	 post_cb;
 	void		*post_arg;
 	struct fetch_reply post_reply;
@@ -716,6 +717,7 @@ job_start(struct fetch_job *job)
 	if (curlev_add(f->cv, job->easy) == -1) {
 		curl_slist_free_all(job->hdrs);
 		curl_easy_cleanup(job->easy);
+		free(job->post_url);
 		free(job);
 		return -1;
 	}
@@ -745,6 +747,7 @@ job_free(struct fetch_job *job)
 	if (job->parser != NULL)
 		parser_free(job->parser);
 	free(job->meta);
+	free(job->post_url);
 	free_headers(job);
 	curl_slist_free_all(job->hdrs);
 	curl_easy_cleanup(job->easy);
@@ -1144,9 +1147,9 @@ fetch_post(struct fetcher *f, const char *url, const struct feed_opts *opts,
 		return -1;
 	job = job_new(f, NULL, NULL, post_cb, NULL);
 	job->arg = job;
-	job->once_fc.url = (char *)url;
+	job->once_fc.url = job->post_url = xstrdup(url);
 	job->once_fc.opts = *opts;
-	job->once_fc.headers = headers;
+	job->once_fc.headers = headers;	/* copied into hdrs at the start */
 	job->once_fc.nheaders = nheaders;
 	job->fc = &job->once_fc;
 	job->st = &job->once_st;
@@ -1155,6 +1158,7 @@ fetch_post(struct fetcher *f, const char *url, const struct feed_opts *opts,
 	job->post_cb = cb;
 	job->post_arg = arg;
 	if ((job->easy = curl_easy_init()) == NULL) {
+		free(job->post_url);
 		free(job);
 		return -1;
 	}

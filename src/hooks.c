@@ -52,6 +52,7 @@ struct hrun {
 	const struct hook_conf *hc;	/* NULL: gone from the config */
 	struct hook_state st;
 	int		 running, more, killed, nlines;
+	int64_t		 timeout;	/* of this run: a reload may drop hc */
 	/* The batch. */
 	int64_t		 upto;		/* the mark once it is delivered */
 	int		 n;
@@ -337,7 +338,7 @@ on_reap(evutil_socket_t fd, short ev, void *arg)
 		if (!r->killed && fm_monotonic_ms() >= r->deadline_ms) {
 			r->killed = 1;
 			log_warnx("hook %s: killed after %llds", r->name,
-			    (long long)r->hc->timeout);
+			    (long long)r->timeout);
 			kill(-r->pid, SIGTERM);
 			r->deadline_ms = fm_monotonic_ms() +
 			    HOOK_KILL_GRACE * 1000;
@@ -357,7 +358,7 @@ on_reap(evutil_socket_t fd, short ev, void *arg)
 		snprintf(err, sizeof(err), "waitpid: %s", strerror(errno));
 	else if (r->killed)
 		snprintf(err, sizeof(err), "timed out after %llds",
-		    (long long)r->hc->timeout);
+		    (long long)r->timeout);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		run_end(r, 1, NULL);
 		return;
@@ -449,7 +450,7 @@ exec_start(struct hrun *r, char *err, size_t errlen)
 	    on_stderr, r);
 	event_add(r->ev_in, NULL);
 	event_add(r->ev_err, NULL);
-	r->deadline_ms = fm_monotonic_ms() + r->hc->timeout * 1000;
+	r->deadline_ms = fm_monotonic_ms() + r->timeout * 1000;
 	evtimer_add(r->ev_reap, &tv);
 	return 0;
 }
@@ -512,13 +513,16 @@ run_end(struct hrun *r, int ok, const char *err)
 			    r->name, st->failures, st->failures == 1 ? "" : "s");
 		st->mark = r->upto;
 		st->delivered += r->n;
-		st->last_success = now;
 		st->failures = 0;
 		st->failing_since = st->next_try = 0;
 		free(st->last_error);
 		st->last_error = NULL;
-		log_info("hook %s: %d entr%s delivered", r->name, r->n,
-		    r->n == 1 ? "y" : "ies");
+		/* n == 0: its filters passed over everything; nothing ran. */
+		if (r->n > 0) {
+			st->last_success = now;
+			log_info("hook %s: %d entr%s delivered", r->name,
+			    r->n, r->n == 1 ? "y" : "ies");
+		}
 	} else {
 		hs->failed++;
 		r->more = 0;
@@ -555,6 +559,7 @@ run_start(struct hrun *r)
 	r->n = 0;
 	r->more = r->killed = r->nlines = 0;
 	r->upto = r->st.mark;
+	r->timeout = r->hc->timeout;
 	if (store_after(r->hs->store, r->st.mark, pick_entry, &p) == -1) {
 		log_warnx("hook %s: %s", r->name, store_error(r->hs->store));
 		return;
