@@ -141,6 +141,21 @@ if any(r["feed"] != "a" or r["feed_title"] != "Feed A" for r in rows):
 PYEOF
 }
 
+# Config checks: one of exec and url, a full path, a name, once each.
+bad() {
+	printf '[feed "a"]\nurl = file://%s/a.rss\n[hook%s]\n%b\n' "$T" "$1" "$2" \
+	    >"$T/bad.conf"
+	"$FEEDMUX" -c "$T/bad.conf" check-config >"$T/bad.out" 2>&1
+	[ $? -ne 0 ] && grep -q "$3" "$T/bad.out"
+}
+check "config: a hook without exec or url" bad ' "x"' 'batch = 3' 'needs exec or url'
+check "config: a hook with both" bad ' "x"' 'exec = /bin/true\nurl = http://127.0.0.1/' 'needs exec or url'
+check "config: exec without a full path" bad ' "x"' 'exec = true' 'absolute path'
+check "config: a url hook must be http(s)" bad ' "x"' 'url = file:///etc/passwd' 'http:// or https://'
+check "config: [hook] needs a name" bad '' 'exec = /bin/true' 'needs a name'
+check "config: since all or now" bad ' "x"' 'exec = /bin/true\nsince = yesterday' 'since:'
+check "config: a filter key in [hook]" sh -c "printf '[hook \"x\"]\nexec = /bin/true\ncategories = a b\nexclude_match = (x\n' >'$T/bad.conf'; ! '$FEEDMUX' -c '$T/bad.conf' check-config 2>&1 | grep -q 'unknown key'"
+
 # 1: three entries at start.
 feed_to 3
 start
@@ -213,6 +228,9 @@ contains "$T/metrics" 'feedmux_hook_failures{hook="hang"}' \
     "/metrics: failures per hook"
 is "$(grep -c 'hook web: failing' "$T/daemon.log")" 1 "the failure reported once"
 
+"$FEEDMUX" -c "$T/feedmux.conf" hooks >/dev/null 2>&1
+is $? 75 "feedmux hooks: refused while the daemon runs them"
+
 # status shows the hooks.
 "$FEEDMUX" -c "$T/feedmux.conf" status --json >"$T/status.json" 2>&1
 check "status --json: hooks with last success, backlog and failures" $PY -c '
@@ -242,5 +260,7 @@ check "feedmux hooks: exec hook got entry 11 once" once "$T/ex.jsonl" 11 x
 check "feedmux hooks: url hook got entry 11 once" once "$T/web.jsonl" 11
 "$FEEDMUX" -c "$T/feedmux.conf" hooks >/dev/null 2>&1
 is "$(lines "$T/all.jsonl")" 10 "a second run sends nothing again"
+check_fail "no sanitizer report from the daemon or feedmux hooks" \
+    grep -q "Sanitizer" "$T/daemon.log"
 
 done_testing
