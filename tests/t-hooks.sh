@@ -82,6 +82,7 @@ EOF2
 cat >"$T/hang.sh" <<EOF2
 #!/bin/sh
 echo \$\$ >"$T/hang.pgid"
+echo \$\$ >>"$T/hang.pgids"
 sleep 300 &
 sleep 300
 EOF2
@@ -122,6 +123,9 @@ start() {
 }
 stop_daemon() { kill $daemon_pid 2>/dev/null; wait $daemon_pid 2>/dev/null; }
 at_exit stop_daemon
+# A daemon killed with -9 cannot stop what it started: the test does.
+stop_hang() { for g in $(cat "$T/hang.pgids"); do kill -KILL -$g; done; }
+at_exit stop_hang
 lines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
 have() { [ "$(lines "$1")" -ge "$2" ]; }
 # once FILE N [x]: one line per entry 1..N, each once, with distinct
