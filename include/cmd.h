@@ -15,6 +15,7 @@ int	cmd_list(struct conf *, int, char **);		/* status.c */
 int	cmd_status(struct conf *, int, char **);	/* status.c */
 int	cmd_merge(struct conf *, int, char **);		/* merge.c */
 int	cmd_digest(struct conf *, int, char **);	/* digest.c */
+int	cmd_hooks(struct conf *, int, char **);	/* hooks.c */
 int	cmd_import(struct conf *, int, char **);	/* opml.c */
 int	cmd_export(struct conf *, int, char **);	/* opml.c */
 int	cmd_add(struct conf *, int, char **);		/* opml.c */

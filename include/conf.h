@@ -84,6 +84,26 @@ struct output_conf {
 	int		 line;
 };
 
+/*
+ * A [hook "name"]: new entries to a program (exec) or a URL (POST).  Its
+ * filters are an output's (only the filter fields of `filter` are used),
+ * so hooks and outputs choose entries with one function (merge_wants).
+ */
+struct hook_conf {
+	char		*name;
+	char		**exec;		/* program and arguments; NULL: url */
+	size_t		 nexec;
+	char		*url;
+	char		**headers;	/* "Name: value" for url */
+	size_t		 nheaders;
+	int		 batch;		/* entries per run */
+	int64_t		 timeout;	/* seconds a run may take */
+	int		 since_all;	/* a new hook starts from the first entry */
+	struct output_conf filter;
+	const char	*file;
+	int		 line;
+};
+
 enum digest_group { GROUP_FEED, GROUP_CATEGORY };
 
 struct digest_conf {
@@ -134,6 +154,8 @@ struct conf {
 	struct feed_conf **byname;	/* conf.c's: feeds sorted by name */
 	struct output_conf *outputs;
 	size_t		 noutputs;
+	struct hook_conf *hooks;
+	size_t		 nhooks;
 	struct digest_conf digest;
 	int		 has_digest;	/* a [digest] section was given */
 };

@@ -14,4 +14,16 @@ void	json_str_utf8(struct buf *, const char *s);
 /* Append "YYYY-MM-DDTHH:MM:SSZ", or null when t == DATE_NONE. */
 void	json_date(struct buf *, int64_t t);
 
+struct entry;
+/*
+ * One entry as a JSON object, as `feedmux parse --json` prints it.
+ * JSON_ENTRY_RULES adds "rejected_by": why (parse --rules);
+ * JSON_ENTRY_STORED: strings from the store, which an older version may
+ * have written with any bytes, go through json_str.
+ */
+#define JSON_ENTRY_RULES	0x1
+#define JSON_ENTRY_STORED	0x2
+void	json_entry(struct buf *, const struct entry *, int flags,
+	    const char *why);
+
 #endif

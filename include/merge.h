@@ -19,4 +19,10 @@ int	merge_render(struct store *, const struct conf *,
 int	merge_write(struct store *, const struct conf *, char *err,
 	    size_t errlen);
 
+/*
+ * Does e pass the filters of oc (feeds, exclude_feeds, categories,
+ * exclude_categories, match, exclude_match)?  Hooks use it too.
+ */
+int	merge_wants(const struct output_conf *, const struct stored_entry *);
+
 #endif

@@ -177,6 +177,9 @@ int	store_recent(struct store *, store_entry_cb, void *);
  * already delivered in an earlier range are left out. */
 int	store_since(struct store *, int64_t after, int64_t upto,
 	    int updates, store_entry_cb, void *);
+/* Entries with an id (= seq) above after, oldest first; cross-feed
+ * duplicates of an entry stored earlier left out.  For hooks. */
+int	store_after(struct store *, int64_t after, store_entry_cb, void *);
 /* The highest seq so far (0 for an empty store). */
 int64_t	store_seq(struct store *);
 /* A number that changes whenever anything outputs show changes. */
@@ -201,6 +204,22 @@ int	store_digest_last(struct store *, struct digest_state *);
 int	store_digest_add(struct store *, struct digest_state *);
 /* Update sent/attempts/next_try/error of ds->id. */
 int	store_digest_update(struct store *, const struct digest_state *);
+
+/* Hook bookkeeping: entries up to mark are done. */
+struct hook_state {
+	int64_t		 mark;		/* last entry id delivered or passed */
+	int		 failures;	/* consecutive */
+	int64_t		 failing_since;
+	int64_t		 next_try;	/* 0: at the next chance */
+	int64_t		 last_success;
+	char		*last_error;
+	int64_t		 delivered;	/* entries, all time */
+};
+void	hook_state_free(struct hook_state *);
+/* 1 found, 0 never run, -1 error. */
+int	store_hook_get(struct store *, const char *name, struct hook_state *);
+int	store_hook_put(struct store *, const char *name,
+	    const struct hook_state *);
 
 /* Totals for status and /metrics. */
 struct store_totals {

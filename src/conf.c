@@ -3,6 +3,7 @@
  *
  *	[feedmux]		global settings and per-feed defaults
  *	[output] / [output "name"]	merged-feed outputs
+ *	[hook "name"]			new entries to a program or a URL
  *	[digest]		the digest schedule and delivery
  *	[feed "name"]		one subscription
  *
@@ -42,18 +43,19 @@
 /* The largest config file read (some 200,000 feeds). */
 #define CONF_MAX	(16 * 1024 * 1024)
 
-enum section { SEC_NONE, SEC_MAIN, SEC_OUTPUT, SEC_DIGEST, SEC_FEED };
+enum section { SEC_NONE, SEC_MAIN, SEC_OUTPUT, SEC_DIGEST, SEC_FEED, SEC_HOOK };
 
 enum type {
 	T_STR, T_PATH, T_URL, T_DURATION, T_SIZE, T_INT, T_BOOL, T_LEVEL,
 	T_KEYPOLICY, T_LIST, T_ADDRS, T_APPEND, T_AT, T_DAYS, T_GROUP, T_REGEX, T_RULE, T_ZONE,
-	T_LISTEN, T_USER, T_SMTP, T_ADDR, T_TEMPLATE
+	T_LISTEN, T_USER, T_SMTP, T_ADDR, T_TEMPLATE, T_HOOKURL, T_EXEC, T_SINCE
 };
 
 #define F_OPT	0x1	/* in struct feed_opts: [feedmux] default, [feed] override */
 #define F_LIST	0x2	/* the count field follows the array pointer */
 #define F_CONF	0x4	/* lives in struct conf whatever the section */
 #define F_REPEAT 0x8	/* may be given several times in a section */
+#define F_FILTER 0x10	/* an entry filter: [output] and [hook] alike */
 
 struct key {
 	enum section	 sec;
@@ -68,6 +70,8 @@ struct key {
 #define OUT(n, t)	{ SEC_OUTPUT, #n, t, offsetof(struct output_conf, n), 0 }
 #define DIG(n, t)	{ SEC_DIGEST, #n, t, offsetof(struct digest_conf, n), 0 }
 #define FEED(n, t)	{ SEC_FEED, #n, t, offsetof(struct feed_conf, n), 0 }
+#define HOOK(n, t)	{ SEC_HOOK, #n, t, offsetof(struct hook_conf, n), 0 }
+#define FILTER(n, t, f)	{ SEC_OUTPUT, #n, t, offsetof(struct output_conf, n), f | F_FILTER }
 
 static const struct key keys[] = {
 	MAIN(database, T_PATH, database),
@@ -108,12 +112,12 @@ static const struct key keys[] = {
 	OUT(link, T_STR),
 	OUT(subtitle, T_STR),
 	OUT(entries, T_INT),
-	{ SEC_OUTPUT, "feeds", T_LIST, offsetof(struct output_conf, feeds), F_LIST },
-	{ SEC_OUTPUT, "exclude_feeds", T_LIST, offsetof(struct output_conf, exclude_feeds), F_LIST },
-	{ SEC_OUTPUT, "categories", T_LIST, offsetof(struct output_conf, categories), F_LIST },
-	{ SEC_OUTPUT, "exclude_categories", T_LIST, offsetof(struct output_conf, exclude_categories), F_LIST },
-	{ SEC_OUTPUT, "match", T_REGEX, offsetof(struct output_conf, match), 0 },
-	{ SEC_OUTPUT, "exclude_match", T_REGEX, offsetof(struct output_conf, exclude_match), 0 },
+	FILTER(feeds, T_LIST, F_LIST),
+	FILTER(exclude_feeds, T_LIST, F_LIST),
+	FILTER(categories, T_LIST, F_LIST),
+	FILTER(exclude_categories, T_LIST, F_LIST),
+	FILTER(match, T_REGEX, 0),
+	FILTER(exclude_match, T_REGEX, 0),
 	/* listen is accepted in [output] too, where the issue shows it. */
 	{ SEC_OUTPUT, "listen", T_LISTEN, offsetof(struct conf, listen), F_CONF },
 
@@ -147,6 +151,13 @@ static const struct key keys[] = {
 	{ SEC_FEED, "match", T_RULE, offsetof(struct feed_conf, rules), 0 },
 	{ SEC_FEED, "exclude_match", T_RULE, offsetof(struct feed_conf, rules),
 	    F_REPEAT },
+
+	{ SEC_HOOK, "exec", T_EXEC, offsetof(struct hook_conf, exec), F_LIST },
+	HOOK(url, T_HOOKURL),
+	{ SEC_HOOK, "header", T_APPEND, offsetof(struct hook_conf, headers), F_LIST },
+	HOOK(batch, T_INT),
+	HOOK(timeout, T_DURATION),
+	{ SEC_HOOK, "since", T_SINCE, offsetof(struct hook_conf, since_all), 0 },
 };
 
 struct loader {
@@ -156,6 +167,7 @@ struct loader {
 	enum section		 sec;
 	void			*base;	/* struct the section's keys live in */
 	struct feed_opts	*opts;	/* feed_opts keys go here */
+	struct output_conf	*filter; /* filter keys go here */
 	unsigned char		 seen[nitems(keys)];
 	int			 main_line;	/* of [feedmux]; 0: none yet */
 	int			 digest_line;	/* of [digest] */
@@ -243,6 +255,8 @@ conf_parse_size(const char *s, int64_t *out)
 	*out = v * unit;
 	return 0;
 }
+
+static void	free_list(char **, size_t);
 
 /* Split on commas and white space into an array of strings. */
 static void
@@ -669,6 +683,35 @@ set_value(struct loader *l, const struct key *k, void *base, const char *v)
 			return lerr(l, "group: want feed or category, not "
 			    "\"%s\"", v);
 		return 0;
+	case T_HOOKURL:
+		if (strncasecmp(v, "http://", 7) != 0 &&
+		    strncasecmp(v, "https://", 8) != 0)
+			return lerr(l, "url: want an http:// or https:// URL, "
+			    "not \"%s\"", v);
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
+	case T_EXEC: {
+		struct hook_conf *h = base;
+
+		free_list(h->exec, h->nexec);
+		h->exec = NULL;
+		h->nexec = 0;
+		split_list(v, &h->exec, &h->nexec);
+		/* No shell and no PATH search: the program is named in full. */
+		if (h->nexec == 0 || h->exec[0][0] != '/')
+			return lerr(l, "exec: want an absolute path to a "
+			    "program, not \"%s\"", v);
+		return 0;
+	}
+	case T_SINCE:
+		if (strcmp(v, "all") == 0)
+			((struct hook_conf *)base)->since_all = 1;
+		else if (strcmp(v, "now") == 0)
+			((struct hook_conf *)base)->since_all = 0;
+		else
+			return lerr(l, "since: want all or now, not \"%s\"", v);
+		return 0;
 	case T_REGEX: {
 		struct output_conf *o = base;
 		regex_t	*re = k->off == offsetof(struct output_conf, match) ?
@@ -715,6 +758,23 @@ opts_inherit(struct feed_opts *o, const struct feed_opts *d)
 		o->key = d->key;
 	if (o->user_agent == NULL && d->user_agent != NULL)
 		o->user_agent = xstrdup(d->user_agent);
+}
+
+static struct hook_conf *
+add_hook(struct conf *c, const char *name, struct loader *l)
+{
+	struct hook_conf *h;
+
+	c->hooks = xreallocarray(c->hooks, c->nhooks + 1, sizeof *c->hooks);
+	h = &c->hooks[c->nhooks++];
+	memset(h, 0, sizeof *h);
+	h->name = xstrdup(name);
+	h->batch = 100;
+	h->timeout = 30;
+	h->file = l->file;
+	h->line = l->line;
+	h->filter.name = xstrdup(name);
+	return h;
 }
 
 static void
@@ -788,6 +848,7 @@ parse_section(struct loader *l, char *s)
 	}
 	memset(l->seen, 0, sizeof l->seen);
 	l->opts = NULL;
+	l->filter = NULL;
 	if (strcmp(s, "feedmux") == 0 && name == NULL) {
 		if (l->main_line != 0)
 			return lerr(l, "second [feedmux] section (first at "
@@ -811,8 +872,22 @@ parse_section(struct loader *l, char *s)
 				    "(first at line %d)", name ? name : "",
 				    c->outputs[i].line);
 		l->sec = SEC_OUTPUT;
-		l->base = add_output(c, name ? name : "", l);
-	} else if (strcmp(s, "feed") == 0 && name != NULL) {
+		l->base = l->filter = add_output(c, name ? name : "", l);
+	} else if (strcmp(s, "hook") == 0 && name != NULL) {
+		struct hook_conf *h;
+
+		for (i = 0; i < c->nhooks; i++)
+			if (strcmp(c->hooks[i].name, name) == 0)
+				return lerr(l, "duplicate hook \"%s\" "
+				    "(first at line %d)", name,
+				    c->hooks[i].line);
+		h = add_hook(c, name, l);
+		l->sec = SEC_HOOK;
+		l->base = h;
+		l->filter = &h->filter;
+	} else if (strcmp(s, "hook") == 0)
+		return lerr(l, "[hook] needs a name: [hook \"name\"]");
+	else if (strcmp(s, "feed") == 0 && name != NULL) {
 		struct feed_conf *f;
 
 		/* A second feed of the same name is found in conf_finish. */
@@ -863,6 +938,10 @@ parse_line(struct loader *l, char *line)
 			if (l->opts == NULL)
 				continue;
 			base = l->opts;
+		} else if (key->flags & F_FILTER) {
+			if (l->filter == NULL)
+				continue;
+			base = l->filter;
 		} else if (key->sec != l->sec)
 			continue;
 		else
@@ -878,7 +957,8 @@ parse_line(struct loader *l, char *line)
 	}
 	if (strcmp(k, "match") == 0 || strcmp(k, "exclude_match") == 0)
 		return lerr(l, "%s: not in this section: rules go in "
-		    "[feedmux] (every feed), [feed \"name\"] or [output]", k);
+		    "[feedmux] (every feed), [feed \"name\"], [output] or "
+		    "[hook]", k);
 	return lerr(l, "unknown key \"%s\"", k);
 }
 
@@ -1075,6 +1155,20 @@ conf_finish(struct loader *l)
 			return lerr(l, "feed \"%s\": interval_min is above "
 			    "interval_max", f->name);
 	}
+	for (i = 0; i < c->nhooks; i++) {
+		struct hook_conf *h = &c->hooks[i];
+
+		l->line = h->line;
+		if ((h->exec == NULL) == (h->url == NULL))
+			return lerr(l, "hook \"%s\" needs exec or url (one of "
+			    "them)", h->name);
+		if (h->batch < 1)
+			return lerr(l, "hook \"%s\": batch must be at least 1",
+			    h->name);
+		if (h->timeout < 1)
+			return lerr(l, "hook \"%s\": timeout must be at least "
+			    "1s", h->name);
+	}
 	if (check_urls(l) == -1)
 		return -1;
 	return check_mail(l);
@@ -1196,13 +1290,15 @@ void
 conf_print_keys(FILE *f)
 {
 	static const char *secs[] = { "", "feedmux", "output", "digest",
-	    "feed" };
+	    "feed", "hook" };
 	size_t	 i;
 
 	for (i = 0; i < nitems(keys); i++) {
 		fprintf(f, "%s %s\n", secs[keys[i].sec], keys[i].name);
 		if (keys[i].flags & F_OPT)
 			fprintf(f, "feed %s\n", keys[i].name);
+		if (keys[i].flags & F_FILTER)
+			fprintf(f, "hook %s\n", keys[i].name);
 	}
 }
 
@@ -1294,6 +1390,15 @@ conf_free(struct conf *c)
 	for (i = 0; i < c->noutputs; i++)
 		output_free(&c->outputs[i]);
 	free(c->outputs);
+	for (i = 0; i < c->nhooks; i++) {
+		struct hook_conf *h = &c->hooks[i];
+
+		free(h->name); free(h->url);
+		free_list(h->exec, h->nexec);
+		free_list(h->headers, h->nheaders);
+		output_free(&h->filter);
+	}
+	free(c->hooks);
 	d = &c->digest;
 	free(d->timezone); free(d->dir); free(d->mail_from); free(d->smtp);
 	free(d->smtp_user); free(d->smtp_password); free(d->sendmail);

@@ -79,6 +79,12 @@ struct fetch_job {
 	struct fetch_reply *reply;
 	struct feed_conf once_fc;
 	struct feed_state once_st;
+	/* fetch_post: the request body (curl holds a copy) and the caller. */
+	int		 post;
+	char		*post_url;	/* ours: the config may be reloaded */
+	fetch_post_cb	 post_cb;
+	void		*post_arg;
+	struct fetch_reply post_reply;
 };
 
 struct fetcher {
@@ -624,7 +630,8 @@ job_setopts(struct fetch_job *job)
 	ua = o->user_agent != NULL && o->user_agent[0] != '\0' ?
 	    o->user_agent : fetch_default_user_agent();
 	curl_easy_setopt(e, CURLOPT_USERAGENT, ua);
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	/* A POST is not repeated elsewhere: a redirect is the answer. */
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, job->post ? 0L : 1L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS,
 	    (long)(o->max_redirects >= 0 ? o->max_redirects : 5));
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -661,7 +668,13 @@ job_setopts(struct fetch_job *job)
 		curl_easy_setopt(e, CURLOPT_PASSWORD, job->fc->password != NULL ?
 		    job->fc->password : "");
 	}
-	job->hdrs = curl_slist_append(NULL, ACCEPT);
+	if (job->post) {
+		job->hdrs = curl_slist_append(NULL,
+		    "Content-Type: application/json");
+		/* No 100-continue round trip: receivers are ours to pick. */
+		job->hdrs = curl_slist_append(job->hdrs, "Expect:");
+	} else
+		job->hdrs = curl_slist_append(NULL, ACCEPT);
 	if (job->st->etag != NULL && job->st->etag[0] != '\0')
 		add_header(job, "If-None-Match", job->st->etag);
 	if (job->st->last_modified != NULL && job->st->last_modified[0] != '\0')
@@ -696,7 +709,7 @@ job_start(struct fetch_job *job)
 
 	hosts_key(st->url != NULL ? st->url : fc->url, job->res.host,
 	    sizeof(job->res.host));
-	if ((job->easy = curl_easy_init()) == NULL) {
+	if (job->easy == NULL && (job->easy = curl_easy_init()) == NULL) {
 		free(job);
 		return -1;
 	}
@@ -704,6 +717,7 @@ job_start(struct fetch_job *job)
 	if (curlev_add(f->cv, job->easy) == -1) {
 		curl_slist_free_all(job->hdrs);
 		curl_easy_cleanup(job->easy);
+		free(job->post_url);
 		free(job);
 		return -1;
 	}
@@ -733,6 +747,7 @@ job_free(struct fetch_job *job)
 	if (job->parser != NULL)
 		parser_free(job->parser);
 	free(job->meta);
+	free(job->post_url);
 	free_headers(job);
 	curl_slist_free_all(job->hdrs);
 	curl_easy_cleanup(job->easy);
@@ -1109,6 +1124,48 @@ fetch_once(const char *url, const struct feed_opts *opts, int flags,
 	fetcher_free(f);		/* a transfer still running: aborted */
 	event_base_free(base);
 	return r->error[0] == '\0' ? 0 : -1;
+}
+
+static void
+post_cb(void *arg, const struct feed_conf *fc, struct feed_state *st,
+    const struct fetch_result *res)
+{
+	struct fetch_job *job = arg;
+
+	job->post_cb(job->post_arg, job->reply);
+	fetch_reply_free(job->reply);
+}
+
+int
+fetch_post(struct fetcher *f, const char *url, const struct feed_opts *opts,
+    char **headers, size_t nheaders, const char *body, size_t len,
+    fetch_post_cb cb, void *arg)
+{
+	struct fetch_job *job;
+
+	if (!fetch_url_allowed(url, 1))
+		return -1;
+	job = job_new(f, NULL, NULL, post_cb, NULL);
+	job->arg = job;
+	job->once_fc.url = job->post_url = xstrdup(url);
+	job->once_fc.opts = *opts;
+	job->once_fc.headers = headers;	/* copied into hdrs at the start */
+	job->once_fc.nheaders = nheaders;
+	job->fc = &job->once_fc;
+	job->st = &job->once_st;
+	job->reply = &job->post_reply;
+	job->post = 1;
+	job->post_cb = cb;
+	job->post_arg = arg;
+	if ((job->easy = curl_easy_init()) == NULL) {
+		free(job->post_url);
+		free(job);
+		return -1;
+	}
+	curl_easy_setopt(job->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)len);
+	curl_easy_setopt(job->easy, CURLOPT_COPYPOSTFIELDS, body);
+	return job_start(job);
 }
 
 void

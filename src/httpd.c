@@ -512,6 +512,41 @@ metric_int(struct buf *b, const char *name, const char *type,
 	metric(b, name, type, help, s);
 }
 
+/* Per hook, from the store (so they survive restarts): entries delivered
+ * and consecutive failures, labelled with the hook's name. */
+static void
+hook_metrics(struct httpd *h, struct buf *b)
+{
+	static const char *const name[2] = { "hook_delivered_total",
+	    "hook_failures" };
+	static const char *const type[2] = { "counter", "gauge" };
+	static const char *const help[2] = { "Entries delivered by the hook.",
+	    "Consecutive failed runs of the hook." };
+	struct hook_state hs;
+	const char	*p;
+	size_t		 i;
+	int		 m;
+
+	for (m = 0; m < 2 && h->conf->nhooks > 0; m++) {
+		buf_printf(b, "# HELP feedmux_%s %s\n# TYPE feedmux_%s %s\n",
+		    name[m], help[m], name[m], type[m]);
+		for (i = 0; i < h->conf->nhooks; i++) {
+			if (store_hook_get(h->st, h->conf->hooks[i].name,
+			    &hs) == -1)
+				continue;
+			buf_printf(b, "feedmux_%s{hook=\"", name[m]);
+			for (p = h->conf->hooks[i].name; *p != '\0'; p++) {
+				if (*p == '"' || *p == '\\')
+					buf_addc(b, '\\');
+				buf_addc(b, *p);
+			}
+			buf_printf(b, "\"} %lld\n", m == 0 ?
+			    (long long)hs.delivered : (long long)hs.failures);
+			hook_state_free(&hs);
+		}
+	}
+}
+
 static void
 serve_metrics(struct httpd *h, struct hreq *req)
 {
@@ -557,6 +592,7 @@ serve_metrics(struct httpd *h, struct hreq *req)
 	metric_int(&b, "http_timeouts_total", "counter",
 	    "HTTP connections closed for a slow request head or idleness.",
 	    hs.timed_out);
+	hook_metrics(h, &b);
 	send_text(req, 200, "OK", "text/plain; version=0.0.4; charset=utf-8",
 	    b.s, b.len);
 	buf_free(&b);

@@ -6,6 +6,7 @@
 
 #include "encoding.h"
 #include "json.h"
+#include "parse.h"
 
 /*
  * Whatever it is given, the string written is valid UTF-8 (a byte that
@@ -104,4 +105,61 @@ json_date(struct buf *b, int64_t t)
 	buf_addc(b, '"');
 	buf_add(b, d, 20);
 	buf_addc(b, '"');
+}
+
+/*
+ * An entry as `feedmux parse --json` prints it; hooks print stored
+ * entries through it too, so both always agree.
+ */
+void
+json_entry(struct buf *b, const struct entry *e, int flags, const char *why)
+{
+	void	(*str)(struct buf *, const char *) = flags & JSON_ENTRY_STORED ?
+	    json_str : json_str_utf8;
+	size_t	 i;
+
+	buf_adds(b, "{\"id\": ");
+	str(b, e->id);
+	buf_adds(b, ", \"title\": ");
+	str(b, e->title);
+	buf_adds(b, ", \"link\": ");
+	str(b, e->link);
+	buf_adds(b, ", \"author\": ");
+	str(b, e->author);
+	buf_adds(b, ", \"author_email\": ");
+	str(b, e->author_email);
+	buf_adds(b, ", \"thumbnail\": ");
+	str(b, e->thumbnail);
+	buf_adds(b, ",\n   \"published\": ");
+	json_date(b, e->published);
+	buf_adds(b, ", \"updated\": ");
+	json_date(b, e->updated);
+	buf_adds(b, ",\n   \"summary\": ");
+	str(b, e->summary);
+	buf_adds(b, ",\n   \"content\": ");
+	str(b, e->content);
+	buf_adds(b, ",\n   \"categories\": [");
+	for (i = 0; i < e->ncategories; i++) {
+		if (i > 0)
+			buf_adds(b, ", ");
+		str(b, e->categories[i]);
+	}
+	buf_adds(b, "], \"enclosures\": [");
+	for (i = 0; i < e->nenclosures; i++) {
+		buf_adds(b, i > 0 ? ", {\"url\": " : "{\"url\": ");
+		str(b, e->enclosures[i].url);
+		buf_adds(b, ", \"type\": ");
+		str(b, e->enclosures[i].type);
+		if (e->enclosures[i].length >= 0)
+			buf_printf(b, ", \"length\": %lld}",
+			    (long long)e->enclosures[i].length);
+		else
+			buf_adds(b, ", \"length\": null}");
+	}
+	buf_adds(b, e->truncated ? "], \"truncated\": true" : "]");
+	if (flags & JSON_ENTRY_RULES) {
+		buf_adds(b, ", \"rejected_by\": ");
+		json_str(b, why);
+	}
+	buf_addc(b, '}');
 }

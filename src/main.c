@@ -41,6 +41,8 @@ static const struct command {
 	    "write the merged feeds now" },
 	{ "digest", cmd_digest, 1, "[-n [-H]] | -T html|text",
 	    "make and deliver a digest now" },
+	{ "hooks", cmd_hooks, 1, "",
+	    "run each hook once on the entries new to it" },
 	{ "import", cmd_import, 0, "FILE.opml", "subscribe to an OPML file" },
 	{ "export", cmd_export, 0, "[-o FILE]", "write the subscriptions as OPML" },
 	{ "add", cmd_add, 0, "URL [--name N] [--category C] [--title T]",

@@ -626,8 +626,8 @@ re_matches(const regex_t *re, const struct stored_entry *e)
 	return 0;
 }
 
-static int
-output_wants(const struct output_conf *oc, const struct stored_entry *e)
+int
+merge_wants(const struct output_conf *oc, const struct stored_entry *e)
 {
 	if (!feeds_pass(oc, e))
 		return 0;
@@ -652,7 +652,7 @@ render_entry(void *arg, const struct stored_entry *e)
 	if (r->n >= r->max)
 		return 1;
 	/* The output's own filters first: they cost no markup stripping. */
-	if (!output_wants(r->oc, e) || rules_hide(r->conf, e) != NULL)
+	if (!merge_wants(r->oc, e) || rules_hide(r->conf, e) != NULL)
 		return 0;
 	switch (r->fmt) {
 	case MERGE_ATOM:

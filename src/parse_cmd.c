@@ -43,58 +43,6 @@ struct pcmd {
 	int		 nrejected;
 };
 
-/* rejected_by only with --rules, so that plain output stays as it was. */
-static void
-json_entry(struct buf *b, const struct entry *e, int rules, const char *why)
-{
-	size_t	 i;
-
-	buf_adds(b, "{\"id\": ");
-	json_str_utf8(b, e->id);
-	buf_adds(b, ", \"title\": ");
-	json_str_utf8(b, e->title);
-	buf_adds(b, ", \"link\": ");
-	json_str_utf8(b, e->link);
-	buf_adds(b, ", \"author\": ");
-	json_str_utf8(b, e->author);
-	buf_adds(b, ", \"author_email\": ");
-	json_str_utf8(b, e->author_email);
-	buf_adds(b, ", \"thumbnail\": ");
-	json_str_utf8(b, e->thumbnail);
-	buf_adds(b, ",\n   \"published\": ");
-	json_date(b, e->published);
-	buf_adds(b, ", \"updated\": ");
-	json_date(b, e->updated);
-	buf_adds(b, ",\n   \"summary\": ");
-	json_str_utf8(b, e->summary);
-	buf_adds(b, ",\n   \"content\": ");
-	json_str_utf8(b, e->content);
-	buf_adds(b, ",\n   \"categories\": [");
-	for (i = 0; i < e->ncategories; i++) {
-		if (i > 0)
-			buf_adds(b, ", ");
-		json_str_utf8(b, e->categories[i]);
-	}
-	buf_adds(b, "], \"enclosures\": [");
-	for (i = 0; i < e->nenclosures; i++) {
-		buf_adds(b, i > 0 ? ", {\"url\": " : "{\"url\": ");
-		json_str_utf8(b, e->enclosures[i].url);
-		buf_adds(b, ", \"type\": ");
-		json_str_utf8(b, e->enclosures[i].type);
-		if (e->enclosures[i].length >= 0)
-			buf_printf(b, ", \"length\": %lld}",
-			    (long long)e->enclosures[i].length);
-		else
-			buf_adds(b, ", \"length\": null}");
-	}
-	buf_adds(b, e->truncated ? "], \"truncated\": true" : "]");
-	if (rules) {
-		buf_adds(b, ", \"rejected_by\": ");
-		json_str(b, why);
-	}
-	buf_addc(b, '}');
-}
-
 static void
 text_field(struct buf *b, const char *name, const char *v)
 {
@@ -180,7 +128,8 @@ on_entry(void *arg, const struct entry *e)
 	if (c->json) {
 		/* Streamed: a 50 MB feed need not become 50 MB of memory. */
 		buf_adds(&c->out, c->n++ > 0 ? ",\n  " : "{\"entries\": [\n  ");
-		json_entry(&c->out, e, c->rules != NULL, why);
+		json_entry(&c->out, e, c->rules != NULL ? JSON_ENTRY_RULES : 0,
+		    why);
 		if (c->out.len >= 65536) {
 			fwrite(c->out.s, 1, c->out.len, stdout);
 			buf_reset(&c->out);

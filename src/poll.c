@@ -22,6 +22,7 @@
 #include "daemon.h"
 #include "digest.h"
 #include "fetch.h"
+#include "hooks.h"
 #include "httpd.h"
 #include "log.h"
 #include "merge.h"
@@ -64,6 +65,7 @@ struct poller {
 	int		 entries_new;
 	struct httpd	*httpd;
 	struct digest_sched *digest;
+	struct hooks	*hooks;
 	struct event	*sig[4], *watchdog, *grace, *prune;
 };
 
@@ -176,6 +178,9 @@ cycle_end(struct poller *p)
 	}
 	if (p->httpd != NULL)
 		httpd_refresh(p->httpd);
+	/* Hooks after each cycle that stored something new. */
+	if (p->hooks != NULL && p->entries_new > 0 && !p->stopping)
+		hooks_kick(p->hooks, 0);
 	notify_status("%d feeds; last cycle: %d polled, %d failed",
 	    (int)p->nfeeds, p->polled, p->failed);
 	if (p->pending != NULL)
@@ -311,6 +316,7 @@ poller_free(struct poller *p)
 {
 	size_t	 i;
 
+	hooks_free(p->hooks);
 	if (p->fetcher != NULL)
 		fetcher_free(p->fetcher);
 	feeds_free(p);
@@ -455,6 +461,7 @@ apply_reload(struct poller *p)
 		log_warnx("reload: %s", err);
 	if (p->digest != NULL)
 		digest_sched_set_conf(p->digest, p->conf);
+	hooks_set_conf(p->hooks, p->conf);
 	/* Rules and filters apply when entries are read: changed ones now. */
 	if (merge_write(p->store, p->conf, err, sizeof(err)) == -1)
 		log_warnx("merge: %s", err);
@@ -520,6 +527,8 @@ on_signal(evutil_socket_t sig, short ev, void *arg)
 		break;
 	case SIGUSR1:
 		log_info("signal USR1: polling every feed now");
+		/* ... and retrying failing hooks now. */
+		hooks_kick(p->hooks, 1);
 		sched_run_all(p->sched);
 		pump(p);
 		break;
@@ -573,6 +582,10 @@ run_setup(struct poller *p, char *err, size_t errlen)
 	if (p->conf->has_digest)
 		p->digest = digest_sched_start(p->base, p->store, p->conf);
 	signal(SIGPIPE, SIG_IGN);
+	/* Resumes where the store says: a backlog left by a restart goes
+	 * out now. */
+	p->hooks = hooks_new(p->base, p->store, p->fetcher, p->conf);
+	hooks_kick(p->hooks, 0);
 	for (i = 0; i < nitems(sigs); i++) {
 		p->sig[i] = evsignal_new(p->base, sigs[i], on_signal, p);
 		evsignal_add(p->sig[i], NULL);

@@ -23,6 +23,7 @@
 #include "daemon.h"
 #include "digest.h"
 #include "encoding.h"
+#include "hooks.h"
 #include "json.h"
 #include "log.h"
 #include "rules.h"
@@ -164,7 +165,7 @@ row_cmp(const void *va, const void *vb)
  */
 static struct row *
 load_rows(const struct conf *conf, int64_t now, int json, struct buf *digest,
-    char *err, size_t errlen)
+    struct buf *hooks, char *err, size_t errlen)
 {
 	struct store	*st = NULL;
 	struct row	*rows;
@@ -192,6 +193,8 @@ load_rows(const struct conf *conf, int64_t now, int json, struct buf *digest,
 	if (st != NULL && conf->has_digest &&
 	    digest_status(st, conf, now, json, digest) == -1)
 		log_warnx("digest: %s", store_error(st));
+	if (hooks_status(st, conf, json, hooks) == -1)
+		log_warnx("hooks: %s", store_error(st));
 	if (st != NULL)
 		store_close(st);
 	qsort(rows, conf->nfeeds, sizeof *rows, row_cmp);
@@ -345,7 +348,8 @@ json_row(struct buf *b, const struct row *r)
 
 static void
 status_json(const struct conf *conf, const struct row *rows,
-    const struct summary *s, int64_t now, const struct buf *digest)
+    const struct summary *s, int64_t now, const struct buf *digest,
+    const struct buf *hooks)
 {
 	struct buf	 b = { 0 };
 	size_t		 i;
@@ -374,6 +378,8 @@ status_json(const struct conf *conf, const struct row *rows,
 		buf_add(&b, digest->s, digest->len);
 	else
 		buf_adds(&b, "null");
+	buf_adds(&b, ",\"hooks\":");
+	buf_add(&b, hooks->s, hooks->len);
 	buf_adds(&b, "}\n");
 	fwrite(b.s, 1, b.len, stdout);
 	buf_free(&b);
@@ -407,14 +413,14 @@ cmd_status(struct conf *conf, int argc, char **argv)
 {
 	struct summary	 s;
 	struct row	*rows;
-	struct buf	 digest = { 0 };
+	struct buf	 digest = { 0 }, hooks = { 0 };
 	char		 err[512];
 	int64_t		 now = fm_now();
 	int		 json, colour;
 
 	if (json_flag(argc, argv, &json) == -1)
 		return EX_USAGE;
-	if ((rows = load_rows(conf, now, json, &digest, err,
+	if ((rows = load_rows(conf, now, json, &digest, &hooks, err,
 	    sizeof err)) == NULL) {
 		log_errorx("%s", err);
 		return EX_NOINPUT;
@@ -422,7 +428,7 @@ cmd_status(struct conf *conf, int argc, char **argv)
 	summarize(conf, rows, &s);
 	colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 	if (json)
-		status_json(conf, rows, &s, now, &digest);
+		status_json(conf, rows, &s, now, &digest, &hooks);
 	else {
 		if (conf->nfeeds > 0)
 			status_table(conf, rows, now, colour);
@@ -432,8 +438,11 @@ cmd_status(struct conf *conf, int argc, char **argv)
 		if (digest.len > 0)
 			printf("%s%s", digest.s,
 			    digest.s[digest.len - 1] == '\n' ? "" : "\n");
+		if (hooks.len > 0)
+			fwrite(hooks.s, 1, hooks.len, stdout);
 	}
 	buf_free(&digest);
+	buf_free(&hooks);
 	free_rows(rows, conf->nfeeds);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		log_errorx("stdout: %s", strerror(errno));

@@ -120,6 +120,17 @@ static const char *const migrations[] = {
 	" thumbnail);"
 	"DROP INDEX entries_sort;"
 	"CREATE INDEX entries_sort ON entries(sort_date, id DESC);",
+
+	/*
+	 * 6 -> 7: a mark per hook: every entry whose id (= seq) is at or
+	 * below it was delivered (or passed over by its filters).
+	 */
+	"CREATE TABLE hooks(name TEXT PRIMARY KEY, mark INTEGER NOT NULL,"
+	" failures INTEGER NOT NULL DEFAULT 0,"
+	" failing_since INTEGER NOT NULL DEFAULT 0,"
+	" next_try INTEGER NOT NULL DEFAULT 0,"
+	" last_success INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+	" delivered INTEGER NOT NULL DEFAULT 0);",
 };
 #define SCHEMA_VERSION	((int)nitems(migrations))
 
@@ -145,7 +156,8 @@ enum stmt {
 	ST_FEED_DISABLE, ST_FEED_GET, ST_FEED_PUT, ST_FEED_META, ST_FEED_CHURN,
 	ST_FEED_LASTNEW, ST_FEED_COUNT, ST_PRUNED_GET, ST_PRUNED_SET, ST_DUPS,
 	ST_DIGEST_LAST, ST_DIGEST_ADD,
-	ST_DIGEST_UPDATE, ST_TOTAL_FEEDS, ST_TOTAL_ENTRIES, ST__MAX
+	ST_DIGEST_UPDATE, ST_TOTAL_FEEDS, ST_TOTAL_ENTRIES, ST_HOOK_GET,
+	ST_HOOK_PUT, ST__MAX
 };
 
 static const char *const sql[ST__MAX] = {
@@ -241,6 +253,17 @@ static const char *const sql[ST__MAX] = {
 	[ST_TOTAL_FEEDS] = "SELECT count(*), coalesce(sum(failures > 0), 0),"
 	    " coalesce(sum(gone), 0) FROM feeds WHERE enabled = 1",
 	[ST_TOTAL_ENTRIES] = "SELECT count(*) FROM entries",
+	[ST_HOOK_GET] = "SELECT mark, failures, failing_since, next_try,"
+	    " last_success, last_error, delivered FROM hooks WHERE name = ?1",
+	[ST_HOOK_PUT] = "INSERT INTO hooks(name, mark, failures, failing_since,"
+	    " next_try, last_success, last_error, delivered)"
+	    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+	    " ON CONFLICT(name) DO UPDATE SET mark = excluded.mark,"
+	    " failures = excluded.failures,"
+	    " failing_since = excluded.failing_since,"
+	    " next_try = excluded.next_try,"
+	    " last_success = excluded.last_success,"
+	    " last_error = excluded.last_error, delivered = excluded.delivered",
 };
 
 /* Keys seen in the current transaction: key hash -> link hash. */
@@ -1930,6 +1953,23 @@ store_since(struct store *s, int64_t after, int64_t upto, int updates,
 	return each_entry(s, q, FOLD_SINCE, after, upto, cb, arg);
 }
 
+/*
+ * Entries whose id is above after, in the order they were first stored;
+ * a cross-feed duplicate of an entry stored earlier is left out.
+ */
+int
+store_after(struct store *s, int64_t after, store_entry_cb cb, void *arg)
+{
+	sqlite3_stmt	*q;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT " ENTRY_COLS " FROM entries e"
+	    " JOIN feeds f ON f.id = e.feed WHERE f.enabled = 1 AND e.id > ?1"
+	    " ORDER BY e.id", -1, &q, NULL) != SQLITE_OK)
+		return store_fail(s, "reading entries");
+	sqlite3_bind_int64(q, 1, after);
+	return each_entry(s, q, FOLD_SINCE, after, INT64_MAX, cb, arg);
+}
+
 static int64_t
 state_col(struct store *s, int col)
 {
@@ -2043,4 +2083,55 @@ store_totals(struct store *s, struct store_totals *t)
 		t->entries = sqlite3_column_int64(q, 0);
 	sqlite3_reset(q);
 	return rc == SQLITE_ROW ? 0 : store_fail(s, "counting entries");
+}
+
+/* ---- hooks ---- */
+
+void
+hook_state_free(struct hook_state *hs)
+{
+	if (hs == NULL)
+		return;
+	free(hs->last_error);
+	hs->last_error = NULL;
+}
+
+int
+store_hook_get(struct store *s, const char *name, struct hook_state *hs)
+{
+	sqlite3_stmt	*q = stmt(s, ST_HOOK_GET);
+	int		 rc;
+
+	memset(hs, 0, sizeof(*hs));
+	bind_text(q, 1, name);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		hs->mark = sqlite3_column_int64(q, 0);
+		hs->failures = sqlite3_column_int(q, 1);
+		hs->failing_since = sqlite3_column_int64(q, 2);
+		hs->next_try = sqlite3_column_int64(q, 3);
+		hs->last_success = sqlite3_column_int64(q, 4);
+		hs->last_error = col_strdup(q, 5);
+		hs->delivered = sqlite3_column_int64(q, 6);
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_fail(s, "reading a hook");
+}
+
+int
+store_hook_put(struct store *s, const char *name, const struct hook_state *hs)
+{
+	sqlite3_stmt	*q = stmt(s, ST_HOOK_PUT);
+
+	bind_text(q, 1, name);
+	sqlite3_bind_int64(q, 2, hs->mark);
+	sqlite3_bind_int(q, 3, hs->failures);
+	sqlite3_bind_int64(q, 4, hs->failing_since);
+	sqlite3_bind_int64(q, 5, hs->next_try);
+	sqlite3_bind_int64(q, 6, hs->last_success);
+	bind_text(q, 7, hs->last_error);
+	sqlite3_bind_int64(q, 8, hs->delivered);
+	return exec_stmt(s, q, "recording a hook");
 }

@@ -1,0 +1,270 @@
+#!/bin/sh
+# t-hooks.sh: [hook] sections with a real daemon, a real database and a
+# loopback receiver: an exec hook and a url hook (token checked) get every
+# new entry exactly once across polls, a failing receiver, a restart and a
+# kill -9; a hanging program is killed at its timeout with its group;
+# since = all vs now; filters and rules; a clean environment; /metrics;
+# `feedmux hooks`.
+. "$top_srcdir/tests/lib.sh"
+export XDG_STATE_HOME="$T/state"
+FEEDMUX_TEST_SECRET=leak; export FEEDMUX_TEST_SECRET
+
+# wait_for CMD...: until CMD succeeds, at most 20 s.
+wait_for() {
+	i=0
+	while [ $i -lt 200 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+
+# The feed: entries 1..N (entry 4 is about a secret; a rule hides 6).
+NE=0
+feed_to() {
+	NE=$1
+	$PY - "$T/a.rss" "$1" <<'PYEOF'
+import sys
+n = int(sys.argv[2])
+items = "".join("<item><guid>urn:hook:%d</guid><title>%s %d</title>"
+    "<link>http://127.0.0.1/e/%d</link><description>text %d</description>"
+    "</item>\n" % (i, {4: "secret", 6: "banned"}.get(i, "Entry"), i, i, i)
+    for i in range(1, n + 1))
+open(sys.argv[1], "w").write('<?xml version="1.0"?><rss version="2.0">'
+    "<channel><title>Feed A</title><link>http://127.0.0.1/a</link>\n%s"
+    "</channel></rss>\n" % items)
+PYEOF
+}
+
+# The webhook receiver: checks the token, fails while $T/fail exists,
+# appends each entry it accepts to $T/web.jsonl.
+port=$(free_port)
+hport=$(free_port)
+$PY - "$port" "$T" <<'PYEOF' &
+import json, os, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+T = sys.argv[2]
+class H(BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.headers.get("Authorization") != "Bearer s3cret":
+            code = 401
+        elif os.path.exists(T + "/fail"):
+            code = 500
+        else:
+            code = 200
+            doc = json.loads(body)
+            with open(T + "/web.jsonl", "a") as f:
+                for e in doc["entries"]:
+                    f.write(json.dumps(e) + "\n")
+        with open(T + "/web.log", "a") as f:
+            f.write("%d %s\n" % (code, self.headers.get("User-Agent")))
+        self.send_response(code)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PYEOF
+recv_pid=$!
+stop_recv() { kill $recv_pid; }
+at_exit stop_recv
+wait_port "$port" || { echo "Bail out! receiver did not start"; exit 1; }
+
+# The exec hook: its environment, then its input, appended.
+cat >"$T/ex.sh" <<EOF2
+#!/bin/sh
+env >"$T/ex.env"
+cat >>"$T/ex.jsonl"
+echo "ex ran" >&2
+EOF2
+# A program that hangs, with a child of its own; records its group.
+cat >"$T/hang.sh" <<EOF2
+#!/bin/sh
+echo \$\$ >"$T/hang.pgid"
+echo \$\$ >>"$T/hang.pgids"
+sleep 300 &
+sleep 300
+EOF2
+chmod +x "$T/ex.sh" "$T/hang.sh"
+
+conf() {
+	cat <<EOF2
+[feedmux]
+database = $T/db.sqlite
+log_level = info
+exclude_match = banned
+listen = 127.0.0.1:$hport
+
+[feed "a"]
+url = file://$T/a.rss
+interval = 1h
+
+[hook "ex"]
+exec = $T/ex.sh
+exclude_match = secret
+
+[hook "web"]
+url = http://127.0.0.1:$port/hook
+header = Authorization: Bearer s3cret
+batch = 2
+EOF2
+}
+conf >"$T/feedmux.conf"
+printf '\n[hook "hang"]\nexec = %s/hang.sh\ntimeout = 2s\n' "$T" \
+    >>"$T/feedmux.conf"
+
+starts=0
+start() {
+	"$FEEDMUX" -c "$T/feedmux.conf" run 2>>"$T/daemon.log" &
+	daemon_pid=$!
+	starts=$((starts + 1))
+	wait_for sh -c "[ \$(grep -c 'running:' '$T/daemon.log') -ge $starts ]"
+}
+stop_daemon() { kill $daemon_pid 2>/dev/null; wait $daemon_pid 2>/dev/null; }
+at_exit stop_daemon
+# A daemon killed with -9 cannot stop what it started: the test does.
+stop_hang() { for g in $(cat "$T/hang.pgids"); do kill -KILL -$g; done; }
+at_exit stop_hang
+lines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
+have() { [ "$(lines "$1")" -ge "$2" ]; }
+# once FILE N [x]: one line per entry 1..N, each once, with distinct
+# feedmux_ids; 6 left out (the rule), and 4 too with x (the hook's filter).
+once() {
+	$PY - "$@" <<'PYEOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+want = [i for i in range(1, int(sys.argv[2]) + 1)
+    if i != 6 and not (len(sys.argv) > 3 and i == 4)]
+got = [int(r["entry"]["id"].rsplit(":", 1)[1]) for r in rows]
+ids = [r["feedmux_id"] for r in rows]
+if sorted(got) != want or len(set(ids)) != len(ids):
+    sys.exit("got %r want %r" % (got, want))
+if any(r["feed"] != "a" or r["feed_title"] != "Feed A" for r in rows):
+    sys.exit("feed name or title missing")
+PYEOF
+}
+
+# Config checks: one of exec and url, a full path, a name, once each.
+bad() {
+	printf '[feed "a"]\nurl = file://%s/a.rss\n[hook%s]\n%b\n' "$T" "$1" "$2" \
+	    >"$T/bad.conf"
+	"$FEEDMUX" -c "$T/bad.conf" check-config >"$T/bad.out" 2>&1
+	[ $? -ne 0 ] && grep -q "$3" "$T/bad.out"
+}
+check "config: a hook without exec or url" bad ' "x"' 'batch = 3' 'needs exec or url'
+check "config: a hook with both" bad ' "x"' 'exec = /bin/true\nurl = http://127.0.0.1/' 'needs exec or url'
+check "config: exec without a full path" bad ' "x"' 'exec = true' 'absolute path'
+check "config: a url hook must be http(s)" bad ' "x"' 'url = file:///etc/passwd' 'http:// or https://'
+check "config: [hook] needs a name" bad '' 'exec = /bin/true' 'needs a name'
+check "config: since all or now" bad ' "x"' 'exec = /bin/true\nsince = yesterday' 'since:'
+check "config: a filter key in [hook]" sh -c "printf '[hook \"x\"]\nexec = /bin/true\ncategories = a b\nexclude_match = (x\n' >'$T/bad.conf'; ! '$FEEDMUX' -c '$T/bad.conf' check-config 2>&1 | grep -q 'unknown key'"
+
+# 1: three entries at start.
+feed_to 3
+start
+wait_for have "$T/web.jsonl" 3; ok $? "url hook: the first poll's entries"
+wait_for have "$T/ex.jsonl" 3; ok $? "exec hook: the first poll's entries"
+check "exec hook: each entry once" once "$T/ex.jsonl" 3 x
+check "url hook: each entry once, in batches of 2" once "$T/web.jsonl" 3
+contains "$T/web.log" "200 feedmux/" "url hook: POSTed with feedmux's User-Agent"
+contains "$T/daemon.log" "hook ex: ex ran" "exec hook: its stderr in the log"
+
+# Environment: FEEDMUX_HOOK and PATH, nothing of ours.
+contains "$T/ex.env" "FEEDMUX_HOOK=ex" "exec hook: FEEDMUX_HOOK set"
+contains "$T/ex.env" "PATH=/usr/bin:/bin" "exec hook: PATH=/usr/bin:/bin"
+check_fail "exec hook: a clean environment" grep -q "FEEDMUX_TEST_SECRET\|^HOME=" "$T/ex.env"
+
+# The hanging hook: killed at 2 s, its whole group gone.
+wait_for test -s "$T/hang.pgid"; ok $? "hang hook started"
+wait_for grep -q "hook hang: failing: timed out" "$T/daemon.log"
+ok $? "hang hook: killed at its timeout, reported once"
+pg=$(cat "$T/hang.pgid")
+wait_for sh -c "! kill -0 -$pg"; ok $? "hang hook: its process group is gone"
+
+# 2: a second poll (SIGUSR1), with the secret entry.
+feed_to 5
+kill -USR1 $daemon_pid
+wait_for have "$T/web.jsonl" 5; ok $? "url hook: second poll"
+wait_for have "$T/ex.jsonl" 4; ok $? "exec hook: second poll"
+sleep 0.5
+check "exec hook: the excluded entry never came" once "$T/ex.jsonl" 5 x
+
+# 3: a restart between polls.
+stop_daemon
+feed_to 7
+start
+kill -USR1 $daemon_pid		# the feed is not due for an hour
+wait_for have "$T/web.jsonl" 6; ok $? "url hook: after a restart"
+wait_for have "$T/ex.jsonl" 5; ok $? "exec hook: after a restart"
+
+# 4: kill -9 between polls.
+sleep 0.5
+kill -9 $daemon_pid; wait $daemon_pid 2>/dev/null
+feed_to 9
+start
+kill -USR1 $daemon_pid
+wait_for have "$T/web.jsonl" 8; ok $? "url hook: after kill -9"
+wait_for have "$T/ex.jsonl" 7; ok $? "exec hook: after kill -9"
+
+# 5: the receiver fails, then recovers: retried, delivered once.
+touch "$T/fail"
+feed_to 10
+kill -USR1 $daemon_pid
+wait_for grep -q "hook web: failing: .*HTTP 500" "$T/daemon.log"
+ok $? "url hook: a failure is reported"
+rm "$T/fail"
+kill -USR1 $daemon_pid		# retry now rather than after the backoff
+wait_for have "$T/web.jsonl" 9; ok $? "url hook: delivered after the failure"
+wait_for grep -q "hook web: recovered after" "$T/daemon.log"
+ok $? "url hook: recovery reported"
+wait_for have "$T/ex.jsonl" 8
+sleep 0.5
+check "exec hook: every entry exactly once" once "$T/ex.jsonl" 10 x
+check "url hook: every entry exactly once" once "$T/web.jsonl" 10
+check_fail "a rule's rejected entry reached no hook" grep -q banned \
+    "$T/ex.jsonl" "$T/web.jsonl"
+$PY -c "import urllib.request; print(urllib.request.urlopen(
+    'http://127.0.0.1:$hport/metrics').read().decode())" >"$T/metrics"
+contains "$T/metrics" 'feedmux_hook_delivered_total{hook="web"} 9' \
+    "/metrics: deliveries counted per hook"
+contains "$T/metrics" 'feedmux_hook_failures{hook="hang"}' \
+    "/metrics: failures per hook"
+is "$(grep -c 'hook web: failing' "$T/daemon.log")" 1 "the failure reported once"
+
+"$FEEDMUX" -c "$T/feedmux.conf" hooks >/dev/null 2>&1
+is $? 75 "feedmux hooks: refused while the daemon runs them"
+
+# status shows the hooks.
+"$FEEDMUX" -c "$T/feedmux.conf" status --json >"$T/status.json" 2>&1
+check "status --json: hooks with last success, backlog and failures" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+h = {x["name"]: x for x in d["hooks"]}
+assert h["web"]["backlog"] == 0 and h["web"]["failures"] == 0, h
+assert h["web"]["last_success"] is not None, h
+assert h["hang"]["failures"] >= 1 and h["hang"]["backlog"] == 9, h
+' "$T/status.json"
+stop_daemon
+
+# 6: since: a new hook starts from now; since = all from the start.
+{ conf; printf '\n[hook "late"]\nexec = %s/late.sh\n\n[hook "all"]\nexec = %s/all.sh\nsince = all\n' "$T" "$T"; } >"$T/feedmux.conf"
+printf '#!/bin/sh\ncat >>%s/late.jsonl\n' "$T" >"$T/late.sh"
+printf '#!/bin/sh\ncat >>%s/all.jsonl\n' "$T" >"$T/all.sh"
+chmod +x "$T/late.sh" "$T/all.sh"
+"$FEEDMUX" -c "$T/feedmux.conf" hooks >/dev/null 2>&1
+ok $? "feedmux hooks: runs (nothing new for a new hook)"
+feed_to 11
+"$FEEDMUX" -c "$T/feedmux.conf" poll --all >/dev/null 2>&1
+"$FEEDMUX" -c "$T/feedmux.conf" hooks 2>>"$T/daemon.log"
+ok $? "feedmux hooks: delivers the new entry"
+is "$(lines "$T/late.jsonl")" 1 "since = now: only what came after the hook"
+is "$(lines "$T/all.jsonl")" 10 "since = all: the whole history (not what a rule hides)"
+check "feedmux hooks: exec hook got entry 11 once" once "$T/ex.jsonl" 11 x
+check "feedmux hooks: url hook got entry 11 once" once "$T/web.jsonl" 11
+"$FEEDMUX" -c "$T/feedmux.conf" hooks >/dev/null 2>&1
+is "$(lines "$T/all.jsonl")" 10 "a second run sends nothing again"
+check_fail "no sanitizer report from the daemon or feedmux hooks" \
+    grep -q "Sanitizer" "$T/daemon.log"
+
+done_testing
