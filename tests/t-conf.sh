@@ -92,6 +92,15 @@ while [ $n -lt 20 ]; do
 	wait_for sh -c "[ \$(awk '/^rchar:/ { print \$2 }' /proc/$dpid/io) -ge $((r0 + 16 * 1024 * 1024)) ]" || break
 	n=$((n + 1))
 done
+# The last refusal has read the file; its buffer is freed once the daemon
+# is back waiting on its loop (sleeping, reading nothing more).
+idle() {
+	s1=$(awk '{ print $3 }' "/proc/$1/stat"); r1=$(rchar "$1")
+	sleep 0.2
+	[ "$s1" = S ] && [ "$(awk '{ print $3 }' "/proc/$1/stat")" = S ] &&
+	    [ "$(rchar "$1")" = "$r1" ]
+}
+wait_for idle "$dpid"
 rss1=$(rss_kb "$dpid")
 is "$n" 20 "20 more refusals, each reading the file"
 grow=$((rss1 - rss0))
