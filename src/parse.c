@@ -978,9 +978,11 @@ cap_base64(struct parser *p)
 	if (base64_decode(&p->ref, p->text.s, p->text.len) == -1)
 		return -1;
 	buf_reset(&p->text);
-	d = decoder_new(p->ref.s, p->ref.len, "utf-8", &bom);
-	decoder_run(d, p->ref.s + bom, p->ref.len - bom, 1, &p->text);
-	decoder_free(d);
+	if (p->ref.len > 0) {		/* "" decodes to nothing (ref.s NULL) */
+		d = decoder_new(p->ref.s, p->ref.len, "utf-8", &bom);
+		decoder_run(d, p->ref.s + bom, p->ref.len - bom, 1, &p->text);
+		decoder_free(d);
+	}
 	if (p->cb64 == M_ESC) {		/* plain text, as HTML */
 		buf_reset(&p->ref);
 		text_as_html(&p->ref, p->text.s, p->text.len);
