@@ -8,8 +8,17 @@
 #ifndef FEEDMUX_RULES_H
 #define FEEDMUX_RULES_H
 
+#include <regex.h>
+
 struct conf;
 struct stored_entry;
+
+/*
+ * Does re match e's title, author, a category, or the text of its summary
+ * or content (without markup)?  The one test behind the rules and the
+ * match and exclude_match filters of outputs, digests and hooks.
+ */
+int		 rules_match(const regex_t *, const struct stored_entry *);
 
 /*
  * The rule that hides e, as "[feed "x"] exclude_match = foo" or

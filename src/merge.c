@@ -614,18 +614,6 @@ category_in(char **list, size_t n, const struct stored_entry *e)
 	return 0;
 }
 
-static int
-re_matches(const regex_t *re, const struct stored_entry *e)
-{
-	const char	*f[] = { e->title, e->summary, e->content };
-	size_t		 i;
-
-	for (i = 0; i < nitems(f); i++)
-		if (f[i] != NULL && regexec(re, f[i], 0, NULL, 0) == 0)
-			return 1;
-	return 0;
-}
-
 int
 merge_wants(const struct output_conf *oc, const struct stored_entry *e)
 {
@@ -636,9 +624,9 @@ merge_wants(const struct output_conf *oc, const struct stored_entry *e)
 		return 0;
 	if (category_in(oc->exclude_categories, oc->nexclude_categories, e))
 		return 0;
-	if (oc->match != NULL && !re_matches(&oc->match_re, e))
+	if (oc->match != NULL && !rules_match(&oc->match_re, e))
 		return 0;
-	if (oc->exclude_match != NULL && re_matches(&oc->exclude_match_re, e))
+	if (oc->exclude_match != NULL && rules_match(&oc->exclude_match_re, e))
 		return 0;
 	return 1;
 }

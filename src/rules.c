@@ -95,11 +95,20 @@ feed_rules(const struct conf *c, const char *name)
 	return &fc->rules;
 }
 
+static struct buf summary_text, content_text;
+
+int
+rules_match(const regex_t *re, const struct stored_entry *e)
+{
+	struct fields	 f = { e, &summary_text, &content_text, 0 };
+
+	return entry_matches(&f, re);
+}
+
 const char *
 rules_hide(const struct conf *c, const struct stored_entry *e)
 {
-	static struct buf summary, content;
-	struct fields	 f = { e, &summary, &content, 0 };
+	struct fields	 f = { e, &summary_text, &content_text, 0 };
 	const char	*why;
 	size_t		 i;
 

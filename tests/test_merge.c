@@ -149,6 +149,9 @@ test_filters(struct store *st, struct conf *c)
 		{ 5, 2, "entries = 2" },
 		{ 6, 1, "feeds = beta reaches the shared entry, cve excluded" },
 		{ 7, 1, "categories = NEWS: an entry's own category" },
+		{ 8, 1, "match = ^ann$: the author, as rules test it" },
+		{ 9, 0, "match = <p>: markup is not text" },
+		{ 10, 1, "match = ^cve$: a category" },
 	};
 	size_t		 i;
 
@@ -263,7 +266,10 @@ main(void)
 	    "[output \"nonasty\"]\nexclude_match = Nasty\n"
 	    "[output \"two\"]\nentries = 2\n"
 	    "[output \"beta\"]\nfeeds = beta\nexclude_categories = cve\n"
-	    "[output \"news\"]\ncategories = NEWS\n");
+	    "[output \"news\"]\ncategories = NEWS\n"
+	    "[output \"ann\"]\nmatch = ^ann$\n"
+	    "[output \"markup\"]\nmatch = <p>\n"
+	    "[output \"cve\"]\nmatch = ^cve$\n");
 	bad = load("[output]\natom = /nonexistent/atom.xml\n");
 	if (!ok(c != NULL && bad != NULL, "config loads"))
 		return done_testing();
