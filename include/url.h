@@ -17,7 +17,9 @@ struct buf;
 int	 url_canon_buf(const char *url, struct buf *b);
 /* The host of url, lowercased, into out; -1 if none. */
 int	 url_host(const char *url, char *out, size_t outlen);
-/* True for http:, https: and file: URLs. */
+/* True for http:// and https:// URLs. */
+int	 url_is_web(const char *url);
+/* True for http://, https:// and file:// URLs. */
 int	 url_is_fetchable(const char *url);
 
 /*

@@ -374,14 +374,6 @@ parse_days(struct loader *l, struct digest_conf *d, const char *v)
 	return rc;
 }
 
-static int
-fetchable(const char *v)
-{
-	return strncasecmp(v, "http://", 7) == 0 ||
-	    strncasecmp(v, "https://", 8) == 0 ||
-	    strncasecmp(v, "file://", 7) == 0;
-}
-
 /* A feed URL: http(s)/file URLs as they are, a bare path made file://. */
 static int
 parse_url(struct loader *l, char **dst, const char *v)
@@ -389,7 +381,7 @@ parse_url(struct loader *l, char **dst, const char *v)
 	char	*path, *abs = NULL;
 
 	if (strstr(v, "://") != NULL) {
-		if (!fetchable(v))
+		if (!url_is_fetchable(v))
 			return lerr(l, "unsupported URL \"%s\" (http, https "
 			    "or file only)", v);
 		*dst = xstrdup(v);
@@ -684,8 +676,7 @@ set_value(struct loader *l, const struct key *k, void *base, const char *v)
 			    "\"%s\"", v);
 		return 0;
 	case T_HOOKURL:
-		if (strncasecmp(v, "http://", 7) != 0 &&
-		    strncasecmp(v, "https://", 8) != 0)
+		if (!url_is_web(v))
 			return lerr(l, "url: want an http:// or https:// URL, "
 			    "not \"%s\"", v);
 		free(*(char **)field);

@@ -332,15 +332,22 @@ url_host(const char *url, char *out, size_t outlen)
 }
 
 int
-url_is_fetchable(const char *url)
+url_is_web(const char *url)
 {
 	size_t	n;
 
-	if (url == NULL || (n = scheme_len(url)) == 0)
+	if (url == NULL || (n = scheme_len(url)) == 0 ||
+	    strncmp(url + n, "://", 3) != 0)
 		return 0;
 	return (n == 4 && strncasecmp(url, "http", 4) == 0) ||
-	    (n == 5 && strncasecmp(url, "https", 5) == 0) ||
-	    (n == 4 && strncasecmp(url, "file", 4) == 0);
+	    (n == 5 && strncasecmp(url, "https", 5) == 0);
+}
+
+int
+url_is_fetchable(const char *url)
+{
+	return url_is_web(url) || (url != NULL &&
+	    strncasecmp(url, "file://", 7) == 0);
 }
 
 /* ---- the link policy ---- */

@@ -254,6 +254,9 @@ main(void)
 	ok(url_is_fetchable("HTTPS://a/"), "https fetchable");
 	ok(url_is_fetchable("file:///tmp/x.xml"), "file fetchable");
 	ok(!url_is_fetchable("ftp://a/"), "ftp not fetchable");
+	ok(!url_is_fetchable("http:a/b"), "http without // not fetchable");
+	ok(url_is_web("HTTPS://a/") && !url_is_web("file:///x") &&
+	    !url_is_web("javascript://%0aalert(1)"), "url_is_web: http(s) only");
 	ok(!url_is_fetchable("javascript:alert(1)"), "javascript not fetchable");
 	ok(!url_is_fetchable("/relative"), "relative not fetchable");
 	ok(!url_is_fetchable(NULL), "NULL not fetchable");
