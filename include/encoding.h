@@ -98,18 +98,19 @@ utf8_seq(const unsigned char *p, size_t avail)
 #define UTF8_VALID	0x02	/* known to be UTF-8: look for controls only */
 /*
  * How many bytes at the start of s are clean text: valid UTF-8 without
- * C0 controls or DEL, but as flags allow.
+ * C0 or C1 controls or DEL, but as flags allow.
  */
 size_t		 utf8_text_len(const char *s, size_t len, int flags);
 /* Append s made clean: bytes that are not UTF-8 become U+FFFD, TAB, LF
- * and CR a space unless UTF8_LINES, other controls and DEL dropped. */
+ * and CR a space unless UTF8_LINES, other controls (C1 too) and DEL
+ * dropped. */
 void		 utf8_text(struct buf *out, const char *s, size_t len,
 		    int flags);
 /* The longest prefix of s, at most max bytes, that ends on a character
  * boundary. */
 size_t		 utf8_cut(const char *s, size_t len, size_t max);
 /* A NUL-terminated message (errors, names) made clean in place: a cut
- * sequence at the end removed, other invalid bytes '?', controls ' '. */
+ * sequence at the end removed, other invalid bytes '?', controls (C1 too) ' '. */
 void		 utf8_line(char *s);
 
 #endif

@@ -454,24 +454,32 @@ http_charset(const char *ct, char *out, size_t outlen)
 
 /* ---- clean text: what the parser hands out ---- */
 
+/* U+0080 to U+009F, the C1 controls (U+009B is a terminal's CSI), at p. */
+static int
+is_c1(const unsigned char *p, size_t left)
+{
+	return p[0] == 0xc2 && left > 1 && p[1] >= 0x80 && p[1] < 0xa0;
+}
+
 /* Controls and DEL only, in text known to be UTF-8: eight bytes at a
- * time, non-ASCII included. */
+ * time, non-ASCII included (a C1 control's UTF-8 begins with 0xc2). */
 static size_t
 ctl_free_len(const unsigned char *p, size_t len, int lines)
 {
 	size_t	 i = 0, end;
 
 	while (i < len) {
-		while (len - i >= 16 && !(word_has(p + i, 0x20, 0x7f, 0x7f) |
-		    word_has(p + i + 8, 0x20, 0x7f, 0x7f)))
+		while (len - i >= 16 && !(word_has(p + i, 0x20, 0x7f, 0xc2) |
+		    word_has(p + i + 8, 0x20, 0x7f, 0xc2)))
 			i += 16;
-		if (len - i >= 8 && !word_has(p + i, 0x20, 0x7f, 0x7f)) {
+		if (len - i >= 8 && !word_has(p + i, 0x20, 0x7f, 0xc2)) {
 			i += 8;
 			continue;
 		}
 		for (end = len - i >= 8 ? i + 8 : len; i < end; i++)
 			if (p[i] == 0x7f || (p[i] < 0x20 && (!lines ||
-			    (p[i] != '\t' && p[i] != '\n'))))
+			    (p[i] != '\t' && p[i] != '\n'))) ||
+			    is_c1(p + i, len - i))
 				return i;
 	}
 	return i;
@@ -504,11 +512,11 @@ utf8_text_len(const char *s, size_t len, int flags)
 		if (p[i] == 0x7f)
 			break;
 		/* Whole words of a script other than Latin go at once. */
-		while (i < len && p[i] >= 0x80 &&
+		while (i < len && p[i] >= 0x80 && !is_c1(p + i, len - i) &&
 		    (n = utf8_seq(p + i, len - i)) > 0)
 			i += (size_t)n;
 		if (i < len && p[i] >= 0x80)
-			break;		/* not UTF-8 */
+			break;		/* not UTF-8, or a C1 control */
 	}
 	return i;
 }
@@ -527,6 +535,8 @@ utf8_text(struct buf *out, const char *s, size_t len, int flags)
 			break;
 		if (p[i] == '\t' || p[i] == '\n' || p[i] == '\r')
 			buf_addc(out, lines && p[i] != '\r' ? p[i] : ' ');
+		else if (is_c1(p + i, len - i))
+			i++;			/* both its bytes dropped */
 		else if (p[i] >= 0x80)		/* not UTF-8 */
 			buf_add(out, "\xef\xbf\xbd", 3);
 		i++;		/* other controls and DEL: dropped */
@@ -553,6 +563,11 @@ utf8_line(char *s)
 
 	while (i < len) {
 		if (p[i] < 0x20 || p[i] == 0x7f) {
+			p[i++] = ' ';
+			continue;
+		}
+		if (is_c1(p + i, len - i)) {
+			p[i++] = ' ';
 			p[i++] = ' ';
 			continue;
 		}

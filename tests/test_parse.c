@@ -301,6 +301,13 @@ text_helpers(void)
 	    "cut at a character boundary");
 	utf8_line(line);
 	is_str(line, "a [31m ? b ", "a message cleaned in place");
+	ok(utf8_text_len("a\xc2\x9b[31m", 7, UTF8_VALID) == 1 &&
+	    utf8_text_len("a\xc2\x9b[31m", 7, 0) == 1 &&
+	    utf8_text_len("a \xc2\xa9 b", 6, UTF8_VALID) == 6,
+	    "C1 controls stop clean text, U+00A9 does not");
+	buf_reset(&b);
+	utf8_text(&b, "x\xc2\x85y\xc2\x9b[0m \xc2\xa0z", 13, 0);
+	is_str(buf_cstr(&b), "xy[0m \xc2\xa0z", "C1 controls dropped, NBSP kept");
 	buf_free(&b);
 }
 
