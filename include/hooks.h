@@ -17,11 +17,15 @@
 #include "store.h"
 
 struct event_base;
-struct fetcher;
 struct hooks;
 
+/*
+ * POSTs go through a fetcher of the hooks' own on base (same fetch.c
+ * code and policy), so they count neither against the poller's
+ * concurrency nor in its cycle's end.
+ */
 struct hooks	*hooks_new(struct event_base *, struct store *,
-		    struct fetcher *, const struct conf *);
+		    const struct conf *);
 /* After a reload; a hook running now finishes under its old settings. */
 void		 hooks_set_conf(struct hooks *, const struct conf *);
 /*

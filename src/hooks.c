@@ -69,7 +69,7 @@ struct hrun {
 struct hooks {
 	struct event_base *base;
 	struct store	*store;
-	struct fetcher	*fetcher;
+	struct fetcher	*fetcher;	/* ours: NULL if it could not be made */
 	const struct conf *conf;
 	int		 busy;
 	int		 failed;	/* runs that failed (for `feedmux hooks`) */
@@ -476,7 +476,7 @@ post_start(struct hrun *r, char *err, size_t errlen)
 	opts.timeout = r->hc->timeout;
 	if (opts.connect_timeout <= 0 || opts.connect_timeout > opts.timeout)
 		opts.connect_timeout = opts.timeout;
-	if (fetch_post(r->hs->fetcher, r->hc->url, &opts, r->hc->headers,
+	if (r->hs->fetcher == NULL || fetch_post(r->hs->fetcher, r->hc->url, &opts, r->hc->headers,
 	    r->hc->nheaders, r->body.s, r->body.len, on_posted, r) == -1) {
 		snprintf(err, errlen, "%s: cannot start the request",
 		    r->hc->url);
@@ -617,6 +617,8 @@ hooks_set_conf(struct hooks *hs, const struct conf *conf)
 	size_t		 i;
 
 	hs->conf = conf;
+	if (hs->fetcher != NULL)
+		fetcher_set_conf(hs->fetcher, conf);
 	TAILQ_FOREACH(r, &hs->runs, link)
 		r->hc = NULL;
 	for (i = 0; i < conf->nhooks; i++) {
@@ -646,13 +648,17 @@ hooks_set_conf(struct hooks *hs, const struct conf *conf)
 
 struct hooks *
 hooks_new(struct event_base *base, struct store *store,
-    struct fetcher *fetcher, const struct conf *conf)
+    const struct conf *conf)
 {
 	struct hooks	*hs = xcalloc(1, sizeof(*hs));
+	char		 err[512];
 
 	hs->base = base;
 	hs->store = store;
-	hs->fetcher = fetcher;
+	/* Not the poller's: a POST in flight must not hold its cycle open. */
+	if ((hs->fetcher = fetcher_new(base, store, conf, err,
+	    sizeof(err))) == NULL)
+		log_warnx("hooks: %s; url hooks cannot run", err);
 	TAILQ_INIT(&hs->runs);
 	hooks_set_conf(hs, conf);
 	return hs;
@@ -690,8 +696,7 @@ hooks_free(struct hooks *hs)
 	/* A POST in flight calls back when aborted: not a failure. */
 	TAILQ_FOREACH(r, &hs->runs, link)
 		r->hs = NULL;
-	if (hs->fetcher != NULL)
-		fetcher_abort(hs->fetcher);
+	fetcher_free(hs->fetcher);
 	while ((r = TAILQ_FIRST(&hs->runs)) != NULL) {
 		TAILQ_REMOVE(&hs->runs, r, link);
 		run_free(r);
@@ -724,7 +729,6 @@ cmd_hooks(struct conf *conf, int argc, char **argv)
 {
 	struct event_base *base;
 	struct store	*st;
-	struct fetcher	*f;
 	struct hooks	*hs;
 	char		 err[512];
 	int		 rc;
@@ -749,19 +753,12 @@ cmd_hooks(struct conf *conf, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	if ((f = fetcher_new(base, st, conf, err, sizeof(err))) == NULL) {
-		log_errorx("%s", err);
-		event_base_free(base);
-		store_close(st);
-		return EX_SOFTWARE;
-	}
-	hs = hooks_new(base, st, f, conf);
+	hs = hooks_new(base, st, conf);
 	hooks_kick(hs, 1);
 	on_idle(-1, 0, hs);
 	event_base_dispatch(base);
 	rc = hs->failed > 0 ? EX_TEMPFAIL : 0;
 	hooks_free(hs);
-	fetcher_free(f);
 	event_base_free(base);
 	store_close(st);
 	return rc;

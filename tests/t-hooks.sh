@@ -41,7 +41,7 @@ PYEOF
 port=$(free_port)
 hport=$(free_port)
 $PY - "$port" "$T" <<'PYEOF' &
-import json, os, sys
+import json, os, sys, time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 T = sys.argv[2]
 class H(BaseHTTPRequestHandler):
@@ -49,6 +49,16 @@ class H(BaseHTTPRequestHandler):
         pass
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path == "/slow":
+            # Answers late: the daemon's cycles must not wait for it.
+            time.sleep(8)
+            with open(T + "/slow.jsonl", "a") as f:
+                for e in json.loads(body)["entries"]:
+                    f.write(json.dumps(e) + "\n")
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.headers.get("Authorization") != "Bearer s3cret":
             code = 401
         elif os.path.exists(T + "/fail"):
@@ -264,7 +274,49 @@ check "feedmux hooks: exec hook got entry 11 once" once "$T/ex.jsonl" 11 x
 check "feedmux hooks: url hook got entry 11 once" once "$T/web.jsonl" 11
 "$FEEDMUX" -c "$T/feedmux.conf" hooks >/dev/null 2>&1
 is "$(lines "$T/all.jsonl")" 10 "a second run sends nothing again"
+
+# A second daemon of its own for what follows: $1 extra config.
+feed2_to() {
+	$PY - "$T/b.rss" "$@" <<'PYEOF'
+import sys
+items = "".join("<item><guid>urn:b:%s</guid><title>B %s</title>"
+    "<link>%s</link></item>\n" % (i, i, l)
+    for i, l in (a.split("=", 1) for a in sys.argv[2:]))
+open(sys.argv[1], "w").write('<?xml version="1.0"?><rss version="2.0">'
+    "<channel><title>Feed B</title><link>http://127.0.0.1/b</link>\n%s"
+    "</channel></rss>\n" % items)
+PYEOF
+}
+start2() {
+	mkdir -p "$T/2"
+	{ printf '[feedmux]\ndatabase = %s/2/db.sqlite\nlog_level = info\n' "$T"
+	  printf '[output]\natom = %s/2/out.atom\n' "$T"
+	  printf '[feed "b"]\nurl = file://%s/b.rss\ninterval = 1h\n' "$T"
+	  printf '%b\n' "$1"; } >"$T/2/feedmux.conf"
+	: >"$T/2/daemon.log"
+	"$FEEDMUX" -c "$T/2/feedmux.conf" run 2>>"$T/2/daemon.log" &
+	daemon_pid=$!
+	wait_for grep -q 'running:' "$T/2/daemon.log"
+}
+
+# 7: a POST in flight (the receiver answers after 8 s) neither holds the
+# poll cycle open nor loses what a cycle stores meanwhile.
+feed2_to 1=http://127.0.0.1/b/1
+start2 '[hook "slow"]\nurl = http://127.0.0.1:'$port'/slow\nsince = all'
+wait_for grep -q "cycle:" "$T/2/daemon.log"
+sleep 0.5
+feed2_to 1=http://127.0.0.1/b/1 2=http://127.0.0.1/b/2
+kill -USR1 $daemon_pid
+i=0
+while [ $i -lt 40 ] && ! grep -q "urn:b:2" "$T/2/out.atom"; do
+	sleep 0.1; i=$((i + 1))
+done
+contains "$T/2/out.atom" "urn:b:2" \
+    "a cycle ends while a hook's POST is in flight (output rewritten)"
+is "$(grep -c "cycle:" "$T/2/daemon.log")" 2 "the second cycle ended"
+stop_daemon
+
 check_fail "no sanitizer report from the daemon or feedmux hooks" \
-    grep -q "Sanitizer" "$T/daemon.log"
+    grep -q "Sanitizer" "$T/daemon.log" "$T"/2/daemon.log
 
 done_testing
