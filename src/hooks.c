@@ -52,6 +52,7 @@ struct hrun {
 	const struct hook_conf *hc;	/* NULL: gone from the config */
 	struct hook_state st;
 	int		 running, more, killed, nlines;
+	int		 pending;	/* kicked while running: run again */
 	int64_t		 timeout;	/* of this run: a reload may drop hc */
 	/* The batch. */
 	int64_t		 upto;		/* the mark once it is delivered */
@@ -541,7 +542,8 @@ run_end(struct hrun *r, int ok, const char *err)
 	 * sends the batch again (receivers deduplicate by feedmux_id). */
 	if (store_hook_put(hs->store, r->name, st) == -1)
 		log_warnx("hook %s: %s", r->name, store_error(hs->store));
-	if (r->hc != NULL && (r->more || !ok))
+	/* Entries stored while it ran go out now, not a cycle later. */
+	if (r->hc != NULL && (r->more || r->pending || !ok))
 		evtimer_add(r->ev_retry, &tv);
 }
 
@@ -557,7 +559,7 @@ run_start(struct hrun *r)
 	buf_reset(&r->body);
 	r->off = 0;
 	r->n = 0;
-	r->more = r->killed = r->nlines = 0;
+	r->more = r->killed = r->nlines = r->pending = 0;
 	r->upto = r->st.mark;
 	r->timeout = r->hc->timeout;
 	if (store_after(r->hs->store, r->st.mark, pick_entry, &p) == -1) {
@@ -671,6 +673,8 @@ hooks_kick(struct hooks *hs, int force)
 	int64_t		 now = fm_now();
 
 	TAILQ_FOREACH(r, &hs->runs, link) {
+		if (r->hc != NULL && r->running)
+			r->pending = 1;
 		if (r->hc == NULL || r->running)
 			continue;
 		if (!force && r->st.failures > 0 && r->st.next_try > now)

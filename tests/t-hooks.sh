@@ -314,6 +314,8 @@ done
 contains "$T/2/out.atom" "urn:b:2" \
     "a cycle ends while a hook's POST is in flight (output rewritten)"
 is "$(grep -c "cycle:" "$T/2/daemon.log")" 2 "the second cycle ended"
+wait_for grep -q "urn:b:2" "$T/slow.jsonl"
+ok $? "what a cycle stored while the hook ran goes out after the run"
 stop_daemon
 
 check_fail "no sanitizer report from the daemon or feedmux hooks" \
