@@ -135,17 +135,46 @@ hook_wants(const struct conf *conf, const struct hook_conf *hc,
 }
 
 struct pick {
+	struct store	*st;
 	const struct conf *conf;
 	const struct hook_conf *hc;
 	struct hrun	*r;		/* NULL: only counting */
 	int64_t		 n;
+	int		 dup;		/* an earlier copy is the hook's */
 };
+
+static int
+dup_wanted(void *arg, const struct stored_entry *e)
+{
+	struct pick	*p = arg;
+
+	p->dup = hook_wants(p->conf, p->hc, e);
+	return p->dup;
+}
+
+/*
+ * Whether the hook takes e: it wants it and no copy of the article
+ * stored earlier through another feed was its (delivered, or earlier in
+ * this run).  Decided per hook: a copy its filters passed over does not
+ * count.  -1: a store error.
+ */
+static int
+hook_takes(struct pick *p, const struct stored_entry *e)
+{
+	if (!hook_wants(p->conf, p->hc, e))
+		return 0;
+	p->dup = 0;
+	if (store_dups_before(p->st, e->rowid, dup_wanted, p) == -1)
+		return -1;
+	return !p->dup;
+}
 
 static int
 pick_entry(void *arg, const struct stored_entry *e)
 {
 	struct pick	*p = arg;
 	struct hrun	*r = p->r;
+	int		 take;
 
 	if (r != NULL && r->n >= p->hc->batch) {
 		r->more = 1;
@@ -153,8 +182,8 @@ pick_entry(void *arg, const struct stored_entry *e)
 	}
 	if (r != NULL)
 		r->upto = e->rowid;	/* passed over, or in this batch */
-	if (!hook_wants(p->conf, p->hc, e))
-		return 0;
+	if ((take = hook_takes(p, e)) <= 0)
+		return take;		/* -1 stops store_after with an error */
 	p->n++;
 	if (r == NULL)
 		return 0;
@@ -171,7 +200,7 @@ int
 hooks_backlog(struct store *st, const struct conf *conf,
     const struct hook_conf *hc, int64_t mark, int64_t *n)
 {
-	struct pick	 p = { conf, hc, NULL, 0 };
+	struct pick	 p = { st, conf, hc, NULL, 0, 0 };
 
 	if (store_after(st, mark, pick_entry, &p) == -1)
 		return -1;
@@ -550,7 +579,7 @@ run_end(struct hrun *r, int ok, const char *err)
 static void
 run_start(struct hrun *r)
 {
-	struct pick	 p = { r->hs->conf, r->hc, r, 0 };
+	struct pick	 p = { r->hs->store, r->hs->conf, r->hc, r, 0, 0 };
 	char		 err[256];
 	int		 rc;
 

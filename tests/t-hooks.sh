@@ -276,8 +276,9 @@ check "feedmux hooks: url hook got entry 11 once" once "$T/web.jsonl" 11
 is "$(lines "$T/all.jsonl")" 10 "a second run sends nothing again"
 
 # A second daemon of its own for what follows: $1 extra config.
+# feed2_to FILE ID=LINK...: a feed of those entries.
 feed2_to() {
-	$PY - "$T/b.rss" "$@" <<'PYEOF'
+	$PY - "$@" <<'PYEOF'
 import sys
 items = "".join("<item><guid>urn:b:%s</guid><title>B %s</title>"
     "<link>%s</link></item>\n" % (i, i, l)
@@ -301,11 +302,11 @@ start2() {
 
 # 7: a POST in flight (the receiver answers after 8 s) neither holds the
 # poll cycle open nor loses what a cycle stores meanwhile.
-feed2_to 1=http://127.0.0.1/b/1
+feed2_to "$T/b.rss" 1=http://127.0.0.1/b/1
 start2 '[hook "slow"]\nurl = http://127.0.0.1:'$port'/slow\nsince = all'
 wait_for grep -q "cycle:" "$T/2/daemon.log"
 sleep 0.5
-feed2_to 1=http://127.0.0.1/b/1 2=http://127.0.0.1/b/2
+feed2_to "$T/b.rss" 1=http://127.0.0.1/b/1 2=http://127.0.0.1/b/2
 kill -USR1 $daemon_pid
 i=0
 while [ $i -lt 40 ] && ! grep -q "urn:b:2" "$T/2/out.atom"; do
@@ -318,7 +319,43 @@ wait_for grep -q "urn:b:2" "$T/slow.jsonl"
 ok $? "what a cycle stored while the hook ran goes out after the run"
 stop_daemon
 
+# 8: cross-feed duplicates, per hook: an article that reaches the hook's
+# feed after another feed had it goes to the hook (it never had it); a
+# hook that had it does not get it again.
+mkdir -p "$T/3"
+cat >"$T/3/feedmux.conf" <<EOF2
+[feedmux]
+database = $T/3/db.sqlite
+[feed "c1"]
+url = file://$T/3/c1.rss
+[feed "c2"]
+url = file://$T/3/c2.rss
+[hook "dup"]
+exec = $T/3/dup.sh
+feeds = c2
+since = all
+[hook "any"]
+exec = $T/3/any.sh
+since = all
+EOF2
+printf '#!/bin/sh\ncat >>%s/3/dup.jsonl\n' "$T" >"$T/3/dup.sh"
+printf '#!/bin/sh\ncat >>%s/3/any.jsonl\n' "$T" >"$T/3/any.sh"
+chmod +x "$T/3/dup.sh" "$T/3/any.sh"
+hooks3() {
+	"$FEEDMUX" -c "$T/3/feedmux.conf" poll --all >/dev/null 2>&1
+	"$FEEDMUX" -c "$T/3/feedmux.conf" hooks 2>>"$T/3/log"
+}
+feed2_to "$T/3/c1.rss" c1=http://127.0.0.1/p/1
+feed2_to "$T/3/c2.rss"
+hooks3
+is "$(lines "$T/3/dup.jsonl")" 0 "duplicates: c1's entry is not for a hook on c2"
+feed2_to "$T/3/c2.rss" c2=http://127.0.0.1/p/1
+hooks3
+check "duplicates: the article reaching c2 later goes to the hook on c2" \
+    grep -q '"feed": "c2"' "$T/3/dup.jsonl"
+is "$(lines "$T/3/any.jsonl")" 1 "duplicates: a hook that had it gets it once"
+
 check_fail "no sanitizer report from the daemon or feedmux hooks" \
-    grep -q "Sanitizer" "$T/daemon.log" "$T"/2/daemon.log
+    grep -q "Sanitizer" "$T/daemon.log" "$T"/2/daemon.log "$T/3/log"
 
 done_testing
