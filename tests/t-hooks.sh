@@ -355,6 +355,28 @@ check "duplicates: the article reaching c2 later goes to the hook on c2" \
     grep -q '"feed": "c2"' "$T/3/dup.jsonl"
 is "$(lines "$T/3/any.jsonl")" 1 "duplicates: a hook that had it gets it once"
 
+# 9: URLs an older version stored, which the link policy now refuses,
+# reach no hook (as no output): link and thumbnail null, enclosure gone.
+feed2_to "$T/3/c1.rss" c1=http://127.0.0.1/p/1 c3=http://127.0.0.1/p/3
+"$FEEDMUX" -c "$T/3/feedmux.conf" poll --all >/dev/null 2>&1
+$PY - "$T/3/db.sqlite" <<'PYEOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE entries SET link = 'javascript:alert(1)',"
+    " thumbnail = 'file:///etc/passwd', enclosures = ?"
+    " WHERE id = (SELECT max(id) FROM entries)",
+    (b"javascript:alert(2)\0\x005\0http://127.0.0.1/ok.mp3\0audio/mpeg\x007\0",))
+db.commit()
+PYEOF
+"$FEEDMUX" -c "$T/3/feedmux.conf" hooks 2>>"$T/3/log"
+check "stored URLs the link policy refuses reach no hook" $PY -c '
+import json, sys
+e = json.loads(open(sys.argv[1]).readlines()[-1])["entry"]
+assert e["id"] == "urn:b:c3", e
+assert e["link"] is None and e["thumbnail"] is None, e
+assert [x["url"] for x in e["enclosures"]] == ["http://127.0.0.1/ok.mp3"], e
+' "$T/3/any.jsonl"
+
 check_fail "no sanitizer report from the daemon or feedmux hooks" \
     grep -q "Sanitizer" "$T/daemon.log" "$T"/2/daemon.log "$T/3/log"
 
