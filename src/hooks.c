@@ -44,6 +44,7 @@
 #define HOOK_KILL_GRACE	2	/* seconds from SIGTERM to SIGKILL */
 #define HOOK_REAP_MS	20	/* how often a child's exit is looked for */
 #define HOOK_RETRY	60	/* first backoff, doubled per failure */
+#define HOOK_BATCH_BYTES (8 << 20) /* a batch closes past this (>= 1 entry) */
 
 struct hrun {
 	TAILQ_ENTRY(hrun) link;
@@ -176,7 +177,8 @@ pick_entry(void *arg, const struct stored_entry *e)
 	struct hrun	*r = p->r;
 	int		 take;
 
-	if (r != NULL && r->n >= p->hc->batch) {
+	if (r != NULL && (r->n >= p->hc->batch ||
+	    (r->n > 0 && r->body.len >= HOOK_BATCH_BYTES))) {
 		r->more = 1;
 		return 1;
 	}
@@ -536,7 +538,8 @@ run_end(struct hrun *r, int ok, const char *err)
 
 	r->running = 0;
 	hs->busy--;
-	buf_reset(&r->body);
+	/* Not kept at its peak between runs: a batch may be megabytes. */
+	buf_free(&r->body);
 	if (ok) {
 		if (st->failures > 0)
 			log_warnx("hook %s: recovered after %d failure%s",

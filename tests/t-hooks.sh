@@ -377,7 +377,39 @@ assert e["link"] is None and e["thumbnail"] is None, e
 assert [x["url"] for x in e["enclosures"]] == ["http://127.0.0.1/ok.mp3"], e
 ' "$T/3/any.jsonl"
 
+# 10: a batch closes at about 8 MiB as well as at batch entries: twelve
+# entries of 900 kB go in more than one run, every one delivered.
+mkdir -p "$T/4"
+cat >"$T/4/feedmux.conf" <<EOF2
+[feedmux]
+database = $T/4/db.sqlite
+[feed "big"]
+url = file://$T/4/big.rss
+[hook "big"]
+exec = $T/4/big.sh
+since = all
+EOF2
+printf '#!/bin/sh\nwc -l >>%s/4/runs\n' "$T" >"$T/4/big.sh"
+chmod +x "$T/4/big.sh"
+$PY - "$T/4/big.rss" <<'PYEOF'
+import sys
+items = "".join("<item><guid>urn:big:%d</guid><title>Big %d</title>"
+    "<description>%s</description></item>\n" % (i, i, "x" * 900000)
+    for i in range(1, 13))
+open(sys.argv[1], "w").write('<?xml version="1.0"?><rss version="2.0">'
+    "<channel><title>Big</title>\n%s</channel></rss>\n" % items)
+PYEOF
+"$FEEDMUX" -c "$T/4/feedmux.conf" poll --all >/dev/null 2>>"$T/4/log"
+"$FEEDMUX" -c "$T/4/feedmux.conf" hooks 2>>"$T/4/log"
+ok $? "big entries: delivered"
+check "big entries: several batches of at most 10, 12 in all" $PY -c '
+import sys
+runs = [int(l) for l in open(sys.argv[1])]
+assert len(runs) >= 2 and max(runs) <= 10 and sum(runs) == 12, runs
+' "$T/4/runs"
+
 check_fail "no sanitizer report from the daemon or feedmux hooks" \
-    grep -q "Sanitizer" "$T/daemon.log" "$T"/2/daemon.log "$T/3/log"
+    grep -q "Sanitizer" "$T/daemon.log" "$T"/2/daemon.log "$T/3/log" \
+    "$T/4/log"
 
 done_testing
