@@ -45,6 +45,7 @@
 #define HOOK_REAP_MS	20	/* how often a child's exit is looked for */
 #define HOOK_RETRY	60	/* first backoff, doubled per failure */
 #define HOOK_BATCH_BYTES (8 << 20) /* a batch closes past this (>= 1 entry) */
+#define HOOK_SCAN_MAX	2000	/* rows one run examines: the loop waits */
 
 struct hrun {
 	TAILQ_ENTRY(hrun) link;
@@ -142,6 +143,7 @@ struct pick {
 	struct hrun	*r;		/* NULL: only counting */
 	int64_t		 n;
 	int		 dup;		/* an earlier copy is the hook's */
+	int		 seen;		/* rows examined */
 };
 
 static int
@@ -177,11 +179,14 @@ pick_entry(void *arg, const struct stored_entry *e)
 	struct hrun	*r = p->r;
 	int		 take;
 
-	if (r != NULL && (r->n >= p->hc->batch ||
+	/* A run examines a bounded number of rows (a narrow filter on a
+	 * big store): the rest from the zero-timeout retry. */
+	if (r != NULL && (r->n >= p->hc->batch || p->seen >= HOOK_SCAN_MAX ||
 	    (r->n > 0 && r->body.len >= HOOK_BATCH_BYTES))) {
 		r->more = 1;
 		return 1;
 	}
+	p->seen++;
 	if (r != NULL)
 		r->upto = e->rowid;	/* passed over, or in this batch */
 	if ((take = hook_takes(p, e)) <= 0)
@@ -202,7 +207,7 @@ int
 hooks_backlog(struct store *st, const struct conf *conf,
     const struct hook_conf *hc, int64_t mark, int64_t *n)
 {
-	struct pick	 p = { st, conf, hc, NULL, 0, 0 };
+	struct pick	 p = { st, conf, hc, NULL, 0, 0, 0 };
 
 	if (store_after(st, mark, pick_entry, &p) == -1)
 		return -1;
@@ -582,7 +587,7 @@ run_end(struct hrun *r, int ok, const char *err)
 static void
 run_start(struct hrun *r)
 {
-	struct pick	 p = { r->hs->store, r->hs->conf, r->hc, r, 0, 0 };
+	struct pick	 p = { r->hs->store, r->hs->conf, r->hc, r, 0, 0, 0 };
 	char		 err[256];
 	int		 rc;
 
@@ -598,6 +603,9 @@ run_start(struct hrun *r)
 		log_warnx("hook %s: %s", r->name, store_error(r->hs->store));
 		return;
 	}
+	if (r->more)
+		log_debug("hook %s: %d entries examined, more to come",
+		    r->name, p.seen);
 	r->running = 1;
 	r->hs->busy++;
 	if (r->n == 0) {

@@ -408,8 +408,40 @@ runs = [int(l) for l in open(sys.argv[1])]
 assert len(runs) >= 2 and max(runs) <= 10 and sum(runs) == 12, runs
 ' "$T/4/runs"
 
+# 11: a narrow filter on a big store: a run examines a bounded number of
+# rows (the loop is not held for the whole table), the rest in later runs.
+mkdir -p "$T/5"
+cat >"$T/5/feedmux.conf" <<EOF2
+[feedmux]
+database = $T/5/db.sqlite
+log_level = debug
+[feed "many"]
+url = file://$T/5/many.rss
+keep_max = 10000
+[hook "narrow"]
+exec = $T/5/narrow.sh
+since = all
+match = needle
+EOF2
+printf '#!/bin/sh\ncat >>%s/5/narrow.jsonl\n' "$T" >"$T/5/narrow.sh"
+chmod +x "$T/5/narrow.sh"
+$PY - "$T/5/many.rss" <<'PYEOF'
+import sys
+items = "".join("<item><guid>urn:many:%d</guid><title>%s %d</title></item>\n"
+    % (i, "needle" if i == 4500 else "hay", i) for i in range(1, 4501))
+open(sys.argv[1], "w").write('<?xml version="1.0"?><rss version="2.0">'
+    "<channel><title>Many</title>\n%s</channel></rss>\n" % items)
+PYEOF
+"$FEEDMUX" -c "$T/5/feedmux.conf" poll --all >/dev/null 2>>"$T/5/log"
+"$FEEDMUX" -c "$T/5/feedmux.conf" hooks 2>"$T/5/hooks.log"
+ok $? "narrow hook on a big store: runs"
+is "$(grep -c 'hook narrow: .* examined, more to come' "$T/5/hooks.log")" 2 \
+    "narrow hook: 4500 rows examined in three runs"
+check "narrow hook: the one entry it wants, once" sh -c \
+    "[ \$(wc -l <'$T/5/narrow.jsonl') -eq 1 ] && grep -q 'urn:many:4500' '$T/5/narrow.jsonl'"
+
 check_fail "no sanitizer report from the daemon or feedmux hooks" \
     grep -q "Sanitizer" "$T/daemon.log" "$T"/2/daemon.log "$T/3/log" \
-    "$T/4/log"
+    "$T/4/log" "$T/5/log" "$T/5/hooks.log"
 
 done_testing
