@@ -55,6 +55,7 @@ struct hrun {
 	struct hook_state st;
 	int		 running, more, killed, nlines;
 	int		 pending;	/* kicked while running: run again */
+	int		 loaded;	/* st read from the store */
 	int64_t		 timeout;	/* of this run: a reload may drop hc */
 	/* The batch. */
 	int64_t		 upto;		/* the mark once it is delivered */
@@ -584,6 +585,30 @@ run_end(struct hrun *r, int ok, const char *err)
 		evtimer_add(r->ev_retry, &tv);
 }
 
+/*
+ * The hook's state from the store; a new hook's mark is set now (what
+ * arrives from here on is new to it).  Until this succeeds the hook does
+ * not run: a mark of 0 would send the whole history again.
+ */
+static int
+run_load(struct hrun *r)
+{
+	struct hooks	*hs = r->hs;
+	int		 rc;
+
+	hook_state_free(&r->st);
+	if ((rc = hooks_state(hs->store, r->hc, &r->st)) == -1) {
+		log_warnx("hook %s: %s; not run until its state is read",
+		    r->name, store_error(hs->store));
+		hs->failed++;
+		return -1;
+	}
+	r->loaded = 1;
+	if (rc == 0 && store_hook_put(hs->store, r->name, &r->st) == -1)
+		log_warnx("hook %s: %s", r->name, store_error(hs->store));
+	return 0;
+}
+
 static void
 run_start(struct hrun *r)
 {
@@ -592,6 +617,8 @@ run_start(struct hrun *r)
 	int		 rc;
 
 	if (r->running || r->hc == NULL)
+		return;
+	if (!r->loaded && run_load(r) == -1)
 		return;
 	buf_reset(&r->body);
 	r->off = 0;
@@ -679,12 +706,7 @@ hooks_set_conf(struct hooks *hs, const struct conf *conf)
 		r->ev_reap = evtimer_new(hs->base, on_reap, r);
 		r->ev_retry = evtimer_new(hs->base, on_retry, r);
 		TAILQ_INSERT_TAIL(&hs->runs, r, link);
-		/* A new hook's mark is set now: what arrives from here on
-		 * is new to it. */
-		if (hooks_state(hs->store, hc, &r->st) == 0 &&
-		    store_hook_put(hs->store, r->name, &r->st) == -1)
-			log_warnx("hook %s: %s", r->name,
-			    store_error(hs->store));
+		run_load(r);
 	}
 }
 

@@ -440,6 +440,29 @@ is "$(grep -c 'hook narrow: .* examined, more to come' "$T/5/hooks.log")" 2 \
 check "narrow hook: the one entry it wants, once" sh -c \
     "[ \$(wc -l <'$T/5/narrow.jsonl') -eq 1 ] && grep -q 'urn:many:4500' '$T/5/narrow.jsonl'"
 
+# 12: a hook whose state cannot be read does not run (a mark of 0 would
+# replay the whole history); it runs once the state reads again.
+n3=$(lines "$T/3/any.jsonl")
+$PY - "$T/3/db.sqlite" <<'PYEOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+# Reading it fails at run time (integer overflow), not at prepare.
+db.executescript("ALTER TABLE hooks RENAME TO hooks_saved;"
+    "CREATE VIEW hooks AS SELECT * FROM hooks_saved"
+    " WHERE abs(-9223372036854775807 - 1) IS NOT NULL;")
+PYEOF
+"$FEEDMUX" -c "$T/3/feedmux.conf" hooks 2>"$T/3/err.log"
+is $? 75 "unreadable hook state: feedmux hooks fails"
+contains "$T/3/err.log" "not run until its state is read" \
+    "unreadable hook state: reported"
+is "$(lines "$T/3/any.jsonl")" "$n3" "unreadable hook state: no history replayed"
+$PY -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).executescript(
+    'DROP VIEW hooks; ALTER TABLE hooks_saved RENAME TO hooks;')" \
+    "$T/3/db.sqlite"
+"$FEEDMUX" -c "$T/3/feedmux.conf" hooks 2>>"$T/3/log"
+ok $? "hook state readable again: feedmux hooks runs"
+is "$(lines "$T/3/any.jsonl")" "$n3" "hook state readable again: nothing sent twice"
+
 check_fail "no sanitizer report from the daemon or feedmux hooks" \
     grep -q "Sanitizer" "$T/daemon.log" "$T"/2/daemon.log "$T/3/log" \
     "$T/4/log" "$T/5/log" "$T/5/hooks.log"
