@@ -40,7 +40,7 @@ void		 hooks_free(struct hooks *);
 
 /*
  * Entries waiting for hc after mark (its filters applied): for status.
- * A hook never run starts at mark (see hooks_mark).
+ * A hook never run starts at mark (see hooks_state).
  */
 int		 hooks_backlog(struct store *, const struct conf *,
 		    const struct hook_conf *, int64_t mark, int64_t *n);

@@ -6,7 +6,7 @@
  * POSTs them, and commits the new mark when the program exits 0 or the
  * server answers 2xx.  Nothing in a run blocks the loop: the child's
  * pipes are events, its exit is polled with waitpid(WNOHANG) on a timer,
- * the POST is a transfer of fetch.c's.
+ * the POST is a transfer on a fetcher of the hooks' own.
  */
 #include "config.h"
 
@@ -514,8 +514,9 @@ post_start(struct hrun *r, char *err, size_t errlen)
 	opts.timeout = r->hc->timeout;
 	if (opts.connect_timeout <= 0 || opts.connect_timeout > opts.timeout)
 		opts.connect_timeout = opts.timeout;
-	if (r->hs->fetcher == NULL || fetch_post(r->hs->fetcher, r->hc->url, &opts, r->hc->headers,
-	    r->hc->nheaders, r->body.s, r->body.len, on_posted, r) == -1) {
+	if (r->hs->fetcher == NULL || fetch_post(r->hs->fetcher, r->hc->url,
+	    &opts, r->hc->headers, r->hc->nheaders, r->body.s, r->body.len,
+	    on_posted, r) == -1) {
 		snprintf(err, errlen, "%s: cannot start the request",
 		    r->hc->url);
 		return -1;
