@@ -83,11 +83,13 @@ int		 fetch_once(const char *url, const struct feed_opts *,
 		    int flags, struct fetch_reply *);
 void		 fetch_reply_free(struct fetch_reply *);
 /*
- * POST body (len bytes of JSON, copied) to url on f's loop, under the
- * same rules as every fetch (User-Agent, timeouts, max_size of the reply,
- * address policy of a configured URL), with headers ("Name: value") added;
+ * POST body (len bytes of JSON) to url on f's loop, under the same rules
+ * as every fetch (User-Agent, timeouts, max_size of the reply, address
+ * policy of a configured URL), with headers ("Name: value") added;
  * no redirect is followed.  cb gets the reply (2xx: error[0] == '\0')
- * and must not keep it.  -1 if it could not start.
+ * and must not keep it.  body is not copied: it must stay valid until cb
+ * is called (fetcher_abort and fetcher_free call it too).  -1 if it
+ * could not start.
  */
 typedef void (*fetch_post_cb)(void *arg, const struct fetch_reply *);
 int		 fetch_post(struct fetcher *, const char *url,

@@ -17,11 +17,15 @@
 #include "store.h"
 
 struct event_base;
-struct fetcher;
 struct hooks;
 
+/*
+ * POSTs go through a fetcher of the hooks' own on base (same fetch.c
+ * code and policy), so they count neither against the poller's
+ * concurrency nor in its cycle's end.
+ */
 struct hooks	*hooks_new(struct event_base *, struct store *,
-		    struct fetcher *, const struct conf *);
+		    const struct conf *);
 /* After a reload; a hook running now finishes under its old settings. */
 void		 hooks_set_conf(struct hooks *, const struct conf *);
 /*
@@ -36,7 +40,7 @@ void		 hooks_free(struct hooks *);
 
 /*
  * Entries waiting for hc after mark (its filters applied): for status.
- * A hook never run starts at mark (see hooks_mark).
+ * A hook never run starts at mark (see hooks_state).
  */
 int		 hooks_backlog(struct store *, const struct conf *,
 		    const struct hook_conf *, int64_t mark, int64_t *n);

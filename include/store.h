@@ -177,9 +177,14 @@ int	store_recent(struct store *, store_entry_cb, void *);
  * already delivered in an earlier range are left out. */
 int	store_since(struct store *, int64_t after, int64_t upto,
 	    int updates, store_entry_cb, void *);
-/* Entries with an id (= seq) above after, oldest first; cross-feed
- * duplicates of an entry stored earlier left out.  For hooks. */
+/* Entries with an id (= seq) above after, oldest first, each alone (no
+ * folding, no also_feeds).  For hooks. */
 int	store_after(struct store *, int64_t after, store_entry_cb, void *);
+/* The cross-feed duplicates of entry id with lower ids, each alone,
+ * oldest first, until cb returns non-zero; may be called from a
+ * store_after callback without disturbing its entry. */
+int	store_dups_before(struct store *, int64_t id, store_entry_cb,
+	    void *);
 /* The highest seq so far (0 for an empty store). */
 int64_t	store_seq(struct store *);
 /* A number that changes whenever anything outputs show changes. */

@@ -79,7 +79,7 @@ struct fetch_job {
 	struct fetch_reply *reply;
 	struct feed_conf once_fc;
 	struct feed_state once_st;
-	/* fetch_post: the request body (curl holds a copy) and the caller. */
+	/* fetch_post: the caller (whose body curl reads in place). */
 	int		 post;
 	char		*post_url;	/* ours: the config may be reloaded */
 	fetch_post_cb	 post_cb;
@@ -1164,7 +1164,8 @@ fetch_post(struct fetcher *f, const char *url, const struct feed_opts *opts,
 	}
 	curl_easy_setopt(job->easy, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)len);
-	curl_easy_setopt(job->easy, CURLOPT_COPYPOSTFIELDS, body);
+	/* Not copied: a hook's batch may be megabytes. */
+	curl_easy_setopt(job->easy, CURLOPT_POSTFIELDS, body);
 	return job_start(job);
 }
 

@@ -6,7 +6,7 @@
  * POSTs them, and commits the new mark when the program exits 0 or the
  * server answers 2xx.  Nothing in a run blocks the loop: the child's
  * pipes are events, its exit is polled with waitpid(WNOHANG) on a timer,
- * the POST is a transfer of fetch.c's.
+ * the POST is a transfer on a fetcher of the hooks' own.
  */
 #include "config.h"
 
@@ -44,6 +44,8 @@
 #define HOOK_KILL_GRACE	2	/* seconds from SIGTERM to SIGKILL */
 #define HOOK_REAP_MS	20	/* how often a child's exit is looked for */
 #define HOOK_RETRY	60	/* first backoff, doubled per failure */
+#define HOOK_BATCH_BYTES (8 << 20) /* a batch closes past this (>= 1 entry) */
+#define HOOK_SCAN_MAX	2000	/* rows one run examines: the loop waits */
 
 struct hrun {
 	TAILQ_ENTRY(hrun) link;
@@ -52,6 +54,8 @@ struct hrun {
 	const struct hook_conf *hc;	/* NULL: gone from the config */
 	struct hook_state st;
 	int		 running, more, killed, nlines;
+	int		 pending;	/* kicked while running: run again */
+	int		 loaded;	/* st read from the store */
 	int64_t		 timeout;	/* of this run: a reload may drop hc */
 	/* The batch. */
 	int64_t		 upto;		/* the mark once it is delivered */
@@ -69,7 +73,7 @@ struct hrun {
 struct hooks {
 	struct event_base *base;
 	struct store	*store;
-	struct fetcher	*fetcher;
+	struct fetcher	*fetcher;	/* ours: NULL if it could not be made */
 	const struct conf *conf;
 	int		 busy;
 	int		 failed;	/* runs that failed (for `feedmux hooks`) */
@@ -134,26 +138,60 @@ hook_wants(const struct conf *conf, const struct hook_conf *hc,
 }
 
 struct pick {
+	struct store	*st;
 	const struct conf *conf;
 	const struct hook_conf *hc;
 	struct hrun	*r;		/* NULL: only counting */
 	int64_t		 n;
+	int		 dup;		/* an earlier copy is the hook's */
+	int		 seen;		/* rows examined */
 };
+
+static int
+dup_wanted(void *arg, const struct stored_entry *e)
+{
+	struct pick	*p = arg;
+
+	p->dup = hook_wants(p->conf, p->hc, e);
+	return p->dup;
+}
+
+/*
+ * Whether the hook takes e: it wants it and no copy of the article
+ * stored earlier through another feed was its (delivered, or earlier in
+ * this run).  Decided per hook: a copy its filters passed over does not
+ * count.  -1: a store error.
+ */
+static int
+hook_takes(struct pick *p, const struct stored_entry *e)
+{
+	if (!hook_wants(p->conf, p->hc, e))
+		return 0;
+	p->dup = 0;
+	if (store_dups_before(p->st, e->rowid, dup_wanted, p) == -1)
+		return -1;
+	return !p->dup;
+}
 
 static int
 pick_entry(void *arg, const struct stored_entry *e)
 {
 	struct pick	*p = arg;
 	struct hrun	*r = p->r;
+	int		 take;
 
-	if (r != NULL && r->n >= p->hc->batch) {
+	/* A run examines a bounded number of rows (a narrow filter on a
+	 * big store): the rest from the zero-timeout retry. */
+	if (r != NULL && (r->n >= p->hc->batch || p->seen >= HOOK_SCAN_MAX ||
+	    (r->n > 0 && r->body.len >= HOOK_BATCH_BYTES))) {
 		r->more = 1;
 		return 1;
 	}
+	p->seen++;
 	if (r != NULL)
 		r->upto = e->rowid;	/* passed over, or in this batch */
-	if (!hook_wants(p->conf, p->hc, e))
-		return 0;
+	if ((take = hook_takes(p, e)) <= 0)
+		return take;		/* -1 stops store_after with an error */
 	p->n++;
 	if (r == NULL)
 		return 0;
@@ -170,7 +208,7 @@ int
 hooks_backlog(struct store *st, const struct conf *conf,
     const struct hook_conf *hc, int64_t mark, int64_t *n)
 {
-	struct pick	 p = { conf, hc, NULL, 0 };
+	struct pick	 p = { st, conf, hc, NULL, 0, 0, 0 };
 
 	if (store_after(st, mark, pick_entry, &p) == -1)
 		return -1;
@@ -476,8 +514,9 @@ post_start(struct hrun *r, char *err, size_t errlen)
 	opts.timeout = r->hc->timeout;
 	if (opts.connect_timeout <= 0 || opts.connect_timeout > opts.timeout)
 		opts.connect_timeout = opts.timeout;
-	if (fetch_post(r->hs->fetcher, r->hc->url, &opts, r->hc->headers,
-	    r->hc->nheaders, r->body.s, r->body.len, on_posted, r) == -1) {
+	if (r->hs->fetcher == NULL || fetch_post(r->hs->fetcher, r->hc->url,
+	    &opts, r->hc->headers, r->hc->nheaders, r->body.s, r->body.len,
+	    on_posted, r) == -1) {
 		snprintf(err, errlen, "%s: cannot start the request",
 		    r->hc->url);
 		return -1;
@@ -506,7 +545,8 @@ run_end(struct hrun *r, int ok, const char *err)
 
 	r->running = 0;
 	hs->busy--;
-	buf_reset(&r->body);
+	/* Not kept at its peak between runs: a batch may be megabytes. */
+	buf_free(&r->body);
 	if (ok) {
 		if (st->failures > 0)
 			log_warnx("hook %s: recovered after %d failure%s",
@@ -541,29 +581,59 @@ run_end(struct hrun *r, int ok, const char *err)
 	 * sends the batch again (receivers deduplicate by feedmux_id). */
 	if (store_hook_put(hs->store, r->name, st) == -1)
 		log_warnx("hook %s: %s", r->name, store_error(hs->store));
-	if (r->hc != NULL && (r->more || !ok))
+	/* Entries stored while it ran go out now, not a cycle later. */
+	if (r->hc != NULL && (r->more || r->pending || !ok))
 		evtimer_add(r->ev_retry, &tv);
+}
+
+/*
+ * The hook's state from the store; a new hook's mark is set now (what
+ * arrives from here on is new to it).  Until this succeeds the hook does
+ * not run: a mark of 0 would send the whole history again.
+ */
+static int
+run_load(struct hrun *r)
+{
+	struct hooks	*hs = r->hs;
+	int		 rc;
+
+	hook_state_free(&r->st);
+	if ((rc = hooks_state(hs->store, r->hc, &r->st)) == -1) {
+		log_warnx("hook %s: %s; not run until its state is read",
+		    r->name, store_error(hs->store));
+		hs->failed++;
+		return -1;
+	}
+	r->loaded = 1;
+	if (rc == 0 && store_hook_put(hs->store, r->name, &r->st) == -1)
+		log_warnx("hook %s: %s", r->name, store_error(hs->store));
+	return 0;
 }
 
 static void
 run_start(struct hrun *r)
 {
-	struct pick	 p = { r->hs->conf, r->hc, r, 0 };
+	struct pick	 p = { r->hs->store, r->hs->conf, r->hc, r, 0, 0, 0 };
 	char		 err[256];
 	int		 rc;
 
 	if (r->running || r->hc == NULL)
 		return;
+	if (!r->loaded && run_load(r) == -1)
+		return;
 	buf_reset(&r->body);
 	r->off = 0;
 	r->n = 0;
-	r->more = r->killed = r->nlines = 0;
+	r->more = r->killed = r->nlines = r->pending = 0;
 	r->upto = r->st.mark;
 	r->timeout = r->hc->timeout;
 	if (store_after(r->hs->store, r->st.mark, pick_entry, &p) == -1) {
 		log_warnx("hook %s: %s", r->name, store_error(r->hs->store));
 		return;
 	}
+	if (r->more)
+		log_debug("hook %s: %d entries examined, more to come",
+		    r->name, p.seen);
 	r->running = 1;
 	r->hs->busy++;
 	if (r->n == 0) {
@@ -617,6 +687,8 @@ hooks_set_conf(struct hooks *hs, const struct conf *conf)
 	size_t		 i;
 
 	hs->conf = conf;
+	if (hs->fetcher != NULL)
+		fetcher_set_conf(hs->fetcher, conf);
 	TAILQ_FOREACH(r, &hs->runs, link)
 		r->hc = NULL;
 	for (i = 0; i < conf->nhooks; i++) {
@@ -635,24 +707,23 @@ hooks_set_conf(struct hooks *hs, const struct conf *conf)
 		r->ev_reap = evtimer_new(hs->base, on_reap, r);
 		r->ev_retry = evtimer_new(hs->base, on_retry, r);
 		TAILQ_INSERT_TAIL(&hs->runs, r, link);
-		/* A new hook's mark is set now: what arrives from here on
-		 * is new to it. */
-		if (hooks_state(hs->store, hc, &r->st) == 0 &&
-		    store_hook_put(hs->store, r->name, &r->st) == -1)
-			log_warnx("hook %s: %s", r->name,
-			    store_error(hs->store));
+		run_load(r);
 	}
 }
 
 struct hooks *
 hooks_new(struct event_base *base, struct store *store,
-    struct fetcher *fetcher, const struct conf *conf)
+    const struct conf *conf)
 {
 	struct hooks	*hs = xcalloc(1, sizeof(*hs));
+	char		 err[512];
 
 	hs->base = base;
 	hs->store = store;
-	hs->fetcher = fetcher;
+	/* Not the poller's: a POST in flight must not hold its cycle open. */
+	if ((hs->fetcher = fetcher_new(base, store, conf, err,
+	    sizeof(err))) == NULL)
+		log_warnx("hooks: %s; url hooks cannot run", err);
 	TAILQ_INIT(&hs->runs);
 	hooks_set_conf(hs, conf);
 	return hs;
@@ -665,6 +736,8 @@ hooks_kick(struct hooks *hs, int force)
 	int64_t		 now = fm_now();
 
 	TAILQ_FOREACH(r, &hs->runs, link) {
+		if (r->hc != NULL && r->running)
+			r->pending = 1;
 		if (r->hc == NULL || r->running)
 			continue;
 		if (!force && r->st.failures > 0 && r->st.next_try > now)
@@ -690,8 +763,7 @@ hooks_free(struct hooks *hs)
 	/* A POST in flight calls back when aborted: not a failure. */
 	TAILQ_FOREACH(r, &hs->runs, link)
 		r->hs = NULL;
-	if (hs->fetcher != NULL)
-		fetcher_abort(hs->fetcher);
+	fetcher_free(hs->fetcher);
 	while ((r = TAILQ_FIRST(&hs->runs)) != NULL) {
 		TAILQ_REMOVE(&hs->runs, r, link);
 		run_free(r);
@@ -724,7 +796,6 @@ cmd_hooks(struct conf *conf, int argc, char **argv)
 {
 	struct event_base *base;
 	struct store	*st;
-	struct fetcher	*f;
 	struct hooks	*hs;
 	char		 err[512];
 	int		 rc;
@@ -749,19 +820,12 @@ cmd_hooks(struct conf *conf, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	if ((f = fetcher_new(base, st, conf, err, sizeof(err))) == NULL) {
-		log_errorx("%s", err);
-		event_base_free(base);
-		store_close(st);
-		return EX_SOFTWARE;
-	}
-	hs = hooks_new(base, st, f, conf);
+	hs = hooks_new(base, st, conf);
 	hooks_kick(hs, 1);
 	on_idle(-1, 0, hs);
 	event_base_dispatch(base);
 	rc = hs->failed > 0 ? EX_TEMPFAIL : 0;
 	hooks_free(hs);
-	fetcher_free(f);
 	event_base_free(base);
 	store_close(st);
 	return rc;

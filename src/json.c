@@ -7,6 +7,7 @@
 #include "encoding.h"
 #include "json.h"
 #include "parse.h"
+#include "url.h"
 
 /*
  * Whatever it is given, the string written is valid UTF-8 (a byte that
@@ -108,6 +109,18 @@ json_date(struct buf *b, int64_t t)
 }
 
 /*
+ * A URL of a stored entry goes out only if the link policy allows it now,
+ * as merge.c checks on output: older versions stored what it refuses.
+ */
+static const char *
+stored_url(int flags, const char *url)
+{
+	if (!(flags & JSON_ENTRY_STORED) || url_allowed(url, URL_LINK))
+		return url;
+	return NULL;
+}
+
+/*
  * An entry as `feedmux parse --json` prints it; hooks print stored
  * entries through it too, so both always agree.
  */
@@ -116,20 +129,20 @@ json_entry(struct buf *b, const struct entry *e, int flags, const char *why)
 {
 	void	(*str)(struct buf *, const char *) = flags & JSON_ENTRY_STORED ?
 	    json_str : json_str_utf8;
-	size_t	 i;
+	size_t	 i, n;
 
 	buf_adds(b, "{\"id\": ");
 	str(b, e->id);
 	buf_adds(b, ", \"title\": ");
 	str(b, e->title);
 	buf_adds(b, ", \"link\": ");
-	str(b, e->link);
+	str(b, stored_url(flags, e->link));
 	buf_adds(b, ", \"author\": ");
 	str(b, e->author);
 	buf_adds(b, ", \"author_email\": ");
 	str(b, e->author_email);
 	buf_adds(b, ", \"thumbnail\": ");
-	str(b, e->thumbnail);
+	str(b, stored_url(flags, e->thumbnail));
 	buf_adds(b, ",\n   \"published\": ");
 	json_date(b, e->published);
 	buf_adds(b, ", \"updated\": ");
@@ -145,8 +158,10 @@ json_entry(struct buf *b, const struct entry *e, int flags, const char *why)
 		str(b, e->categories[i]);
 	}
 	buf_adds(b, "], \"enclosures\": [");
-	for (i = 0; i < e->nenclosures; i++) {
-		buf_adds(b, i > 0 ? ", {\"url\": " : "{\"url\": ");
+	for (i = n = 0; i < e->nenclosures; i++) {
+		if (stored_url(flags, e->enclosures[i].url) == NULL)
+			continue;
+		buf_adds(b, n++ > 0 ? ", {\"url\": " : "{\"url\": ");
 		str(b, e->enclosures[i].url);
 		buf_adds(b, ", \"type\": ");
 		str(b, e->enclosures[i].type);

@@ -584,7 +584,7 @@ run_setup(struct poller *p, char *err, size_t errlen)
 	signal(SIGPIPE, SIG_IGN);
 	/* Resumes where the store says: a backlog left by a restart goes
 	 * out now. */
-	p->hooks = hooks_new(p->base, p->store, p->fetcher, p->conf);
+	p->hooks = hooks_new(p->base, p->store, p->conf);
 	hooks_kick(p->hooks, 0);
 	for (i = 0; i < nitems(sigs); i++) {
 		p->sig[i] = evsignal_new(p->base, sigs[i], on_signal, p);

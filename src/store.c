@@ -297,6 +297,11 @@ struct store {
 	size_t		 nvcats;
 	struct enclosure *vencs;
 	size_t		 nvencs;
+	/* The same, for store_dups_before inside a store_after callback. */
+	const char	**dcats;
+	size_t		 ndcats;
+	struct enclosure *dencs;
+	size_t		 ndencs;
 	const char	**valso;
 	size_t		 nvalso;
 	struct buf	 also;
@@ -806,6 +811,8 @@ store_close(struct store *s)
 	buf_free(&s->also);
 	free(s->vcats);
 	free(s->vencs);
+	free(s->dcats);
+	free(s->dencs);
 	free(s->valso);
 	free(s->path);
 	free(s);
@@ -1827,7 +1834,7 @@ entry_from_row(struct store *s, sqlite3_stmt *q, struct stored_entry *se)
 	decode_lists(s, q, se);
 }
 
-enum fold { FOLD_RECENT, FOLD_SINCE };
+enum fold { FOLD_RECENT, FOLD_SINCE, FOLD_NONE };
 
 /*
  * Cross-feed duplicates (same canonical link or same global id in another
@@ -1844,6 +1851,11 @@ fold_row(struct store *s, sqlite3_stmt *r, struct stored_entry *se,
 	size_t		 n = 0, i, off;
 	int		 rc, skip = 0;
 
+	if (how == FOLD_NONE) {
+		se->also_feeds = NULL;
+		se->nalso_feeds = 0;
+		return 0;
+	}
 	buf_reset(&s->also);
 	if (sqlite3_column_type(r, 21) == SQLITE_NULL &&
 	    sqlite3_column_type(r, 22) == SQLITE_NULL)
@@ -1954,8 +1966,9 @@ store_since(struct store *s, int64_t after, int64_t upto, int updates,
 }
 
 /*
- * Entries whose id is above after, in the order they were first stored;
- * a cross-feed duplicate of an entry stored earlier is left out.
+ * Entries whose id is above after, in the order they were first stored,
+ * each as its own feed has it: no folding, since whether a duplicate was
+ * delivered depends on the reader's filters (see store_dups_before).
  */
 int
 store_after(struct store *s, int64_t after, store_entry_cb cb, void *arg)
@@ -1967,7 +1980,47 @@ store_after(struct store *s, int64_t after, store_entry_cb cb, void *arg)
 	    " ORDER BY e.id", -1, &q, NULL) != SQLITE_OK)
 		return store_fail(s, "reading entries");
 	sqlite3_bind_int64(q, 1, after);
-	return each_entry(s, q, FOLD_SINCE, after, INT64_MAX, cb, arg);
+	return each_entry(s, q, FOLD_NONE, after, INT64_MAX, cb, arg);
+}
+
+static void
+swap_lists(struct store *s)
+{
+	const char	**c = s->vcats;
+	struct enclosure *e = s->vencs;
+	size_t		 nc = s->nvcats, ne = s->nvencs;
+
+	s->vcats = s->dcats;
+	s->nvcats = s->ndcats;
+	s->vencs = s->dencs;
+	s->nvencs = s->ndencs;
+	s->dcats = c;
+	s->ndcats = nc;
+	s->dencs = e;
+	s->ndencs = ne;
+}
+
+/*
+ * The cross-feed duplicates of entry id stored before it, oldest first.
+ * Its own lists, so the entry a store_after callback holds stays valid.
+ */
+int
+store_dups_before(struct store *s, int64_t id, store_entry_cb cb, void *arg)
+{
+	sqlite3_stmt	*q;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT " ENTRY_COLS " FROM entries x"
+	    " JOIN entries e ON e.feed != x.feed AND e.id < x.id"
+	    " AND (e.canon IN (x.canon, x.gid) OR e.gid IN (x.canon, x.gid))"
+	    " JOIN feeds f ON f.id = e.feed WHERE x.id = ?1 AND f.enabled = 1"
+	    " ORDER BY e.id", -1, &q, NULL) != SQLITE_OK)
+		return store_fail(s, "finding duplicates");
+	sqlite3_bind_int64(q, 1, id);
+	swap_lists(s);
+	rc = each_entry(s, q, FOLD_NONE, 0, 0, cb, arg);
+	swap_lists(s);
+	return rc;
 }
 
 static int64_t

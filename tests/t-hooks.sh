@@ -41,7 +41,7 @@ PYEOF
 port=$(free_port)
 hport=$(free_port)
 $PY - "$port" "$T" <<'PYEOF' &
-import json, os, sys
+import json, os, sys, time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 T = sys.argv[2]
 class H(BaseHTTPRequestHandler):
@@ -49,6 +49,16 @@ class H(BaseHTTPRequestHandler):
         pass
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path == "/slow":
+            # Answers late: the daemon's cycles must not wait for it.
+            time.sleep(8)
+            with open(T + "/slow.jsonl", "a") as f:
+                for e in json.loads(body)["entries"]:
+                    f.write(json.dumps(e) + "\n")
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.headers.get("Authorization") != "Bearer s3cret":
             code = 401
         elif os.path.exists(T + "/fail"):
@@ -264,7 +274,197 @@ check "feedmux hooks: exec hook got entry 11 once" once "$T/ex.jsonl" 11 x
 check "feedmux hooks: url hook got entry 11 once" once "$T/web.jsonl" 11
 "$FEEDMUX" -c "$T/feedmux.conf" hooks >/dev/null 2>&1
 is "$(lines "$T/all.jsonl")" 10 "a second run sends nothing again"
+
+# A second daemon of its own for what follows: $1 extra config.
+# feed2_to FILE ID=LINK...: a feed of those entries.
+feed2_to() {
+	$PY - "$@" <<'PYEOF'
+import sys
+items = "".join("<item><guid>urn:b:%s</guid><title>B %s</title>"
+    "<link>%s</link></item>\n" % (i, i, l)
+    for i, l in (a.split("=", 1) for a in sys.argv[2:]))
+open(sys.argv[1], "w").write('<?xml version="1.0"?><rss version="2.0">'
+    "<channel><title>Feed B</title><link>http://127.0.0.1/b</link>\n%s"
+    "</channel></rss>\n" % items)
+PYEOF
+}
+start2() {
+	mkdir -p "$T/2"
+	{ printf '[feedmux]\ndatabase = %s/2/db.sqlite\nlog_level = info\n' "$T"
+	  printf '[output]\natom = %s/2/out.atom\n' "$T"
+	  printf '[feed "b"]\nurl = file://%s/b.rss\ninterval = 1h\n' "$T"
+	  printf '%b\n' "$1"; } >"$T/2/feedmux.conf"
+	: >"$T/2/daemon.log"
+	"$FEEDMUX" -c "$T/2/feedmux.conf" run 2>>"$T/2/daemon.log" &
+	daemon_pid=$!
+	wait_for grep -q 'running:' "$T/2/daemon.log"
+}
+
+# 7: a POST in flight (the receiver answers after 8 s) neither holds the
+# poll cycle open nor loses what a cycle stores meanwhile.
+feed2_to "$T/b.rss" 1=http://127.0.0.1/b/1
+start2 '[hook "slow"]\nurl = http://127.0.0.1:'$port'/slow\nsince = all'
+wait_for grep -q "cycle:" "$T/2/daemon.log"
+sleep 0.5
+feed2_to "$T/b.rss" 1=http://127.0.0.1/b/1 2=http://127.0.0.1/b/2
+kill -USR1 $daemon_pid
+i=0
+while [ $i -lt 40 ] && ! grep -q "urn:b:2" "$T/2/out.atom"; do
+	sleep 0.1; i=$((i + 1))
+done
+contains "$T/2/out.atom" "urn:b:2" \
+    "a cycle ends while a hook's POST is in flight (output rewritten)"
+is "$(grep -c "cycle:" "$T/2/daemon.log")" 2 "the second cycle ended"
+wait_for grep -q "urn:b:2" "$T/slow.jsonl"
+ok $? "what a cycle stored while the hook ran goes out after the run"
+stop_daemon
+
+# 8: cross-feed duplicates, per hook: an article that reaches the hook's
+# feed after another feed had it goes to the hook (it never had it); a
+# hook that had it does not get it again.
+mkdir -p "$T/3"
+cat >"$T/3/feedmux.conf" <<EOF2
+[feedmux]
+database = $T/3/db.sqlite
+[feed "c1"]
+url = file://$T/3/c1.rss
+[feed "c2"]
+url = file://$T/3/c2.rss
+[hook "dup"]
+exec = $T/3/dup.sh
+feeds = c2
+since = all
+[hook "any"]
+exec = $T/3/any.sh
+since = all
+EOF2
+printf '#!/bin/sh\ncat >>%s/3/dup.jsonl\n' "$T" >"$T/3/dup.sh"
+printf '#!/bin/sh\ncat >>%s/3/any.jsonl\n' "$T" >"$T/3/any.sh"
+chmod +x "$T/3/dup.sh" "$T/3/any.sh"
+hooks3() {
+	"$FEEDMUX" -c "$T/3/feedmux.conf" poll --all >/dev/null 2>&1
+	"$FEEDMUX" -c "$T/3/feedmux.conf" hooks 2>>"$T/3/log"
+}
+feed2_to "$T/3/c1.rss" c1=http://127.0.0.1/p/1
+feed2_to "$T/3/c2.rss"
+hooks3
+is "$(lines "$T/3/dup.jsonl")" 0 "duplicates: c1's entry is not for a hook on c2"
+feed2_to "$T/3/c2.rss" c2=http://127.0.0.1/p/1
+hooks3
+check "duplicates: the article reaching c2 later goes to the hook on c2" \
+    grep -q '"feed": "c2"' "$T/3/dup.jsonl"
+is "$(lines "$T/3/any.jsonl")" 1 "duplicates: a hook that had it gets it once"
+
+# 9: URLs an older version stored, which the link policy now refuses,
+# reach no hook (as no output): link and thumbnail null, enclosure gone.
+feed2_to "$T/3/c1.rss" c1=http://127.0.0.1/p/1 c3=http://127.0.0.1/p/3
+"$FEEDMUX" -c "$T/3/feedmux.conf" poll --all >/dev/null 2>&1
+$PY - "$T/3/db.sqlite" <<'PYEOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE entries SET link = 'javascript:alert(1)',"
+    " thumbnail = 'file:///etc/passwd', enclosures = ?"
+    " WHERE id = (SELECT max(id) FROM entries)",
+    (b"javascript:alert(2)\0\x005\0http://127.0.0.1/ok.mp3\0audio/mpeg\x007\0",))
+db.commit()
+PYEOF
+"$FEEDMUX" -c "$T/3/feedmux.conf" hooks 2>>"$T/3/log"
+check "stored URLs the link policy refuses reach no hook" $PY -c '
+import json, sys
+e = json.loads(open(sys.argv[1]).readlines()[-1])["entry"]
+assert e["id"] == "urn:b:c3", e
+assert e["link"] is None and e["thumbnail"] is None, e
+assert [x["url"] for x in e["enclosures"]] == ["http://127.0.0.1/ok.mp3"], e
+' "$T/3/any.jsonl"
+
+# 10: a batch closes at about 8 MiB as well as at batch entries: twelve
+# entries of 900 kB go in more than one run, every one delivered.
+mkdir -p "$T/4"
+cat >"$T/4/feedmux.conf" <<EOF2
+[feedmux]
+database = $T/4/db.sqlite
+[feed "big"]
+url = file://$T/4/big.rss
+[hook "big"]
+exec = $T/4/big.sh
+since = all
+EOF2
+printf '#!/bin/sh\nwc -l >>%s/4/runs\n' "$T" >"$T/4/big.sh"
+chmod +x "$T/4/big.sh"
+$PY - "$T/4/big.rss" <<'PYEOF'
+import sys
+items = "".join("<item><guid>urn:big:%d</guid><title>Big %d</title>"
+    "<description>%s</description></item>\n" % (i, i, "x" * 900000)
+    for i in range(1, 13))
+open(sys.argv[1], "w").write('<?xml version="1.0"?><rss version="2.0">'
+    "<channel><title>Big</title>\n%s</channel></rss>\n" % items)
+PYEOF
+"$FEEDMUX" -c "$T/4/feedmux.conf" poll --all >/dev/null 2>>"$T/4/log"
+"$FEEDMUX" -c "$T/4/feedmux.conf" hooks 2>>"$T/4/log"
+ok $? "big entries: delivered"
+check "big entries: several batches of at most 10, 12 in all" $PY -c '
+import sys
+runs = [int(l) for l in open(sys.argv[1])]
+assert len(runs) >= 2 and max(runs) <= 10 and sum(runs) == 12, runs
+' "$T/4/runs"
+
+# 11: a narrow filter on a big store: a run examines a bounded number of
+# rows (the loop is not held for the whole table), the rest in later runs.
+mkdir -p "$T/5"
+cat >"$T/5/feedmux.conf" <<EOF2
+[feedmux]
+database = $T/5/db.sqlite
+log_level = debug
+[feed "many"]
+url = file://$T/5/many.rss
+keep_max = 10000
+[hook "narrow"]
+exec = $T/5/narrow.sh
+since = all
+match = needle
+EOF2
+printf '#!/bin/sh\ncat >>%s/5/narrow.jsonl\n' "$T" >"$T/5/narrow.sh"
+chmod +x "$T/5/narrow.sh"
+$PY - "$T/5/many.rss" <<'PYEOF'
+import sys
+items = "".join("<item><guid>urn:many:%d</guid><title>%s %d</title></item>\n"
+    % (i, "needle" if i == 4500 else "hay", i) for i in range(1, 4501))
+open(sys.argv[1], "w").write('<?xml version="1.0"?><rss version="2.0">'
+    "<channel><title>Many</title>\n%s</channel></rss>\n" % items)
+PYEOF
+"$FEEDMUX" -c "$T/5/feedmux.conf" poll --all >/dev/null 2>>"$T/5/log"
+"$FEEDMUX" -c "$T/5/feedmux.conf" hooks 2>"$T/5/hooks.log"
+ok $? "narrow hook on a big store: runs"
+is "$(grep -c 'hook narrow: .* examined, more to come' "$T/5/hooks.log")" 2 \
+    "narrow hook: 4500 rows examined in three runs"
+check "narrow hook: the one entry it wants, once" sh -c \
+    "[ \$(wc -l <'$T/5/narrow.jsonl') -eq 1 ] && grep -q 'urn:many:4500' '$T/5/narrow.jsonl'"
+
+# 12: a hook whose state cannot be read does not run (a mark of 0 would
+# replay the whole history); it runs once the state reads again.
+n3=$(lines "$T/3/any.jsonl")
+$PY - "$T/3/db.sqlite" <<'PYEOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+# Reading it fails at run time (integer overflow), not at prepare.
+db.executescript("ALTER TABLE hooks RENAME TO hooks_saved;"
+    "CREATE VIEW hooks AS SELECT * FROM hooks_saved"
+    " WHERE abs(-9223372036854775807 - 1) IS NOT NULL;")
+PYEOF
+"$FEEDMUX" -c "$T/3/feedmux.conf" hooks 2>"$T/3/err.log"
+is $? 75 "unreadable hook state: feedmux hooks fails"
+contains "$T/3/err.log" "not run until its state is read" \
+    "unreadable hook state: reported"
+is "$(lines "$T/3/any.jsonl")" "$n3" "unreadable hook state: no history replayed"
+$PY -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).executescript(
+    'DROP VIEW hooks; ALTER TABLE hooks_saved RENAME TO hooks;')" \
+    "$T/3/db.sqlite"
+"$FEEDMUX" -c "$T/3/feedmux.conf" hooks 2>>"$T/3/log"
+ok $? "hook state readable again: feedmux hooks runs"
+is "$(lines "$T/3/any.jsonl")" "$n3" "hook state readable again: nothing sent twice"
+
 check_fail "no sanitizer report from the daemon or feedmux hooks" \
-    grep -q "Sanitizer" "$T/daemon.log"
+    grep -q "Sanitizer" "$T/daemon.log" "$T"/2/daemon.log "$T/3/log" \
+    "$T/4/log" "$T/5/log" "$T/5/hooks.log"
 
 done_testing
