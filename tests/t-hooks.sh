@@ -9,15 +9,6 @@
 export XDG_STATE_HOME="$T/state"
 FEEDMUX_TEST_SECRET=leak; export FEEDMUX_TEST_SECRET
 
-# wait_for CMD...: until CMD succeeds, at most 20 s.
-wait_for() {
-	i=0
-	while [ $i -lt 200 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	return 1
-}
 
 # The feed: entries 1..N (entry 4 is about a secret; a rule hides 6).
 NE=0

@@ -139,14 +139,6 @@ lacks "$T/p0.json" "rejected_by" "parse --json without --rules: no rejected_by"
 check_fail "parse --rules of an unknown feed fails" $F parse --rules nosuch "$T/doc.xml"
 
 # The daemon: a rule changed by a reload rewrites the outputs at once.
-wait_for() {
-	w=0
-	while [ $w -lt 200 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1; w=$((w + 1))
-	done
-	return 1
-}
 check "merge with the rules back" $F merge
 lacks "$T/atom.xml" "Sponsored: buy things" "the rule hides again"
 $F -v run 2>"$T/log" & dpid=$!
