@@ -27,6 +27,13 @@ long	html_entity(const char *name);
  * it (url_take, URL_LINK); append nothing when it refuses. */
 void	html_abs_url(struct buf *out, const char *ref, const char *base);
 
+/*
+ * Append s escaped for XML or HTML text (quot 0: & < >) or a double-quoted
+ * attribute value (quot 1: " too).  The one escaper: every writer of
+ * markup calls it.
+ */
+void	xml_escape(struct buf *out, const char *s, size_t len, int quot);
+
 /* 0: always take libxml2's path (tests compare the fast path with it). */
 extern int html_fastpath;
 

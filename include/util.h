@@ -31,6 +31,23 @@ void	 buf_grow(struct buf *, size_t);
 void	 buf_add_grow(struct buf *, const void *, size_t);
 
 /*
+ * FNV-1a, 64 bits: the one hash.  Start from HASH_INIT.  Stored keys and
+ * tombstones hold its values, so it never changes.
+ */
+#define HASH_INIT	UINT64_C(0xcbf29ce484222325)
+static inline uint64_t
+hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n-- > 0) {
+		h ^= *c++;
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+/*
  * The parser appends a few bytes at a time millions of times a run, so
  * the case where they fit (n + NUL within cap) is inline; cap is 0 or
  * more than len, so the test also sends a fresh buffer to buf_add_grow.

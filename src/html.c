@@ -249,9 +249,8 @@ html_element(const char *name, size_t len)
 	return elem_find(low) != NULL;
 }
 
-/* Escape for text (quot 0) or a double-quoted attribute value (quot 1). */
-static void
-escape(struct buf *out, const char *s, size_t len, int quot)
+void
+xml_escape(struct buf *out, const char *s, size_t len, int quot)
 {
 	size_t	 i, run = 0;
 
@@ -362,7 +361,7 @@ url_attr(struct hstate *st, const char *tag, const char *name, const char *v)
 	buf_addc(st->out, ' ');
 	buf_adds(st->out, name);
 	buf_adds(st->out, "=\"");
-	escape(st->out, buf_cstr(&u), u.len, 1);
+	xml_escape(st->out, buf_cstr(&u), u.len, 1);
 	buf_addc(st->out, '"');
 }
 
@@ -406,7 +405,7 @@ start_tag(struct hstate *st, const struct elem *e, const xmlChar **atts)
 		buf_adds(st->out, name);
 		if (v != NULL) {
 			buf_adds(st->out, "=\"");
-			escape(st->out, v, strlen(v), 1);
+			xml_escape(st->out, v, strlen(v), 1);
 			buf_addc(st->out, '"');
 		}
 	}
@@ -509,7 +508,7 @@ emit_text(struct hstate *st, const char *s, size_t len)
 	if (st->text)
 		fold(st->out, st->start, &st->space, s, len);
 	else
-		escape(st->out, s, len, 0);
+		xml_escape(st->out, s, len, 0);
 }
 
 /* Text known to hold no '&', '<' or '>': nothing to escape. */
@@ -839,7 +838,7 @@ fast(struct hstate *st, const char *s, size_t n)
 	f.depth = 0;
 	while (i < n) {
 		/* Runs of text stop at what needs escaping, so that they are
-		 * copied as they are, not scanned again by escape(). */
+		 * copied as they are, not scanned again by xml_escape(). */
 		c = (unsigned char)s[i];
 		if (c < 0x80 && fp_plain[c]) {
 			i++;
