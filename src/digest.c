@@ -753,48 +753,65 @@ digest_finish(struct store *st, struct digest_state *ds, int ok,
 		    store_error(st));
 }
 
+/*
+ * The daemon's digest timer, and the context of one delivery: `feedmux
+ * digest` makes one on a private loop (no timer) and runs it until the
+ * delivery is over, so both go through the same transport.
+ */
 struct digest_sched {
 	struct event_base	*base;
 	struct store		*st;
 	const struct conf	*c;
-	struct event		*timer;
+	struct event		*timer;		/* NULL: one-shot */
 	int64_t			 started;
+	int64_t			 now;		/* one-shot: its clock */
+	const struct mail_transport *mt;	/* chosen from c */
+	struct mail_conf	 mc;
 	int			 busy;		/* a delivery is on the loop */
 	int			 stopped;	/* stop came while busy */
 	struct digest_state	 ds;		/* the one being sent */
+	int			 ok;		/* how the last delivery went */
+	char			 err[512];
 };
 
 static void deliver_done(void *, int, const char *);
 
-/* In the daemon: the transfer or the child runs on the event loop and
- * deliver_done() records the outcome. */
-static int
-deliver_async(struct digest_sched *s, const struct digest_conf *dc,
-    const struct buf *msg, char *err, size_t errlen)
+/* The transport settings from the digest's, and the transport for them. */
+static void
+choose_transport(struct digest_sched *s)
 {
-	if (dc->sendmail != NULL)
-		return mail_sendmail_start(s->base, dc, msg->s, msg->len,
-		    deliver_done, s, err, errlen);
-	if (dc->smtp != NULL)
-		return mail_smtp_start(s->base, dc, msg->s, msg->len,
-		    deliver_done, s, err, errlen);
-	snprintf(err, errlen, "mail_to is set but neither smtp nor sendmail");
-	return -1;
+	const struct digest_conf *dc = &s->c->digest;
+	struct mail_conf *mc = &s->mc;
+
+	memset(mc, 0, sizeof(*mc));
+	mc->from = dc->mail_from;
+	mc->to = dc->mail_to;
+	mc->nto = dc->nmail_to;
+	mc->smtp = dc->smtp;
+	mc->smtp_user = dc->smtp_user;
+	mc->smtp_password = dc->smtp_password;
+	mc->starttls = dc->starttls;
+	mc->smtp_cafile = dc->smtp_cafile;
+	mc->sendmail = dc->sendmail;
+	s->mt = mail_transport(mc);
 }
 
+/* The transfer or the child runs on the event loop and deliver_done()
+ * records the outcome. */
 static int
-deliver_sync(const struct digest_conf *dc, const struct buf *msg, char *err,
+deliver_start(struct digest_sched *s, const struct buf *msg, char *err,
     size_t errlen)
 {
-	if (dc->sendmail != NULL)
-		return mail_send_sendmail(dc, msg->s, msg->len, err, errlen);
-	if (dc->smtp != NULL)
-		return mail_send_smtp(dc, msg->s, msg->len, err, errlen);
-	snprintf(err, errlen, "mail_to is set but neither smtp nor sendmail");
-	return -1;
+	if (s->mt == NULL) {
+		snprintf(err, errlen,
+		    "mail_to is set but neither smtp nor sendmail");
+		return -1;
+	}
+	return mail_start(s->mt, s->base, &s->mc, msg->s, msg->len,
+	    deliver_done, s, err, errlen);
 }
 
-static void sched_arm(struct digest_sched *);
+static void dtimer_arm(struct digest_sched *);
 
 /*
  * Claim the entries since the previous digest for slot and render them.
@@ -865,21 +882,22 @@ deliver_done(void *arg, int ok, const char *err)
 {
 	struct digest_sched *s = arg;
 
-	digest_finish(s->st, &s->ds, ok, err, fm_now());
+	s->ok = ok;
+	snprintf(s->err, sizeof(s->err), "%s", ok ? "" : err);
+	digest_finish(s->st, &s->ds, ok, err, s->now ? s->now : fm_now());
 	digest_state_free(&s->ds);
 	memset(&s->ds, 0, sizeof(s->ds));
 	s->busy = 0;
 	if (s->stopped)
 		free(s);
-	else
-		sched_arm(s);
+	else if (s->timer != NULL)
+		dtimer_arm(s);
 }
 
 /*
- * Files, then mail.  With a scheduler and a sendmail command the child
- * runs on the event loop and s takes ds over; otherwise this waits.
- * Returns 0 when delivered (or handed to the child), -1 when it failed
- * and a retry is recorded.
+ * Files, then mail.  The mail goes on s's event loop and s takes ds over.
+ * Returns 0 when delivered (or handed to the transport), -1 when it
+ * failed and a retry is recorded.
  */
 static int
 digest_deliver(struct digest_sched *s, struct store *st,
@@ -907,10 +925,7 @@ digest_deliver(struct digest_sched *s, struct store *st,
 		return -1;
 	}
 	digest_message(dc, ds, r, &msg);
-	if (s == NULL) {
-		rc = deliver_sync(dc, &msg, err, errlen);
-		digest_finish(st, ds, rc == 0, err, now);
-	} else if ((rc = deliver_async(s, dc, &msg, err, errlen)) == 0) {
+	if ((rc = deliver_start(s, &msg, err, errlen)) == 0) {
 		s->ds = *ds;
 		memset(ds, 0, sizeof(*ds));
 		s->busy = 1;
@@ -940,14 +955,51 @@ digest_make(struct digest_sched *s, struct store *st, const struct conf *c,
 	return rc == 0 ? 1 : -1;
 }
 
+/*
+ * `feedmux digest`: digest_make on a private event loop, run until the
+ * delivery is over.  Returns as digest_make does, -1 also when the
+ * transport failed.
+ */
+static int
+digest_oneshot(struct store *st, const struct conf *c, int64_t now,
+    size_t *count, char *err, size_t errlen)
+{
+	struct digest_sched s;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	*count = 0;
+	if ((s.base = event_base_new()) == NULL) {
+		snprintf(err, errlen, "event_base_new failed");
+		return -1;
+	}
+	s.st = st;
+	s.c = c;
+	s.started = s.now = now;
+	s.ok = 1;		/* stays so when no mail was wanted */
+	choose_transport(&s);
+	rc = digest_make(&s, st, c, now, now, count, err, errlen);
+	while (s.busy && event_base_loop(s.base, EVLOOP_ONCE) == 0)
+		;
+	if (s.busy) {
+		snprintf(err, errlen, "the delivery did not finish");
+		digest_state_free(&s.ds);
+		rc = -1;
+	} else if (rc == 1 && !s.ok) {
+		snprintf(err, errlen, "%s", s.err);
+		rc = -1;
+	}
+	event_base_free(s.base);
+	return rc;
+}
+
 int
 digest_now(struct store *st, const struct conf *c, int64_t now, char *err,
     size_t errlen)
 {
 	size_t count;
 
-	return digest_make(NULL, st, c, now, now, &count, err, errlen) == -1 ?
-	    -1 : 0;
+	return digest_oneshot(st, c, now, &count, err, errlen) == -1 ? -1 : 0;
 }
 
 /* Send again a digest whose delivery failed, from its own range. */
@@ -972,7 +1024,7 @@ digest_retry(struct digest_sched *s, struct digest_state *ds, int64_t now)
  * for all the slots missed while down), else a retry.
  */
 static void
-sched_run(struct digest_sched *s)
+dtimer_run(struct digest_sched *s)
 {
 	struct digest_state last;
 	int64_t now = fm_now(), prev;
@@ -1004,21 +1056,21 @@ sched_run(struct digest_sched *s)
 }
 
 static void
-sched_tick(int fd, short what, void *arg)
+dtimer_tick(int fd, short what, void *arg)
 {
 	struct digest_sched *s = arg;
 
 	if (s->busy)
 		return;		/* deliver_done arms again */
-	sched_run(s);
+	dtimer_run(s);
 	if (!s->busy)
-		sched_arm(s);
+		dtimer_arm(s);
 }
 
 /* Wake for the next slot or retry, and at least hourly so a clock step
  * or a suspend cannot make a digest late by more than that. */
 static void
-sched_arm(struct digest_sched *s)
+dtimer_arm(struct digest_sched *s)
 {
 	struct digest_state last;
 	struct timeval tv = { 0, 0 };
@@ -1052,7 +1104,8 @@ digest_sched_start(struct event_base *base, struct store *st,
 	s->st = st;
 	s->c = c;
 	s->started = fm_now();
-	if ((s->timer = evtimer_new(base, sched_tick, s)) == NULL)
+	choose_transport(s);
+	if ((s->timer = evtimer_new(base, dtimer_tick, s)) == NULL)
 		fatalx("evtimer_new failed");
 	if (c->has_digest)
 		evtimer_add(s->timer, &now);	/* a missed slot or a retry */
@@ -1063,10 +1116,11 @@ void
 digest_sched_set_conf(struct digest_sched *s, const struct conf *c)
 {
 	s->c = c;
+	choose_transport(s);	/* a running delivery has its own copies */
 	if (s->busy)
-		return;
+		return;		/* deliver_done arms again */
 	evtimer_del(s->timer);
-	sched_arm(s);
+	dtimer_arm(s);
 }
 
 int
@@ -1228,8 +1282,8 @@ cmd_digest(struct conf *c, int argc, char **argv)
 	}
 	if (dry)
 		rc = digest_preview(st, c, html, fm_now());
-	else if ((rc = digest_make(NULL, st, c, fm_now(), fm_now(), &count,
-	    err, sizeof(err))) == -1) {
+	else if ((rc = digest_oneshot(st, c, fm_now(), &count, err,
+	    sizeof(err))) == -1) {
 		fprintf(stderr, "feedmux: digest: %s (will be retried)\n", err);
 		rc = EX_TEMPFAIL;
 	} else {
