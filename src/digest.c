@@ -487,6 +487,7 @@ digest_oneshot(struct store *st, const struct conf *c, int64_t now,
 		;
 	if (s.busy) {
 		snprintf(err, errlen, "the delivery did not finish");
+		digest_finish(st, &s.ds, 0, err, now);	/* retried later */
 		digest_state_free(&s.ds);
 		rc = -1;
 	} else if (rc == 1 && !s.ok) {
