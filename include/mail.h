@@ -1,6 +1,7 @@
 /*
- * mail.h: composing a digest email and handing it to SMTP (libcurl) or a
- * sendmail command.  Messages use CRLF line ends throughout.
+ * mail.h: composing an email and handing it to a transport, SMTP
+ * (libcurl) or a sendmail command, on the event loop.  Messages use CRLF
+ * line ends throughout.  Nothing here knows about digests or the config.
  */
 #ifndef FEEDMUX_MAIL_H
 #define FEEDMUX_MAIL_H
@@ -8,7 +9,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf.h"
 #include "util.h"
 
 struct event_base;
@@ -45,29 +45,52 @@ int	mail_list_next(const char **v, struct buf *one);
 /* 1 when s is "addr" or "Name <addr>" with a plausible addr. */
 int	mail_addr_ok(const char *s);
 
-/*
- * Deliver msg to every address in dc->mail_to with dc->mail_from as the
- * envelope sender.  Returns 0 once the server (or sendmail) accepted it,
- * else -1 with err set.
- */
-int	mail_send_smtp(const struct digest_conf *, const char *msg, size_t len,
-	    char *err, size_t errlen);
-/* Run the sendmail command and wait for it. */
-int	mail_send_sendmail(const struct digest_conf *, const char *msg,
-	    size_t len, char *err, size_t errlen);
+/* How mail travels: what a transport needs, filled in by the caller. */
+struct mail_conf {
+	const char	 *from;		/* envelope sender, "addr" or "Name <addr>" */
+	char *const	 *to;		/* envelope recipients, the same forms */
+	size_t		  nto;
+	const char	 *smtp;		/* smtp:// or smtps:// URL */
+	const char	 *smtp_user;
+	const char	 *smtp_password;
+	int		  starttls;	/* 1: require STARTTLS on smtp:// */
+	const char	 *smtp_cafile;	/* CA bundle to verify the server */
+	const char	 *sendmail;	/* command line, split at white space */
+};
+
+/* Called once per delivery: ok = 1 once the server (or sendmail) took
+ * the message, else 0 and why. */
+typedef void (*mail_done_cb)(void *, int ok, const char *err);
+
+struct mail_job;
 
 /*
- * The same on the event loop: the child's stdin, stdout and stderr are
- * one end of a socketpair driven by a bufferevent; done() is called once
- * with ok = 1 when it exited 0, else 0 and an error message.
+ * A transport, chosen once from the settings (as OpenSMTPD picks a queue
+ * backend); the caller never asks which.  start() begins handing msg over
+ * on the event loop (0), or fails at once (-1, err set, nothing to
+ * finish).  When the transfer or the child is over, finish() gives the
+ * outcome (0, or -1 with err) and releases the transport's state; then
+ * the caller's done() runs.  Both are called only from mail.c.
  */
-typedef void (*mail_done_cb)(void *, int ok, const char *err);
-/* SMTP through a libcurl multi handle driven by the event loop. */
-int	mail_smtp_start(struct event_base *, const struct digest_conf *,
-	    const char *msg, size_t len, mail_done_cb, void *arg, char *err,
-	    size_t errlen);
-int	mail_sendmail_start(struct event_base *, const struct digest_conf *,
-	    const char *msg, size_t len, mail_done_cb, void *arg, char *err,
-	    size_t errlen);
+struct mail_transport {
+	const char	*name;		/* "smtp", "sendmail" */
+	int		(*start)(struct mail_job *, struct event_base *,
+			    const struct mail_conf *, const char *msg,
+			    size_t len, char *err, size_t errlen);
+	int		(*finish)(struct mail_job *, char *err, size_t errlen);
+};
+
+/* The sendmail child when a command is set, else SMTP; NULL: neither. */
+const struct mail_transport *mail_transport(const struct mail_conf *);
+
+/*
+ * Deliver msg to every address in mc->to with mc->from as the envelope
+ * sender, on base.  Returns 0 and calls done() once from the loop later,
+ * or -1 with err set (done() is not called).  A one-shot command runs
+ * base until done() came.
+ */
+int	mail_start(const struct mail_transport *, struct event_base *,
+	    const struct mail_conf *, const char *msg, size_t len,
+	    mail_done_cb done, void *arg, char *err, size_t errlen);
 
 #endif

@@ -6,7 +6,9 @@
  * or a crash rebuilds the same bytes.  Ranges are claimed before any
  * delivery starts, so each entry lands in exactly one digest; a digest
  * still unsent when the next one is made is folded into it, never sent
- * as well.
+ * as well.  Rendering is digest_render.c's; the mail travels through
+ * mail.h's transport, on the daemon's loop or, for `feedmux digest`, on a
+ * private one.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,49 +23,16 @@
 #include "cmd.h"
 #include "conf.h"
 #include "digest.h"
+#include "digest_int.h"
 #include "encoding.h"
-#include "html.h"
 #include "json.h"
 #include "log.h"
 #include "mail.h"
-#include "rules.h"
 #include "store.h"
-#include "template.h"
-#include "url.h"
 #include "util.h"
 
-#define WRAP		72
 #define RETRY_MIN	60
 #define RETRY_MAX	(6 * 3600)
-
-/* One entry as the digest shows it. */
-struct dentry {
-	char		*group;
-	char		*title;
-	char		*link;		/* http(s) only, else NULL */
-	char		*sources;
-	char		*date;
-	char		*excerpt;
-	size_t		 order;		/* as the store returned it */
-};
-
-struct digest_data {
-	const struct conf *conf;
-	const struct digest_conf *dc;
-	struct dentry	*e;
-	size_t		 n, cap;
-	size_t		 more;		/* past max_entries: counted only */
-	struct tobj	*failing;	/* list holder, owned by the caller */
-	size_t		 nfailing;
-};
-
-/* A rendered digest. */
-struct rendered {
-	struct buf	 text;
-	struct buf	 html;
-	char		*subject;
-	size_t		 count;
-};
 
 /*
  * Time zone.  The process runs on one thread, so switching TZ around
@@ -95,7 +64,7 @@ zone_pop(const struct digest_conf *dc, char *saved)
 	free(saved);
 }
 
-static void
+void
 local_tm(const struct digest_conf *dc, int64_t t, struct tm *tm)
 {
 	char *z = zone_push(dc);
@@ -104,13 +73,6 @@ local_tm(const struct digest_conf *dc, int64_t t, struct tm *tm)
 	localtime_r(&tt, tm);
 	zone_pop(dc, z);
 }
-
-/* strftime wants a literal format to be checked, hence a macro. */
-#define fmt_local(dc, t, fmt, out, len) do {				\
-	struct tm tm_;							\
-	local_tm((dc), (t), &tm_);					\
-	strftime((out), (len), fmt, &tm_);				\
-} while (0)
 
 /*
  * The slots of the days around t, in the configured zone.  Each (day,
@@ -181,464 +143,6 @@ digest_prev_slot(const struct digest_conf *dc, int64_t t)
 		if (slots[i] <= t && slots[i] > best)
 			best = slots[i];
 	return best;
-}
-
-/*
- * Titles and names are one line wherever they go: control characters
- * (a feed's CR/LF included) become a space, runs of spaces one.
- */
-static char *
-oneline(const char *s)
-{
-	char *out = xstrdup(s ? s : ""), *p, *q;
-
-	for (p = q = out; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c < 0x20 || c == 0x7f || c == ' ') {
-			if (q > out && q[-1] != ' ')
-				*q++ = ' ';
-		} else
-			*q++ = *p;
-	}
-	while (q > out && q[-1] == ' ')
-		q--;
-	*q = '\0';
-	return out;
-}
-
-/* Only what the link policy takes (url.h), also from older rows. */
-static char *
-safe_link(const char *link)
-{
-	return url_allowed(link, URL_LINK) ? xstrdup(link) : NULL;
-}
-
-/* Cut at about max characters, at a word boundary, marking the cut. */
-static char *
-excerpt(const struct stored_entry *se, int max)
-{
-	const char *src = se->content ? se->content : se->summary;
-	struct buf b = { NULL, 0, 0 };
-	size_t i, chars = 0, cut = 0;
-
-	if (src == NULL || max <= 0)
-		return NULL;
-	html_to_text(&b, src, strlen(src));
-	buf_add(&b, "", 0);
-	for (i = 0; i < b.len; i++) {
-		if (((unsigned char)b.s[i] & 0xc0) == 0x80)
-			continue;
-		if (b.s[i] == ' ')
-			cut = i;
-		if (++chars > (size_t)max) {
-			b.len = cut ? cut : i;
-			b.s[b.len] = '\0';
-			buf_adds(&b, " …");
-			break;
-		}
-	}
-	return b.s;
-}
-
-static char *
-sources(const struct stored_entry *se)
-{
-	struct buf b = { NULL, 0, 0 };
-	size_t i;
-	char *s;
-
-	buf_adds(&b, se->feed_title && *se->feed_title ? se->feed_title :
-	    se->feed);
-	for (i = 0; i < se->nalso_feeds; i++)
-		buf_printf(&b, ", %s", se->also_feeds[i]);
-	s = oneline(b.s);
-	buf_free(&b);
-	return s;
-}
-
-static int
-collect_entry(void *arg, const struct stored_entry *se)
-{
-	struct digest_data *d = arg;
-	const struct digest_conf *dc = d->dc;
-	struct dentry *e;
-	char date[32] = "";
-	int64_t t;
-
-	if (rules_hide(d->conf, se) != NULL)
-		return 0;
-	if (dc->max_entries > 0 && d->n >= (size_t)dc->max_entries) {
-		d->more++;
-		return 0;
-	}
-	if (d->n == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 64;
-		d->e = xreallocarray(d->e, d->cap, sizeof(*d->e));
-	}
-	e = &d->e[d->n];
-	e->order = d->n++;
-	if (dc->group == GROUP_CATEGORY)
-		e->group = oneline(se->category && *se->category ?
-		    se->category : "Uncategorized");
-	else
-		e->group = oneline(se->feed_title && *se->feed_title ?
-		    se->feed_title : se->feed);
-	e->title = oneline(se->title);
-	if (e->title[0] == '\0') {
-		free(e->title);
-		e->title = xstrdup("(untitled)");
-	}
-	e->link = safe_link(se->link);
-	e->sources = sources(se);
-	t = se->published != DATE_NONE ? se->published : se->first_seen;
-	if (t != DATE_NONE)
-		fmt_local(dc, t, "%Y-%m-%d %H:%M", date, sizeof(date));
-	e->date = xstrdup(date);
-	e->excerpt = excerpt(se, dc->excerpt);
-	return 0;
-}
-
-static int
-collect_failing(void *arg, const struct feed_state *fs)
-{
-	struct digest_data *d = arg;
-	struct tobj *f;
-	char since[32] = "", *name, *error;
-
-	if (fs->failures == 0 && !fs->gone)
-		return 0;
-	f = tobj_add(d->failing, "failing");
-	name = oneline(fs->title && *fs->title ? fs->title : fs->name);
-	error = oneline(fs->gone ? "gone (HTTP 410)" : fs->last_error);
-	tobj_set(f, "name", name);
-	tobj_set(f, "error", error);
-	free(name);
-	free(error);
-	if (fs->failing_since > 0)
-		fmt_local(d->dc, fs->failing_since, "%Y-%m-%d %H:%M", since,
-		    sizeof(since));
-	tobj_set(f, "since", since);
-	tobj_setf(f, "failures", "%d", fs->failures);
-	d->nfailing++;
-	return 0;
-}
-
-static int
-cmp_group(const void *a, const void *b)
-{
-	const struct dentry *x = a, *y = b;
-	int c = strcmp(x->group, y->group);
-
-	if (c != 0)
-		return c;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static void
-data_free(struct digest_data *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		free(d->e[i].group);
-		free(d->e[i].title);
-		free(d->e[i].link);
-		free(d->e[i].sources);
-		free(d->e[i].date);
-		free(d->e[i].excerpt);
-	}
-	free(d->e);
-}
-
-/* The built-in templates; digest_html_template/text_template replace them. */
-static const char default_text[] =
-"{{title}}, {{date}}\n"
-"{{count}} new {{entries_word}}\n"
-"{{#groups}}\n"
-"\n"
-"== {{name}} ==\n"
-"{{#entries}}\n"
-"\n"
-"* {{title}}{{#link}} [{{n}}]{{/link}}\n"
-"  {{sources}}{{#date}}, {{date}}{{/date}}\n"
-"{{#excerpt}}\n"
-"  {{excerpt}}\n"
-"{{/excerpt}}\n"
-"{{/entries}}\n"
-"{{/groups}}\n"
-"{{#more}}\n"
-"\n"
-"... and {{more}} more, not listed (max_entries).\n"
-"{{/more}}\n"
-"{{#has_links}}\n"
-"\n"
-"Links:\n"
-"{{/has_links}}\n"
-"{{#links}}\n"
-"[{{n}}] {{link}}\n"
-"{{/links}}\n"
-"{{#has_failing}}\n"
-"\n"
-"Failing feeds:\n"
-"{{/has_failing}}\n"
-"{{#failing}}\n"
-"- {{name}}: failing since {{since}}{{#error}} ({{error}}){{/error}}\n"
-"{{/failing}}\n";
-
-static const char default_html[] =
-"<!DOCTYPE html>\n"
-"<html><head><meta charset=\"utf-8\">"
-"<meta name=\"viewport\" content=\"width=device-width\">"
-"<title>{{title}}, {{date}}</title></head>\n"
-"<body style=\"margin:0;padding:16px;background:#ffffff;color:#222222;"
-"font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height:1.45\">\n"
-"<div style=\"max-width:680px;margin:0 auto\">\n"
-"<h1 style=\"font-size:22px;margin:0 0 4px 0\">{{title}}</h1>\n"
-"<p style=\"margin:0 0 16px 0;color:#666666\">{{date}} &middot; "
-"{{count}} new {{entries_word}}</p>\n"
-"{{#groups}}\n"
-"<h2 style=\"font-size:17px;margin:24px 0 8px 0;padding-bottom:4px;"
-"border-bottom:1px solid #dddddd\">{{name}}</h2>\n"
-"{{#entries}}\n"
-"<div style=\"margin:0 0 14px 0\">\n"
-"<div style=\"font-weight:bold\">{{#link}}<a href=\"{{link}}\" "
-"style=\"color:#1a5fb4;text-decoration:none\">{{title}}</a>{{/link}}"
-"{{^link}}{{title}}{{/link}}</div>\n"
-"<div style=\"font-size:13px;color:#666666\">{{sources}}{{#date}} &middot; "
-"{{date}}{{/date}}</div>\n"
-"{{#excerpt}}\n"
-"<div style=\"margin-top:4px\">{{excerpt}}</div>\n"
-"{{/excerpt}}\n"
-"</div>\n"
-"{{/entries}}\n"
-"{{/groups}}\n"
-"{{#more}}\n"
-"<p style=\"color:#666666\">&hellip; and {{more}} more, not listed.</p>\n"
-"{{/more}}\n"
-"{{#has_failing}}\n"
-"<h2 style=\"font-size:15px;margin:28px 0 6px 0;color:#a51d2d\">"
-"Failing feeds</h2>\n<ul style=\"margin:0;padding-left:20px;"
-"font-size:13px;color:#444444\">\n"
-"{{/has_failing}}\n"
-"{{#failing}}\n"
-"<li>{{name}}: failing since {{since}}{{#error}} ({{error}}){{/error}}</li>\n"
-"{{/failing}}\n"
-"{{#has_failing}}\n"
-"</ul>\n"
-"{{/has_failing}}\n"
-"<p style=\"margin-top:28px;font-size:12px;color:#888888\">"
-"Made by feedmux.</p>\n"
-"</div></body></html>\n";
-
-static const char default_subject[] =
-    "{{title}}, {{day}}: {{count}} new {{entries_word}}";
-
-static size_t
-utf8_width(const char *s, size_t len)
-{
-	size_t i, w = 0;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			w++;
-	return w;
-}
-
-/*
- * Wrap one line at WRAP columns on spaces; continuation lines keep the
- * line's indent, plus two under a "* " or "- " bullet.  A word longer
- * than a line (a URL) is left whole.
- */
-static void
-wrap_line(struct buf *out, const char *s, size_t len)
-{
-	size_t indent = 0, hang, col, w, i;
-	const char *end = s + len, *word;
-	int first = 1;
-
-	while (indent < len && s[indent] == ' ')
-		indent++;
-	hang = indent;
-	if (len - indent >= 2 && (s[indent] == '*' || s[indent] == '-') &&
-	    s[indent + 1] == ' ')
-		hang += 2;
-	buf_add(out, s, indent);
-	col = indent;
-	s += indent;
-	while (s < end) {
-		while (s < end && *s == ' ')
-			s++;
-		if (s == end)
-			break;
-		for (word = s; s < end && *s != ' '; s++)
-			;
-		w = utf8_width(word, s - word);
-		if (!first && col + 1 + w > WRAP) {
-			buf_addc(out, '\n');
-			for (i = 0; i < hang; i++)
-				buf_addc(out, ' ');
-			col = hang;
-			first = 1;
-		}
-		if (!first) {
-			buf_addc(out, ' ');
-			col++;
-		}
-		buf_add(out, word, s - word);
-		col += w;
-		first = 0;
-	}
-	buf_addc(out, '\n');
-}
-
-static void
-wrap_text(struct buf *out, const char *s)
-{
-	const char *nl;
-
-	buf_add(out, "", 0);
-	while (*s != '\0') {
-		nl = strchr(s, '\n');
-		if (nl == NULL)
-			nl = s + strlen(s);
-		if (utf8_width(s, nl - s) <= WRAP) {
-			buf_add(out, s, nl - s);
-			buf_addc(out, '\n');
-		} else
-			wrap_line(out, s, nl - s);
-		s = *nl ? nl + 1 : nl;
-	}
-}
-
-static struct tobj *
-build_data(struct digest_data *d, int64_t slot, struct tobj *root)
-{
-	struct tobj *g = NULL, *e, *l;
-	const char *last = NULL;
-	char date[32], day[16];
-	size_t i, n = 0, count = d->n + d->more;
-
-	fmt_local(d->dc, slot, "%Y-%m-%d %H:%M", date, sizeof(date));
-	fmt_local(d->dc, slot, "%Y-%m-%d", day, sizeof(day));
-	tobj_set(root, "title", "feedmux digest");
-	tobj_set(root, "date", date);
-	tobj_set(root, "day", day);
-	tobj_setf(root, "count", "%zu", count);
-	tobj_set(root, "entries_word", count == 1 ? "entry" : "entries");
-	tobj_set(root, "empty", count == 0 ? "yes" : "");
-	if (d->more > 0)
-		tobj_setf(root, "more", "%zu", d->more);
-	for (i = 0; i < d->n; i++) {
-		struct dentry *de = &d->e[i];
-
-		if (last == NULL || strcmp(last, de->group) != 0) {
-			g = tobj_add(root, "groups");
-			tobj_set(g, "name", de->group);
-			last = de->group;
-		}
-		e = tobj_add(g, "entries");
-		tobj_set(e, "title", de->title);
-		tobj_set(e, "link", de->link ? de->link : "");
-		tobj_set(e, "sources", de->sources);
-		tobj_set(e, "date", de->date);
-		tobj_set(e, "excerpt", de->excerpt ? de->excerpt : "");
-		if (de->link != NULL) {
-			tobj_setf(e, "n", "%zu", ++n);
-			l = tobj_add(root, "links");
-			tobj_setf(l, "n", "%zu", n);
-			tobj_set(l, "link", de->link);
-		} else
-			tobj_set(e, "n", "");
-	}
-	tobj_set(root, "has_links", n > 0 ? "yes" : "");
-	tobj_set(root, "has_failing", d->nfailing > 0 ? "yes" : "");
-	return root;
-}
-
-static int
-load_template(const char *path, const char *builtin, struct buf *out,
-    char *err, size_t errlen)
-{
-	buf_reset(out);
-	if (path == NULL) {
-		buf_adds(out, builtin);
-		return 0;
-	}
-	return read_file(path, 1024 * 1024, out, err, errlen);
-}
-
-static int
-render_one(const char *path, const char *builtin, const struct tobj *data,
-    enum tmpl_mode mode, struct buf *out, char *err, size_t errlen)
-{
-	struct buf t = { NULL, 0, 0 };
-	char e[256];
-	int rc;
-
-	if ((rc = load_template(path, builtin, &t, err, errlen)) == 0 &&
-	    (rc = template_render(out, buf_cstr(&t), data, mode, e,
-	    sizeof(e))) == -1)
-		snprintf(err, errlen, "%s: %s", path ? path : "built-in "
-		    "template", e);
-	buf_free(&t);
-	return rc;
-}
-
-static void
-rendered_free(struct rendered *r)
-{
-	buf_free(&r->text);
-	buf_free(&r->html);
-	free(r->subject);
-	memset(r, 0, sizeof(*r));
-}
-
-/* Render the digest of (after, upto] made for slot: a pure function of
- * the store. */
-static int
-digest_render(struct store *st, const struct conf *c, int64_t after,
-    int64_t upto, int64_t slot, struct rendered *r, char *err, size_t errlen)
-{
-	struct digest_data d;
-	struct buf text = { NULL, 0, 0 }, subj = { NULL, 0, 0 };
-	struct tobj *root;
-	int rc = -1;
-
-	memset(&d, 0, sizeof(d));
-	memset(r, 0, sizeof(*r));
-	d.conf = c;
-	d.dc = &c->digest;
-	root = tobj_new();
-	d.failing = root;
-	if (store_since(st, after, upto, c->updates_in_digest, collect_entry,
-	    &d) == -1 || store_feed_each(st, collect_failing, &d) == -1) {
-		snprintf(err, errlen, "store: %s", store_error(st));
-		goto out;
-	}
-	if (d.n > 1)
-		qsort(d.e, d.n, sizeof(*d.e), cmp_group);
-	build_data(&d, slot, root);
-	r->count = d.n + d.more;
-	if (render_one(c->digest.text_template, default_text, root, TMPL_TEXT,
-	    &text, err, errlen) == -1 ||
-	    render_one(c->digest.html_template, default_html, root, TMPL_HTML,
-	    &r->html, err, errlen) == -1)
-		goto out;
-	if (template_render(&subj, c->digest.subject ? c->digest.subject :
-	    default_subject, root, TMPL_TEXT, err, errlen) == -1)
-		goto out;
-	wrap_text(&r->text, buf_cstr(&text));
-	r->subject = xstrdup(buf_cstr(&subj));
-	rc = 0;
-out:
-	if (rc == -1)
-		rendered_free(r);
-	buf_free(&text);
-	buf_free(&subj);
-	tobj_free(root);
-	data_free(&d);
-	return rc;
 }
 
 /* digest-YYYY-MM-DD, with -HHMM when a day has several digests or this
@@ -753,48 +257,65 @@ digest_finish(struct store *st, struct digest_state *ds, int ok,
 		    store_error(st));
 }
 
+/*
+ * The daemon's digest timer, and the context of one delivery: `feedmux
+ * digest` makes one on a private loop (no timer) and runs it until the
+ * delivery is over, so both go through the same transport.
+ */
 struct digest_sched {
 	struct event_base	*base;
 	struct store		*st;
 	const struct conf	*c;
-	struct event		*timer;
+	struct event		*timer;		/* NULL: one-shot */
 	int64_t			 started;
+	int64_t			 now;		/* one-shot: its clock */
+	const struct mail_transport *mt;	/* chosen from c */
+	struct mail_conf	 mc;
 	int			 busy;		/* a delivery is on the loop */
 	int			 stopped;	/* stop came while busy */
 	struct digest_state	 ds;		/* the one being sent */
+	int			 ok;		/* how the last delivery went */
+	char			 err[512];
 };
 
 static void deliver_done(void *, int, const char *);
 
-/* In the daemon: the transfer or the child runs on the event loop and
- * deliver_done() records the outcome. */
-static int
-deliver_async(struct digest_sched *s, const struct digest_conf *dc,
-    const struct buf *msg, char *err, size_t errlen)
+/* The transport settings from the digest's, and the transport for them. */
+static void
+choose_transport(struct digest_sched *s)
 {
-	if (dc->sendmail != NULL)
-		return mail_sendmail_start(s->base, dc, msg->s, msg->len,
-		    deliver_done, s, err, errlen);
-	if (dc->smtp != NULL)
-		return mail_smtp_start(s->base, dc, msg->s, msg->len,
-		    deliver_done, s, err, errlen);
-	snprintf(err, errlen, "mail_to is set but neither smtp nor sendmail");
-	return -1;
+	const struct digest_conf *dc = &s->c->digest;
+	struct mail_conf *mc = &s->mc;
+
+	memset(mc, 0, sizeof(*mc));
+	mc->from = dc->mail_from;
+	mc->to = dc->mail_to;
+	mc->nto = dc->nmail_to;
+	mc->smtp = dc->smtp;
+	mc->smtp_user = dc->smtp_user;
+	mc->smtp_password = dc->smtp_password;
+	mc->starttls = dc->starttls;
+	mc->smtp_cafile = dc->smtp_cafile;
+	mc->sendmail = dc->sendmail;
+	s->mt = mail_transport(mc);
 }
 
+/* The transfer or the child runs on the event loop and deliver_done()
+ * records the outcome. */
 static int
-deliver_sync(const struct digest_conf *dc, const struct buf *msg, char *err,
+deliver_start(struct digest_sched *s, const struct buf *msg, char *err,
     size_t errlen)
 {
-	if (dc->sendmail != NULL)
-		return mail_send_sendmail(dc, msg->s, msg->len, err, errlen);
-	if (dc->smtp != NULL)
-		return mail_send_smtp(dc, msg->s, msg->len, err, errlen);
-	snprintf(err, errlen, "mail_to is set but neither smtp nor sendmail");
-	return -1;
+	if (s->mt == NULL) {
+		snprintf(err, errlen,
+		    "mail_to is set but neither smtp nor sendmail");
+		return -1;
+	}
+	return mail_start(s->mt, s->base, &s->mc, msg->s, msg->len,
+	    deliver_done, s, err, errlen);
 }
 
-static void sched_arm(struct digest_sched *);
+static void dtimer_arm(struct digest_sched *);
 
 /*
  * Claim the entries since the previous digest for slot and render them.
@@ -865,21 +386,22 @@ deliver_done(void *arg, int ok, const char *err)
 {
 	struct digest_sched *s = arg;
 
-	digest_finish(s->st, &s->ds, ok, err, fm_now());
+	s->ok = ok;
+	snprintf(s->err, sizeof(s->err), "%s", ok ? "" : err);
+	digest_finish(s->st, &s->ds, ok, err, s->now ? s->now : fm_now());
 	digest_state_free(&s->ds);
 	memset(&s->ds, 0, sizeof(s->ds));
 	s->busy = 0;
 	if (s->stopped)
 		free(s);
-	else
-		sched_arm(s);
+	else if (s->timer != NULL)
+		dtimer_arm(s);
 }
 
 /*
- * Files, then mail.  With a scheduler and a sendmail command the child
- * runs on the event loop and s takes ds over; otherwise this waits.
- * Returns 0 when delivered (or handed to the child), -1 when it failed
- * and a retry is recorded.
+ * Files, then mail.  The mail goes on s's event loop and s takes ds over.
+ * Returns 0 when delivered (or handed to the transport), -1 when it
+ * failed and a retry is recorded.
  */
 static int
 digest_deliver(struct digest_sched *s, struct store *st,
@@ -907,10 +429,7 @@ digest_deliver(struct digest_sched *s, struct store *st,
 		return -1;
 	}
 	digest_message(dc, ds, r, &msg);
-	if (s == NULL) {
-		rc = deliver_sync(dc, &msg, err, errlen);
-		digest_finish(st, ds, rc == 0, err, now);
-	} else if ((rc = deliver_async(s, dc, &msg, err, errlen)) == 0) {
+	if ((rc = deliver_start(s, &msg, err, errlen)) == 0) {
 		s->ds = *ds;
 		memset(ds, 0, sizeof(*ds));
 		s->busy = 1;
@@ -940,14 +459,52 @@ digest_make(struct digest_sched *s, struct store *st, const struct conf *c,
 	return rc == 0 ? 1 : -1;
 }
 
+/*
+ * `feedmux digest`: digest_make on a private event loop, run until the
+ * delivery is over.  Returns as digest_make does, -1 also when the
+ * transport failed.
+ */
+static int
+digest_oneshot(struct store *st, const struct conf *c, int64_t now,
+    size_t *count, char *err, size_t errlen)
+{
+	struct digest_sched s;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	*count = 0;
+	if ((s.base = event_base_new()) == NULL) {
+		snprintf(err, errlen, "event_base_new failed");
+		return -1;
+	}
+	s.st = st;
+	s.c = c;
+	s.started = s.now = now;
+	s.ok = 1;		/* stays so when no mail was wanted */
+	choose_transport(&s);
+	rc = digest_make(&s, st, c, now, now, count, err, errlen);
+	while (s.busy && event_base_loop(s.base, EVLOOP_ONCE) == 0)
+		;
+	if (s.busy) {
+		snprintf(err, errlen, "the delivery did not finish");
+		digest_finish(st, &s.ds, 0, err, now);	/* retried later */
+		digest_state_free(&s.ds);
+		rc = -1;
+	} else if (rc == 1 && !s.ok) {
+		snprintf(err, errlen, "%s", s.err);
+		rc = -1;
+	}
+	event_base_free(s.base);
+	return rc;
+}
+
 int
 digest_now(struct store *st, const struct conf *c, int64_t now, char *err,
     size_t errlen)
 {
 	size_t count;
 
-	return digest_make(NULL, st, c, now, now, &count, err, errlen) == -1 ?
-	    -1 : 0;
+	return digest_oneshot(st, c, now, &count, err, errlen) == -1 ? -1 : 0;
 }
 
 /* Send again a digest whose delivery failed, from its own range. */
@@ -972,7 +529,7 @@ digest_retry(struct digest_sched *s, struct digest_state *ds, int64_t now)
  * for all the slots missed while down), else a retry.
  */
 static void
-sched_run(struct digest_sched *s)
+dtimer_run(struct digest_sched *s)
 {
 	struct digest_state last;
 	int64_t now = fm_now(), prev;
@@ -1004,21 +561,21 @@ sched_run(struct digest_sched *s)
 }
 
 static void
-sched_tick(int fd, short what, void *arg)
+dtimer_tick(int fd, short what, void *arg)
 {
 	struct digest_sched *s = arg;
 
 	if (s->busy)
 		return;		/* deliver_done arms again */
-	sched_run(s);
+	dtimer_run(s);
 	if (!s->busy)
-		sched_arm(s);
+		dtimer_arm(s);
 }
 
 /* Wake for the next slot or retry, and at least hourly so a clock step
  * or a suspend cannot make a digest late by more than that. */
 static void
-sched_arm(struct digest_sched *s)
+dtimer_arm(struct digest_sched *s)
 {
 	struct digest_state last;
 	struct timeval tv = { 0, 0 };
@@ -1052,7 +609,8 @@ digest_sched_start(struct event_base *base, struct store *st,
 	s->st = st;
 	s->c = c;
 	s->started = fm_now();
-	if ((s->timer = evtimer_new(base, sched_tick, s)) == NULL)
+	choose_transport(s);
+	if ((s->timer = evtimer_new(base, dtimer_tick, s)) == NULL)
 		fatalx("evtimer_new failed");
 	if (c->has_digest)
 		evtimer_add(s->timer, &now);	/* a missed slot or a retry */
@@ -1063,10 +621,11 @@ void
 digest_sched_set_conf(struct digest_sched *s, const struct conf *c)
 {
 	s->c = c;
+	choose_transport(s);	/* a running delivery has its own copies */
 	if (s->busy)
-		return;
+		return;		/* deliver_done arms again */
 	evtimer_del(s->timer);
-	sched_arm(s);
+	dtimer_arm(s);
 }
 
 int
@@ -1196,6 +755,7 @@ int
 cmd_digest(struct conf *c, int argc, char **argv)
 {
 	struct store *st;
+	const char *tmpl;
 	char err[512];
 	size_t count;
 	int ch, dry = 0, html = 0, rc;
@@ -1207,12 +767,9 @@ cmd_digest(struct conf *c, int argc, char **argv)
 		case 'H': html = 1; break;
 		case 'T':
 			/* The built-in templates, to start one's own from. */
-			if (strcmp(optarg, "html") == 0)
-				fputs(default_html, stdout);
-			else if (strcmp(optarg, "text") == 0)
-				fputs(default_text, stdout);
-			else
+			if ((tmpl = digest_builtin_template(optarg)) == NULL)
 				goto usage;
+			fputs(tmpl, stdout);
 			return EX_OK;
 		default:
 			goto usage;
@@ -1228,8 +785,8 @@ cmd_digest(struct conf *c, int argc, char **argv)
 	}
 	if (dry)
 		rc = digest_preview(st, c, html, fm_now());
-	else if ((rc = digest_make(NULL, st, c, fm_now(), fm_now(), &count,
-	    err, sizeof(err))) == -1) {
+	else if ((rc = digest_oneshot(st, c, fm_now(), &count, err,
+	    sizeof(err))) == -1) {
 		fprintf(stderr, "feedmux: digest: %s (will be retried)\n", err);
 		rc = EX_TEMPFAIL;
 	} else {

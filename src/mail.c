@@ -1,5 +1,5 @@
 /*
- * mail.c: digest email.  The message is built here, in full, before any
+ * mail.c: email.  The message is built here, in full, before any
  * delivery starts, so SMTP and sendmail send the same bytes and a retry
  * sends exactly what the first attempt would have.
  */
@@ -373,6 +373,47 @@ mail_format(struct buf *out, const struct mail *m)
 	buf_free(&to);
 }
 
+/*
+ * One delivery, whichever transport carries it.  The transport keeps its
+ * own state in priv and calls job_end() once its transfer or child is over.
+ */
+struct mail_job {
+	const struct mail_transport	*t;
+	void				*priv;
+	mail_done_cb			 done;
+	void				*arg;
+};
+
+/* Ask the transport for the outcome, tell the caller, forget the job. */
+static void
+job_end(struct mail_job *job)
+{
+	char err[512] = "";
+	int ok;
+
+	ok = job->t->finish(job, err, sizeof(err)) == 0;
+	job->done(job->arg, ok, ok ? NULL : err);
+	free(job);
+}
+
+int
+mail_start(const struct mail_transport *t, struct event_base *base,
+    const struct mail_conf *mc, const char *msg, size_t len,
+    mail_done_cb done, void *arg, char *err, size_t errlen)
+{
+	struct mail_job *job;
+
+	job = xcalloc(1, sizeof(*job));
+	job->t = t;
+	job->done = done;
+	job->arg = arg;
+	if (t->start(job, base, mc, msg, len, err, errlen) == -1) {
+		free(job);
+		return -1;
+	}
+	return 0;
+}
+
 struct upload {
 	const char	*p;
 	size_t		 left;
@@ -393,16 +434,16 @@ smtp_read(char *dst, size_t size, size_t n, void *arg)
 }
 
 static struct curl_slist *
-smtp_rcpts(const struct digest_conf *dc)
+smtp_rcpts(const struct mail_conf *mc)
 {
 	struct curl_slist *l = NULL, *nl;
 	struct buf a = { NULL, 0, 0 };
 	size_t i;
 
-	for (i = 0; i < dc->nmail_to; i++) {
+	for (i = 0; i < mc->nto; i++) {
 		buf_reset(&a);
 		buf_addc(&a, '<');
-		mail_addr(&a, dc->mail_to[i]);
+		mail_addr(&a, mc->to[i]);
 		buf_addc(&a, '>');
 		if ((nl = curl_slist_append(l, buf_cstr(&a))) == NULL)
 			fatalx("curl_slist_append: out of memory");
@@ -422,33 +463,15 @@ struct smtp_job {
 	struct upload		 u;
 	char			 cerr[CURL_ERROR_SIZE];
 	char			*url;
-	/* On the event loop only. */
-	mail_done_cb		 done;
-	void			*arg;
+	CURLcode		 rc;
 };
 
-static struct smtp_job *
-smtp_job_new(const struct digest_conf *dc, const char *msg, size_t len,
-    char *err, size_t errlen)
+static void
+smtp_setopts(struct smtp_job *j, const struct mail_conf *mc, size_t len)
 {
-	struct smtp_job *j;
-	CURL *c;
+	CURL *c = j->easy;
 
-	if ((c = curl_easy_init()) == NULL) {
-		snprintf(err, errlen, "curl_easy_init failed");
-		return NULL;
-	}
-	j = xcalloc(1, sizeof(*j));
-	j->easy = c;
-	j->url = xstrdup(dc->smtp);
-	buf_add(&j->msg, msg, len);
-	j->u.p = j->msg.s;
-	j->u.left = len;
-	buf_addc(&j->from, '<');
-	mail_addr(&j->from, dc->mail_from);
-	buf_addc(&j->from, '>');
-	j->rcpt = smtp_rcpts(dc);
-	curl_easy_setopt(c, CURLOPT_URL, dc->smtp);
+	curl_easy_setopt(c, CURLOPT_URL, mc->smtp);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(c, CURLOPT_MAIL_FROM, buf_cstr(&j->from));
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, j->rcpt);
@@ -460,15 +483,14 @@ smtp_job_new(const struct digest_conf *dc, const char *msg, size_t len,
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
-	if (dc->starttls)
+	if (mc->starttls)
 		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
-	if (dc->smtp_cafile != NULL)
-		curl_easy_setopt(c, CURLOPT_CAINFO, dc->smtp_cafile);
-	if (dc->smtp_user != NULL)
-		curl_easy_setopt(c, CURLOPT_USERNAME, dc->smtp_user);
-	if (dc->smtp_password != NULL)
-		curl_easy_setopt(c, CURLOPT_PASSWORD, dc->smtp_password);
-	return j;
+	if (mc->smtp_cafile != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, mc->smtp_cafile);
+	if (mc->smtp_user != NULL)
+		curl_easy_setopt(c, CURLOPT_USERNAME, mc->smtp_user);
+	if (mc->smtp_password != NULL)
+		curl_easy_setopt(c, CURLOPT_PASSWORD, mc->smtp_password);
 }
 
 static void
@@ -486,53 +508,42 @@ smtp_job_free(struct smtp_job *j)
 	free(j);
 }
 
-static void
-smtp_error(struct smtp_job *j, CURLcode rc, char *err, size_t errlen)
-{
-	snprintf(err, errlen, "%s: %s", j->url,
-	    j->cerr[0] ? j->cerr : curl_easy_strerror(rc));
-}
-
-int
-mail_send_smtp(const struct digest_conf *dc, const char *msg, size_t len,
-    char *err, size_t errlen)
-{
-	struct smtp_job *j;
-	CURLcode rc;
-
-	if ((j = smtp_job_new(dc, msg, len, err, errlen)) == NULL)
-		return -1;
-	if ((rc = curl_easy_perform(j->easy)) != CURLE_OK)
-		smtp_error(j, rc, err, errlen);
-	smtp_job_free(j);
-	return rc == CURLE_OK ? 0 : -1;
-}
-
-/* The transfer is over (curlev.c runs it on the loop): tell the caller. */
+/* The transfer is over (curlev.c runs it on the loop). */
 static void
 smtp_done(void *arg, CURL *easy, CURLcode rc)
 {
-	struct smtp_job *j = arg;
-	char err[512] = "";
+	struct mail_job *job = arg;
 
-	if (rc != CURLE_OK)
-		smtp_error(j, rc, err, sizeof(err));
-	j->done(j->arg, rc == CURLE_OK, rc == CURLE_OK ? NULL : err);
-	smtp_job_free(j);
+	((struct smtp_job *)job->priv)->rc = rc;
+	job_end(job);
 }
 
-int
-mail_smtp_start(struct event_base *base, const struct digest_conf *dc,
-    const char *msg, size_t len, mail_done_cb done, void *arg, char *err,
+/* SMTP through a libcurl multi handle driven by the event loop. */
+static int
+smtp_start(struct mail_job *job, struct event_base *base,
+    const struct mail_conf *mc, const char *msg, size_t len, char *err,
     size_t errlen)
 {
 	struct smtp_job *j;
+	CURL *c;
 
-	if ((j = smtp_job_new(dc, msg, len, err, errlen)) == NULL)
+	if ((c = curl_easy_init()) == NULL) {
+		snprintf(err, errlen, "curl_easy_init failed");
 		return -1;
-	j->done = done;
-	j->arg = arg;
-	if ((j->cv = curlev_new(base, smtp_done, j)) == NULL ||
+	}
+	j = xcalloc(1, sizeof(*j));
+	j->easy = c;
+	j->url = xstrdup(mc->smtp);
+	buf_add(&j->msg, msg, len);
+	j->u.p = j->msg.s;
+	j->u.left = len;
+	buf_addc(&j->from, '<');
+	mail_addr(&j->from, mc->from);
+	buf_addc(&j->from, '>');
+	j->rcpt = smtp_rcpts(mc);
+	smtp_setopts(j, mc, len);
+	job->priv = j;
+	if ((j->cv = curlev_new(base, smtp_done, job)) == NULL ||
 	    curlev_add(j->cv, j->easy) == -1) {
 		snprintf(err, errlen, "cannot set up libcurl on libevent");
 		smtp_job_free(j);
@@ -541,20 +552,33 @@ mail_smtp_start(struct event_base *base, const struct digest_conf *dc,
 	return 0;
 }
 
+static int
+smtp_finish(struct mail_job *job, char *err, size_t errlen)
+{
+	struct smtp_job *j = job->priv;
+	CURLcode rc = j->rc;
+
+	if (rc != CURLE_OK)
+		snprintf(err, errlen, "%s: %s", j->url,
+		    j->cerr[0] ? j->cerr : curl_easy_strerror(rc));
+	smtp_job_free(j);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
 /*
  * The command is split at white space and run without a shell.  The
  * envelope sender goes in with -f; recipients are added as arguments
  * unless the command reads them from the headers (-t).
  */
 static char **
-sendmail_argv(const struct digest_conf *dc)
+sendmail_argv(const struct mail_conf *mc)
 {
 	char **argv = NULL, *copy, *w, *save = NULL;
 	size_t n = 0, i;
 	int has_t = 0, has_f = 0;
 	struct buf a = { NULL, 0, 0 };
 
-	copy = xstrdup(dc->sendmail);
+	copy = xstrdup(mc->sendmail);
 	for (w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
 		argv = xreallocarray(argv, n + 2, sizeof(*argv));
 		argv[n++] = xstrdup(w);
@@ -562,15 +586,15 @@ sendmail_argv(const struct digest_conf *dc)
 		has_f |= n > 1 && strncmp(w, "-f", 2) == 0;
 	}
 	free(copy);
-	argv = xreallocarray(argv, n + 3 + dc->nmail_to, sizeof(*argv));
-	if (!has_f && dc->mail_from != NULL) {
-		mail_addr(&a, dc->mail_from);
+	argv = xreallocarray(argv, n + 3 + mc->nto, sizeof(*argv));
+	if (!has_f && mc->from != NULL) {
+		mail_addr(&a, mc->from);
 		argv[n++] = xstrdup("-f");
 		argv[n++] = xstrdup(buf_cstr(&a));
 	}
-	for (i = 0; !has_t && i < dc->nmail_to; i++) {
+	for (i = 0; !has_t && i < mc->nto; i++) {
 		buf_reset(&a);
-		mail_addr(&a, dc->mail_to[i]);
+		mail_addr(&a, mc->to[i]);
 		if (buf_cstr(&a)[0] != '-' && buf_cstr(&a)[0] != '\0')
 			argv[n++] = xstrdup(buf_cstr(&a));
 	}
@@ -591,15 +615,15 @@ argv_free(char **argv)
 
 /* Fork the command with stdin, stdout and stderr on one socket. */
 static pid_t
-sendmail_spawn(const struct digest_conf *dc, int *fd, char *err,
+sendmail_spawn(const struct mail_conf *mc, int *fd, char *err,
     size_t errlen)
 {
 	char **argv;
 	int sv[2];
 	pid_t pid;
 
-	if (dc->sendmail == NULL || strspn(dc->sendmail, " \t") ==
-	    strlen(dc->sendmail)) {
+	if (mc->sendmail == NULL || strspn(mc->sendmail, " \t") ==
+	    strlen(mc->sendmail)) {
 		snprintf(err, errlen, "no sendmail command");
 		return -1;
 	}
@@ -607,7 +631,7 @@ sendmail_spawn(const struct digest_conf *dc, int *fd, char *err,
 		snprintf(err, errlen, "socketpair: %s", strerror(errno));
 		return -1;
 	}
-	argv = sendmail_argv(dc);
+	argv = sendmail_argv(mc);
 	if ((pid = fork()) == -1) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(sv[0]);
@@ -660,125 +684,112 @@ sendmail_status(const char *cmd, int status, const char *output, char *err,
 	return -1;
 }
 
-int
-mail_send_sendmail(const struct digest_conf *dc, const char *msg, size_t len,
-    char *err, size_t errlen)
-{
-	struct buf lf = { NULL, 0, 0 }, out = { NULL, 0, 0 };
-	char tmp[512];
-	size_t off = 0;
-	ssize_t n;
-	int fd, status, rc;
-	pid_t pid;
-
-	if ((pid = sendmail_spawn(dc, &fd, err, errlen)) == -1)
-		return -1;
-	to_lf(&lf, msg, len);
-	while (off < lf.len) {
-		n = send(fd, lf.s + off, lf.len - off, MSG_NOSIGNAL);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			break;	/* it quit early; its status says why */
-		off += n;
-	}
-	shutdown(fd, SHUT_WR);
-	buf_add(&out, "", 0);
-	while ((n = read(fd, tmp, sizeof(tmp))) > 0 || (n == -1 && errno == EINTR))
-		if (n > 0 && out.len < OUTPUT_MAX)
-			buf_add(&out, tmp, n);
-	close(fd);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	strtrim(out.s);
-	rc = sendmail_status(dc->sendmail, status, out.s, err, errlen);
-	if (rc == 0 && off < lf.len) {
-		snprintf(err, errlen, "%s: exited before reading the message",
-		    dc->sendmail);
-		rc = -1;
-	}
-	buf_free(&lf);
-	buf_free(&out);
-	return rc;
-}
-
+/* The child's stdin, stdout and stderr are one end of a socketpair
+ * driven by a bufferevent. */
 struct sendmail_job {
 	struct bufferevent	*bev;
 	pid_t			 pid;
 	char			*cmd;
 	struct buf		 out;
-	mail_done_cb		 done;
-	void			*arg;
+	int			 written;	/* the whole message went out */
 };
 
 static void
-job_finish(struct sendmail_job *job)
+sendmail_read(struct bufferevent *bev, void *arg)
 {
-	char err[512] = "";
-	int status, ok;
-
-	bufferevent_free(job->bev);	/* closes the socket */
-	while (waitpid(job->pid, &status, 0) == -1 && errno == EINTR)
-		;
-	strtrim(job->out.s);
-	ok = sendmail_status(job->cmd, status, job->out.s, err,
-	    sizeof(err)) == 0;
-	job->done(job->arg, ok, ok ? NULL : err);
-	buf_free(&job->out);
-	free(job->cmd);
-	free(job);
-}
-
-static void
-job_read(struct bufferevent *bev, void *arg)
-{
-	struct sendmail_job *job = arg;
+	struct mail_job *job = arg;
+	struct sendmail_job *sj = job->priv;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	size_t n = evbuffer_get_length(in);
 
-	if (job->out.len < OUTPUT_MAX)
-		buf_add(&job->out, evbuffer_pullup(in, n), n);
+	if (sj->out.len < OUTPUT_MAX)
+		buf_add(&sj->out, evbuffer_pullup(in, n), n);
 	evbuffer_drain(in, n);
 }
 
 /* The whole message is written: the child sees end of input. */
 static void
-job_written(struct bufferevent *bev, void *arg)
+sendmail_written(struct bufferevent *bev, void *arg)
 {
+	struct mail_job *job = arg;
+
+	((struct sendmail_job *)job->priv)->written = 1;
 	shutdown(bufferevent_getfd(bev), SHUT_WR);
 }
 
 static void
-job_event(struct bufferevent *bev, short what, void *arg)
+sendmail_event(struct bufferevent *bev, short what, void *arg)
 {
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-		job_finish(arg);
+		job_end(arg);
 }
 
-int
-mail_sendmail_start(struct event_base *base, const struct digest_conf *dc,
-    const char *msg, size_t len, mail_done_cb done, void *arg, char *err,
+static int
+sendmail_start(struct mail_job *job, struct event_base *base,
+    const struct mail_conf *mc, const char *msg, size_t len, char *err,
     size_t errlen)
 {
-	struct sendmail_job *job;
+	struct sendmail_job *sj;
 	struct buf lf = { NULL, 0, 0 };
 	int fd;
 
-	job = xcalloc(1, sizeof(*job));
-	if ((job->pid = sendmail_spawn(dc, &fd, err, errlen)) == -1) {
-		free(job);
+	/* A child that quits without reading must not kill this process. */
+	signal(SIGPIPE, SIG_IGN);
+	sj = xcalloc(1, sizeof(*sj));
+	if ((sj->pid = sendmail_spawn(mc, &fd, err, errlen)) == -1) {
+		free(sj);
 		return -1;
 	}
 	evutil_make_socket_nonblocking(fd);
-	job->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
-	job->cmd = xstrdup(dc->sendmail);
-	job->done = done;
-	job->arg = arg;
-	buf_add(&job->out, "", 0);
+	sj->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	sj->cmd = xstrdup(mc->sendmail);
+	buf_add(&sj->out, "", 0);
+	job->priv = sj;
 	to_lf(&lf, msg, len);
-	bufferevent_setcb(job->bev, job_read, job_written, job_event, job);
-	bufferevent_write(job->bev, lf.s, lf.len);
-	bufferevent_enable(job->bev, EV_READ | EV_WRITE);
+	bufferevent_setcb(sj->bev, sendmail_read, sendmail_written,
+	    sendmail_event, job);
+	bufferevent_write(sj->bev, lf.s, lf.len);
+	bufferevent_enable(sj->bev, EV_READ | EV_WRITE);
 	buf_free(&lf);
 	return 0;
+}
+
+/* Reap the child: accepted only when it exited 0 after reading it all. */
+static int
+sendmail_finish(struct mail_job *job, char *err, size_t errlen)
+{
+	struct sendmail_job *sj = job->priv;
+	int status, rc;
+
+	bufferevent_free(sj->bev);	/* closes the socket */
+	while (waitpid(sj->pid, &status, 0) == -1 && errno == EINTR)
+		;
+	strtrim(sj->out.s);
+	rc = sendmail_status(sj->cmd, status, sj->out.s, err, errlen);
+	if (rc == 0 && !sj->written) {
+		snprintf(err, errlen, "%s: exited before reading the message",
+		    sj->cmd);
+		rc = -1;
+	}
+	buf_free(&sj->out);
+	free(sj->cmd);
+	free(sj);
+	return rc;
+}
+
+static const struct mail_transport transport_smtp = {
+	"smtp", smtp_start, smtp_finish
+};
+static const struct mail_transport transport_sendmail = {
+	"sendmail", sendmail_start, sendmail_finish
+};
+
+const struct mail_transport *
+mail_transport(const struct mail_conf *mc)
+{
+	if (mc->sendmail != NULL)
+		return &transport_sendmail;
+	if (mc->smtp != NULL)
+		return &transport_smtp;
+	return NULL;
 }

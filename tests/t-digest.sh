@@ -103,6 +103,11 @@ $FEEDMUX $C digest >"$T/out" 2>&1
 is "$?" 75 "server down: EX_TEMPFAIL"
 is "$($FILL "$T/feedmux.conf" last | cut -d' ' -f1,2)" "unsent 1" \
     "recorded as unsent after one attempt"
+# libcurl's words, the elapsed milliseconds aside: what each path said.
+say_err() { sed 's/ after [0-9]* ms//'; }
+oneshot_err=$($FILL "$T/feedmux.conf" last | cut -d' ' -f3- | say_err)
+contains "$T/out" "feedmux: digest: $($FILL "$T/feedmux.conf" last | cut -d' ' -f3-) (will be retried)" \
+    "feedmux digest prints the transport's error"
 $FILL "$T/feedmux.conf" status >"$T/status"
 contains "$T/status" "digest: last 2026-11-02 11:00, NOT SENT after 1 attempt: smtp://127.0.0.1:$port: " \
     "status line shows the failure"
@@ -173,6 +178,8 @@ $FILL "$T/feedmux.conf" entry beta b5 "Daemon time"
 $FILL "$T/feedmux.conf" sched
 is "$($FILL "$T/feedmux.conf" last | cut -d' ' -f1,2)" "unsent 1" \
     "daemon: the 07:00 slot missed while down, the server down too"
+is "$($FILL "$T/feedmux.conf" last | cut -d' ' -f3- | say_err)" "$oneshot_err" \
+    "the daemon and feedmux digest fail through the same transport, same words"
 start_sink "$T/m3"
 $FILL "$T/feedmux.conf" sched
 is "$(ls "$T/m3" | grep -c eml)" 0 "not retried before next_try"
