@@ -157,12 +157,20 @@ opml_free(struct opml_outline *v, size_t n)
 	free(v);
 }
 
+/* A CR is written as a reference, which keeps it: a reader would make a
+ * raw one a space. */
 static void
 add_attr(struct buf *b, const char *name, const char *v)
 {
+	const char	*cr;
+
 	if (v == NULL)
 		return;
 	buf_printf(b, " %s=\"", name);
+	for (; (cr = strchr(v, '\r')) != NULL; v = cr + 1) {
+		xml_escape(b, v, (size_t)(cr - v), 1);
+		buf_adds(b, "&#13;");
+	}
 	xml_escape(b, v, strlen(v), 1);
 	buf_addc(b, '"');
 }
