@@ -21,6 +21,7 @@ found(const char *page, size_t len, const char *url, const char *ctype)
 	struct discovered	*v;
 	struct buf		 b = { 0 };
 	size_t			 n, i;
+	char			*s;
 
 	n = discover_feeds(page, len, url, ctype, &v);
 	if (n == 0 && v != NULL)
@@ -28,7 +29,9 @@ found(const char *page, size_t len, const char *url, const char *ctype)
 	for (i = 0; i < n; i++)
 		buf_printf(&b, "%s %s\n", v[i].kind, v[i].url);
 	discover_free(v, n);
-	return xstrdup(buf_cstr(&b));
+	s = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return s;
 }
 
 static void
