@@ -6,6 +6,8 @@
 #ifndef FEEDMUX_CMD_H
 #define FEEDMUX_CMD_H
 
+#include "subs.h"	/* add, remove, import, export */
+
 struct conf;
 
 int	cmd_run(struct conf *, int, char **);		/* poll.c */
@@ -16,10 +18,6 @@ int	cmd_status(struct conf *, int, char **);	/* status.c */
 int	cmd_merge(struct conf *, int, char **);		/* merge.c */
 int	cmd_digest(struct conf *, int, char **);	/* digest.c */
 int	cmd_hooks(struct conf *, int, char **);	/* hooks.c */
-int	cmd_import(struct conf *, int, char **);	/* opml.c */
-int	cmd_export(struct conf *, int, char **);	/* opml.c */
-int	cmd_add(struct conf *, int, char **);		/* opml.c */
-int	cmd_remove(struct conf *, int, char **);	/* opml.c */
 
 /* The config path given with -c (or the default), for commands that edit
  * or reload it; NULL when running on built-in defaults. */

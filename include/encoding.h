@@ -44,6 +44,10 @@ void		 decoder_free(struct decoder *);
 int		 xml_decl_encoding(const char *head, size_t len, char *out,
 		    size_t outlen);
 
+/* Whether a document starts as an HTML page does (after a BOM and white
+ * space: "<!doctype html" or "<html", any case). */
+int		 looks_html(const char *p, size_t len);
+
 /* The charset parameter of an HTTP Content-Type (NULL allowed) into out;
  * "" when there is none or it does not fit. */
 void		 http_charset(const char *content_type, char *out,

@@ -15,6 +15,11 @@ char	*url_canon(const char *url);
 /* The same into b (reset first), without an allocation per call. */
 struct buf;
 int	 url_canon_buf(const char *url, struct buf *b);
+/* True when a and b are the same feed: equal, or equal once canonical. */
+int	 url_same(const char *a, const char *b);
+/* The file:// URL of an existing local path (made absolute, links
+ * resolved); malloc'd, or NULL with errno set. */
+char	*url_file(const char *path);
 /* The host of url, lowercased, into out; -1 if none. */
 int	 url_host(const char *url, char *out, size_t outlen);
 /* True for http:// and https:// URLs. */

@@ -433,6 +433,19 @@ decoder_run(struct decoder *d, const char *in, size_t len, int last,
 	}
 }
 
+int
+looks_html(const char *p, size_t len)
+{
+	const char	*end = p + len;
+
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	return (end - p >= 14 && strncasecmp(p, "<!doctype html", 14) == 0) ||
+	    (end - p >= 5 && strncasecmp(p, "<html", 5) == 0);
+}
+
 void
 http_charset(const char *ct, char *out, size_t outlen)
 {

@@ -799,19 +799,6 @@ curl_error(struct fetch_job *job, CURLcode rc)
 		job_error(job, "%s", msg);
 }
 
-static int
-looks_html(const char *p, size_t len)
-{
-	const char	*end = p + len;
-
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	while (p < end && isspace((unsigned char)*p))
-		p++;
-	return (end - p >= 14 && strncasecmp(p, "<!doctype html", 14) == 0) ||
-	    (end - p >= 5 && strncasecmp(p, "<html", 5) == 0);
-}
-
 /* Retry-After: delay-seconds or an HTTP date; 0 if neither. */
 static int64_t
 retry_at(const char *v, int64_t now)

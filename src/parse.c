@@ -819,7 +819,7 @@ tag_like(const char *q, const char *end, int *close)
  * have.  Otherwise "<" and "&" are text.
  */
 static int
-looks_html(const char *s, size_t len)
+has_markup(const char *s, size_t len)
 {
 	const char	*end = s + len, *q, *n;
 	int		 mark = 0, close, k;
@@ -860,7 +860,7 @@ enum { TT_GUESS, TT_HTML, TT_XHTML };
 
 /*
  * A title as text.  RSS does not say whether a title is HTML: it is when
- * it looks like it (looks_html).  Then once more when what came out is
+ * it looks like it (has_markup).  Then once more when what came out is
  * markup again: escaped twice ("&amp;lt;b&amp;gt;").
  */
 static void
@@ -869,7 +869,7 @@ title_text(struct parser *p, struct rec *r, const char *s, size_t len,
 {
 	size_t	 off = r->arena.len;
 
-	if (how == TT_GUESS && !looks_html(s, len)) {
+	if (how == TT_GUESS && !has_markup(s, len)) {
 		html_text_fold(&r->arena, s, len);
 		return;
 	}
@@ -880,7 +880,7 @@ title_text(struct parser *p, struct rec *r, const char *s, size_t len,
 		len = r->tmp.len;
 	}
 	html_to_text(&r->arena, s, len);
-	if (!looks_html(r->arena.s + off, r->arena.len - off))
+	if (!has_markup(r->arena.s + off, r->arena.len - off))
 		return;
 	buf_reset(&p->text);
 	buf_add(&p->text, r->arena.s + off, r->arena.len - off);

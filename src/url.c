@@ -298,6 +298,34 @@ url_canon(const char *url)
 }
 
 int
+url_same(const char *a, const char *b)
+{
+	char	*ca, *cb;
+	int	 same;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	ca = url_canon(a);
+	cb = url_canon(b);
+	same = ca != NULL && cb != NULL && strcmp(ca, cb) == 0;
+	free(ca);
+	free(cb);
+	return same;
+}
+
+char *
+url_file(const char *path)
+{
+	char	*abs, *url;
+
+	if ((abs = realpath(path, NULL)) == NULL)
+		return NULL;
+	xasprintf(&url, "file://%s", abs);
+	free(abs);
+	return url;
+}
+
+int
 url_host(const char *url, char *out, size_t outlen)
 {
 	struct url_parts p;

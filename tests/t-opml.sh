@@ -74,6 +74,19 @@ feeds "$T/g.conf" | cut -d'|' -f2- | sed 's/|None|/|existing|/' >"$T/rt"
 cut -d'|' -f2- "$T/list" | sed 's/|None|/|existing|/' >"$T/rt-want"
 is "$(cat "$T/rt")" "$(cat "$T/rt-want")" "round trip keeps URLs, titles and categories"
 
+# Export's bytes: attributes escaped (& < > " and a CR kept as &#13;).
+printf '[feedmux]\ndatabase = %s/db3/feedmux.db\n\n[feed "a"]\nurl = http://127.0.0.1:9/a?x=1&y=2\ntitle = A & "B" <c> \047d\047 \303\251 e\rf\ncategory = C & <D>\n\n[feed "b"]\nurl = http://127.0.0.1:9/b\n' "$T" >"$T/e.conf"
+"$FEEDMUX" -c "$T/e.conf" export >"$T/e.opml"; is $? 0 "export of special characters"
+printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' '<opml version="2.0">' '  <head>' \
+	'    <title>feedmux subscriptions</title>' '  </head>' '  <body>' \
+	'    <outline type="rss" text="b" title="b" xmlUrl="http://127.0.0.1:9/b"/>' \
+	'    <outline text="C &amp; &lt;D&gt;" title="C &amp; &lt;D&gt;">' \
+	"      <outline type=\"rss\" text=\"A &amp; &quot;B&quot; &lt;c&gt; 'd' é e&#13;f\" title=\"A &amp; &quot;B&quot; &lt;c&gt; 'd' é e&#13;f\" xmlUrl=\"http://127.0.0.1:9/a?x=1&amp;y=2\"/>" \
+	'    </outline>' '  </body>' '</opml>' >"$T/e-want"
+cmp -s "$T/e.opml" "$T/e-want"; st=$?
+ok $st "export writes exactly the expected bytes"
+[ $st -eq 0 ] || diff "$T/e-want" "$T/e.opml" | sed 's/^/#   /'
+
 # Remove by name and by URL; removing everything imported restores the file.
 fm remove llvm-weekly >"$T/out" 2>&1; is $? 0 "remove by name"
 contains "$T/out" "removed llvm-weekly: http://127.0.0.1:9/llvm.xml" "remove says what it removed"

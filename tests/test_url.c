@@ -195,6 +195,17 @@ policy(void)
 	ok(!url_allowed("data:image/svg+xml,x", URL_IMG), "data:image/svg");
 }
 
+static void
+file_url(void)
+{
+	char	*u = url_file("/");
+
+	is_str(u, "file:///", "url_file: an absolute path");
+	free(u);
+	ok(url_file("/nonexistent-feedmux/x.rss") == NULL,
+	    "url_file: NULL for a path that does not exist");
+}
+
 int
 main(void)
 {
@@ -260,5 +271,10 @@ main(void)
 	ok(!url_is_fetchable("javascript:alert(1)"), "javascript not fetchable");
 	ok(!url_is_fetchable("/relative"), "relative not fetchable");
 	ok(!url_is_fetchable(NULL), "NULL not fetchable");
+	ok(url_same("http://Example.ORG/a?utm_source=x", "https://example.org/a"),
+	    "url_same: the same once canonical");
+	ok(!url_same("http://example.org/a", "http://example.org/b"),
+	    "url_same: other paths differ");
+	file_url();
 	return done_testing();
 }
