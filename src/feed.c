@@ -197,6 +197,7 @@ feed_apply(struct feed *fd, struct store *s, const struct conf *conf,
     const struct fetch_result *res, int64_t now, struct feed_update *u)
 {
 	struct feed_state before;
+	char		*etag, *lm;
 
 	memset(u, 0, sizeof(*u));
 	memset(&before, 0, sizeof(before));
@@ -208,10 +209,19 @@ feed_apply(struct feed *fd, struct store *s, const struct conf *conf,
 	if (res->outcome != SCHED_OK)
 		state_failure(fd, s, conf, res, res->outcome, now, u->error);
 	else {
+		etag = fd->st.etag != NULL ? xstrdup(fd->st.etag) : NULL;
+		lm = fd->st.last_modified != NULL ?
+		    xstrdup(fd->st.last_modified) : NULL;
 		state_ok(fd, conf, res, now);
-		if (store_ok(fd, s, res, now, u) == -1)
+		if (store_ok(fd, s, res, now, u) == -1) {
+			/* New validators go only with their entries. */
+			set_str(&fd->st.etag, etag);
+			set_str(&fd->st.last_modified, lm);
 			state_failure(fd, s, conf, res, SCHED_ERROR, now,
 			    u->error);
+		}
+		free(etag);
+		free(lm);
 	}
 	if (u->error[0] != '\0')
 		/* Logged as a problem once, when it starts (below). */

@@ -213,6 +213,38 @@ test_one_transaction(struct feed *fd, struct store *s, const struct conf *c)
 	free(e);
 }
 
+/*
+ * Entries refused, the failure recorded: the validators recorded with it
+ * are the old ones, or the next poll's 304 would hide the lost entries.
+ */
+static void
+test_entries_refused(struct feed *fd, struct store *s, const struct conf *c)
+{
+	struct fetch_result res;
+	struct feed_update u;
+	struct feed_state fs;
+	struct fetch_entry *e = mkentry("4", "four", NULL);
+
+	db_int(path, "CREATE TRIGGER no_entries BEFORE INSERT ON entries "
+	    "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+	memset(&res, 0, sizeof(res));
+	res.outcome = SCHED_OK;
+	res.status = 200;
+	res.etag = "\"v3\"";
+	res.last_modified = "Wed, 15 Nov 2023 00:00:00 GMT";
+	res.entries = e;
+	feed_apply(fd, s, c, &res, NOW + 50, &u);
+	db_int(path, "DROP TRIGGER no_entries");
+	fs = stored(s);
+	is_int(fs.failures, 1, "the failure recorded");
+	ok(fs.etag == NULL && fs.last_modified == NULL,
+	    "without the validators of the entries refused");
+	ok(fd->st.etag == NULL && fd->st.last_modified == NULL,
+	    "in memory too");
+	feed_state_free(&fs);
+	free(e);
+}
+
 static void
 test_postpone(struct feed *fd, struct store *s)
 {
@@ -273,6 +305,7 @@ main(void)
 	test_moves(&fd, s, &c);
 	test_failures(&fd, s, &c);
 	test_one_transaction(&fd, s, &c);
+	test_entries_refused(&fd, s, &c);
 	test_postpone(&fd, s);
 	feed_free(&fd);
 	store_close(s);
