@@ -7,13 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct feed_state;
-
 /*
- * The order that makes every refusal visible and every lock survive:
- * pidfile_open, db_lock, daemon_detach (the locks are flock(2) locks and
- * follow the child; the pid written in both files is updated), then
- * store_open and httpd_start, then drop_privileges.
+ * The order cmd_run uses: daemon_detach (the parent stays until the child
+ * is ready or dies, so every refusal reaches the terminal), pidfile_open,
+ * db_lock, then store_open and httpd_start, then drop_privileges.  Locks
+ * taken before daemon_detach would survive too (flock(2) locks follow the
+ * child, and the pid written in both files is updated).
  */
 
 /*
@@ -47,15 +46,5 @@ void	notify_status(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	notify_watchdog(void);
 /* WATCHDOG_USEC / 2 in microseconds, or 0 when no watchdog is asked for. */
 uint64_t notify_watchdog_usec(void);
-
-/*
- * Log a feed's problems once when they start and once when they clear
- * (failing, gone, malformed, key churn), comparing the state before a
- * poll with the state after it.  before may be NULL (first poll).  Only
- * before's counters and flags are read, so a shallow copy of the state
- * taken before fetch_start will do.  In status.c.
- */
-void	feed_log_transition(const struct feed_state *before,
-	    const struct feed_state *after);
 
 #endif

@@ -4,9 +4,9 @@
  *
  * A fetch sends a conditional GET (the stored ETag and Last-Modified, as
  * received), pushes the body to the parser as it arrives, and when the
- * transfer ends writes one store transaction: the entries, the feed's
- * metadata, its new validators, status and next poll time (sched.h).  A
- * failed fetch writes only the feed's status.  Then the callback runs.
+ * transfer ends hands the callback the facts: status, validators, final
+ * URL, max-age, the feed's metadata and entries, or what went wrong.  It
+ * writes neither the store nor the feed's state: feed.h applies the facts.
  */
 #ifndef FEEDMUX_FETCH_H
 #define FEEDMUX_FETCH_H
@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "parse.h"
 #include "sched.h"
 #include "store.h"
 #include "util.h"
@@ -22,32 +23,45 @@ struct event_base;
 struct fetcher;
 struct sockaddr;
 
+/* An entry of the document, copied out of the parser's buffers. */
+struct fetch_entry {
+	struct fetch_entry *next;
+	struct entry	 e;
+};
+
 struct fetch_result {
 	enum sched_outcome outcome;
 	int		 status;	/* HTTP status of the last hop; 0: none */
 	int		 not_modified;	/* 304 */
-	int		 aborted;	/* cut short by fetcher_abort: nothing stored */
-	int		 entries;	/* in the document */
-	int		 entries_new;
-	int		 entries_changed;
+	int		 aborted;	/* cut short by fetcher_abort */
 	int64_t		 retry_at;	/* SCHED_RETRY_AFTER: when */
 	int64_t		 bytes;		/* body bytes received (decoded) */
-	char		 host[128];	/* sched.h hosts_key of the URL */
+	/* SCHED_OK only: */
+	const char	*etag;		/* validators of the last hop; NULL: */
+	const char	*last_modified;	/* the header was absent */
+	const char	*url;		/* the final URL, after redirects */
+	int		 moved;		/* every redirect was permanent */
+	int64_t		 max_age;	/* Cache-Control/Expires; 0: no word */
+	int		 malformed;	/* the document was not well-formed */
+	const struct feed_meta *meta;	/* NULL: none (or a 304) */
+	const struct fetch_entry *entries; /* in document order */
 	char		 error[512];	/* "name: URL: what", when it failed */
 };
 
-typedef void (*fetch_done_cb)(void *arg, const struct feed_conf *,
-    struct feed_state *, const struct fetch_result *);
+/* res and what it points to live until cb returns. */
+typedef void (*fetch_done_cb)(void *arg, const struct fetch_result *);
 
-struct fetcher	*fetcher_new(struct event_base *, struct store *,
-		    const struct conf *, char *err, size_t errlen);
-void		 fetcher_set_conf(struct fetcher *, const struct conf *);
+/* libcurl's global state: once in main, before any other thread. */
+int		 fetch_global_init(void);
+void		 fetch_global_cleanup(void);
+
+struct fetcher	*fetcher_new(struct event_base *, char *err, size_t errlen);
 /*
- * Start fetching fc, whose stored state is st (updated, and committed to
- * the store, before cb is called).  fc and st must live until then.
+ * Start fetching fc from the URL and with the validators of its state st
+ * (read, never changed).  fc and st must live until cb is called.
  */
 int		 fetch_start(struct fetcher *, const struct feed_conf *,
-		    struct feed_state *, fetch_done_cb, void *arg);
+		    const struct feed_state *, fetch_done_cb, void *arg);
 /* Transfers in progress. */
 int		 fetcher_active(struct fetcher *);
 /* Abort every transfer: each callback runs with aborted set. */

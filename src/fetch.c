@@ -1,8 +1,8 @@
 /*
  * fetch.c: libcurl multi socket interface on libevent (one event per
  * socket, one timer), conditional GET, limits, redirects, the protocol and
- * address policy, and the store transaction that ends each fetch.  The
- * one HTTP client: one-shot commands use it too (fetch_once).
+ * address policy, and the facts that end each fetch (feed.c applies
+ * them).  The one HTTP client: one-shot commands use it too (fetch_once).
  */
 #include "config.h"
 
@@ -30,7 +30,6 @@
 #include "log.h"
 #include "parse.h"
 #include "sched.h"
-#include "store.h"
 #include "util.h"
 
 #define ACCEPT "Accept: application/atom+xml, application/rss+xml, " \
@@ -38,18 +37,11 @@
 	"application/xml;q=0.8, text/xml;q=0.8, application/json;q=0.8, " \
 	"*/*;q=0.1"
 
-/* An entry or the feed's metadata, copied out of the parser's buffers into
- * one allocation, kept until the transfer ends and the store is written. */
-struct ecopy {
-	struct ecopy	*next;
-	struct entry	 e;
-};
-
 struct fetch_job {
 	LIST_ENTRY(fetch_job) link;
 	struct fetcher	*f;
 	const struct feed_conf *fc;
-	struct feed_state *st;
+	const struct feed_state *st;
 	fetch_done_cb	 cb;
 	void		*arg;
 	CURL		*easy;
@@ -65,9 +57,10 @@ struct fetch_job {
 	char		 head[256];
 	size_t		 headlen;
 	struct parser	*parser;
-	struct ecopy	*entries, **tail;
+	/* An entry or the feed's metadata, copied out of the parser's
+	 * buffers into one allocation, kept until the callback returns. */
+	struct fetch_entry *entries, **tail;
 	struct feed_meta *meta;
-	int		 has_meta;
 	struct fetch_result res;
 	/* The address policy. */
 	int		 remote;	/* FETCH_REMOTE */
@@ -75,7 +68,7 @@ struct fetch_job {
 	int		 origin_private; /* the configured URL's address is */
 	char		 refused[INET6_ADDRSTRLEN];	/* the address refused */
 	int		 refused_hop;
-	/* fetch_once: no parser, no store; the body and facts go here. */
+	/* fetch_once: no parser; the body and facts go here. */
 	struct fetch_reply *reply;
 	struct feed_conf once_fc;
 	struct feed_state once_st;
@@ -89,8 +82,6 @@ struct fetch_job {
 
 struct fetcher {
 	struct event_base *base;
-	struct store	*store;
-	const struct conf *conf;
 	struct curlev	*cv;
 	int		 active;
 	LIST_HEAD(, fetch_job) jobs;
@@ -115,9 +106,20 @@ on_transfer_done(void *arg, CURL *easy, CURLcode rc)
 	job_done(job, rc);
 }
 
+int
+fetch_global_init(void)
+{
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+void
+fetch_global_cleanup(void)
+{
+	curl_global_cleanup();
+}
+
 struct fetcher *
-fetcher_new(struct event_base *base, struct store *store,
-    const struct conf *conf, char *err, size_t errlen)
+fetcher_new(struct event_base *base, char *err, size_t errlen)
 {
 	struct fetcher	*f;
 
@@ -127,8 +129,6 @@ fetcher_new(struct event_base *base, struct store *store,
 	}
 	f = xcalloc(1, sizeof(*f));
 	f->base = base;
-	f->store = store;
-	f->conf = conf;
 	LIST_INIT(&f->jobs);
 	if ((f->cv = curlev_new(base, on_transfer_done, f)) == NULL) {
 		snprintf(err, errlen, "cannot set up libcurl on libevent");
@@ -136,12 +136,6 @@ fetcher_new(struct event_base *base, struct store *store,
 		return NULL;
 	}
 	return f;
-}
-
-void
-fetcher_set_conf(struct fetcher *f, const struct conf *conf)
-{
-	f->conf = conf;
 }
 
 int
@@ -197,7 +191,7 @@ static int
 on_entry(void *arg, const struct entry *e)
 {
 	struct fetch_job *job = arg;
-	struct ecopy	*c;
+	struct fetch_entry *c;
 	struct enclosure *enc;
 	const char	**cats;
 	size_t		 i, n;
@@ -238,7 +232,6 @@ on_entry(void *arg, const struct entry *e)
 	c->e.content = put_str(&p, e->content);
 	*job->tail = c;
 	job->tail = &c->next;
-	job->res.entries++;
 	return 0;
 }
 
@@ -685,8 +678,8 @@ job_setopts(struct fetch_job *job)
 }
 
 static struct fetch_job *
-job_new(struct fetcher *f, const struct feed_conf *fc, struct feed_state *st,
-    fetch_done_cb cb, void *arg)
+job_new(struct fetcher *f, const struct feed_conf *fc,
+    const struct feed_state *st, fetch_done_cb cb, void *arg)
 {
 	struct fetch_job *job = xcalloc(1, sizeof(*job));
 
@@ -704,11 +697,7 @@ static int
 job_start(struct fetch_job *job)
 {
 	struct fetcher	*f = job->f;
-	const struct feed_conf *fc = job->fc;
-	struct feed_state *st = job->st;
 
-	hosts_key(st->url != NULL ? st->url : fc->url, job->res.host,
-	    sizeof(job->res.host));
 	if (job->easy == NULL && (job->easy = curl_easy_init()) == NULL) {
 		free(job);
 		return -1;
@@ -728,7 +717,7 @@ job_start(struct fetch_job *job)
 
 int
 fetch_start(struct fetcher *f, const struct feed_conf *fc,
-    struct feed_state *st, fetch_done_cb cb, void *arg)
+    const struct feed_state *st, fetch_done_cb cb, void *arg)
 {
 	return job_start(job_new(f, fc, st, cb, arg));
 }
@@ -738,7 +727,7 @@ fetch_start(struct fetcher *f, const struct feed_conf *fc,
 static void
 job_free(struct fetch_job *job)
 {
-	struct ecopy	*c, *next;
+	struct fetch_entry *c, *next;
 
 	for (c = job->entries; c != NULL; c = next) {
 		next = c->next;
@@ -843,104 +832,6 @@ take(char **dst, char **src)
 	*src = NULL;
 }
 
-/* A 200 or 304: the new state of the feed. */
-static void
-state_ok(struct fetch_job *job, int64_t now)
-{
-	struct feed_state *st = job->st;
-	char		*url = NULL;
-
-	st->last_poll = st->last_success = now;
-	st->last_status = job->status;
-	st->failures = 0;
-	st->failing_since = 0;
-	st->gone = 0;
-	free(st->last_error);
-	st->last_error = NULL;
-	/* A 200 without validators clears the old ones; a 304 may omit them. */
-	if (!job->res.not_modified || job->etag != NULL)
-		take(&st->etag, &job->etag);
-	if (!job->res.not_modified || job->lastmod != NULL)
-		take(&st->last_modified, &job->lastmod);
-	/* Only a chain of permanent redirects moves the feed. */
-	if (job->nhops > 1 && !job->temp_redirect &&
-	    curl_easy_getinfo(job->easy, CURLINFO_EFFECTIVE_URL, &url) ==
-	    CURLE_OK && url != NULL && (st->url == NULL ||
-	    strcmp(url, st->url) != 0)) {
-		log_info("%s: moved permanently to %s", job->fc->name, url);
-		free(st->url);
-		st->url = xstrdup(url);
-	}
-	st->max_age = max_age(job, now);
-	if (job->meta != NULL) {
-		st->ttl = job->meta->ttl;
-		st->sy_period = job->meta->sy_period;
-		st->sy_frequency = job->meta->sy_frequency;
-		st->skip_hours = job->meta->skip_hours;
-		st->skip_days = job->meta->skip_days;
-	}
-	sched_plan(st, &job->fc->opts, job->f->conf, SCHED_OK, 0, now);
-}
-
-static int
-store_ok(struct fetch_job *job, int64_t now)
-{
-	struct store	*s = job->f->store;
-	struct ecopy	*c;
-	int		 r;
-
-	state_ok(job, now);
-	if (store_begin(s) == -1)
-		goto fail;
-	for (c = job->entries; c != NULL; c = c->next) {
-		if ((r = store_put_entry(s, job->st, job->fc->opts.key, &c->e,
-		    now)) == -1)
-			goto fail;
-		if (r == STORE_NEW)
-			job->res.entries_new++;
-		else if (r == STORE_CHANGED)
-			job->res.entries_changed++;
-	}
-	if (job->res.entries_new > 0)
-		job->st->last_new = now;
-	if ((job->meta != NULL && store_put_meta(s, job->st, job->meta) == -1) ||
-	    store_put_feed(s, job->st) == -1 ||
-	    store_prune(s, job->st, &job->fc->opts, now) == -1 ||
-	    store_commit(s) == -1)
-		goto fail;
-	return 0;
-fail:
-	job_error(job, "store: %s", store_error(s));
-	store_rollback(s);
-	job->res.entries_new = job->res.entries_changed = 0;
-	return -1;
-}
-
-static void
-store_failure(struct fetch_job *job, int64_t now)
-{
-	struct feed_state *st = job->st;
-	struct store	*s = job->f->store;
-
-	st->last_poll = now;
-	st->last_status = job->status;
-	st->failures++;
-	if (st->failing_since == 0)
-		st->failing_since = now;
-	free(st->last_error);
-	st->last_error = xstrdup(job->res.error);
-	if (job->res.outcome == SCHED_GONE)
-		st->gone = 1;
-	sched_plan(st, &job->fc->opts, job->f->conf, job->res.outcome,
-	    job->res.retry_at, now);
-	if (store_begin(s) == -1 || store_put_feed(s, st) == -1 ||
-	    store_commit(s) == -1) {
-		log_warnx("%s: cannot record the failure: %s", job->fc->name,
-		    store_error(s));
-		store_rollback(s);
-	}
-}
-
 /* A 200 (or file:) body: did it hold a feed? */
 static int
 parsed_ok(struct fetch_job *job)
@@ -954,7 +845,7 @@ parsed_ok(struct fetch_job *job)
 		job->parser = parser_new(url, NULL, &parse_cbs, job);
 	}
 	if (parser_finish(job->parser, &pr) == 0 && pr.format != FMT_UNKNOWN) {
-		job->st->malformed = pr.malformed;
+		job->res.malformed = pr.malformed;
 		return 1;
 	}
 	if (looks_html(job->head, job->headlen) || (job->ctype != NULL &&
@@ -966,6 +857,25 @@ parsed_ok(struct fetch_job *job)
 		job_error(job, "not a feed: %s", pr.error[0] ? pr.error :
 		    "unrecognized document");
 	return 0;
+}
+
+/* A 200 or 304: the facts the feed's new state is made of. */
+static void
+facts_ok(struct fetch_job *job, int64_t now)
+{
+	struct fetch_result *res = &job->res;
+	char		*url = NULL;
+
+	res->etag = job->etag;
+	res->last_modified = job->lastmod;
+	if (curl_easy_getinfo(job->easy, CURLINFO_EFFECTIVE_URL, &url) ==
+	    CURLE_OK)
+		res->url = url;
+	/* Only a chain of permanent redirects moves the feed. */
+	res->moved = job->nhops > 1 && !job->temp_redirect;
+	res->max_age = max_age(job, now);
+	res->meta = job->meta;
+	res->entries = job->entries;
 }
 
 /* Decide what the transfer amounted to; fill job->res. */
@@ -1047,24 +957,16 @@ job_done(struct fetch_job *job, CURLcode rc)
 	curlev_remove(f->cv, job->easy);
 	if (job->reply != NULL)
 		once_done(job, rc);
-	else if (!job->res.aborted) {
-		if (classify(job, rc, now) == 0) {
-			if (store_ok(job, now) == -1) {
-				job->res.outcome = SCHED_ERROR;
-				store_failure(job, now);
-			}
-		} else
-			store_failure(job, now);
-	}
-	job->cb(job->arg, job->fc, job->st, &job->res);
+	else if (!job->res.aborted && classify(job, rc, now) == 0)
+		facts_ok(job, now);
+	job->cb(job->arg, &job->res);
 	job_free(job);
 }
 
 /* One-shot fetches. */
 
 static void
-once_cb(void *arg, const struct feed_conf *fc, struct feed_state *st,
-    const struct fetch_result *res)
+once_cb(void *arg, const struct fetch_result *res)
 {
 	struct event_base *base = arg;
 
@@ -1090,7 +992,7 @@ fetch_once(const char *url, const struct feed_opts *opts, int flags,
 	}
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	if ((f = fetcher_new(base, NULL, NULL, err, sizeof(err))) == NULL) {
+	if ((f = fetcher_new(base, err, sizeof(err))) == NULL) {
 		snprintf(r->error, sizeof(r->error), "%s: %s", url, err);
 		event_base_free(base);
 		return -1;
@@ -1114,8 +1016,7 @@ fetch_once(const char *url, const struct feed_opts *opts, int flags,
 }
 
 static void
-post_cb(void *arg, const struct feed_conf *fc, struct feed_state *st,
-    const struct fetch_result *res)
+post_cb(void *arg, const struct fetch_result *res)
 {
 	struct fetch_job *job = arg;
 

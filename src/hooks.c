@@ -687,8 +687,6 @@ hooks_set_conf(struct hooks *hs, const struct conf *conf)
 	size_t		 i;
 
 	hs->conf = conf;
-	if (hs->fetcher != NULL)
-		fetcher_set_conf(hs->fetcher, conf);
 	TAILQ_FOREACH(r, &hs->runs, link)
 		r->hc = NULL;
 	for (i = 0; i < conf->nhooks; i++) {
@@ -721,8 +719,7 @@ hooks_new(struct event_base *base, struct store *store,
 	hs->base = base;
 	hs->store = store;
 	/* Not the poller's: a POST in flight must not hold its cycle open. */
-	if ((hs->fetcher = fetcher_new(base, store, conf, err,
-	    sizeof(err))) == NULL)
+	if ((hs->fetcher = fetcher_new(base, err, sizeof(err))) == NULL)
 		log_warnx("hooks: %s; url hooks cannot run", err);
 	TAILQ_INIT(&hs->runs);
 	hooks_set_conf(hs, conf);

@@ -8,11 +8,11 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include <curl/curl.h>
 #include <libxml/parser.h>
 
 #include "cmd.h"
 #include "conf.h"
+#include "fetch.h"
 #include "log.h"
 #include "poll.h"
 #include "store.h"
@@ -203,7 +203,7 @@ main(int argc, char **argv)
 		conf_free(conf);
 		return EX_CANTCREAT;
 	}
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	fetch_global_init();
 	xmlInitParser();
 	optind = 0;	/* reset getopt for the command's own options */
 	rc = cmd->fn(conf, argc, argv);
@@ -215,6 +215,6 @@ main(int argc, char **argv)
 	}
 	conf_free(conf);
 	xmlCleanupParser();
-	curl_global_cleanup();
+	fetch_global_cleanup();
 	return rc;
 }

@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "digest.h"
+#include "feed.h"
 #include "fetch.h"
 #include "hooks.h"
 #include "httpd.h"
@@ -36,11 +37,8 @@
 
 struct pfeed {
 	struct poller	*p;
-	const struct feed_conf *fc;
-	struct feed_state st;
-	struct feed_state before;	/* flags only, for log transitions */
+	struct feed	 feed;		/* its state: feed.h's to change */
 	struct sched_item item;
-	char		 host[128];
 	int		 busy, queued;
 	TAILQ_ENTRY(pfeed) q;
 };
@@ -79,7 +77,7 @@ feeds_free(struct poller *p)
 	for (i = 0; i < p->nfeeds; i++) {
 		if (p->sched != NULL)
 			sched_remove(p->sched, &p->feeds[i].item);
-		feed_state_free(&p->feeds[i].st);
+		feed_free(&p->feeds[i].feed);
 	}
 	free(p->feeds);
 	p->feeds = NULL;
@@ -103,17 +101,11 @@ feeds_load(struct poller *p, char *err, size_t errlen)
 		if (!fc->enabled)
 			continue;
 		pf = &p->feeds[p->nfeeds];
-		if (store_feed_get(p->store, fc->name, &pf->st) != 1) {
-			snprintf(err, errlen, "feed %s: not in the store: %s",
-			    fc->name, store_error(p->store));
+		if (feed_load(&pf->feed, fc, p->store, err, errlen) == -1)
 			return -1;
-		}
 		pf->p = p;
-		pf->fc = fc;
 		pf->item.idx = SIZE_MAX;
 		pf->item.arg = pf;
-		hosts_key(pf->st.url != NULL ? pf->st.url : fc->url, pf->host,
-		    sizeof(pf->host));
 		p->nfeeds++;
 	}
 	return 0;
@@ -148,7 +140,7 @@ progress(struct poller *p, const struct pfeed *pf)
 	if (!p->tty)
 		return;
 	fprintf(stderr, "\r\033[K[%d/%d] %s", p->polled, p->due,
-	    pf != NULL ? pf->fc->name : "");
+	    pf != NULL ? pf->feed.fc->name : "");
 	fflush(stderr);
 }
 
@@ -190,44 +182,35 @@ cycle_end(struct poller *p)
 }
 
 static void
-on_done(void *arg, const struct feed_conf *fc, struct feed_state *st,
-    const struct fetch_result *res)
+on_done(void *arg, const struct fetch_result *res)
 {
 	struct pfeed	*pf = arg;
 	struct poller	*p = pf->p;
+	struct feed_update u;
 
 	pf->busy = 0;
-	hosts_done(p->hosts, pf->host);
+	/* Before feed_apply, which rekeys a feed that moved (301/308). */
+	hosts_done(p->hosts, pf->feed.host);
 	if (res->aborted)
 		return;
 	p->polled++;
 	cycle_stats.fetches++;
 	if (res->outcome == SCHED_RETRY_AFTER)
-		hosts_block(p->hosts, res->host, res->retry_at);
-	if (res->error[0] != '\0') {
+		hosts_block(p->hosts, pf->feed.host, res->retry_at);
+	feed_apply(&pf->feed, p->store, p->conf, res, fm_now(), &u);
+	if (u.error[0] != '\0') {
 		p->failed++;
 		cycle_stats.fetch_errors++;
-		/* Logged as a problem once, when it starts (below). */
-		log_info("%s", res->error);
-	} else if (res->not_modified || res->entries_new +
-	    res->entries_changed == 0) {
+	} else if (res->not_modified || u.entries_new +
+	    u.entries_changed == 0) {
 		p->unchanged++;
 		cycle_stats.not_modified += res->not_modified;
-		log_debug("%s: %s", fc->name, res->not_modified ?
-		    "not modified" : "no change");
-	} else {
+	} else
 		p->updated++;
-		log_info("%s: %d new, %d changed", fc->name, res->entries_new,
-		    res->entries_changed);
-	}
-	feed_log_transition(&pf->before, st);
-	p->entries_new += res->entries_new;
-	cycle_stats.entries_new += res->entries_new;
-	/* The feed's URL may have moved (301/308). */
-	hosts_key(st->url != NULL ? st->url : fc->url, pf->host,
-	    sizeof(pf->host));
-	if (p->sched != NULL && !st->gone && !p->stopping)
-		sched_add(p->sched, &pf->item, st->next_poll);
+	p->entries_new += u.entries_new;
+	cycle_stats.entries_new += u.entries_new;
+	if (p->sched != NULL && !pf->feed.st.gone && !p->stopping)
+		sched_add(p->sched, &pf->item, pf->feed.st.next_poll);
 	progress(p, pf);
 	pump(p);
 }
@@ -237,12 +220,7 @@ static void
 postpone(struct poller *p, struct pfeed *pf, int64_t until)
 {
 	p->postponed++;
-	pf->st.next_poll = until;
-	free(pf->st.next_reason);
-	pf->st.next_reason = xstrdup("retry-after (host)");
-	if (store_begin(p->store) == -1 || store_put_feed(p->store,
-	    &pf->st) == -1 || store_commit(p->store) == -1)
-		store_rollback(p->store);
+	feed_postpone(&pf->feed, p->store, until);
 	if (p->sched != NULL)
 		sched_add(p->sched, &pf->item, until);
 }
@@ -258,7 +236,7 @@ pump(struct poller *p)
 	for (pf = TAILQ_FIRST(&p->queue); pf != NULL && !p->stopping &&
 	    fetcher_active(p->fetcher) < limit; pf = next) {
 		next = TAILQ_NEXT(pf, q);
-		if (!hosts_may_start(p->hosts, pf->host, p->conf->per_host,
+		if (!hosts_may_start(p->hosts, pf->feed.host, p->conf->per_host,
 		    now, &until)) {
 			if (until == 0)
 				continue;	/* host busy: stays queued */
@@ -269,19 +247,15 @@ pump(struct poller *p)
 		}
 		TAILQ_REMOVE(&p->queue, pf, q);
 		pf->queued = 0;
-		memset(&pf->before, 0, sizeof pf->before);
-		pf->before.failures = pf->st.failures;
-		pf->before.gone = pf->st.gone;
-		pf->before.malformed = pf->st.malformed;
-		pf->before.key_churn = pf->st.key_churn;
-		if (fetch_start(p->fetcher, pf->fc, &pf->st, on_done, pf) ==
-		    -1) {
-			log_warnx("%s: cannot start a transfer", pf->fc->name);
+		if (fetch_start(p->fetcher, pf->feed.fc, &pf->feed.st, on_done,
+		    pf) == -1) {
+			log_warnx("%s: cannot start a transfer",
+			    pf->feed.fc->name);
 			p->failed++;
 			continue;
 		}
 		pf->busy = 1;
-		hosts_started(p->hosts, pf->host);
+		hosts_started(p->hosts, pf->feed.host);
 	}
 	if (p->in_cycle && TAILQ_EMPTY(&p->queue) &&
 	    fetcher_active(p->fetcher) == 0)
@@ -307,7 +281,7 @@ poller_new(struct conf *conf, int daemon, char *err, size_t errlen)
 		return p;
 	if (store_checkpoint_thread(p->store, 0, cerr, sizeof(cerr)) == -1)
 		log_warnx("%s; checkpoints stay in the poll loop", cerr);
-	p->fetcher = fetcher_new(p->base, p->store, conf, err, errlen);
+	p->fetcher = fetcher_new(p->base, err, errlen);
 	return p;
 }
 
@@ -346,7 +320,7 @@ poller_free(struct poller *p)
 static int
 poll_due(const struct pfeed *pf, int all, int64_t now)
 {
-	const struct feed_state *st = &pf->st;
+	const struct feed_state *st = &pf->feed.st;
 
 	if (st->gone)
 		return 0;
@@ -436,10 +410,10 @@ schedule_all(struct poller *p)
 	int64_t	 now = fm_now();
 
 	for (i = 0; i < p->nfeeds; i++)
-		if (!p->feeds[i].st.gone)
+		if (!p->feeds[i].feed.st.gone)
 			sched_add(p->sched, &p->feeds[i].item,
-			    p->feeds[i].st.next_poll > 0 ?
-			    p->feeds[i].st.next_poll : now);
+			    p->feeds[i].feed.st.next_poll > 0 ?
+			    p->feeds[i].feed.st.next_poll : now);
 }
 
 static void
@@ -451,7 +425,6 @@ apply_reload(struct poller *p)
 	feeds_free(p);
 	p->conf = p->pending;
 	p->pending = NULL;
-	fetcher_set_conf(p->fetcher, p->conf);
 	if (feeds_load(p, err, sizeof(err)) == -1)
 		log_warnx("reload: %s", err);
 	if (p->httpd != NULL)

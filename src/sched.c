@@ -6,18 +6,17 @@
 
 #include <sys/time.h>
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <libpsl.h>
 #include <event2/event.h>
 
 #include "log.h"
 #include "sched.h"
+#include "url.h"
 #include "util.h"
 
 uint32_t
@@ -407,9 +406,6 @@ hosts_find(struct hosts *h, const char *key)
 	return &h->tab[i];
 }
 
-/* The registered domain, approximated without a suffix list: the last two
- * labels, or three under a two-letter ccTLD with a short second level
- * (example.co.uk).  IP literals stay whole. */
 /*
  * The public suffix list, loaded once: Debian's up-to-date copy when the
  * publicsuffix package is there, else the one built into libpsl.
@@ -451,22 +447,17 @@ reg_domain(const char *host, char *out, size_t outlen)
 void
 hosts_key(const char *url, char *out, size_t outlen)
 {
-	CURLU	*u;
-	char	*host = NULL;
-	size_t	 i;
+	char	 host[256];
 
 	out[0] = '\0';
-	if ((u = curl_url()) == NULL)
+	if (url_host(url, host, sizeof(host)) == -1)
 		return;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    host != NULL) {
-		for (i = 0; host[i]; i++)
-			host[i] = (char)tolower((unsigned char)host[i]);
-		reg_domain(host, out, outlen);
+	/* An IPv6 literal keeps its brackets, as in the URL. */
+	if (strchr(host, ':') != NULL) {
+		snprintf(out, outlen, "[%s]", host);
+		return;
 	}
-	curl_free(host);
-	curl_url_cleanup(u);
+	reg_domain(host, out, outlen);
 }
 
 int

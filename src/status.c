@@ -1,6 +1,5 @@
 /*
- * status.c: `feedmux status` and `feedmux list`, and the logging of feed
- * problems as they start and clear.
+ * status.c: `feedmux status` and `feedmux list`.
  *
  * Status is the configured feeds joined with their state in the store, so
  * a feed added a minute ago shows (as never polled) before the daemon has
@@ -44,35 +43,6 @@ static const char *col_head[NCOLS] = { "NAME", "LAST OK", "HTTP", "FAILS",
     "ENTRIES", "NEXT POLL", "WHY", "FLAGS" };
 /* Numbers right-aligned, text left-aligned. */
 static const int col_right[NCOLS] = { 0, 0, 1, 1, 1, 0, 0, 0 };
-
-/*
- * A problem's end is logged at the level of its start (warning): at the
- * default level an operator who saw "failing" must also see "recovered".
- */
-void
-feed_log_transition(const struct feed_state *b, const struct feed_state *a)
-{
-	const char	*name = a->name != NULL ? a->name : "?";
-	int		 bf = b != NULL ? b->failures : 0;
-
-	if (bf == 0 && a->failures > 0)
-		log_warnx("feed %s: failing: %s", name,
-		    a->last_error != NULL ? a->last_error : "error");
-	else if (bf > 0 && a->failures == 0)
-		log_warnx("feed %s: recovered after %d failure%s", name, bf,
-		    bf == 1 ? "" : "s");
-	if ((b == NULL || !b->gone) && a->gone)
-		log_warnx("feed %s: gone (HTTP 410): no longer polled", name);
-	if ((b == NULL || !b->malformed) && a->malformed)
-		log_warnx("feed %s: not well-formed XML; reading what can be "
-		    "read", name);
-	else if (b != NULL && b->malformed && !a->malformed)
-		log_warnx("feed %s: well-formed again", name);
-	if ((b == NULL || !b->key_churn) && a->key_churn)
-		log_warnx("feed %s: entry ids look unstable (key churn)", name);
-	else if (b != NULL && b->key_churn && !a->key_churn)
-		log_warnx("feed %s: entry ids stable again", name);
-}
 
 /* "3m ago", "in 2h", "now", "never": durations a reader takes in at once. */
 static void

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "feed.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"

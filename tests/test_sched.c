@@ -162,6 +162,12 @@ test_hosts(void)
 	is_str(k, "127.0.0.1", "IP literal whole");
 	hosts_key("file:///tmp/x.xml", k, sizeof(k));
 	is_str(k, "", "file: has no host");
+	hosts_key("http://u:pw@Feeds.Example.CO.UK:8080/x", k, sizeof(k));
+	is_str(k, "example.co.uk", "user info and port left out");
+	hosts_key("http://[::1]:8080/x", k, sizeof(k));
+	is_str(k, "[::1]", "IPv6 literal whole, in brackets");
+	hosts_key("not a url", k, sizeof(k));
+	is_str(k, "", "no URL, no host");
 	ok(hosts_may_start(h, "example.com", 2, 0, &until), "first may start");
 	hosts_started(h, "example.com");
 	hosts_started(h, "example.com");
