@@ -132,12 +132,21 @@ static const char *const migrations[] = {
 
 static void	sq_close(struct store *);
 
+/* A feed's columns, in the order of enum fc. */
 #define FEED_COLS \
 	"id, name, url, conf_url, title, link, etag, last_modified, last_poll," \
 	" last_success, last_new, next_poll, next_reason, last_status," \
 	" failures, failing_since, last_error, gone, malformed, key_churn," \
 	" ttl, sy_period, sy_frequency, skip_hours, skip_days, max_age," \
 	" (SELECT count(*) FROM entries e WHERE e.feed = feeds.id)"
+enum fc {
+	FC_ID, FC_NAME, FC_URL, FC_CONF_URL, FC_TITLE, FC_LINK, FC_ETAG,
+	FC_LAST_MODIFIED, FC_LAST_POLL, FC_LAST_SUCCESS, FC_LAST_NEW,
+	FC_NEXT_POLL, FC_NEXT_REASON, FC_LAST_STATUS, FC_FAILURES,
+	FC_FAILING_SINCE, FC_LAST_ERROR, FC_GONE, FC_MALFORMED, FC_KEY_CHURN,
+	FC_TTL, FC_SY_PERIOD, FC_SY_FREQUENCY, FC_SKIP_HOURS, FC_SKIP_DAYS,
+	FC_MAX_AGE, FC_ENTRIES
+};
 
 static const char *const sql[ST__MAX] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -651,33 +660,33 @@ static void
 feed_from_row(sqlite3_stmt *q, struct feed_state *fs)
 {
 	memset(fs, 0, sizeof(*fs));
-	fs->id = sqlite3_column_int64(q, 0);
-	fs->name = sq_col_strdup(q, 1);
-	fs->url = sq_col_strdup(q, 2);
-	fs->conf_url = sq_col_strdup(q, 3);
-	fs->title = sq_col_strdup(q, 4);
-	fs->link = sq_col_strdup(q, 5);
-	fs->etag = sq_col_strdup(q, 6);
-	fs->last_modified = sq_col_strdup(q, 7);
-	fs->last_poll = sqlite3_column_int64(q, 8);
-	fs->last_success = sqlite3_column_int64(q, 9);
-	fs->last_new = sqlite3_column_int64(q, 10);
-	fs->next_poll = sqlite3_column_int64(q, 11);
-	fs->next_reason = sq_col_strdup(q, 12);
-	fs->last_status = sqlite3_column_int(q, 13);
-	fs->failures = sqlite3_column_int(q, 14);
-	fs->failing_since = sqlite3_column_int64(q, 15);
-	fs->last_error = sq_col_strdup(q, 16);
-	fs->gone = sqlite3_column_int(q, 17);
-	fs->malformed = sqlite3_column_int(q, 18);
-	fs->key_churn = sqlite3_column_int(q, 19);
-	fs->ttl = sqlite3_column_int(q, 20);
-	fs->sy_period = sqlite3_column_int64(q, 21);
-	fs->sy_frequency = sqlite3_column_int(q, 22);
-	fs->skip_hours = (uint32_t)sqlite3_column_int64(q, 23);
-	fs->skip_days = (uint8_t)sqlite3_column_int(q, 24);
-	fs->max_age = sqlite3_column_int64(q, 25);
-	fs->entries = sqlite3_column_int64(q, 26);
+	fs->id = sqlite3_column_int64(q, FC_ID);
+	fs->name = sq_col_strdup(q, FC_NAME);
+	fs->url = sq_col_strdup(q, FC_URL);
+	fs->conf_url = sq_col_strdup(q, FC_CONF_URL);
+	fs->title = sq_col_strdup(q, FC_TITLE);
+	fs->link = sq_col_strdup(q, FC_LINK);
+	fs->etag = sq_col_strdup(q, FC_ETAG);
+	fs->last_modified = sq_col_strdup(q, FC_LAST_MODIFIED);
+	fs->last_poll = sqlite3_column_int64(q, FC_LAST_POLL);
+	fs->last_success = sqlite3_column_int64(q, FC_LAST_SUCCESS);
+	fs->last_new = sqlite3_column_int64(q, FC_LAST_NEW);
+	fs->next_poll = sqlite3_column_int64(q, FC_NEXT_POLL);
+	fs->next_reason = sq_col_strdup(q, FC_NEXT_REASON);
+	fs->last_status = sqlite3_column_int(q, FC_LAST_STATUS);
+	fs->failures = sqlite3_column_int(q, FC_FAILURES);
+	fs->failing_since = sqlite3_column_int64(q, FC_FAILING_SINCE);
+	fs->last_error = sq_col_strdup(q, FC_LAST_ERROR);
+	fs->gone = sqlite3_column_int(q, FC_GONE);
+	fs->malformed = sqlite3_column_int(q, FC_MALFORMED);
+	fs->key_churn = sqlite3_column_int(q, FC_KEY_CHURN);
+	fs->ttl = sqlite3_column_int(q, FC_TTL);
+	fs->sy_period = sqlite3_column_int64(q, FC_SY_PERIOD);
+	fs->sy_frequency = sqlite3_column_int(q, FC_SY_FREQUENCY);
+	fs->skip_hours = (uint32_t)sqlite3_column_int64(q, FC_SKIP_HOURS);
+	fs->skip_days = (uint8_t)sqlite3_column_int(q, FC_SKIP_DAYS);
+	fs->max_age = sqlite3_column_int64(q, FC_MAX_AGE);
+	fs->entries = sqlite3_column_int64(q, FC_ENTRIES);
 }
 
 static int
