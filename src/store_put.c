@@ -51,7 +51,8 @@ sq_fm_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * fetch is hashed, and summaries run to kilobytes.  Each step is a
  * bijection of the state for a given word, so two inputs that differ in
  * one word never collide.  Words are read little-endian whatever the host,
- * as the hashes are stored.  Keys keep FNV-1a: tombstones store those.
+ * as the hashes are stored.  Keys keep FNV-1a (hash_bytes): tombstones
+ * store those.
  */
 #define CH_MUL	UINT64_C(0x9fb21c651e98df25)
 
