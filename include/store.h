@@ -1,5 +1,6 @@
 /*
- * store.h: the SQLite store.  All SQL lives in store.c.
+ * store.h: the store, behind one interface whatever the backend (SQLite
+ * now: store.c dispatches, the store_*.c files hold all the SQL).
  *
  * Entries are identified within their feed by a key (guid/id, else link,
  * else a hash of title, date and content; see enum key_policy), written

@@ -1,5 +1,6 @@
 /*
- * checkpoint.c: WAL checkpoints on a thread of their own.
+ * store_checkpoint.c: the SQLite backend's WAL checkpoints on a thread of
+ * their own.
  *
  * A checkpoint copies the WAL into the database file and waits for two
  * fsyncs; done by the committing connection (SQLite's autocheckpoint), that
@@ -23,8 +24,8 @@
 
 #include <sqlite3.h>
 
-#include "checkpoint.h"
 #include "log.h"
+#include "store_int.h"
 #include "util.h"
 
 /* WAL pages (8 KiB) before the thread is woken, unless told otherwise;

@@ -1,0 +1,211 @@
+/*
+ * store_int.h: private to the store's files.  The backend interface that
+ * store.c dispatches through, and the SQLite backend's shared parts
+ * (store_sqlite.c, store_put.c, store_read.c, store_prune.c,
+ * store_checkpoint.c); no other file includes it.
+ */
+#ifndef FEEDMUX_STORE_INT_H
+#define FEEDMUX_STORE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "conf.h"
+#include "parse.h"
+#include "store.h"
+#include "util.h"
+
+/*
+ * A storage backend: what include/store.h promises, for one kind of
+ * database.  Chosen once per store_open (store.c); callers never see it.
+ * Every handle a backend returns begins with struct store.  Members a
+ * backend may leave NULL say so; the others are required.
+ */
+struct store_backend {
+	const char	*name;
+	/* Paths it takes ("postgresql:"); NULL: the default, a file. */
+	const char	*scheme;
+	/* version 0: the latest; reader: store_open_reader's semantics. */
+	struct store	*(*open)(const char *path, int version, int reader,
+	    char *err, size_t errlen);
+	void	(*close)(struct store *);
+	int	(*schema_version)(void);
+	int	(*damaged)(void);	/* process-wide */
+	/* These two may be NULL: nothing to do. */
+	int	(*checkpoint_thread)(struct store *, int pages, char *err,
+	    size_t errlen);
+	int	(*checkpoint)(struct store *);
+
+	int	(*begin)(struct store *);
+	int	(*commit)(struct store *);
+	void	(*rollback)(struct store *);
+
+	int	(*sync_feeds)(struct store *, const struct conf *, char *err,
+	    size_t errlen);
+	int	(*feed_get)(struct store *, const char *name,
+	    struct feed_state *);
+	int	(*feed_each)(struct store *,
+	    int (*)(void *, const struct feed_state *), void *);
+	int	(*put_entry)(struct store *, const struct feed_state *,
+	    enum key_policy, const struct entry *, int64_t now);
+	int	(*put_meta)(struct store *, const struct feed_state *,
+	    const struct feed_meta *);
+	int	(*put_feed)(struct store *, const struct feed_state *);
+
+	int	(*prune)(struct store *, const struct feed_state *,
+	    const struct feed_opts *, int64_t now);
+	int	(*prune_all)(struct store *, const struct conf *, int64_t now);
+	int	(*prune_due)(struct store *, int64_t now);
+
+	int	(*recent)(struct store *, store_entry_cb, void *);
+	int	(*since)(struct store *, int64_t after, int64_t upto,
+	    int updates, store_entry_cb, void *);
+	int	(*after)(struct store *, int64_t after, store_entry_cb, void *);
+	int	(*dups_before)(struct store *, int64_t id, store_entry_cb,
+	    void *);
+	int64_t	(*seq)(struct store *);
+	int64_t	(*generation)(struct store *);
+	int	(*totals)(struct store *, struct store_totals *);
+
+	int	(*digest_last)(struct store *, struct digest_state *);
+	int	(*digest_add)(struct store *, struct digest_state *);
+	int	(*digest_update)(struct store *, const struct digest_state *);
+	int	(*hook_get)(struct store *, const char *name,
+	    struct hook_state *);
+	int	(*hook_put)(struct store *, const char *name,
+	    const struct hook_state *);
+};
+
+/* The head of every backend's handle. */
+struct store {
+	const struct store_backend *be;	/* set by store.c */
+	char		*path;
+	char		 err[512];	/* store_error */
+};
+
+extern const struct store_backend store_sqlite;
+
+/* ---- the SQLite backend ---- */
+
+/* A tombstone not matched by any fetch for this long is forgotten. */
+#define TOMBSTONE_TTL	(180 * 86400)
+
+/* Statements, prepared once per connection (sql[] in store_sqlite.c). */
+enum stmt {
+	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_STATE_GET, ST_STATE_SET,
+	ST_ENTRY_FIND, ST_FEED_HAS, ST_TOMB_FIND, ST_TOMB_TOUCH, ST_LINK_KNOWN,
+	ST_UPSERT, ST_PRUNE_AGE, ST_PRUNE_MAX, ST_TOMB_ADD, ST_TOMB_EXPIRE,
+	ST_FEED_SYNC, ST_FEED_ENABLED, ST_FEED_ALL,
+	ST_FEED_DISABLE, ST_FEED_GET, ST_FEED_PUT, ST_FEED_META, ST_FEED_CHURN,
+	ST_FEED_LASTNEW, ST_FEED_COUNT, ST_PRUNED_GET, ST_PRUNED_SET, ST_DUPS,
+	ST_DIGEST_LAST, ST_DIGEST_ADD,
+	ST_DIGEST_UPDATE, ST_TOTAL_FEEDS, ST_TOTAL_ENTRIES, ST_HOOK_GET,
+	ST_HOOK_PUT, ST__MAX
+};
+
+/* Keys seen in the current transaction: key hash -> link hash. */
+struct keyset {
+	uint64_t	*k, *v;
+	size_t		 n, cap;	/* cap: a power of two */
+};
+
+struct sqlstore {
+	struct store	 base;
+	sqlite3		*db;
+	struct checkpointer *ckpt;	/* NULL: SQLite's autocheckpoint */
+	sqlite3_stmt	*st[ST__MAX];
+	int		 in_txn;
+	int64_t		 seq;		/* loaded by store_begin */
+	int64_t		 seq0;
+	int		 dirty;		/* outputs would change */
+	int		 pruned;
+	/* The feed being written and what its fetch showed so far. */
+	int64_t		 feed;
+	int		 feed_tombs;	/* the feed has tombstones */
+	int		 feed_empty;	/* had no entries when the fetch began */
+	int		 nput, nkeynew, nlinkknown, nnew;
+	int64_t		 feed_newest;	/* when it last changed, as seen */
+	int64_t		 now;
+	struct keyset	 batch;
+	/* Scratch, reused: no allocation per entry. */
+	struct buf	 key, canon, gid, cats, encs;
+	/* For reading entries back. */
+	const char	**vcats;
+	size_t		 nvcats;
+	struct enclosure *vencs;
+	size_t		 nvencs;
+	/* The same, for store_dups_before inside a store_after callback. */
+	const char	**dcats;
+	size_t		 ndcats;
+	struct enclosure *dencs;
+	size_t		 ndencs;
+	const char	**valso;
+	size_t		 nvalso;
+	struct buf	 also;
+};
+
+static inline struct sqlstore *
+sq(struct store *s)
+{
+	return (struct sqlstore *)s;
+}
+
+/* store_sqlite.c: statements and errors */
+int	 sq_fail(struct sqlstore *, const char *what);
+sqlite3_stmt *sq_stmt(struct sqlstore *, enum stmt);
+int	 sq_exec(struct sqlstore *, sqlite3_stmt *, const char *what);
+void	 sq_bind_text(sqlite3_stmt *, int, const char *);
+char	*sq_col_strdup(sqlite3_stmt *, int);
+/* store_sqlite.c: transactions */
+int	 sq_begin(struct store *);
+int	 sq_commit(struct store *);
+void	 sq_rollback(struct store *);
+
+/* store_put.c */
+void	 sq_fm_hash(sqlite3_context *, int, sqlite3_value **);
+void	 sq_fm_entry_hash(sqlite3_context *, int, sqlite3_value **);
+void	 sq_batch_reset(struct sqlstore *);
+int	 sq_feed_done(struct sqlstore *);
+int	 sq_put_entry(struct store *, const struct feed_state *,
+	    enum key_policy, const struct entry *, int64_t now);
+int	 sq_put_meta(struct store *, const struct feed_state *,
+	    const struct feed_meta *);
+int	 sq_put_feed(struct store *, const struct feed_state *);
+
+/* store_prune.c */
+int	 sq_prune(struct store *, const struct feed_state *,
+	    const struct feed_opts *, int64_t now);
+int	 sq_prune_all(struct store *, const struct conf *, int64_t now);
+int	 sq_prune_due(struct store *, int64_t now);
+
+/* store_read.c */
+int	 sq_recent(struct store *, store_entry_cb, void *);
+int	 sq_since(struct store *, int64_t after, int64_t upto, int updates,
+	    store_entry_cb, void *);
+int	 sq_after(struct store *, int64_t after, store_entry_cb, void *);
+int	 sq_dups_before(struct store *, int64_t id, store_entry_cb, void *);
+int64_t	 sq_seq(struct store *);
+int64_t	 sq_generation(struct store *);
+int	 sq_totals(struct store *, struct store_totals *);
+int	 sq_digest_last(struct store *, struct digest_state *);
+int	 sq_digest_add(struct store *, struct digest_state *);
+int	 sq_digest_update(struct store *, const struct digest_state *);
+int	 sq_hook_get(struct store *, const char *name, struct hook_state *);
+int	 sq_hook_put(struct store *, const char *name,
+	    const struct hook_state *);
+
+/*
+ * store_checkpoint.c: WAL checkpoints of a writer connection on a thread
+ * of their own, so that commits never wait for fsync.  Takes over the
+ * writer's WAL hook and checkpoints every `pages` pages of WAL (0: 2000);
+ * the database at path must be in WAL mode.
+ */
+struct checkpointer;
+struct checkpointer *checkpointer_start(sqlite3 *writer, const char *path,
+	    int pages, char *err, size_t errlen);
+/* Stops and joins the thread; unhook the writer first. */
+void	 checkpointer_stop(struct checkpointer *);
+
+#endif
