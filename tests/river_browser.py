@@ -209,6 +209,10 @@ def main():
         ok(False, "chromium session", repr(e))
     finally:
         b.close()
+        if failed:
+            with open(os.path.join(tmp, "chromium.log"), errors="replace") as f:
+                for line in f.read().splitlines()[-15:]:
+                    print("#   chromium: " + line)
         shutil.rmtree(tmp, ignore_errors=True)
     sys.exit(1 if failed else 0)
 
