@@ -99,6 +99,8 @@ cmd_check_config(struct conf *conf, int argc, char **argv)
 			printf("%s (RSS): %s\n", name, o->rss);
 		if (o->json)
 			printf("%s (JSON Feed): %s\n", name, o->json);
+		if (o->html)
+			printf("%s (river page): %s\n", name, o->html);
 	}
 	printf("digests: %s\n", conf->digest.dir);
 	if (conf->listen)
