@@ -6,7 +6,8 @@ event fires, no console error, no uncaught exception, no failed request
 and no HTTP error; the DOM holds every TITLE as an entry heading, no
 script element, at least one alternate link per feed type; nothing is
 wider than the viewport (no sideways scrolling); the body text is at least
-16 CSS pixels.  A screenshot of each goes to OUTDIR/river-desktop.png and
+16 CSS pixels; with prefers-color-scheme: dark the page turns dark.  A
+screenshot of each goes to OUTDIR/river-desktop.png and
 OUTDIR/river-phone.png.  Prints "ok - WHAT" or "not ok - WHAT" lines (with
 "#" details) for the caller to number, and exits 0 only when every check
 passed."""
@@ -148,6 +149,16 @@ PROBE = """(() => {
 })()"""
 
 
+DARK = """JSON.stringify([getComputedStyle(document.body).backgroundColor,
+    getComputedStyle(document.body).color])"""
+
+
+def luma(css):
+    """Relative brightness 0..1 of an rgb()/rgba() colour."""
+    r, g, b = [int(float(x)) for x in css[css.index("(") + 1:].rstrip(")").split(",")[:3]]
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+
 def visit(b, session, url, name, width, height, mobile, scale, titles, outdir):
     del b.events[:]
     b.call("Emulation.setDeviceMetricsOverride",
@@ -188,6 +199,15 @@ def visit(b, session, url, name, width, height, mobile, scale, titles, outdir):
     with open(path, "wb") as f:
         f.write(base64.b64decode(shot["data"]))
     ok(os.path.getsize(path) > 1000, "%s: screenshot %s" % (name, path))
+    # The reader's dark preference: a dark background, light text.
+    b.call("Emulation.setEmulatedMedia", {"features": [
+        {"name": "prefers-color-scheme", "value": "dark"}]}, session)
+    r = b.call("Runtime.evaluate", {"expression": DARK, "returnByValue": True}, session)
+    bg, fg = json.loads(r["result"]["value"])
+    ok(luma(bg) < 0.2 and luma(fg) > 0.6, "%s: dark scheme followed (%s on %s)" %
+       (name, fg, bg))
+    b.call("Emulation.setEmulatedMedia", {"features": [
+        {"name": "prefers-color-scheme", "value": "light"}]}, session)
 
 
 def main():
