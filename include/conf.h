@@ -63,6 +63,11 @@ struct output_conf {
 	char		*atom;		/* file paths; NULL: not written */
 	char		*rss;
 	char		*json;
+	char		*html;		/* the river page (river.h) */
+	char		*html_template;	/* NULL: the built-in one */
+	int		 html_full;	/* html_content = full: whole content */
+	char		*timezone;	/* the page's days; NULL: UTC */
+	char		*title_format;	/* entry titles; NULL: "{title}" */
 	char		*title;
 	char		*link;
 	char		*subtitle;

@@ -1,4 +1,7 @@
-/* merge.h: the merged feed documents (Atom 1.0, RSS 2.0, JSON Feed 1.1). */
+/*
+ * merge.h: the merged feed documents (Atom 1.0, RSS 2.0, JSON Feed 1.1)
+ * and the river page (river.h).
+ */
 #ifndef FEEDMUX_MERGE_H
 #define FEEDMUX_MERGE_H
 
@@ -6,7 +9,8 @@
 #include "store.h"
 #include "util.h"
 
-enum merge_format { MERGE_ATOM, MERGE_RSS, MERGE_JSON };
+enum merge_format { MERGE_ATOM, MERGE_RSS, MERGE_JSON, MERGE_HTML };
+#define MERGE_NFORMATS	4
 
 /* Render one output's document into out.  Same store, same bytes. */
 int	merge_render(struct store *, const struct conf *,
@@ -24,5 +28,9 @@ int	merge_write(struct store *, const struct conf *, char *err,
  * exclude_categories, match, exclude_match)?  Hooks use it too.
  */
 int	merge_wants(const struct output_conf *, const struct stored_entry *);
+
+/* The URL of oc's document fmt: its link joined with the file's name;
+ * NULL without an absolute link.  malloc'd. */
+char	*merge_self(const struct output_conf *, enum merge_format);
 
 #endif

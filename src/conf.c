@@ -36,6 +36,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mail.h"
+#include "river.h"
 #include "template.h"
 #include "url.h"
 #include "util.h"
@@ -48,7 +49,8 @@ enum section { SEC_NONE, SEC_MAIN, SEC_OUTPUT, SEC_DIGEST, SEC_FEED, SEC_HOOK };
 enum type {
 	T_STR, T_PATH, T_URL, T_DURATION, T_SIZE, T_INT, T_BOOL, T_LEVEL,
 	T_KEYPOLICY, T_LIST, T_ADDRS, T_APPEND, T_AT, T_DAYS, T_GROUP, T_REGEX, T_RULE, T_ZONE,
-	T_LISTEN, T_USER, T_SMTP, T_ADDR, T_TEMPLATE, T_HOOKURL, T_EXEC, T_SINCE
+	T_LISTEN, T_USER, T_SMTP, T_ADDR, T_TEMPLATE, T_HOOKURL, T_EXEC, T_SINCE,
+	T_HTMLCONTENT, T_TITLEFMT
 };
 
 #define F_OPT	0x1	/* in struct feed_opts: [feedmux] default, [feed] override */
@@ -108,6 +110,12 @@ static const struct key keys[] = {
 	OUT(atom, T_PATH),
 	OUT(rss, T_PATH),
 	OUT(json, T_PATH),
+	OUT(html, T_PATH),
+	OUT(html_template, T_TEMPLATE),
+	{ SEC_OUTPUT, "html_content", T_HTMLCONTENT,
+	    offsetof(struct output_conf, html_full), 0 },
+	OUT(timezone, T_ZONE),
+	OUT(title_format, T_TITLEFMT),
 	OUT(title, T_STR),
 	OUT(link, T_STR),
 	OUT(subtitle, T_STR),
@@ -660,6 +668,22 @@ set_value(struct loader *l, const struct key *k, void *base, const char *v)
 		free(*(char **)field);
 		*(char **)field = xstrdup(v);
 		return 0;
+	case T_HTMLCONTENT:
+		if (strcmp(v, "excerpt") == 0 || strcmp(v, "full") == 0)
+			*(int *)field = strcmp(v, "full") == 0;
+		else
+			return lerr(l, "%s: want excerpt or full, not \"%s\"",
+			    k->name, v);
+		return 0;
+	case T_TITLEFMT: {
+		char	 e[256];
+
+		if (title_format_check(v, e, sizeof e) == -1)
+			return lerr(l, "%s: %s", k->name, e);
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
+	}
 	case T_RULE:
 		return add_rule(l, k, field, v);
 	case T_AT:
@@ -1346,6 +1370,8 @@ static void
 output_free(struct output_conf *o)
 {
 	free(o->name); free(o->atom); free(o->rss); free(o->json);
+	free(o->html); free(o->html_template); free(o->timezone);
+	free(o->title_format);
 	free(o->title); free(o->link); free(o->subtitle);
 	free_list(o->feeds, o->nfeeds);
 	free_list(o->exclude_feeds, o->nexclude_feeds);

@@ -1,6 +1,6 @@
 /*
- * httpd.c: the endpoint serving the merged feeds, the newest digest,
- * /healthz and /metrics, over httpsrv.c's connections.
+ * httpd.c: the endpoint serving the merged feeds and river pages, the
+ * newest digest, /healthz and /metrics, over httpsrv.c's connections.
  *
  * Documents are rendered in memory from the store, not read from the
  * output files, and kept until the store's generation changes or the
@@ -60,7 +60,7 @@ struct httpd {
 	char			*listen;	/* what srv is bound to */
 	const struct conf	*conf;
 	struct store		*st;
-	struct doc		*docs;	/* 3 per output: atom, rss, json */
+	struct doc		*docs;	/* per output: atom, rss, json, html */
 	size_t			 ndocs;
 	struct output_conf	 def;	/* served when there is no [output] */
 	/* The newest digest file, shared by its readers like the feeds. */
@@ -73,6 +73,7 @@ static const char *ctypes[] = {
 	"application/atom+xml; charset=utf-8",
 	"application/rss+xml; charset=utf-8",
 	"application/feed+json; charset=utf-8",
+	"text/html; charset=utf-8",
 };
 
 /* Takes b over. */
@@ -140,14 +141,15 @@ docs_alloc(struct httpd *h)
 {
 	size_t	 n = h->conf->noutputs > 0 ? h->conf->noutputs : 1;
 
-	h->docs = xcalloc(n * 3, sizeof *h->docs);
-	h->ndocs = n * 3;
+	h->docs = xcalloc(n * MERGE_NFORMATS, sizeof *h->docs);
+	h->ndocs = n * MERGE_NFORMATS;
 }
 
 static const struct output_conf *
 doc_output(struct httpd *h, size_t i)
 {
-	return h->conf->noutputs > 0 ? &h->conf->outputs[i / 3] : &h->def;
+	return h->conf->noutputs > 0 ? &h->conf->outputs[i / MERGE_NFORMATS] :
+	    &h->def;
 }
 
 /* A strong validator: FNV-1a over the bytes, with their length. */
@@ -173,8 +175,8 @@ doc_update(struct httpd *h, size_t i)
 
 	if (d->valid && gen != -1 && gen == d->generation)
 		return 0;
-	if (merge_render(h->st, h->conf, doc_output(h, i), i % 3, &b, err,
-	    sizeof err) == -1) {
+	if (merge_render(h->st, h->conf, doc_output(h, i), i % MERGE_NFORMATS,
+	    &b, err, sizeof err) == -1) {
 		log_warnx("httpd: %s", err);
 		buf_free(&b);
 		return -1;
@@ -352,13 +354,14 @@ send_404(struct hreq *req)
 }
 
 /*
- * "/atom.xml" is the first output's; "/NAME/atom.xml" a named one's.
- * Returns the doc index, or -1.
+ * "/atom.xml" is the first output's; "/NAME/atom.xml" a named one's; "/"
+ * and "/NAME/" the river pages.  Returns the doc index, or -1.
  */
 static int
 route_doc(struct httpd *h, const char *path)
 {
-	static const char *files[] = { "atom.xml", "rss.xml", "feed.json" };
+	static const char *files[] = { "atom.xml", "rss.xml", "feed.json",
+	    "" };
 	const char	*slash, *file = path + 1;
 	size_t		 i, f, nlen = 0;
 
@@ -378,7 +381,7 @@ route_doc(struct httpd *h, const char *path)
 
 		if (*name != '\0' && strlen(name) == nlen &&
 		    strncmp(name, path + 1, nlen) == 0)
-			return (int)(i * 3 + f);
+			return (int)(i * MERGE_NFORMATS + f);
 	}
 	return -1;
 }
@@ -393,7 +396,7 @@ serve_output(struct httpd *h, struct hreq *req, size_t i)
 		    "text/plain; charset=utf-8", msg, sizeof msg - 1);
 		return;
 	}
-	send_doc(req, ctypes[i % 3], &h->docs[i]);
+	send_doc(req, ctypes[i % MERGE_NFORMATS], &h->docs[i]);
 }
 
 /* The newest digest-*.html in dir by mtime (then name); 0 found, -1 none. */

@@ -37,7 +37,7 @@ static const struct command {
 	{ "list", cmd_list, 0, "[--json] [--rejected [FEED]]",
 	    "list the configured feeds, or what the rules hid" },
 	{ "status", cmd_status, 1, "[--json]", "show each feed's state" },
-	{ "merge", cmd_merge, 1, "[-o NAME] [-p atom|rss|json]",
+	{ "merge", cmd_merge, 1, "[-o NAME] [-p atom|rss|json|html] | -T",
 	    "write the merged feeds now" },
 	{ "digest", cmd_digest, 1, "[-n [-H]] | -T html|text",
 	    "make and deliver a digest now" },
@@ -99,6 +99,8 @@ cmd_check_config(struct conf *conf, int argc, char **argv)
 			printf("%s (RSS): %s\n", name, o->rss);
 		if (o->json)
 			printf("%s (JSON Feed): %s\n", name, o->json);
+		if (o->html)
+			printf("%s (river page): %s\n", name, o->html);
 	}
 	printf("digests: %s\n", conf->digest.dir);
 	if (conf->listen)

@@ -24,6 +24,7 @@
 #include "json.h"
 #include "log.h"
 #include "merge.h"
+#include "river.h"
 #include "rules.h"
 #include "store.h"
 #include "url.h"
@@ -39,6 +40,7 @@ struct render {
 	struct buf	*out;		/* the entries, appended in order */
 	struct buf	 tmp;		/* scratch for cleaned text */
 	struct buf	 text;		/* scratch for HTML made text */
+	struct buf	 title;		/* the entry's title (title_format) */
 	int		 n;
 	int		 max;
 	int64_t		 newest;	/* the feed-level date */
@@ -287,6 +289,17 @@ source_title(const struct stored_entry *e)
 	    e->feed_title : e->feed;
 }
 
+/* The entry's title as the output's title_format shapes it. */
+static const char *
+entry_title(struct render *r, const struct stored_entry *e)
+{
+	if (r->oc->title_format == NULL)
+		return e->title != NULL ? e->title : "";
+	buf_reset(&r->title);
+	title_format(&r->title, r->oc->title_format, e);
+	return buf_cstr(&r->title);
+}
+
 /* <link rel=REL href=URL/> when the link policy takes URL (url.h). */
 static void
 atom_link(struct buf *b, const char *rel, const char *type, const char *url)
@@ -356,7 +369,7 @@ atom_entry(struct render *r, const struct stored_entry *e)
 
 	buf_adds(b, "<entry>\n");
 	xml_elem(b, "id", "", entry_id(e, idbuf, sizeof idbuf));
-	xml_elem(b, "title", " type=\"text\"", e->title ? e->title : "");
+	xml_elem(b, "title", " type=\"text\"", entry_title(r, e));
 	atom_link(b, "alternate", "text/html", e->link);
 	if (has(e->author) || has(e->author_email)) {
 		/* A name is required: the address stands in for one. */
@@ -426,7 +439,7 @@ rss_item(struct render *r, const struct stored_entry *e)
 	size_t			 i;
 
 	buf_adds(b, "<item>\n");
-	xml_elem(b, "title", "", e->title ? e->title : "");
+	xml_elem(b, "title", "", entry_title(r, e));
 	if (url_allowed(e->link, URL_LINK))
 		xml_elem(b, "link", "", e->link);
 	xml_elem(b, "description", "", e->summary ? e->summary : e->content);
@@ -536,7 +549,7 @@ json_item(struct render *r, const struct stored_entry *e)
 		jstr(r, e->link);
 	}
 	buf_adds(b, ",\n      \"title\": ");
-	jstr(r, e->title ? e->title : "");
+	jstr(r, entry_title(r, e));
 	buf_adds(b, ",\n      \"content_html\": ");
 	jstr(r, e->content ? e->content : e->summary ? e->summary : "");
 	if (url_allowed(e->thumbnail, URL_LINK)) {
@@ -652,6 +665,8 @@ render_entry(void *arg, const struct stored_entry *e)
 	case MERGE_JSON:
 		json_item(r, e);
 		break;
+	case MERGE_HTML:	/* river.c's own walk */
+		break;
 	}
 	if ((t = entry_updated(e)) != DATE_NONE && t > r->newest)
 		r->newest = t;
@@ -660,14 +675,15 @@ render_entry(void *arg, const struct stored_entry *e)
 }
 
 /* The output's own URL: its link joined with the file's name. */
-static char *
-output_self(const struct output_conf *oc, enum merge_format fmt)
+char *
+merge_self(const struct output_conf *oc, enum merge_format fmt)
 {
-	static const char *names[] = { "atom.xml", "rss.xml", "feed.json" };
+	static const char *names[] = { "atom.xml", "rss.xml", "feed.json",
+	    "index.html" };
 	const char	*path, *base;
 
 	path = fmt == MERGE_ATOM ? oc->atom : fmt == MERGE_RSS ? oc->rss :
-	    oc->json;
+	    fmt == MERGE_JSON ? oc->json : oc->html;
 	if (!is_abs_iri(oc->link))
 		return NULL;
 	if (path != NULL && (base = strrchr(path, '/')) != NULL)
@@ -777,6 +793,8 @@ merge_render(struct store *st, const struct conf *conf,
 	size_t		 date_at = 0, head_len;
 	int		 rc = 0;
 
+	if (fmt == MERGE_HTML)
+		return river_render(st, conf, oc, out, err, errlen);
 	memset(&r, 0, sizeof r);
 	r.conf = conf;
 	r.oc = oc;
@@ -784,7 +802,7 @@ merge_render(struct store *st, const struct conf *conf,
 	r.out = out;
 	r.max = oc->entries > 0 ? oc->entries : DEFAULT_ENTRIES;
 	r.newest = DATE_NONE;
-	self = output_self(oc, fmt);
+	self = merge_self(oc, fmt);
 	buf_reset(out);
 	if (fmt == MERGE_ATOM)
 		atom_head(out, oc, self, &date_at);
@@ -818,6 +836,7 @@ out:
 	free(self);
 	buf_free(&r.tmp);
 	buf_free(&r.text);
+	buf_free(&r.title);
 	return rc;
 }
 
@@ -831,6 +850,8 @@ output_path(const struct output_conf *oc, enum merge_format fmt)
 		return oc->rss;
 	case MERGE_JSON:
 		return oc->json;
+	case MERGE_HTML:
+		return oc->html;
 	}
 	return NULL;
 }
@@ -868,7 +889,7 @@ write_outputs(struct store *st, const struct conf *conf, const char *only,
 		oc = &conf->outputs[i];
 		if (only != NULL && strcmp(oc->name, only) != 0)
 			continue;
-		for (fmt = MERGE_ATOM; fmt <= MERGE_JSON; fmt++) {
+		for (fmt = MERGE_ATOM; fmt <= MERGE_HTML; fmt++) {
 			if ((path = output_path(oc, fmt)) == NULL)
 				continue;
 			if (merge_render(st, conf, oc, fmt, &doc, err,
@@ -921,6 +942,8 @@ parse_format(const char *s, enum merge_format *fmt)
 		*fmt = MERGE_RSS;
 	else if (strcmp(s, "json") == 0)
 		*fmt = MERGE_JSON;
+	else if (strcmp(s, "html") == 0)
+		*fmt = MERGE_HTML;
 	else
 		return -1;
 	return 0;
@@ -956,7 +979,8 @@ merge_print(struct store *st, const struct conf *conf,
 static int
 merge_usage(void)
 {
-	fprintf(stderr, "usage: feedmux merge [-o name] [-p atom|rss|json]\n");
+	fprintf(stderr, "usage: feedmux merge [-o name] [-p atom|rss|json|html]"
+	    " | -T\n");
 	return EX_USAGE;
 }
 
@@ -971,8 +995,12 @@ cmd_merge(struct conf *conf, int argc, char **argv)
 	int			 ch, print = 0, n, wfail, rc = EX_OK;
 
 	optind = 1;
-	while ((ch = getopt(argc, argv, "o:p:")) != -1) {
+	while ((ch = getopt(argc, argv, "o:p:T")) != -1) {
 		switch (ch) {
+		case 'T':
+			/* The river page's template, to start one's own from. */
+			fputs(river_template, stdout);
+			return EX_OK;
 		case 'o':
 			only = optarg;
 			break;

@@ -3,7 +3,8 @@
 # mislabelled encodings, entities, ]]>, hostile XML, ...) polled through
 # file:// into one store, then merged: every output is still valid for a
 # strict XML parser, the Atom schema, feedparser and feedmux's own parser,
-# and holds every entry the store shows.
+# and holds every entry the store shows; so are the river pages, for
+# html5lib in strict mode.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/merge-lib.sh"
 B=$top_builddir/tests
@@ -14,6 +15,9 @@ mkdir -p "$T/out"
 	printf '[output]\natom = %s/out/atom.xml\nrss = %s/out/rss.xml\n' "$T" "$T"
 	printf 'json = %s/out/feed.json\nentries = 100000\n' "$T"
 	printf 'link = https://planet.example.org/\n'
+	printf 'html = %s/out/index.html\nhtml_content = full\n' "$T"
+	printf '[output "excerpt"]\nhtml = %s/out/excerpt.html\nentries = 100000\n' "$T"
+	printf 'title_format = {feed}: {title}\n'
 	for f in "$top_srcdir"/tests/parse/*.xml; do
 		b=$(basename "$f" .xml)
 		[ -f "$top_srcdir/tests/parse/$b.json" ] || continue
@@ -30,4 +34,11 @@ n=$(wc -l <"$T/dump" | tr -d ' ')
 ok $([ "$n" -ge 40 ]; echo $?) "store shows $n entries"
 is "$(grep -c '<entry>' "$T/out/atom.xml")" "$n" "every entry in the Atom feed"
 check_outputs "$T/dump"
+# The river pages of the same entries: strict HTML, no script, links
+# absolute, the full content and the excerpts alike.
+for f in index excerpt; do
+	check "river page ($f) read by html5lib (strict)" \
+	    $PY "$top_srcdir/tests/river_check.py" "$T/out/$f.html"
+	is "$(grep -c '<article>' "$T/out/$f.html")" "$n" "every entry on the $f page"
+done
 done_testing

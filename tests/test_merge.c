@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "merge.h"
 #include "merge_fixture.h"
+#include "river.h"
 #include "store.h"
 #include "tap.h"
 #include "util.h"
@@ -249,6 +250,60 @@ test_source_updated(struct store *st, struct conf *c)
 	buf_free(&b);
 }
 
+static void
+title_is(const char *fmt, const struct stored_entry *e, const char *want,
+    const char *name)
+{
+	struct buf	 b = { 0 };
+
+	title_format(&b, fmt, e);
+	is_str(buf_cstr(&b), want, name);
+	buf_free(&b);
+}
+
+/* title_format: placeholders, missing values, literal text. */
+static void
+test_title_format(struct store *st, struct conf *c)
+{
+	struct stored_entry	 e;
+	struct buf		 b = { 0 };
+	char			 err[256];
+	const char		*s;
+
+	memset(&e, 0, sizeof e);
+	e.feed = "alpha";
+	e.feed_title = "Alpha Blog";
+	e.title = "Hello";
+	e.category = "tech";
+	title_is(NULL, &e, "Hello", "no title_format: the title");
+	title_is("{feed}: {title}", &e, "Alpha Blog: Hello",
+	    "{feed}: {title}");
+	title_is("{feed_name}/{category}/{author}.", &e, "alpha/tech/.",
+	    "{feed_name}, {category}; a missing {author} is empty");
+	title_is("{ title } {} {Title} {title", &e,
+	    "{ title } {} {Title} {title", "other braces are kept as text");
+	e.feed_title = "";
+	title_is("[{feed}] {title}", &e, "[alpha] Hello",
+	    "{feed} without a title is the feed's name");
+	e.title = NULL;
+	title_is("{feed}: {title}", &e, "alpha: ", "no title: empty");
+	ok(title_format_check("{feed}: {title} {feed_name} {author} "
+	    "{category}", err, sizeof err) == 0, "check: the known ones");
+	ok(title_format_check("{feed} {nosuch}", err, sizeof err) == -1 &&
+	    strstr(err, "{nosuch}") != NULL, "check: unknown one refused, "
+	    "named");
+	ok(render(st, c, 1, MERGE_RSS, &b) == 0, "rss renders");
+	s = buf_cstr(&b);
+	ok(count(s, "<item>") > 0 && count(s, "<title>[") == count(s,
+	    "<item>"), "title_format shapes each RSS title");
+	ok(strstr(s, "<title>[Beta &amp; Sons &lt;News&gt;] ") != NULL,
+	    "with the feed's display title, escaped");
+	ok(render(st, c, 0, MERGE_RSS, &b) == 0 &&
+	    count(buf_cstr(&b), "<title>[") == 0,
+	    "another output keeps plain titles");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -261,6 +316,7 @@ main(void)
 	c = load("[output]\natom = atom.xml\nrss = rss.xml\njson = feed.json\n"
 	    "title = Test Planet\nlink = https://planet.example.org/\n"
 	    "[output \"sec\"]\ncategories = security\n"
+	    "title_format = [{feed}] {title}\n"
 	    "[output \"nobeta\"]\nexclude_feeds = beta\n"
 	    "[output \"adv\"]\nmatch = advisory\n"
 	    "[output \"nonasty\"]\nexclude_match = Nasty\n"
@@ -283,6 +339,7 @@ main(void)
 	test_filters(st, c);
 	test_write(st, c, bad);
 	test_undated(st, c);
+	test_title_format(st, c);
 	store_close(st);
 	conf_free(c);
 	conf_free(bad);
