@@ -2,7 +2,7 @@
  * sax_floor: libxml2's push SAX2 parser alone, with empty callbacks, on
  * stdin (or FILE): the floor under `feedmux parse`.
  *
- * It sets the callbacks parse.c sets, with the same options, and pushes
+ * It sets the callbacks parse_tags.c sets, with the same options, and pushes
  * what read(2) gives in 64 KB pieces as parse_cmd.c does, so what is left
  * between this and feedmux is our own work.  The input is not cleaned or
  * decoded first, so its entity references go to libxml2 as written.

@@ -5,7 +5,7 @@
  * ones (SYSTEM, PUBLIC) and parameter entities are skipped, never loaded.
  * The table is bounded: DTD_MAX bytes of declarations are read, at most
  * DTD_NENT entities kept; the first declaration of a name wins (XML 4.2).
- * Expanding them, bounded too, is the parser's cleaner's work (parse.c).
+ * Expanding them, bounded too, is the parser's cleaner's work (parse_clean.c).
  */
 #ifndef FEEDMUX_DTD_H
 #define FEEDMUX_DTD_H

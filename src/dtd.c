@@ -1,7 +1,7 @@
 /*
  * dtd.c: a document's DOCTYPE declaration -> its internal entities.
  *
- * The cleaner (parse.c) hands over the DOCTYPE and keeps it from libxml2,
+ * The cleaner (parse_clean.c) hands over the DOCTYPE and keeps it from libxml2,
  * which so never holds a declaration: nothing to load, nothing to expand
  * behind our back.  The scanner finds the end of the declaration across
  * pieces (quotes, comments and the internal subset's brackets hide a '>');

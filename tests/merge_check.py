@@ -23,7 +23,7 @@ def text(h):
     return XML_ILLEGAL.sub('', s)
 
 
-# The elements html.c knows: a title is markup only with those (parse.c).
+# The elements html.c knows: a title is markup only with those (parse_text.c).
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..',
                        'src', 'html.c'), encoding='utf-8') as _f:
     KNOWN = set(re.findall(r'^\t\{ "([a-z0-9]+)", E_', _f.read(), re.M))
