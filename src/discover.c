@@ -64,13 +64,10 @@ found_add(struct found *f, char *url, const char *kind, int rank)
 {
 	size_t	 i;
 
+	/* Any scheme: the fetch policy, not discovery, refuses file: and
+	 * the like, and says so. */
 	if (url == NULL)
 		return;
-	/* A feed is fetched from here on: no file:, javascript:, data:. */
-	if (!url_is_web(url)) {
-		free(url);
-		return;
-	}
 	f->v = xreallocarray(f->v, f->n + 1, sizeof *f->v);
 	for (i = f->n; i > 0 && f->v[i - 1].rank < rank; i--)
 		f->v[i] = f->v[i - 1];
