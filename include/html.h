@@ -28,11 +28,13 @@ long	html_entity(const char *name);
 void	html_abs_url(struct buf *out, const char *ref, const char *base);
 
 /*
- * Append s escaped for XML or HTML text (quot 0: & < >) or a double-quoted
- * attribute value (quot 1: " too).  The one escaper: every writer of
- * markup calls it.
+ * Append s escaped for XML or HTML text (flags 0: & < >), a double-quoted
+ * attribute value (XML_QUOT: " too) or any attribute value (XML_APOS: '
+ * too).  The one escaper: every writer of markup calls it.
  */
-void	xml_escape(struct buf *out, const char *s, size_t len, int quot);
+#define XML_QUOT	0x01	/* " as &quot; */
+#define XML_APOS	0x02	/* ' as &#39; */
+void	xml_escape(struct buf *out, const char *s, size_t len, int flags);
 
 /* 0: always take libxml2's path (tests compare the fast path with it). */
 extern int html_fastpath;

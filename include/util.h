@@ -115,8 +115,6 @@ word_high(const void *p)
 	return ((((w & ~high) + ones) | w) & high) != 0;
 }
 
-/* Append code point c (< 0x110000) as UTF-8. */
-void	 buf_add_utf8(struct buf *, uint32_t c);
 void	 buf_reset(struct buf *);	/* len = 0, keeps the memory */
 void	 buf_free(struct buf *);
 const char *buf_cstr(struct buf *);	/* "" for an empty buffer */

@@ -152,16 +152,12 @@ doc_output(struct httpd *h, size_t i)
 	    &h->def;
 }
 
-/* A strong validator: FNV-1a over the bytes, with their length. */
+/* A strong validator: the hash of the bytes, with their length. */
 static void
 make_etag(char *out, size_t len, const char *s, size_t n, const char *sfx)
 {
-	uint64_t	 h = 0xcbf29ce484222325ULL;
-	size_t		 i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-	snprintf(out, len, "\"%016" PRIx64 "-%zx%s\"", h, n, sfx);
+	snprintf(out, len, "\"%016" PRIx64 "-%zx%s\"",
+	    hash_bytes(HASH_INIT, s, n), n, sfx);
 }
 
 /* Render doc i again if the store moved on; -1 when rendering fails. */
