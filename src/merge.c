@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -163,28 +162,6 @@ jstr(struct render *r, const char *s)
 }
 
 /*
- * An absolute IRI: scheme ":" and nothing a URI may not hold.  For ids
- * and configured URLs; links from feeds go by the link policy
- * (url_allowed), which also turns away what older versions stored.
- */
-static int
-is_abs_iri(const char *s)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-
-	if (s == NULL || !isalpha(*p))
-		return 0;
-	while (isalnum(*p) || *p == '+' || *p == '-' || *p == '.')
-		p++;
-	if (*p != ':' || p[1] == '\0')
-		return 0;
-	for (; *p != '\0'; p++)
-		if (*p <= 0x20 || *p == 0x7f || strchr("<>\"{}|\\^`", *p))
-			return 0;
-	return 1;
-}
-
-/*
  * The entry's id as Atom and JSON Feed see it: its own when it is an
  * absolute IRI (Atom requires one), else a stable URN from its feed and
  * store key, so the id never changes between renders.
@@ -195,7 +172,7 @@ entry_id(const struct stored_entry *e, char *tmp, size_t len)
 	const char	*f, *k;
 	uint64_t	 h;
 
-	if (is_abs_iri(e->id))
+	if (url_is_abs_iri(e->id))
 		return e->id;
 	f = e->feed != NULL ? e->feed : "";
 	k = e->key != NULL ? e->key : e->id != NULL ? e->id : "";
@@ -289,7 +266,7 @@ atom_source(struct render *r, const struct stored_entry *e)
 	struct buf	*b = r->out;
 
 	buf_adds(b, "<source>\n");
-	if (is_abs_iri(e->feed_url))
+	if (url_is_abs_iri(e->feed_url))
 		xml_elem(b, "id", "", e->feed_url);
 	xml_elem(b, "title", " type=\"text\"", source_title(e));
 	atom_link(b, "alternate", "text/html", e->feed_link);
@@ -408,7 +385,7 @@ rss_item(struct render *r, const struct stored_entry *e)
 	media_thumbnail(b, e->thumbnail);
 	rss_guid(b, e);
 	rss_date(b, "pubDate", entry_published(e));
-	if (is_abs_iri(e->feed_url)) {
+	if (url_is_abs_iri(e->feed_url)) {
 		buf_adds(b, "<source url=\"");
 		text_clean(b, e->feed_url, 1);
 		buf_adds(b, "\">");
@@ -628,7 +605,7 @@ merge_self(const struct output_conf *oc, enum merge_format fmt)
 
 	path = fmt == MERGE_ATOM ? oc->atom : fmt == MERGE_RSS ? oc->rss :
 	    fmt == MERGE_JSON ? oc->json : oc->html;
-	if (!is_abs_iri(oc->link))
+	if (!url_is_abs_iri(oc->link))
 		return NULL;
 	if (path != NULL && (base = strrchr(path, '/')) != NULL)
 		base++;
@@ -657,7 +634,7 @@ atom_head(struct buf *b, const struct output_conf *oc, const char *self,
 	    " xmlns:media=\"http://search.yahoo.com/mrss/\">\n");
 	if (self != NULL)
 		xml_elem(b, "id", "", self);
-	else if (is_abs_iri(oc->link))
+	else if (url_is_abs_iri(oc->link))
 		xml_elem(b, "id", "", oc->link);
 	else {
 		buf_adds(b, "<id>urn:feedmux:output:");
@@ -685,7 +662,7 @@ rss_head(struct buf *b, const struct output_conf *oc, const char *self,
 	    " xmlns:dc=\"http://purl.org/dc/elements/1.1/\""
 	    " xmlns:media=\"http://search.yahoo.com/mrss/\">\n<channel>\n");
 	xml_elem(b, "title", "", output_title(oc));
-	if (is_abs_iri(oc->link))
+	if (url_is_abs_iri(oc->link))
 		xml_elem(b, "link", "", oc->link);
 	xml_elem(b, "description", "", oc->subtitle ? oc->subtitle :
 	    output_title(oc));
@@ -711,7 +688,7 @@ json_head(struct render *r, struct buf *b, const char *self)
 	buf_adds(b, "{\n  \"version\": \"https://jsonfeed.org/version/1.1\",\n"
 	    "  \"title\": ");
 	jstr(r, output_title(r->oc));
-	if (is_abs_iri(r->oc->link)) {
+	if (url_is_abs_iri(r->oc->link)) {
 		buf_adds(b, ",\n  \"home_page_url\": ");
 		jstr(r, r->oc->link);
 	}
