@@ -20,10 +20,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
 #include <event2/buffer.h>
 #include <zlib.h>
 
+#include "date.h"
 #include "httpd.h"
 #include "httpsrv.h"
 #include "log.h"
@@ -278,13 +278,13 @@ static int
 not_modified(struct hreq *req, const char *etag, int64_t mtime)
 {
 	const char	*inm, *ims;
-	time_t		 t;
+	int64_t		 t;
 
 	if ((inm = hreq_header(req, "If-None-Match")) != NULL)
 		return etag_listed(inm, etag);
 	if ((ims = hreq_header(req, "If-Modified-Since")) != NULL &&
-	    (t = curl_getdate(ims, NULL)) != -1)
-		return mtime <= (int64_t)t;
+	    (t = date_http(ims, strlen(ims))) != DATE_NONE)
+		return mtime <= t;
 	return 0;
 }
 
