@@ -154,4 +154,16 @@ void	 fmt_rfc3339(char out[21], int64_t t);
 /* Format t as RFC 822 "Sun, 06 Nov 1994 08:49:37 GMT" (30 bytes with NUL). */
 void	 fmt_rfc822(char out[30], int64_t t);
 
+/*
+ * Local time in another zone: TZ switched around localtime_r/mktime and
+ * put back.  Safe because the process has one thread.  tz NULL leaves
+ * the zone as it is.
+ */
+struct tz_saved {
+	char	*old;		/* TZ before, NULL if unset */
+	int	 set;		/* whether tz_push changed it */
+};
+void	 tz_push(struct tz_saved *, const char *tz);
+void	 tz_pop(struct tz_saved *);
+
 #endif

@@ -487,3 +487,32 @@ base64_decode(struct buf *out, const char *s, size_t n)
 	}
 	return 0;
 }
+
+void
+tz_push(struct tz_saved *z, const char *tz)
+{
+	const char	*old;
+
+	z->old = NULL;
+	if ((z->set = tz != NULL) == 0)
+		return;
+	if ((old = getenv("TZ")) != NULL)
+		z->old = xstrdup(old);
+	setenv("TZ", tz, 1);
+	tzset();
+}
+
+void
+tz_pop(struct tz_saved *z)
+{
+	if (!z->set)
+		return;
+	if (z->old != NULL)
+		setenv("TZ", z->old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(z->old);
+	z->old = NULL;
+	z->set = 0;
+}

@@ -1,8 +1,11 @@
-/* test_helpers: the one UTF-8 decoder and encoder, escaper and hash. */
+/* test_helpers: the one UTF-8 decoder and encoder, escaper, hash and
+ * zone switch. */
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "encoding.h"
 #include "html.h"
@@ -115,9 +118,46 @@ test_hash(void)
 	    hash_bytes(HASH_INIT, "foobar", 6), "hashes chain");
 }
 
+/* The local hour of t as the zone stands. */
+static int
+local_hour(time_t t)
+{
+	struct tm	 tm;
+
+	localtime_r(&t, &tm);
+	return tm.tm_hour;
+}
+
+static void
+test_tz(void)
+{
+	struct tz_saved	 z;
+	const char	*tz;
+
+	/* POSIX zone strings: no tzdata needed. */
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	tz_push(&z, "JST-9");
+	is_int(local_hour(0), 9, "tz_push: the zone switched");
+	tz_pop(&z);
+	tz = getenv("TZ");
+	ok(tz != NULL && strcmp(tz, "UTC0") == 0 && local_hour(0) == 0,
+	    "tz_pop: TZ put back");
+	tz_push(&z, NULL);
+	is_int(local_hour(0), 0, "tz_push NULL: the zone left alone");
+	tz_pop(&z);
+	unsetenv("TZ");
+	tzset();
+	tz_push(&z, "EST5");
+	is_int(local_hour(0), 19, "tz_push from no TZ");
+	tz_pop(&z);
+	ok(getenv("TZ") == NULL, "tz_pop: TZ unset again");
+}
+
 int
 main(void)
 {
+	test_tz();
 	test_decode();
 	test_encode();
 	test_escape();
