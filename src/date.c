@@ -852,29 +852,21 @@ http_month(const char **pp, const char *end, struct tmv *t)
 	return 0;
 }
 
-/* IMF-fixdate after "Sun,": " 06 Nov 1994 08:49:37 GMT". */
+/*
+ * IMF-fixdate after "Sun,": " 06 Nov 1994 08:49:37 GMT" (sep " ", four
+ * digits of year); RFC 850 after "Sunday,": " 06-Nov-94 08:49:37 GMT".
+ */
 static int
-http_fixdate(const char **pp, const char *end, struct tmv *t)
+http_dmy(const char **pp, const char *end, struct tmv *t, const char *sep,
+    int ny)
 {
 	if (lit(pp, end, " ") == -1 || digits(pp, end, 2, &t->day) == -1 ||
-	    lit(pp, end, " ") == -1 || http_month(pp, end, t) == -1 ||
-	    lit(pp, end, " ") == -1 || digits(pp, end, 4, &t->year) == -1 ||
+	    lit(pp, end, sep) == -1 || http_month(pp, end, t) == -1 ||
+	    lit(pp, end, sep) == -1 || digits(pp, end, ny, &t->year) == -1 ||
 	    lit(pp, end, " ") == -1 || http_time(pp, end, t) == -1)
 		return -1;
-	return lit(pp, end, " GMT");
-}
-
-/* RFC 850 after "Sunday,": " 06-Nov-94 08:49:37 GMT". */
-static int
-http_rfc850(const char **pp, const char *end, struct tmv *t)
-{
-	if (lit(pp, end, " ") == -1 || digits(pp, end, 2, &t->day) == -1 ||
-	    lit(pp, end, "-") == -1 || http_month(pp, end, t) == -1 ||
-	    lit(pp, end, "-") == -1 || digits(pp, end, 2, &t->year) == -1 ||
-	    lit(pp, end, " ") == -1 || http_time(pp, end, t) == -1)
-		return -1;
-	/* As date_parse reads two digits (RFC 2822 4.3). */
-	t->year += t->year < 50 ? 2000 : 1900;
+	if (ny == 2)		/* as date_parse reads two (RFC 2822 4.3) */
+		t->year += t->year < 50 ? 2000 : 1900;
 	return lit(pp, end, " GMT");
 }
 
@@ -913,11 +905,11 @@ date_http(const char *s, size_t len)
 		;
 	if ((n = (size_t)(p - w)) == 3 &&
 	    word_index(w, n, wdays, 7, 3) != -1)
-		rc = lit(&p, end, ",") == 0 ? http_fixdate(&p, end, &t) :
+		rc = lit(&p, end, ",") == 0 ? http_dmy(&p, end, &t, " ", 4) :
 		    http_asctime(&p, end, &t);
 	else if (n > 3 && name_index(w, n, wdays, 7) != -1 &&
 	    lit(&p, end, ",") == 0)
-		rc = http_rfc850(&p, end, &t);
+		rc = http_dmy(&p, end, &t, "-", 2);
 	else
 		rc = -1;
 	if (rc == -1 || p != end)

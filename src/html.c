@@ -263,7 +263,8 @@ html_element(const char *name, size_t len)
 void
 xml_escape(struct buf *out, const char *s, size_t len, int flags)
 {
-	size_t	 i, run = 0;
+	const char	*r;
+	size_t		 i, run = 0;
 
 	for (i = 0; i < len; i++) {
 		/* All five are below '>'; letters and UTF-8 are above. */
@@ -271,32 +272,28 @@ xml_escape(struct buf *out, const char *s, size_t len, int flags)
 			continue;
 		switch (s[i]) {
 		case '&':
-			buf_add(out, s + run, i - run);
-			buf_add(out, "&amp;", 5);
+			r = "&amp;";
 			break;
 		case '<':
-			buf_add(out, s + run, i - run);
-			buf_add(out, "&lt;", 4);
+			r = "&lt;";
 			break;
 		case '>':
-			buf_add(out, s + run, i - run);
-			buf_add(out, "&gt;", 4);
+			r = "&gt;";
 			break;
 		case '"':
-			if (!(flags & XML_QUOT))
-				continue;
-			buf_add(out, s + run, i - run);
-			buf_add(out, "&quot;", 6);
+			r = flags & XML_QUOT ? "&quot;" : NULL;
 			break;
 		case '\'':
-			if (!(flags & XML_APOS))
-				continue;
-			buf_add(out, s + run, i - run);
-			buf_add(out, "&#39;", 5);
+			r = flags & XML_APOS ? "&#39;" : NULL;
 			break;
 		default:
-			continue;
+			r = NULL;
+			break;
 		}
+		if (r == NULL)
+			continue;
+		buf_add(out, s + run, i - run);
+		buf_add(out, r, strlen(r));
 		run = i + 1;
 	}
 	buf_add(out, s + run, len - run);
