@@ -23,9 +23,6 @@ void	html_text_fold(struct buf *out, const char *s, size_t len);
 int	html_element(const char *name, size_t len);
 /* The code point of an HTML 4 entity name ("eacute"), -1 if unknown. */
 long	html_entity(const char *name);
-/* Append ref resolved against base (NULL: none) if the link policy takes
- * it (url_take, URL_LINK); append nothing when it refuses. */
-void	html_abs_url(struct buf *out, const char *ref, const char *base);
 
 /*
  * Append s escaped for XML or HTML text (flags 0: & < >), a double-quoted

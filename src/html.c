@@ -299,12 +299,6 @@ xml_escape(struct buf *out, const char *s, size_t len, int flags)
 	buf_add(out, s + run, len - run);
 }
 
-void
-html_abs_url(struct buf *out, const char *ref, const char *base)
-{
-	(void)url_take(out, ref, strlen(ref), base, URL_LINK);
-}
-
 /*
  * srcset's candidates ("URL [descriptor], ...") each through the link
  * policy; those refused are left out.  Into u; -1 when none is left.
