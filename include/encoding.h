@@ -149,6 +149,11 @@ void		 utf8_text(struct buf *out, const char *s, size_t len,
 /* The longest prefix of s, at most max bytes, that ends on a character
  * boundary. */
 size_t		 utf8_cut(const char *s, size_t len, size_t max);
+/* How many characters s holds (bytes that begin one). */
+size_t		 utf8_chars(const char *s, size_t len);
+/* The length of s cut to max characters, at the last space before the
+ * cut when there is one; len when s holds no more than max. */
+size_t		 utf8_cut_words(const char *s, size_t len, size_t max);
 /* A NUL-terminated message (errors, names) made clean in place: a cut
  * sequence at the end removed, other invalid bytes '?', controls (C1 too) ' '. */
 void		 utf8_line(char *s);

@@ -16,6 +16,9 @@ void	html_sanitize(struct buf *out, const char *html, size_t len,
 /* Append the text of html: tags dropped, entities decoded, white space
  * folded, trimmed. */
 void	html_to_text(struct buf *out, const char *html, size_t len);
+/* html_to_text cut to about max characters at a word, the cut marked
+ * with " \u2026". */
+void	html_excerpt(struct buf *out, const char *html, size_t max);
 
 /* Append s with runs of white space folded into one space, trimmed. */
 void	html_text_fold(struct buf *out, const char *s, size_t len);

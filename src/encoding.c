@@ -593,6 +593,33 @@ utf8_cut(const char *s, size_t len, size_t max)
 	return max;
 }
 
+size_t
+utf8_chars(const char *s, size_t len)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+size_t
+utf8_cut_words(const char *s, size_t len, size_t max)
+{
+	size_t	 i, chars = 0, space = 0;
+
+	for (i = 0; i < len; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (s[i] == ' ')
+			space = i;
+		if (++chars > max)
+			return space > 0 ? space : i;
+	}
+	return len;
+}
+
 void
 utf8_line(char *s)
 {

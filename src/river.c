@@ -236,28 +236,15 @@ title_format(struct buf *out, const char *fmt, const struct stored_entry *e)
 	}
 }
 
-/* Cut at about EXCERPT characters, at a word boundary, marking the cut. */
+/* About EXCERPT characters of the entry's text, cut at a word. */
 static void
 excerpt(struct buf *b, const struct stored_entry *e)
 {
 	const char	*src = e->summary != NULL ? e->summary : e->content;
-	size_t		 i, chars = 0, cut = 0;
 
 	buf_reset(b);
-	if (src == NULL)
-		return;
-	html_to_text(b, src, strlen(src));
-	for (i = 0; i < b->len; i++) {
-		if (((unsigned char)b->s[i] & 0xc0) == 0x80)
-			continue;
-		if (b->s[i] == ' ')
-			cut = i;
-		if (++chars > EXCERPT) {
-			b->len = cut > 0 ? cut : i;
-			buf_adds(b, " \xe2\x80\xa6");
-			break;
-		}
-	}
+	if (src != NULL)
+		html_excerpt(b, src, EXCERPT);
 }
 
 /* A stored URL for an href, or "" when the link policy turns it away. */

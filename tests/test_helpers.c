@@ -94,6 +94,39 @@ test_encode(void)
 }
 
 static void
+excerpt_is(const char *html, size_t max, const char *want)
+{
+	struct buf	 b = { NULL, 0, 0 };
+
+	buf_adds(&b, "[");
+	html_excerpt(&b, html, max);
+	is_str(buf_cstr(&b), want, want);
+	buf_free(&b);
+}
+
+static void
+test_cut(void)
+{
+	const char	*s = "caf\xc3\xa9 au lait";
+
+	is_int((int64_t)utf8_chars(s, strlen(s)), 12, "utf8_chars counts characters");
+	is_int((int64_t)utf8_cut_words(s, strlen(s), 12), (int64_t)strlen(s),
+	    "utf8_cut_words: short enough, whole");
+	is_int((int64_t)utf8_cut_words(s, strlen(s), 9), 8,
+	    "utf8_cut_words: at the last space");
+	is_int((int64_t)utf8_cut_words(s, strlen(s), 8), 8,
+	    "utf8_cut_words: a space as the next character");
+	is_int((int64_t)utf8_cut_words("abcdef", 6, 3), 3,
+	    "utf8_cut_words: no space, at the character");
+	is_int((int64_t)utf8_cut_words("\xc3\xa9\xc3\xa9\xc3\xa9", 6, 2), 4,
+	    "utf8_cut_words: never inside a character");
+	excerpt_is("<p>caf&eacute; <b>au</b> lait</p>", 9,
+	    "[caf\xc3\xa9 au \xe2\x80\xa6");
+	excerpt_is("<p>short</p>", 9, "[short");
+	excerpt_is("", 9, "[");
+}
+
+static void
 test_escape(void)
 {
 	escape_is("a<b>&\"c'", 0, "a&lt;b&gt;&amp;\"c'");
@@ -160,6 +193,7 @@ main(void)
 	test_tz();
 	test_decode();
 	test_encode();
+	test_cut();
 	test_escape();
 	test_hash();
 	return done_testing();
