@@ -202,21 +202,6 @@ is_alpha(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-void
-html_excerpt(struct buf *out, const char *html, size_t max)
-{
-	size_t	 off = out->len, n;
-
-	html_to_text(out, html, strlen(html));
-	if (out->len == off)
-		return;
-	n = utf8_cut_words(out->s + off, out->len - off, max);
-	if (off + n < out->len) {
-		out->len = off + n;
-		buf_adds(out, " \xe2\x80\xa6");
-	}
-}
-
 long
 html_entity(const char *name)
 {
@@ -894,6 +879,21 @@ html_to_text(struct buf *out, const char *html, size_t len)
 		out->s[out->len] = '\0';
 		st.space = 0;
 		run(&st, html, len);
+	}
+}
+
+void
+html_excerpt(struct buf *out, const char *html, size_t max)
+{
+	size_t	 off = out->len, n;
+
+	html_to_text(out, html, strlen(html));
+	if (out->len == off)
+		return;
+	n = utf8_cut_words(out->s + off, out->len - off, max);
+	if (off + n < out->len) {
+		out->len = off + n;
+		buf_adds(out, " \xe2\x80\xa6");
 	}
 }
 
