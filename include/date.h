@@ -15,5 +15,12 @@
  * date: never "now".
  */
 int64_t	date_parse(const char *s, size_t len);
+/*
+ * An HTTP-date (RFC 9110 5.6.7): IMF-fixdate ("Sun, 06 Nov 1994 08:49:37
+ * GMT"), and the obsolete RFC 850 and asctime forms a recipient must
+ * read; DATE_NONE for anything else, which HTTP says to ignore.  util.h's
+ * fmt_rfc822 writes the first.
+ */
+int64_t	date_http(const char *s, size_t len);
 
 #endif

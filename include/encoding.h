@@ -98,6 +98,42 @@ utf8_seq(const unsigned char *p, size_t avail)
 	return (p[3] & 0xc0) == 0x80 ? 4 : -1;
 }
 
+/* utf8_seq, with the code point of a valid sequence in *cp. */
+static inline int
+utf8_decode(const unsigned char *p, size_t avail, uint32_t *cp)
+{
+	int	 n = utf8_seq(p, avail);
+
+	switch (n) {
+	case 1:
+		*cp = p[0];
+		break;
+	case 2:
+		*cp = (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+		break;
+	case 3:
+		*cp = (uint32_t)(p[0] & 0x0f) << 12 |
+		    (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+		break;
+	case 4:
+		*cp = (uint32_t)(p[0] & 0x07) << 18 |
+		    (uint32_t)(p[1] & 0x3f) << 12 |
+		    (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+		break;
+	}
+	return n;
+}
+/*
+ * Where utf8_seq said no (avail > 0): how many bytes one U+FFFD stands
+ * for, the "maximal subpart" of Unicode 3.9 that Python and ICU replace.
+ */
+size_t		 utf8_bad_len(const unsigned char *p, size_t avail);
+/* The UTF-8 of c into u, surrogates and what lies past Unicode as
+ * U+FFFD; the length, 1 to 4. */
+size_t		 utf8_encode(char u[4], uint32_t c);
+/* utf8_encode, appended to out. */
+void		 buf_add_utf8(struct buf *out, uint32_t c);
+
 #define UTF8_LINES	0x01	/* TAB and LF allowed: multi-line fields */
 #define UTF8_VALID	0x02	/* known to be UTF-8: look for controls only */
 /*
@@ -113,6 +149,11 @@ void		 utf8_text(struct buf *out, const char *s, size_t len,
 /* The longest prefix of s, at most max bytes, that ends on a character
  * boundary. */
 size_t		 utf8_cut(const char *s, size_t len, size_t max);
+/* How many characters s holds (bytes that begin one). */
+size_t		 utf8_chars(const char *s, size_t len);
+/* The length of s cut to max characters, at the last space before the
+ * cut when there is one; len when s holds no more than max. */
+size_t		 utf8_cut_words(const char *s, size_t len, size_t max);
 /* A NUL-terminated message (errors, names) made clean in place: a cut
  * sequence at the end removed, other invalid bytes '?', controls (C1 too) ' '. */
 void		 utf8_line(char *s);

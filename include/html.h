@@ -16,6 +16,9 @@ void	html_sanitize(struct buf *out, const char *html, size_t len,
 /* Append the text of html: tags dropped, entities decoded, white space
  * folded, trimmed. */
 void	html_to_text(struct buf *out, const char *html, size_t len);
+/* html_to_text cut to about max characters at a word, the cut marked
+ * with " \u2026". */
+void	html_excerpt(struct buf *out, const char *html, size_t max);
 
 /* Append s with runs of white space folded into one space, trimmed. */
 void	html_text_fold(struct buf *out, const char *s, size_t len);
@@ -23,16 +26,15 @@ void	html_text_fold(struct buf *out, const char *s, size_t len);
 int	html_element(const char *name, size_t len);
 /* The code point of an HTML 4 entity name ("eacute"), -1 if unknown. */
 long	html_entity(const char *name);
-/* Append ref resolved against base (NULL: none) if the link policy takes
- * it (url_take, URL_LINK); append nothing when it refuses. */
-void	html_abs_url(struct buf *out, const char *ref, const char *base);
 
 /*
- * Append s escaped for XML or HTML text (quot 0: & < >) or a double-quoted
- * attribute value (quot 1: " too).  The one escaper: every writer of
- * markup calls it.
+ * Append s escaped for XML or HTML text (flags 0: & < >), a double-quoted
+ * attribute value (XML_QUOT: " too) or any attribute value (XML_APOS: '
+ * too).  The one escaper: every writer of markup calls it.
  */
-void	xml_escape(struct buf *out, const char *s, size_t len, int quot);
+#define XML_QUOT	0x01	/* " as &quot; */
+#define XML_APOS	0x02	/* ' as &#39; */
+void	xml_escape(struct buf *out, const char *s, size_t len, int flags);
 
 /* 0: always take libxml2's path (tests compare the fast path with it). */
 extern int html_fastpath;

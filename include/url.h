@@ -26,6 +26,16 @@ int	 url_host(const char *url, char *out, size_t outlen);
 int	 url_is_web(const char *url);
 /* True for http://, https:// and file:// URLs. */
 int	 url_is_fetchable(const char *url);
+/* The length of a leading "http://" or "https://" (any case), else 0:
+ * for identifiers that name a thing by either. */
+size_t	 url_web_prefix(const char *s);
+/* True when s is written as a URL ("scheme://..."), not a local path. */
+int	 url_like(const char *s);
+/*
+ * An absolute IRI: scheme ":" something, and nothing a URI may not hold.
+ * For ids and configured URLs; links from feeds go by the link policy.
+ */
+int	 url_is_abs_iri(const char *s);
 
 /*
  * The link policy, the one place that says which URLs from a feed may

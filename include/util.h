@@ -115,8 +115,6 @@ word_high(const void *p)
 	return ((((w & ~high) + ones) | w) & high) != 0;
 }
 
-/* Append code point c (< 0x110000) as UTF-8. */
-void	 buf_add_utf8(struct buf *, uint32_t c);
 void	 buf_reset(struct buf *);	/* len = 0, keeps the memory */
 void	 buf_free(struct buf *);
 const char *buf_cstr(struct buf *);	/* "" for an empty buffer */
@@ -155,5 +153,17 @@ int64_t	 fm_monotonic_ms(void);
 void	 fmt_rfc3339(char out[21], int64_t t);
 /* Format t as RFC 822 "Sun, 06 Nov 1994 08:49:37 GMT" (30 bytes with NUL). */
 void	 fmt_rfc822(char out[30], int64_t t);
+
+/*
+ * Local time in another zone: TZ switched around localtime_r/mktime and
+ * put back.  Safe because the process has one thread.  tz NULL leaves
+ * the zone as it is.
+ */
+struct tz_saved {
+	char	*old;		/* TZ before, NULL if unset */
+	int	 set;		/* whether tz_push changed it */
+};
+void	 tz_push(struct tz_saved *, const char *tz);
+void	 tz_pop(struct tz_saved *);
 
 #endif

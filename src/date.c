@@ -826,6 +826,97 @@ parse_epoch(const char *p, const char *end)
 	return n >= 12 ? v / 1000 : v;
 }
 
+/* ---- HTTP-date (RFC 9110 5.6.7) ---- */
+
+/* hh:mm:ss */
+static int
+http_time(const char **pp, const char *end, struct tmv *t)
+{
+	if (digits(pp, end, 2, &t->hour) == -1 || lit(pp, end, ":") == -1 ||
+	    digits(pp, end, 2, &t->min) == -1 || lit(pp, end, ":") == -1 ||
+	    digits(pp, end, 2, &t->sec) == -1)
+		return -1;
+	return 0;
+}
+
+/* A month's three letters. */
+static int
+http_month(const char **pp, const char *end, struct tmv *t)
+{
+	int	 k;
+
+	if (end - *pp < 3 || (k = word_index(*pp, 3, months, 12, 3)) == -1)
+		return -1;
+	*pp += 3;
+	t->mon = k + 1;
+	return 0;
+}
+
+/*
+ * IMF-fixdate after "Sun,": " 06 Nov 1994 08:49:37 GMT" (sep " ", four
+ * digits of year); RFC 850 after "Sunday,": " 06-Nov-94 08:49:37 GMT".
+ */
+static int
+http_dmy(const char **pp, const char *end, struct tmv *t, const char *sep,
+    int ny)
+{
+	if (lit(pp, end, " ") == -1 || digits(pp, end, 2, &t->day) == -1 ||
+	    lit(pp, end, sep) == -1 || http_month(pp, end, t) == -1 ||
+	    lit(pp, end, sep) == -1 || digits(pp, end, ny, &t->year) == -1 ||
+	    lit(pp, end, " ") == -1 || http_time(pp, end, t) == -1)
+		return -1;
+	if (ny == 2)		/* as date_parse reads two (RFC 2822 4.3) */
+		t->year += t->year < 50 ? 2000 : 1900;
+	return lit(pp, end, " GMT");
+}
+
+/* asctime after "Sun": " Nov  6 08:49:37 1994". */
+static int
+http_asctime(const char **pp, const char *end, struct tmv *t)
+{
+	if (lit(pp, end, " ") == -1 || http_month(pp, end, t) == -1 ||
+	    lit(pp, end, " ") == -1)
+		return -1;
+	if (lit(pp, end, " ") == 0) {
+		if (digits(pp, end, 1, &t->day) == -1)
+			return -1;
+	} else if (digits(pp, end, 2, &t->day) == -1)
+		return -1;
+	if (lit(pp, end, " ") == -1 || http_time(pp, end, t) == -1 ||
+	    lit(pp, end, " ") == -1)
+		return -1;
+	return digits(pp, end, 4, &t->year);
+}
+
+int64_t
+date_http(const char *s, size_t len)
+{
+	const char	*p = s, *end = s + len, *w;
+	struct tmv	 t;
+	size_t		 n;
+	int		 rc;
+
+	memset(&t, 0, sizeof t);
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	for (w = p; p < end && isalpha((unsigned char)*p); p++)
+		;
+	if ((n = (size_t)(p - w)) == 3 &&
+	    word_index(w, n, wdays, 7, 3) != -1)
+		rc = lit(&p, end, ",") == 0 ? http_dmy(&p, end, &t, " ", 4) :
+		    http_asctime(&p, end, &t);
+	else if (n > 3 && name_index(w, n, wdays, 7) != -1 &&
+	    lit(&p, end, ",") == 0)
+		rc = http_dmy(&p, end, &t, "-", 2);
+	else
+		rc = -1;
+	if (rc == -1 || p != end)
+		return DATE_NONE;
+	return tmv_time(&t);
+}
+
 int64_t
 date_parse(const char *s, size_t len)
 {

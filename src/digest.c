@@ -34,44 +34,15 @@
 #define RETRY_MIN	60
 #define RETRY_MAX	(6 * 3600)
 
-/*
- * Time zone.  The process runs on one thread, so switching TZ around
- * localtime_r/mktime is safe; it is always put back.
- */
-static char *
-zone_push(const struct digest_conf *dc)
-{
-	const char *old = getenv("TZ");
-	char *saved = old ? xstrdup(old) : NULL;
-
-	if (dc->timezone != NULL) {
-		setenv("TZ", dc->timezone, 1);
-		tzset();
-	}
-	return saved;
-}
-
-static void
-zone_pop(const struct digest_conf *dc, char *saved)
-{
-	if (dc->timezone != NULL) {
-		if (saved != NULL)
-			setenv("TZ", saved, 1);
-		else
-			unsetenv("TZ");
-		tzset();
-	}
-	free(saved);
-}
-
 void
 local_tm(const struct digest_conf *dc, int64_t t, struct tm *tm)
 {
-	char *z = zone_push(dc);
+	struct tz_saved z;
 	time_t tt = (time_t)t;
 
+	tz_push(&z, dc->timezone);
 	localtime_r(&tt, tm);
-	zone_pop(dc, z);
+	tz_pop(&z);
 }
 
 /*
@@ -88,12 +59,12 @@ slots_around(const struct digest_conf *dc, int64_t t, int64_t *out,
 	time_t tt = (time_t)t, s;
 	struct tm now, day;
 	size_t n = 0, i;
-	char *z;
+	struct tz_saved z;
 	int d;
 
 	if (dc->nat == 0 || (dc->days & 0x7f) == 0)
 		return 0;
-	z = zone_push(dc);
+	tz_push(&z, dc->timezone);
 	localtime_r(&tt, &now);
 	for (d = -8; d <= 8; d++) {
 		memset(&day, 0, sizeof(day));
@@ -115,7 +86,7 @@ slots_around(const struct digest_conf *dc, int64_t t, int64_t *out,
 				out[n++] = s;
 		}
 	}
-	zone_pop(dc, z);
+	tz_pop(&z);
 	return n;
 }
 

@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "digest_int.h"
+#include "encoding.h"
 #include "html.h"
 #include "rules.h"
 #include "store.h"
@@ -78,24 +79,11 @@ excerpt(const struct stored_entry *se, int max)
 {
 	const char *src = se->content ? se->content : se->summary;
 	struct buf b = { NULL, 0, 0 };
-	size_t i, chars = 0, cut = 0;
 
 	if (src == NULL || max <= 0)
 		return NULL;
-	html_to_text(&b, src, strlen(src));
 	buf_add(&b, "", 0);
-	for (i = 0; i < b.len; i++) {
-		if (((unsigned char)b.s[i] & 0xc0) == 0x80)
-			continue;
-		if (b.s[i] == ' ')
-			cut = i;
-		if (++chars > (size_t)max) {
-			b.len = cut ? cut : i;
-			b.s[b.len] = '\0';
-			buf_adds(&b, " …");
-			break;
-		}
-	}
+	html_excerpt(&b, src, (size_t)max);
 	return b.s;
 }
 
@@ -302,17 +290,6 @@ digest_builtin_template(const char *name)
 	return NULL;
 }
 
-static size_t
-utf8_width(const char *s, size_t len)
-{
-	size_t i, w = 0;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			w++;
-	return w;
-}
-
 /*
  * Wrap one line at WRAP columns on spaces; continuation lines keep the
  * line's indent, plus two under a "* " or "- " bullet.  A word longer
@@ -341,7 +318,7 @@ wrap_line(struct buf *out, const char *s, size_t len)
 			break;
 		for (word = s; s < end && *s != ' '; s++)
 			;
-		w = utf8_width(word, s - word);
+		w = utf8_chars(word, s - word);
 		if (!first && col + 1 + w > WRAP) {
 			buf_addc(out, '\n');
 			for (i = 0; i < hang; i++)
@@ -370,7 +347,7 @@ wrap_text(struct buf *out, const char *s)
 		nl = strchr(s, '\n');
 		if (nl == NULL)
 			nl = s + strlen(s);
-		if (utf8_width(s, nl - s) <= WRAP) {
+		if (utf8_chars(s, nl - s) <= WRAP) {
 			buf_add(out, s, nl - s);
 			buf_addc(out, '\n');
 		} else

@@ -593,6 +593,33 @@ utf8_cut(const char *s, size_t len, size_t max)
 	return max;
 }
 
+size_t
+utf8_chars(const char *s, size_t len)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+size_t
+utf8_cut_words(const char *s, size_t len, size_t max)
+{
+	size_t	 i, chars = 0, space = 0;
+
+	for (i = 0; i < len; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (s[i] == ' ')
+			space = i;
+		if (++chars > max)
+			return space > 0 ? space : i;
+	}
+	return len;
+}
+
 void
 utf8_line(char *s)
 {
@@ -620,4 +647,51 @@ utf8_line(char *s)
 		}
 		p[i++] = '?';
 	}
+}
+
+size_t
+utf8_bad_len(const unsigned char *p, size_t avail)
+{
+	size_t	 n = 1;
+
+	/* A prefix that is still a sequence's beginning reads as incomplete. */
+	while (n < avail && utf8_seq(p, n + 1) == 0)
+		n++;
+	return n;
+}
+
+size_t
+utf8_encode(char u[4], uint32_t c)
+{
+	/* Surrogates and what lies past Unicode are not characters. */
+	if ((c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
+		c = 0xfffd;
+	if (c < 0x80) {
+		u[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		u[0] = (char)(0xc0 | c >> 6);
+		u[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		u[0] = (char)(0xe0 | c >> 12);
+		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	u[0] = (char)(0xf0 | c >> 18);
+	u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+	u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+	u[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+void
+buf_add_utf8(struct buf *out, uint32_t c)
+{
+	char	 u[4];
+
+	buf_add(out, u, utf8_encode(u, c));
 }

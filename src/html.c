@@ -19,6 +19,7 @@
 #include <libxml/dict.h>
 #include <libxml/parserInternals.h>
 
+#include "encoding.h"
 #include "html.h"
 #include "log.h"
 #include "url.h"
@@ -157,7 +158,17 @@ struct hstate {
 	size_t		 start;		/* out->len when we began */
 };
 
-static inline size_t fp_utf8(const unsigned char *, size_t);
+/* Length of the valid UTF-8 sequence at s (not U+FFFE/U+FFFF), 0: bail. */
+static inline size_t
+fp_utf8(const unsigned char *s, size_t n)
+{
+	uint32_t	 cp;
+	int		 k;
+
+	if ((k = utf8_decode(s, n, &cp)) <= 0 || cp == 0xfffe || cp == 0xffff)
+		return 0;
+	return (size_t)k;
+}
 
 static htmlParserCtxtPtr hctxt;
 static unsigned	 huses;
@@ -250,45 +261,42 @@ html_element(const char *name, size_t len)
 }
 
 void
-xml_escape(struct buf *out, const char *s, size_t len, int quot)
+xml_escape(struct buf *out, const char *s, size_t len, int flags)
 {
-	size_t	 i, run = 0;
+	const char	*r;
+	size_t		 i, run = 0;
 
 	for (i = 0; i < len; i++) {
-		/* All four are below '>'; letters and UTF-8 are above. */
+		/* All five are below '>'; letters and UTF-8 are above. */
 		if ((unsigned char)s[i] > '>')
 			continue;
 		switch (s[i]) {
 		case '&':
-			buf_add(out, s + run, i - run);
-			buf_add(out, "&amp;", 5);
+			r = "&amp;";
 			break;
 		case '<':
-			buf_add(out, s + run, i - run);
-			buf_add(out, "&lt;", 4);
+			r = "&lt;";
 			break;
 		case '>':
-			buf_add(out, s + run, i - run);
-			buf_add(out, "&gt;", 4);
+			r = "&gt;";
 			break;
 		case '"':
-			if (!quot)
-				continue;
-			buf_add(out, s + run, i - run);
-			buf_add(out, "&quot;", 6);
+			r = flags & XML_QUOT ? "&quot;" : NULL;
+			break;
+		case '\'':
+			r = flags & XML_APOS ? "&#39;" : NULL;
 			break;
 		default:
-			continue;
+			r = NULL;
+			break;
 		}
+		if (r == NULL)
+			continue;
+		buf_add(out, s + run, i - run);
+		buf_add(out, r, strlen(r));
 		run = i + 1;
 	}
 	buf_add(out, s + run, len - run);
-}
-
-void
-html_abs_url(struct buf *out, const char *ref, const char *base)
-{
-	(void)url_take(out, ref, strlen(ref), base, URL_LINK);
 }
 
 /*
@@ -361,7 +369,7 @@ url_attr(struct hstate *st, const char *tag, const char *name, const char *v)
 	buf_addc(st->out, ' ');
 	buf_adds(st->out, name);
 	buf_adds(st->out, "=\"");
-	xml_escape(st->out, buf_cstr(&u), u.len, 1);
+	xml_escape(st->out, buf_cstr(&u), u.len, XML_QUOT);
 	buf_addc(st->out, '"');
 }
 
@@ -405,7 +413,7 @@ start_tag(struct hstate *st, const struct elem *e, const xmlChar **atts)
 		buf_adds(st->out, name);
 		if (v != NULL) {
 			buf_adds(st->out, "=\"");
-			xml_escape(st->out, v, strlen(v), 1);
+			xml_escape(st->out, v, strlen(v), XML_QUOT);
 			buf_addc(st->out, '"');
 		}
 	}
@@ -780,40 +788,8 @@ fp_entity(struct hstate *st, const char *s, size_t n)
 	name[i - 1] = '\0';
 	if ((c = html_entity(name)) == -1)
 		return 0;
-	if (c < 0x80)
-		u[0] = (char)c, emit_text(st, u, 1);
-	else if (c < 0x800) {
-		u[0] = (char)(0xc0 | c >> 6);
-		u[1] = (char)(0x80 | (c & 0x3f));
-		emit_text(st, u, 2);
-	} else {
-		u[0] = (char)(0xe0 | c >> 12);
-		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		emit_text(st, u, 3);
-	}
+	emit_text(st, u, utf8_encode(u, (uint32_t)c));
 	return i + 1;
-}
-
-/* Length of the valid UTF-8 sequence at s (not U+FFFE/U+FFFF), 0: bail. */
-static inline size_t
-fp_utf8(const unsigned char *s, size_t n)
-{
-	size_t	 k, i;
-
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	k = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-	if (k > n)
-		return 0;
-	for (i = 1; i < k; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
-	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f) ||
-	    (s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe))
-		return 0;
-	return k;
 }
 
 /* ASCII the fast path copies as it is: not & < > nor controls but TAB, LF. */
@@ -903,6 +879,21 @@ html_to_text(struct buf *out, const char *html, size_t len)
 		out->s[out->len] = '\0';
 		st.space = 0;
 		run(&st, html, len);
+	}
+}
+
+void
+html_excerpt(struct buf *out, const char *html, size_t max)
+{
+	size_t	 off = out->len, n;
+
+	html_to_text(out, html, strlen(html));
+	if (out->len == off)
+		return;
+	n = utf8_cut_words(out->s + off, out->len - off, max);
+	if (off + n < out->len) {
+		out->len = off + n;
+		buf_adds(out, " \xe2\x80\xa6");
 	}
 }
 

@@ -20,10 +20,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
 #include <event2/buffer.h>
 #include <zlib.h>
 
+#include "date.h"
 #include "httpd.h"
 #include "httpsrv.h"
 #include "log.h"
@@ -152,16 +152,12 @@ doc_output(struct httpd *h, size_t i)
 	    &h->def;
 }
 
-/* A strong validator: FNV-1a over the bytes, with their length. */
+/* A strong validator: the hash of the bytes, with their length. */
 static void
 make_etag(char *out, size_t len, const char *s, size_t n, const char *sfx)
 {
-	uint64_t	 h = 0xcbf29ce484222325ULL;
-	size_t		 i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-	snprintf(out, len, "\"%016" PRIx64 "-%zx%s\"", h, n, sfx);
+	snprintf(out, len, "\"%016" PRIx64 "-%zx%s\"",
+	    hash_bytes(HASH_INIT, s, n), n, sfx);
 }
 
 /* Render doc i again if the store moved on; -1 when rendering fails. */
@@ -282,13 +278,13 @@ static int
 not_modified(struct hreq *req, const char *etag, int64_t mtime)
 {
 	const char	*inm, *ims;
-	time_t		 t;
+	int64_t		 t;
 
 	if ((inm = hreq_header(req, "If-None-Match")) != NULL)
 		return etag_listed(inm, etag);
 	if ((ims = hreq_header(req, "If-Modified-Since")) != NULL &&
-	    (t = curl_getdate(ims, NULL)) != -1)
-		return mtime <= (int64_t)t;
+	    (t = date_http(ims, strlen(ims))) != DATE_NONE)
+		return mtime <= t;
 	return 0;
 }
 

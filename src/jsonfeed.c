@@ -21,6 +21,7 @@
 
 #include "jsonfeed.h"
 #include "log.h"
+#include "url.h"
 #include "util.h"
 
 #define MAX_DEPTH	64			/* nesting of arrays and objects */
@@ -411,14 +412,13 @@ static enum feed_format
 version(struct json_object *root)
 {
 	const char	*s;
-	size_t		 len;
+	size_t		 len, n;
 
 	if ((s = str(root, "version", &len)) == NULL)
 		return FMT_UNKNOWN;
-	if (strncasecmp(s, "https://", 8) == 0)
-		s += 8, len -= 8;
-	else if (strncasecmp(s, "http://", 7) == 0)
-		s += 7, len -= 7;
+	n = url_web_prefix(s);
+	s += n;
+	len -= n;
 	while (len > 0 && s[len - 1] == '/')
 		len--;
 	if (len == 22 && strncasecmp(s, "jsonfeed.org/version/1", len) == 0)

@@ -23,6 +23,7 @@
 #include <event2/event.h>
 
 #include "curlev.h"
+#include "encoding.h"
 #include "log.h"
 #include "mail.h"
 #include "util.h"
@@ -162,9 +163,9 @@ header_encoded(struct buf *out, const char *s)
 	size_t len = strlen(s), n;
 
 	while (len > 0) {
-		n = len < EW_BYTES ? len : EW_BYTES;
-		while (n < len && n > 1 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
+		/* Not UTF-8 at all: a byte at a time, never nothing. */
+		if ((n = utf8_cut(s, len, EW_BYTES)) == 0)
+			n = 1;
 		buf_adds(out, "=?UTF-8?B?");
 		base64(out, (const unsigned char *)s, n);
 		buf_adds(out, "?=");

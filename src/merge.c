@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 
 #include "cmd.h"
 #include "conf.h"
+#include "encoding.h"
 #include "html.h"
 #include "json.h"
 #include "log.h"
@@ -46,53 +46,6 @@ struct render {
 	int64_t		 newest;	/* the feed-level date */
 };
 
-/*
- * Length of the valid UTF-8 sequence at s (n > 0 bytes left), with its
- * code point in *cp; or 0, with *bad set to the length of the maximal
- * invalid prefix (Unicode's "maximal subpart", as Python and ICU replace).
- */
-static size_t
-utf8_next(const unsigned char *s, size_t n, uint32_t *cp, size_t *bad)
-{
-	unsigned char	 c = s[0], lo = 0x80, hi = 0xbf;
-	size_t		 len, i;
-
-	*bad = 1;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		*cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		*cp = c & 0x0f;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)	/* no surrogates */
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		*cp = c & 0x07;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	for (i = 1; i < len; i++) {
-		if (i >= n || s[i] < lo || s[i] > hi) {
-			*bad = i;
-			return 0;
-		}
-		*cp = (*cp << 6) | (s[i] & 0x3f);
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return len;
-}
-
 static int
 xml_char_ok(uint32_t cp)
 {
@@ -101,26 +54,22 @@ xml_char_ok(uint32_t cp)
 	    (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
-/* Bytes at p that need no change: XML-allowed UTF-8, nothing to escape. */
+/* Bytes at p that XML allows as they are: printable ASCII and UTF-8. */
 static size_t
-clean_run(const unsigned char *p, size_t n, int esc)
+clean_run(const unsigned char *p, size_t n)
 {
-	size_t		 run = 0, len, bad;
+	size_t		 run = 0;
 	uint32_t	 cp;
-	unsigned char	 c;
+	int		 len;
 
 	while (run < n) {
-		c = p[run];
-		if (c >= 0x20 && c < 0x80) {
-			if (esc && (c == '&' || c == '<' || c == '>' ||
-			    c == '"'))
-				break;
+		if (p[run] >= 0x20 && p[run] < 0x80)
 			run++;
-		} else if (c < 0x80 || (len = utf8_next(p + run, n - run, &cp,
-		    &bad)) == 0 || !xml_char_ok(cp))
+		else if (p[run] < 0x80 || (len = utf8_decode(p + run, n - run,
+		    &cp)) <= 0 || !xml_char_ok(cp))
 			break;
 		else
-			run += len;
+			run += (size_t)len;
 	}
 	return run;
 }
@@ -128,41 +77,40 @@ clean_run(const unsigned char *p, size_t n, int esc)
 /*
  * Append s with broken UTF-8 replaced by U+FFFD and characters XML 1.0
  * does not allow dropped; with esc, also escaped for XML text and
- * attributes (white space as references, which attribute value
- * normalization and CR folding would otherwise change).  Clean runs are
- * copied whole: this is the inner loop of every render.
+ * attributes (by xml_escape; white space as references, which attribute
+ * value normalization and CR folding would otherwise change).  Clean
+ * runs are copied whole: this is the inner loop of every render.
  */
 static void
 text_clean(struct buf *b, const char *s, int esc)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 n = strlen(s), len, bad;
+	size_t			 n = strlen(s), len;
 	uint32_t		 cp;
+	int			 k;
 
 	while (n > 0) {
-		len = clean_run(p, n, esc);
-		buf_add(b, p, len);
+		len = clean_run(p, n);
+		if (esc)
+			xml_escape(b, (const char *)p, len, XML_QUOT);
+		else
+			buf_add(b, p, len);
 		p += len;
 		n -= len;
 		if (n == 0)
 			break;
-		if ((len = utf8_next(p, n, &cp, &bad)) == 0) {
+		if ((k = utf8_decode(p, n, &cp)) <= 0) {
 			buf_adds(b, "\xef\xbf\xbd");
-			len = bad;
-		} else if (!xml_char_ok(cp))
-			;
-		else if (!esc)
-			buf_add(b, p, len);	/* tab, newline, CR */
-		else if (cp == '&')
-			buf_adds(b, "&amp;");
-		else if (cp == '<')
-			buf_adds(b, "&lt;");
-		else if (cp == '>')
-			buf_adds(b, "&gt;");
-		else if (cp == '"')
-			buf_adds(b, "&quot;");
-		else
-			buf_printf(b, "&#%u;", (unsigned)cp);
+			len = utf8_bad_len(p, n);
+		} else {
+			len = (size_t)k;
+			if (!xml_char_ok(cp))
+				;
+			else if (!esc)
+				buf_add(b, p, len);	/* tab, newline, CR */
+			else
+				buf_printf(b, "&#%u;", (unsigned)cp);
+		}
 		p += len;
 		n -= len;
 	}
@@ -214,36 +162,6 @@ jstr(struct render *r, const char *s)
 }
 
 /*
- * An absolute IRI: scheme ":" and nothing a URI may not hold.  For ids
- * and configured URLs; links from feeds go by the link policy
- * (url_allowed), which also turns away what older versions stored.
- */
-static int
-is_abs_iri(const char *s)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-
-	if (s == NULL || !isalpha(*p))
-		return 0;
-	while (isalnum(*p) || *p == '+' || *p == '-' || *p == '.')
-		p++;
-	if (*p != ':' || p[1] == '\0')
-		return 0;
-	for (; *p != '\0'; p++)
-		if (*p <= 0x20 || *p == 0x7f || strchr("<>\"{}|\\^`", *p))
-			return 0;
-	return 1;
-}
-
-static uint64_t
-fnv1a(uint64_t h, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
-
-/*
  * The entry's id as Atom and JSON Feed see it: its own when it is an
  * absolute IRI (Atom requires one), else a stable URN from its feed and
  * store key, so the id never changes between renders.
@@ -251,12 +169,15 @@ fnv1a(uint64_t h, const char *s)
 static const char *
 entry_id(const struct stored_entry *e, char *tmp, size_t len)
 {
+	const char	*f, *k;
 	uint64_t	 h;
 
-	if (is_abs_iri(e->id))
+	if (url_is_abs_iri(e->id))
 		return e->id;
-	h = fnv1a(0xcbf29ce484222325ULL, e->feed);
-	h = fnv1a(h * 0x100000001b3ULL, e->key ? e->key : e->id);
+	f = e->feed != NULL ? e->feed : "";
+	k = e->key != NULL ? e->key : e->id != NULL ? e->id : "";
+	h = hash_bytes(HASH_INIT, f, strlen(f) + 1);	/* with its NUL */
+	h = hash_bytes(h, k, strlen(k));
 	snprintf(tmp, len, "urn:feedmux:%016" PRIx64, h);
 	return tmp;
 }
@@ -345,7 +266,7 @@ atom_source(struct render *r, const struct stored_entry *e)
 	struct buf	*b = r->out;
 
 	buf_adds(b, "<source>\n");
-	if (is_abs_iri(e->feed_url))
+	if (url_is_abs_iri(e->feed_url))
 		xml_elem(b, "id", "", e->feed_url);
 	xml_elem(b, "title", " type=\"text\"", source_title(e));
 	atom_link(b, "alternate", "text/html", e->feed_link);
@@ -464,7 +385,7 @@ rss_item(struct render *r, const struct stored_entry *e)
 	media_thumbnail(b, e->thumbnail);
 	rss_guid(b, e);
 	rss_date(b, "pubDate", entry_published(e));
-	if (is_abs_iri(e->feed_url)) {
+	if (url_is_abs_iri(e->feed_url)) {
 		buf_adds(b, "<source url=\"");
 		text_clean(b, e->feed_url, 1);
 		buf_adds(b, "\">");
@@ -684,7 +605,7 @@ merge_self(const struct output_conf *oc, enum merge_format fmt)
 
 	path = fmt == MERGE_ATOM ? oc->atom : fmt == MERGE_RSS ? oc->rss :
 	    fmt == MERGE_JSON ? oc->json : oc->html;
-	if (!is_abs_iri(oc->link))
+	if (!url_is_abs_iri(oc->link))
 		return NULL;
 	if (path != NULL && (base = strrchr(path, '/')) != NULL)
 		base++;
@@ -713,7 +634,7 @@ atom_head(struct buf *b, const struct output_conf *oc, const char *self,
 	    " xmlns:media=\"http://search.yahoo.com/mrss/\">\n");
 	if (self != NULL)
 		xml_elem(b, "id", "", self);
-	else if (is_abs_iri(oc->link))
+	else if (url_is_abs_iri(oc->link))
 		xml_elem(b, "id", "", oc->link);
 	else {
 		buf_adds(b, "<id>urn:feedmux:output:");
@@ -741,7 +662,7 @@ rss_head(struct buf *b, const struct output_conf *oc, const char *self,
 	    " xmlns:dc=\"http://purl.org/dc/elements/1.1/\""
 	    " xmlns:media=\"http://search.yahoo.com/mrss/\">\n<channel>\n");
 	xml_elem(b, "title", "", output_title(oc));
-	if (is_abs_iri(oc->link))
+	if (url_is_abs_iri(oc->link))
 		xml_elem(b, "link", "", oc->link);
 	xml_elem(b, "description", "", oc->subtitle ? oc->subtitle :
 	    output_title(oc));
@@ -767,7 +688,7 @@ json_head(struct render *r, struct buf *b, const char *self)
 	buf_adds(b, "{\n  \"version\": \"https://jsonfeed.org/version/1.1\",\n"
 	    "  \"title\": ");
 	jstr(r, output_title(r->oc));
-	if (is_abs_iri(r->oc->link)) {
+	if (url_is_abs_iri(r->oc->link)) {
 		buf_adds(b, ",\n  \"home_page_url\": ");
 		jstr(r, r->oc->link);
 	}

@@ -168,10 +168,10 @@ add_attr(struct buf *b, const char *name, const char *v)
 		return;
 	buf_printf(b, " %s=\"", name);
 	for (; (cr = strchr(v, '\r')) != NULL; v = cr + 1) {
-		xml_escape(b, v, (size_t)(cr - v), 1);
+		xml_escape(b, v, (size_t)(cr - v), XML_QUOT);
 		buf_adds(b, "&#13;");
 	}
-	xml_escape(b, v, strlen(v), 1);
+	xml_escape(b, v, strlen(v), XML_QUOT);
 	buf_addc(b, '"');
 }
 

@@ -28,6 +28,7 @@
 #include "jsonfeed.h"
 #include "log.h"
 #include "parse_int.h"
+#include "url.h"
 #include "util.h"
 
 /* ---- JSON Feed (jsonfeed.c): its fields, normalized as XML's are ---- */
@@ -75,7 +76,8 @@ jf_field(struct parser *p, enum jf_field jf, int prio, const char *s,
 		/* "" is no URL, not the base it would resolve to; a URL cut
 		 * short is a wrong one. */
 		if (!p->ctrunc && *strtrim(p->ref.s) != '\0')
-			html_abs_url(&r->arena, p->ref.s, cur_base(p));
+			(void)url_take(&r->arena, p->ref.s, strlen(p->ref.s),
+			    cur_base(p), URL_LINK);
 		rec_set(r, t.field, prio, off);
 		return;
 	}

@@ -26,6 +26,7 @@
 #include "parse.h"
 #include "rules.h"
 #include "store.h"
+#include "url.h"
 #include "util.h"
 
 struct pcmd {
@@ -301,7 +302,7 @@ read_input(struct pcmd *c, const struct conf *conf, const char *src)
 
 	if (strcmp(src, "-") == 0)
 		return read_fd(c, STDIN_FILENO, "stdin");
-	if (strstr(src, "://") != NULL)
+	if (url_like(src))
 		return read_url(c, conf, src);
 	if ((fd = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
 		fprintf(stderr, "feedmux: parse: %s: %s\n", src,

@@ -129,10 +129,7 @@ ns_of(const xmlChar *uri)
 
 	if (u == NULL || *u == '\0')
 		return NS_NONE;
-	if (strncasecmp(u, "http://", 7) == 0)
-		u += 7;
-	else if (strncasecmp(u, "https://", 8) == 0)
-		u += 8;
+	u += url_web_prefix(u);
 	n = strlen(u);
 	while (n > 0 && (u[n - 1] == '/' || u[n - 1] == '#'))
 		n--;

@@ -194,7 +194,8 @@ rec_add_url(struct parser *p, struct rec *r, const char *url, size_t ulen)
 		return 0;	/* "" would resolve to the base */
 	buf_reset(&p->ref);
 	buf_add(&p->ref, url, ulen);
-	html_abs_url(&r->arena, p->ref.s, cur_base(p));
+	(void)url_take(&r->arena, p->ref.s, strlen(p->ref.s), cur_base(p),
+	    URL_LINK);
 	return r->arena.len > off;
 }
 
@@ -561,7 +562,8 @@ cap_end(struct parser *p)
 			break;		/* a link cut short is wrong: none */
 		/* Empty is no link, not the base it would resolve to. */
 		if (*(s = strtrim(s)) != '\0')
-			html_abs_url(&r->arena, s, cur_base(p));
+			(void)url_take(&r->arena, s, strlen(s), cur_base(p),
+			    URL_LINK);
 		rec_set(r, t->field, t->prio, off);
 		break;
 	case F_SUMMARY:

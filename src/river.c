@@ -236,54 +236,15 @@ title_format(struct buf *out, const char *fmt, const struct stored_entry *e)
 	}
 }
 
-/*
- * The page's days are the output's zone's: TZ is switched for one render
- * (one thread; always put back), not once per entry.
- */
-static char *
-zone_push(const char *tz)
-{
-	const char	*old = getenv("TZ");
-	char		*saved = old != NULL ? xstrdup(old) : NULL;
-
-	setenv("TZ", tz != NULL ? tz : "UTC", 1);
-	tzset();
-	return saved;
-}
-
-static void
-zone_pop(char *saved)
-{
-	if (saved != NULL)
-		setenv("TZ", saved, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(saved);
-}
-
-/* Cut at about EXCERPT characters, at a word boundary, marking the cut. */
+/* About EXCERPT characters of the entry's text, cut at a word. */
 static void
 excerpt(struct buf *b, const struct stored_entry *e)
 {
 	const char	*src = e->summary != NULL ? e->summary : e->content;
-	size_t		 i, chars = 0, cut = 0;
 
 	buf_reset(b);
-	if (src == NULL)
-		return;
-	html_to_text(b, src, strlen(src));
-	for (i = 0; i < b->len; i++) {
-		if (((unsigned char)b->s[i] & 0xc0) == 0x80)
-			continue;
-		if (b->s[i] == ' ')
-			cut = i;
-		if (++chars > EXCERPT) {
-			b->len = cut > 0 ? cut : i;
-			buf_adds(b, " \xe2\x80\xa6");
-			break;
-		}
-	}
+	if (src != NULL)
+		html_excerpt(b, src, EXCERPT);
 }
 
 /* A stored URL for an href, or "" when the link policy turns it away. */
@@ -457,7 +418,8 @@ river_render(struct store *st, const struct conf *conf,
 {
 	struct river	 r;
 	struct buf	 t = { NULL, 0, 0 };
-	char		*zone, e[256];
+	struct tz_saved	 zone;
+	char		 e[256];
 	int		 rc = -1;
 
 	memset(&r, 0, sizeof r);
@@ -467,7 +429,9 @@ river_render(struct store *st, const struct conf *conf,
 	r.newest = DATE_NONE;
 	r.root = tobj_new();
 	buf_reset(out);
-	zone = zone_push(oc->timezone);
+	/* The page's days are the output's zone's (UTC unless set): TZ is
+	 * switched for one render, not once per entry. */
+	tz_push(&zone, oc->timezone != NULL ? oc->timezone : "UTC");
 	if (store_recent(st, river_entry, &r) == -1)
 		snprintf(err, errlen, "reading entries: %s", store_error(st));
 	else {
@@ -481,7 +445,7 @@ river_render(struct store *st, const struct conf *conf,
 				rc = 0;
 		}
 	}
-	zone_pop(zone);
+	tz_pop(&zone);
 	tobj_free(r.root);
 	buf_free(&r.tmp);
 	buf_free(&t);

@@ -369,11 +369,7 @@ hosts_free(struct hosts *h)
 static size_t
 hosts_hash(const char *k)
 {
-	size_t	 x = 5381;
-
-	while (*k)
-		x = x * 33 + (unsigned char)*k++;
-	return x;
+	return (size_t)hash_bytes(HASH_INIT, k, strlen(k));
 }
 
 static struct host *

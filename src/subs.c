@@ -544,7 +544,7 @@ cmd_add(struct conf *conf, int argc, char **argv)
 		return EX_DATAERR;
 	}
 	/* A path to a local file becomes its file:// URL, as the config does. */
-	if (strstr(argv[optind], "://") != NULL ||
+	if (url_like(argv[optind]) ||
 	    (s.url = url_file(argv[optind])) == NULL)
 		s.url = xstrdup(argv[optind]);
 	if (!url_is_fetchable(s.url)) {

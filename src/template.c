@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "html.h"
 #include "template.h"
 #include "util.h"
 
@@ -268,21 +269,6 @@ lookup(const struct tobj **scope, size_t depth, const char *name, size_t len)
 	return NULL;
 }
 
-static void
-add_escaped(struct buf *out, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&': buf_adds(out, "&amp;"); break;
-		case '<': buf_adds(out, "&lt;"); break;
-		case '>': buf_adds(out, "&gt;"); break;
-		case '"': buf_adds(out, "&quot;"); break;
-		case '\'': buf_adds(out, "&#39;"); break;
-		default: buf_addc(out, *s); break;
-		}
-	}
-}
-
 static int
 truthy(const struct tfield *f)
 {
@@ -313,7 +299,8 @@ render(struct buf *out, const struct toks *ts, size_t from, size_t to,
 			if (f == NULL || f->str == NULL)
 				break;
 			if (t->type == T_VAR && mode == TMPL_HTML)
-				add_escaped(out, f->str);
+				xml_escape(out, f->str, strlen(f->str),
+				    XML_QUOT | XML_APOS);
 			else
 				buf_adds(out, f->str);
 			break;

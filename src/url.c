@@ -378,6 +378,36 @@ url_is_fetchable(const char *url)
 	    strncasecmp(url, "file://", 7) == 0);
 }
 
+size_t
+url_web_prefix(const char *s)
+{
+	if (strncasecmp(s, "http://", 7) == 0)
+		return 7;
+	if (strncasecmp(s, "https://", 8) == 0)
+		return 8;
+	return 0;
+}
+
+int
+url_like(const char *s)
+{
+	return strstr(s, "://") != NULL;
+}
+
+int
+url_is_abs_iri(const char *s)
+{
+	const unsigned char	*p;
+	size_t			 n;
+
+	if (s == NULL || (n = scheme_len(s)) == 0 || s[n + 1] == '\0')
+		return 0;
+	for (p = (const unsigned char *)s + n; *p != '\0'; p++)
+		if (*p <= 0x20 || *p == 0x7f || strchr("<>\"{}|\\^`", *p))
+			return 0;
+	return 1;
+}
+
 /* ---- the link policy ---- */
 
 enum scheme_kind { SCH_NONE, SCH_WEB, SCH_MAILTO, SCH_DATA, SCH_OTHER };

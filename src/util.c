@@ -155,34 +155,6 @@ buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
-void
-buf_add_utf8(struct buf *out, uint32_t c)
-{
-	char	 u[4];
-
-	/* Surrogates and what lies past Unicode are not characters. */
-	if ((c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
-		c = 0xfffd;
-	if (c < 0x80)
-		buf_addc(out, (int)c);
-	else if (c < 0x800) {
-		u[0] = (char)(0xc0 | c >> 6);
-		u[1] = (char)(0x80 | (c & 0x3f));
-		buf_add(out, u, 2);
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | c >> 12);
-		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		buf_add(out, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | c >> 18);
-		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		buf_add(out, u, 4);
-	}
-}
-
 const char *
 buf_cstr(struct buf *b)
 {
@@ -514,4 +486,33 @@ base64_decode(struct buf *out, const char *s, size_t n)
 		}
 	}
 	return 0;
+}
+
+void
+tz_push(struct tz_saved *z, const char *tz)
+{
+	const char	*old;
+
+	z->old = NULL;
+	if ((z->set = tz != NULL) == 0)
+		return;
+	if ((old = getenv("TZ")) != NULL)
+		z->old = xstrdup(old);
+	setenv("TZ", tz, 1);
+	tzset();
+}
+
+void
+tz_pop(struct tz_saved *z)
+{
+	if (!z->set)
+		return;
+	if (z->old != NULL)
+		setenv("TZ", z->old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(z->old);
+	z->old = NULL;
+	z->set = 0;
 }

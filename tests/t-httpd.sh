@@ -55,6 +55,12 @@ is "$(get /atom.xml -H 'If-Modified-Since: Tue, 14 Nov 2023 22:14:59 GMT')" 200 
     "200 when modified since"
 is "$(get /atom.xml -H 'If-None-Match: "other"' -H "If-Modified-Since: $lm")" 200 \
     "If-None-Match decides over the date"
+is "$(get /atom.xml -H 'If-Modified-Since: Tuesday, 14-Nov-23 22:15:00 GMT')" 304 \
+    "304 on an RFC 850 date"
+is "$(get /atom.xml -H 'If-Modified-Since: Tue Nov 14 22:15:00 2023')" 304 \
+    "304 on an asctime date"
+is "$(get /atom.xml -H 'If-Modified-Since: Tue, 14 Nov 2023 22:15:00 +0000')" 200 \
+    "200 when the date is no HTTP-date (RFC 9110 13.1.3: ignored)"
 
 is "$(get /atom.xml -H 'Accept-Encoding: gzip')" 200 "gzip asked"
 is "$(hdr Content-Encoding)" gzip "Content-Encoding: gzip"

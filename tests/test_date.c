@@ -59,10 +59,58 @@ rfc3339(void)
 	is_int(bad, 0, "fmt_rfc3339 gives what gmtime_r and strftime give");
 }
 
+static void
+http_is(const char *s, int64_t want)
+{
+	char	 name[96];
+
+	snprintf(name, sizeof name, "http: %s", s);
+	is_int(date_http(s, strlen(s)), want, name);
+}
+
+/* RFC 9110 5.6.7: the three forms, and nothing date_parse would add. */
+static void
+http_dates(void)
+{
+	char	 d[30];
+
+	http_is("Sun, 06 Nov 1994 08:49:37 GMT", INT64_C(784111777));
+	http_is("Sunday, 06-Nov-94 08:49:37 GMT", INT64_C(784111777));
+	http_is("Sun Nov  6 08:49:37 1994", INT64_C(784111777));
+	http_is("Fri, 31 Oct 2025 06:00:00 GMT", T0);
+	http_is("Friday, 31-Oct-25 06:00:00 GMT", T0);
+	http_is("Fri Oct 31 06:00:00 2025", T0);
+	http_is(" Fri, 31 Oct 2025 06:00:00 GMT\t", T0);
+	http_is("fri, 31 oct 2025 06:00:00 GMT", T0);
+	/* What date_parse takes but an HTTP-date is not. */
+	http_is("Fri, 31 Oct 2025 06:00:00 +0000", DATE_NONE);
+	http_is("Fri, 31 Oct 2025 08:00:00 CEST", DATE_NONE);
+	http_is("31 Oct 2025 06:00:00 GMT", DATE_NONE);
+	http_is("Fri, 31 Oct 2025 06:00 GMT", DATE_NONE);
+	http_is("Fri, 31 Oct 25 06:00:00 GMT", DATE_NONE);
+	http_is("2025-10-31T06:00:00Z", DATE_NONE);
+	http_is("1761890400", DATE_NONE);
+	http_is("12:00", DATE_NONE);
+	http_is("Fri, 31 Oct 2025 06:00:00 GMT junk", DATE_NONE);
+	http_is("Fri, 31 Oct 2025 06:00:00", DATE_NONE);
+	http_is("Fri, 31 Foo 2025 06:00:00 GMT", DATE_NONE);
+	http_is("Fri, 31 Feb 2025 06:00:00 GMT", DATE_NONE);
+	http_is("Fri, 31 Oct 2025 25:00:00 GMT", DATE_NONE);
+	http_is("Xyz, 31 Oct 2025 06:00:00 GMT", DATE_NONE);
+	http_is("Fri Oct 31 06:00:00 2025 GMT", DATE_NONE);
+	http_is("", DATE_NONE);
+	/* What fmt_rfc822 writes reads back. */
+	fmt_rfc822(d, T0 + 12345);
+	is_int(date_http(d, strlen(d)), T0 + 12345, "fmt_rfc822 reads back");
+	is_int(date_http("Fri, 31 Oct 2025 06:00:00 GMTxyz", 29), T0,
+	    "http: length honoured");
+}
+
 int
 main(void)
 {
 	rfc3339();
+	http_dates();
 	date_is("fRI, 31 oct 2025 06:00:00 GMT", T0);
 	date_is("FRIDAY, 31 OCTOBER 2025 06:00:00 GMT", T0);
 	/* RFC 822 / 2822 */

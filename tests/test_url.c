@@ -271,6 +271,21 @@ main(void)
 	ok(!url_is_fetchable("javascript:alert(1)"), "javascript not fetchable");
 	ok(!url_is_fetchable("/relative"), "relative not fetchable");
 	ok(!url_is_fetchable(NULL), "NULL not fetchable");
+	ok(url_web_prefix("HTTP://a") == 7 && url_web_prefix("https://a") == 8 &&
+	    url_web_prefix("ftp://a") == 0 && url_web_prefix("http:/a") == 0,
+	    "url_web_prefix: http:// or https://, any case");
+	ok(url_like("file:///x") && url_like("https://a/") &&
+	    !url_like("/tmp/feed.xml") && !url_like("feed.xml"),
+	    "url_like: a URL, not a path");
+	ok(url_is_abs_iri("tag:example.org,2024:1") &&
+	    url_is_abs_iri("urn:uuid:1") &&
+	    url_is_abs_iri("https://example.org/caf\xc3\xa9"),
+	    "url_is_abs_iri: any scheme, IRIs too");
+	ok(!url_is_abs_iri(NULL) && !url_is_abs_iri("1234") &&
+	    !url_is_abs_iri("urn:") && !url_is_abs_iri("a b:c") &&
+	    !url_is_abs_iri("http://a/b c") && !url_is_abs_iri("x:<y>") &&
+	    !url_is_abs_iri(":x") && !url_is_abs_iri("1x:y"),
+	    "url_is_abs_iri: not a scheme, or what a URI may not hold");
 	ok(url_same("http://Example.ORG/a?utm_source=x", "https://example.org/a"),
 	    "url_same: the same once canonical");
 	ok(!url_same("http://example.org/a", "http://example.org/b"),
