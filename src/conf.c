@@ -1317,6 +1317,34 @@ conf_print_keys(FILE *f)
 	}
 }
 
+void
+conf_report(const struct conf *conf, FILE *f)
+{
+	size_t	 i;
+
+	fprintf(f, "%s: ok: %zu feed%s, %zu output%s\n",
+	    conf->path ? conf->path : "(built-in defaults)", conf->nfeeds,
+	    conf->nfeeds == 1 ? "" : "s", conf->noutputs,
+	    conf->noutputs == 1 ? "" : "s");
+	fprintf(f, "database: %s\n", conf->database);
+	for (i = 0; i < conf->noutputs; i++) {
+		const struct output_conf *o = &conf->outputs[i];
+		const char *name = o->name[0] ? o->name : "merged feed";
+
+		if (o->atom)
+			fprintf(f, "%s (Atom): %s\n", name, o->atom);
+		if (o->rss)
+			fprintf(f, "%s (RSS): %s\n", name, o->rss);
+		if (o->json)
+			fprintf(f, "%s (JSON Feed): %s\n", name, o->json);
+		if (o->html)
+			fprintf(f, "%s (river page): %s\n", name, o->html);
+	}
+	fprintf(f, "digests: %s\n", conf->digest.dir);
+	if (conf->listen)
+		fprintf(f, "listening on: http://%s/\n", conf->listen);
+}
+
 static int
 byname_cmp(const void *key, const void *elem)
 {

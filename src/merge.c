@@ -976,14 +976,6 @@ merge_print(struct store *st, const struct conf *conf,
 	return rc;
 }
 
-static int
-merge_usage(void)
-{
-	fprintf(stderr, "usage: feedmux merge [-o name] [-p atom|rss|json|html]"
-	    " | -T\n");
-	return EX_USAGE;
-}
-
 int
 cmd_merge(struct conf *conf, int argc, char **argv)
 {
@@ -1006,15 +998,15 @@ cmd_merge(struct conf *conf, int argc, char **argv)
 			break;
 		case 'p':
 			if (parse_format(optarg, &fmt) == -1)
-				return merge_usage();
+				return cmd_usage(argv[0]);
 			print = 1;
 			break;
 		default:
-			return merge_usage();
+			return cmd_usage(argv[0]);
 		}
 	}
 	if (optind != argc)
-		return merge_usage();
+		return cmd_usage(argv[0]);
 	if (only != NULL && (oc = find_output(conf, only)) == NULL) {
 		log_errorx("merge: no [output \"%s\"] in the config", only);
 		return EX_CONFIG;

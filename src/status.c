@@ -374,7 +374,7 @@ json_flag(int argc, char **argv, int *json)
 	if (optind == argc)
 		return 0;
 usage:
-	fprintf(stderr, "usage: feedmux %s [--json]\n", argv[0]);
+	cmd_usage(argv[0]);
 	return -1;
 }
 
@@ -619,6 +619,5 @@ cmd_list(struct conf *conf, int argc, char **argv)
 	}
 	return rc;
 usage:
-	fprintf(stderr, "usage: feedmux list [--json] [--rejected [FEED]]\n");
-	return EX_USAGE;
+	return cmd_usage(argv[0]);
 }
