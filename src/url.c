@@ -589,3 +589,15 @@ url_allowed(const char *url, enum url_use use)
 			return 0;
 	return 1;
 }
+
+int
+url_is_smtp(const char *url)
+{
+	size_t	n;
+
+	if (url == NULL || (n = scheme_len(url)) == 0 ||
+	    strncmp(url + n, "://", 3) != 0)
+		return 0;
+	return (n == 4 && strncasecmp(url, "smtp", 4) == 0) ||
+	    (n == 5 && strncasecmp(url, "smtps", 5) == 0);
+}

@@ -271,6 +271,11 @@ main(void)
 	ok(!url_is_fetchable("javascript:alert(1)"), "javascript not fetchable");
 	ok(!url_is_fetchable("/relative"), "relative not fetchable");
 	ok(!url_is_fetchable(NULL), "NULL not fetchable");
+	ok(url_is_smtp("smtp://mail.example:25") &&
+	    url_is_smtp("SMTPS://mail.example/"), "url_is_smtp: smtp, smtps");
+	ok(!url_is_smtp("smtpx://a/") && !url_is_smtp("smtp:a") &&
+	    !url_is_smtp("http://a/") && !url_is_smtp(NULL),
+	    "url_is_smtp: nothing else");
 	ok(url_same("http://Example.ORG/a?utm_source=x", "https://example.org/a"),
 	    "url_same: the same once canonical");
 	ok(!url_same("http://example.org/a", "http://example.org/b"),
