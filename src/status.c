@@ -126,12 +126,10 @@ row_cmp(const void *va, const void *vb)
 }
 
 /*
- * Load each configured feed's state.  Returns the rows, or NULL with err
- * set; a missing database gives rows that are all "never polled".
- */
-/*
- * The feeds' rows, and in digest the digest's state (text or JSON) when a
- * [digest] is configured and the database exists.
+ * Each configured feed's row, failing ones first (a missing database gives
+ * rows that are all "never polled"), or NULL with err set; in digest the
+ * digest's state when a [digest] is configured and the database exists,
+ * in hooks each hook's (text, or JSON with json).
  */
 static struct row *
 load_rows(const struct conf *conf, int64_t now, int json, struct buf *digest,
