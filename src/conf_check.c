@@ -341,7 +341,8 @@ add_rule(struct loader *l, const struct key *k, struct rules *r,
 }
 
 int
-conf_set_value(struct loader *l, const struct key *k, void *base, const char *v)
+conf_set_value(struct loader *l, const struct key *k, void *base,
+    const char *v)
 {
 	void	*field = (char *)base + k->off;
 	int64_t	 i64;
