@@ -23,9 +23,30 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: feedmux [-qv] [-c file] command [args]\n"
 	    "       feedmux --help | --version\n"
-	    "       feedmux command --help\n\ncommands:\n");
+	    "       feedmux help [command] | command --help\n\ncommands:\n");
 	cmd_list_all(f);
 	fprintf(f, "\nSee feedmux(1) and feedmux.conf(5).\n");
+}
+
+/* "feedmux help [command]": what --help prints, before or after one. */
+static int
+help(int argc, char **argv)
+{
+	const struct command	*cmd;
+
+	if (argc == 1) {
+		usage(stdout);
+		return EX_OK;
+	}
+	if (argc > 2 || (cmd = cmd_find(argv[1])) == NULL) {
+		if (argc == 2)
+			fprintf(stderr, "feedmux: unknown command \"%s\"\n",
+			    argv[1]);
+		usage(stderr);
+		return EX_USAGE;
+	}
+	cmd_help(stdout, cmd);
+	return EX_OK;
 }
 
 /* --help or --version anywhere before "--" answers at once. */
@@ -87,6 +108,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
+	if (strcmp(argv[0], "help") == 0)
+		return help(argc, argv);
 	if ((cmd = cmd_find(argv[0])) == NULL) {
 		fprintf(stderr, "feedmux: unknown command \"%s\"\n", argv[0]);
 		usage(stderr);

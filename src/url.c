@@ -593,11 +593,6 @@ url_allowed(const char *url, enum url_use use)
 int
 url_is_smtp(const char *url)
 {
-	size_t	n;
-
-	if (url == NULL || (n = scheme_len(url)) == 0 ||
-	    strncmp(url + n, "://", 3) != 0)
-		return 0;
-	return (n == 4 && strncasecmp(url, "smtp", 4) == 0) ||
-	    (n == 5 && strncasecmp(url, "smtps", 5) == 0);
+	return url != NULL && (strncasecmp(url, "smtp://", 7) == 0 ||
+	    strncasecmp(url, "smtps://", 8) == 0);
 }

@@ -51,6 +51,13 @@ for c in $cmds; do
 	is "$(grep '^usage:' "$T/err")" "$want" "$c with a bad option prints its usage on stderr"
 done
 is "$(man_flags digest | tr '\n' ' ')" "-H -T -n " "the man page's options are found (digest)"
+"$FEEDMUX" help >"$T/out"; ok $? "help exits 0"
+cmp -s "$T/help" "$T/out"; ok $? "help is --help"
+"$FEEDMUX" help add >"$T/out"; st=$?
+"$FEEDMUX" add --help >"$T/chelp"
+cmp -s "$T/chelp" "$T/out"; ok $(( st + $? )) "help add is add --help"
+"$FEEDMUX" help frobnicate >"$T/out" 2>"$T/err"; is $? 64 "help on an unknown command: EX_USAGE"
+contains "$T/err" 'unknown command "frobnicate"' "help names the unknown command"
 "$FEEDMUX" >/dev/null 2>&1; is $? 64 "no command: EX_USAGE"
 "$FEEDMUX" frobnicate >/dev/null 2>"$T/err"; is $? 64 "unknown command: EX_USAGE"
 contains "$T/err" 'unknown command "frobnicate"' "unknown command named"
