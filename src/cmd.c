@@ -148,8 +148,9 @@ cmd_help(FILE *f, const struct command *c)
 	if (c->opts[0].flag != NULL)
 		fprintf(f, "\n");
 	for (o = c->opts; o->flag != NULL; o++) {
-		/* A long flag gets its own line, the help under it. */
-		if (strlen(o->flag) > 20)
+		/* A long flag gets its own line, the help under it: two
+		 * spaces always part a flag from its help. */
+		if (strlen(o->flag) > 18)
 			fprintf(f, "  %s\n  %-20s %s\n", o->flag, "", o->help);
 		else
 			fprintf(f, "  %-20s %s\n", o->flag, o->help);

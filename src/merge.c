@@ -986,7 +986,6 @@ cmd_merge(struct conf *conf, int argc, char **argv)
 	char			 err[512];
 	int			 ch, print = 0, n, wfail, rc = EX_OK;
 
-	optind = 1;
 	while ((ch = getopt(argc, argv, "o:p:T")) != -1) {
 		switch (ch) {
 		case 'T':

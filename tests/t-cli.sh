@@ -49,8 +49,22 @@ for c in $cmds; do
 	is "$(cat "$T/out")" "" "$c with a bad option prints nothing on stdout"
 	want=$(sed -n '1s/^usage: feedmux \[-qv\] \[-c file\] /usage: feedmux /p' "$T/chelp")
 	is "$(grep '^usage:' "$T/err")" "$want" "$c with a bad option prints its usage on stderr"
+	# The command takes each option its --help describes (then stops
+	# at the bad one, doing nothing).
+	sed -n 's/^  \(-[^ ]*\)\( [^ ][^ ]*\)\{0,1\}\(  .*\)\{0,1\}$/\1\2/p' "$T/chelp" |
+	while read -r flag arg; do
+		case $arg in [A-Za-z]*) set -- "$flag" "${arg%%|*}";; *) set -- "$flag";; esac
+		"$FEEDMUX" "$c" "$@" --no-such-option >/dev/null 2>"$T/err"
+		if grep -q "unrecognized option '$flag'\|invalid option -- '${flag#-}'" "$T/err"; then
+			echo "$flag"
+		fi
+	done >"$T/refused"
+	is "$(tr '\n' ' ' <"$T/refused")" "" "$c takes every option its --help describes"
 done
 is "$(man_flags digest | tr '\n' ' ')" "-H -T -n " "the man page's options are found (digest)"
+# A stray argument is refused, not ignored (run used to start with it).
+timeout 10 "$FEEDMUX" run stray >/dev/null 2>"$T/err"; is $? 64 "run with an argument exits 64"
+timeout 10 "$FEEDMUX" poll stray --all >/dev/null 2>"$T/err"; is $? 64 "poll with an argument exits 64"
 "$FEEDMUX" help >"$T/out"; ok $? "help exits 0"
 cmp -s "$T/help" "$T/out"; ok $? "help is --help"
 "$FEEDMUX" help add >"$T/out"; st=$?
