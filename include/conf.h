@@ -156,7 +156,7 @@ struct conf {
 	struct rules	 rules;		/* [feedmux]: for every feed */
 	struct feed_conf *feeds;
 	size_t		 nfeeds;
-	struct feed_conf **byname;	/* conf.c's: feeds sorted by name */
+	struct feed_conf **byname;	/* conf's: feeds sorted by name */
 	struct output_conf *outputs;
 	size_t		 noutputs;
 	struct hook_conf *hooks;
