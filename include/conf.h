@@ -156,7 +156,7 @@ struct conf {
 	struct rules	 rules;		/* [feedmux]: for every feed */
 	struct feed_conf *feeds;
 	size_t		 nfeeds;
-	struct feed_conf **byname;	/* conf.c's: feeds sorted by name */
+	struct feed_conf **byname;	/* conf's: feeds sorted by name */
 	struct output_conf *outputs;
 	size_t		 noutputs;
 	struct hook_conf *hooks;
@@ -185,6 +185,8 @@ size_t		 conf_enabled_feeds(const struct conf *);
 const char	*conf_default_path(void);
 /* Every key, one "section key" line each (for docs and tests). */
 void		 conf_print_keys(FILE *);
+/* What check-config prints: the file, feeds, outputs, where things go. */
+void		 conf_report(const struct conf *, FILE *);
 struct feed_conf *conf_feed(const struct conf *, const char *name);
 
 /*
@@ -194,7 +196,7 @@ struct feed_conf *conf_feed(const struct conf *, const char *name);
 int		 conf_listen_split(const char *, char *addr, size_t alen,
 		    uint16_t *port);
 
-/* Parsers shared with the command line: "90s", "30m", "1h30m", "1d", "2w". */
+/* Value parsers, public for the tests: "90s", "30m", "1h30m", "1d", "2w". */
 int		 conf_parse_duration(const char *, int64_t *);
 /* "10M", "512k", "1G", plain bytes. */
 int		 conf_parse_size(const char *, int64_t *);

@@ -59,4 +59,7 @@ int	 url_take(struct buf *out, const char *ref, size_t len,
 /* Whether url, as stored, is one url_take could have given for use. */
 int	 url_allowed(const char *url, enum url_use use);
 
+/* True for smtp:// and smtps:// URLs (a mail server). */
+int	 url_is_smtp(const char *url);
+
 #endif

@@ -772,6 +772,5 @@ cmd_digest(struct conf *c, int argc, char **argv)
 	store_close(st);
 	return rc;
 usage:
-	fprintf(stderr, "usage: feedmux digest [-n [-H]] | -T html|text\n");
-	return EX_USAGE;
+	return cmd_usage(argv[0]);
 }

@@ -797,10 +797,8 @@ cmd_hooks(struct conf *conf, int argc, char **argv)
 	char		 err[512];
 	int		 rc;
 
-	if (argc != 1) {
-		fprintf(stderr, "usage: feedmux hooks\n");
-		return EX_USAGE;
-	}
+	if (argc != 1)
+		return cmd_usage(argv[0]);
 	if (conf->nhooks == 0) {
 		printf("no hooks configured\n");
 		return 0;

@@ -1,4 +1,4 @@
-/* main.c: global options, the config, and the subcommand table. */
+/* main.c: global options, the config, and the command it runs. */
 #include "config.h"
 
 #include <getopt.h>
@@ -18,93 +18,34 @@
 #include "store.h"
 #include "util.h"
 
-const char *cmd_config_path;
-
-static int cmd_check_config(struct conf *, int, char **);
-
-static const struct command {
-	const char	*name;
-	int		(*fn)(struct conf *, int, char **);
-	int		 state;		/* uses the database */
-	const char	*args;
-	const char	*what;
-} commands[] = {
-	{ "run", cmd_run, 1, "[--daemon]", "run the service loop" },
-	{ "poll", cmd_poll, 1, "[--all]", "poll the feeds that are due, once" },
-	{ "parse", cmd_parse, 0,
-	    "[--json] [--charset CS] [--base URL] [--rules FEED] FILE|URL|-",
-	    "parse one feed and print it normalized" },
-	{ "list", cmd_list, 0, "[--json] [--rejected [FEED]]",
-	    "list the configured feeds, or what the rules hid" },
-	{ "status", cmd_status, 1, "[--json]", "show each feed's state" },
-	{ "merge", cmd_merge, 1, "[-o NAME] [-p atom|rss|json|html] | -T",
-	    "write the merged feeds now" },
-	{ "digest", cmd_digest, 1, "[-n [-H]] | -T html|text",
-	    "make and deliver a digest now" },
-	{ "hooks", cmd_hooks, 1, "",
-	    "run each hook once on the entries new to it" },
-	{ "import", cmd_import, 0, "FILE.opml", "subscribe to an OPML file" },
-	{ "export", cmd_export, 0, "[-o FILE]", "write the subscriptions as OPML" },
-	{ "add", cmd_add, 0, "URL [--name N] [--category C] [--title T]",
-	    "subscribe to a feed" },
-	{ "remove", cmd_remove, 0, "NAME|URL", "unsubscribe" },
-	{ "check-config", cmd_check_config, 0, "[--keys]",
-	    "validate the configuration" },
-};
-
 static void
 usage(FILE *f)
 {
-	size_t	 i;
-
 	fprintf(f, "usage: feedmux [-qv] [-c file] command [args]\n"
-	    "       feedmux --help | --version\n\ncommands:\n");
-	for (i = 0; i < nitems(commands); i++)
-		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].what);
+	    "       feedmux --help | --version\n"
+	    "       feedmux help [command] | command --help\n\ncommands:\n");
+	cmd_list_all(f);
 	fprintf(f, "\nSee feedmux(1) and feedmux.conf(5).\n");
 }
 
-static void
-command_usage(FILE *f, const struct command *c)
-{
-	fprintf(f, "usage: feedmux [-qv] [-c file] %s%s%s\n  %s\n", c->name,
-	    c->args[0] ? " " : "", c->args, c->what);
-}
-
+/* "feedmux help [command]": what --help prints, before or after one. */
 static int
-cmd_check_config(struct conf *conf, int argc, char **argv)
+help(int argc, char **argv)
 {
-	size_t	 i;
+	const struct command	*cmd;
 
-	if (argc == 2 && strcmp(argv[1], "--keys") == 0) {
-		conf_print_keys(stdout);
+	if (argc == 1) {
+		usage(stdout);
 		return EX_OK;
 	}
-	if (argc > 1) {
-		command_usage(stderr, &commands[nitems(commands) - 1]);
+	if (argc > 2 || (cmd = cmd_find(argv[1])) == NULL) {
+		if (argc == 2)
+			fprintf(stderr, "feedmux: unknown command \"%s\"\n",
+			    argv[1]);
+		usage(stderr);
 		return EX_USAGE;
 	}
-	printf("%s: ok: %zu feed%s, %zu output%s\n",
-	    conf->path ? conf->path : "(built-in defaults)", conf->nfeeds,
-	    conf->nfeeds == 1 ? "" : "s", conf->noutputs,
-	    conf->noutputs == 1 ? "" : "s");
-	printf("database: %s\n", conf->database);
-	for (i = 0; i < conf->noutputs; i++) {
-		const struct output_conf *o = &conf->outputs[i];
-		const char *name = o->name[0] ? o->name : "merged feed";
-
-		if (o->atom)
-			printf("%s (Atom): %s\n", name, o->atom);
-		if (o->rss)
-			printf("%s (RSS): %s\n", name, o->rss);
-		if (o->json)
-			printf("%s (JSON Feed): %s\n", name, o->json);
-		if (o->html)
-			printf("%s (river page): %s\n", name, o->html);
-	}
-	printf("digests: %s\n", conf->digest.dir);
-	if (conf->listen)
-		printf("listening on: http://%s/\n", conf->listen);
+	cmd_help(stdout, cmd);
 	return EX_OK;
 }
 
@@ -136,7 +77,6 @@ main(int argc, char **argv)
 	struct conf		*conf;
 	char			 err[1024];
 	int			 ch, verbose = 0, quiet = 0, rc;
-	size_t			 i;
 
 	signal(SIGPIPE, SIG_IGN);
 	log_init(LOG_LVL_WARN, 0);
@@ -168,10 +108,9 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
-	for (i = 0; i < nitems(commands); i++)
-		if (strcmp(argv[0], commands[i].name) == 0)
-			cmd = &commands[i];
-	if (cmd == NULL) {
+	if (strcmp(argv[0], "help") == 0)
+		return help(argc, argv);
+	if ((cmd = cmd_find(argv[0])) == NULL) {
 		fprintf(stderr, "feedmux: unknown command \"%s\"\n", argv[0]);
 		usage(stderr);
 		return EX_USAGE;
@@ -181,7 +120,7 @@ main(int argc, char **argv)
 		return EX_OK;
 	}
 	if (early_flag(argc, argv, "--help") || early_flag(argc, argv, "-h")) {
-		command_usage(stdout, cmd);
+		cmd_help(stdout, cmd);
 		return EX_OK;
 	}
 

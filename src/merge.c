@@ -897,14 +897,6 @@ merge_print(struct store *st, const struct conf *conf,
 	return rc;
 }
 
-static int
-merge_usage(void)
-{
-	fprintf(stderr, "usage: feedmux merge [-o name] [-p atom|rss|json|html]"
-	    " | -T\n");
-	return EX_USAGE;
-}
-
 int
 cmd_merge(struct conf *conf, int argc, char **argv)
 {
@@ -915,7 +907,6 @@ cmd_merge(struct conf *conf, int argc, char **argv)
 	char			 err[512];
 	int			 ch, print = 0, n, wfail, rc = EX_OK;
 
-	optind = 1;
 	while ((ch = getopt(argc, argv, "o:p:T")) != -1) {
 		switch (ch) {
 		case 'T':
@@ -927,15 +918,15 @@ cmd_merge(struct conf *conf, int argc, char **argv)
 			break;
 		case 'p':
 			if (parse_format(optarg, &fmt) == -1)
-				return merge_usage();
+				return cmd_usage(argv[0]);
 			print = 1;
 			break;
 		default:
-			return merge_usage();
+			return cmd_usage(argv[0]);
 		}
 	}
 	if (optind != argc)
-		return merge_usage();
+		return cmd_usage(argv[0]);
 	if (only != NULL && (oc = find_output(conf, only)) == NULL) {
 		log_errorx("merge: no [output \"%s\"] in the config", only);
 		return EX_CONFIG;

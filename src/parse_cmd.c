@@ -380,7 +380,5 @@ cmd_parse(struct conf *conf, int argc, char **argv)
 	buf_free(&c.out);
 	return rc;
 usage:
-	fprintf(stderr, "usage: feedmux parse [--json] [--charset CS] "
-	    "[--base URL] [--rules FEED] FILE|URL|-\n");
-	return EX_USAGE;
+	return cmd_usage(argv[0]);
 }

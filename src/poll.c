@@ -363,18 +363,13 @@ cmd_poll(struct conf *conf, int argc, char **argv)
 	int		 ch, all = 0, rc = 0;
 	int64_t		 now = fm_now();
 
-	optind = 1;
 	while ((ch = getopt_long(argc, argv, "a", longopts, NULL)) != -1) {
-		if (ch != 'a') {
-			fprintf(stderr, "usage: feedmux poll [--all]\n");
-			return EX_USAGE;
-		}
+		if (ch != 'a')
+			return cmd_usage(argv[0]);
 		all = 1;
 	}
-	if (optind != argc) {
-		fprintf(stderr, "usage: feedmux poll [--all]\n");
-		return EX_USAGE;
-	}
+	if (optind != argc)
+		return cmd_usage(argv[0]);
 	err[0] = '\0';
 	p = poller_new(conf, 0, err, sizeof(err));
 	if (p->fetcher == NULL || feeds_load(p, err, sizeof(err)) == -1) {
@@ -589,14 +584,13 @@ cmd_run(struct conf *conf, int argc, char **argv)
 	char		 err[512];
 	int		 ch, detach = 0, rc = 0;
 
-	optind = 1;
 	while ((ch = getopt_long(argc, argv, "d", longopts, NULL)) != -1) {
-		if (ch != 'd') {
-			fprintf(stderr, "usage: feedmux run [--daemon]\n");
-			return EX_USAGE;
-		}
+		if (ch != 'd')
+			return cmd_usage(argv[0]);
 		detach = 1;
 	}
+	if (optind != argc)
+		return cmd_usage(argv[0]);
 	err[0] = '\0';
 	if ((detach && daemon_detach(err, sizeof(err)) == -1) ||
 	    (conf->pidfile != NULL &&

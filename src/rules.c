@@ -1,6 +1,6 @@
 /*
  * rules.c: may an entry be shown?  The match and exclude_match rules of
- * [feedmux] and [feed "name"], compiled by conf.c, decided here only.
+ * [feedmux] and [feed "name"], compiled by conf_check.c, decided here only.
  */
 #include "config.h"
 

@@ -126,12 +126,10 @@ row_cmp(const void *va, const void *vb)
 }
 
 /*
- * Load each configured feed's state.  Returns the rows, or NULL with err
- * set; a missing database gives rows that are all "never polled".
- */
-/*
- * The feeds' rows, and in digest the digest's state (text or JSON) when a
- * [digest] is configured and the database exists.
+ * Each configured feed's row, failing ones first (a missing database gives
+ * rows that are all "never polled"), or NULL with err set; in digest the
+ * digest's state when a [digest] is configured and the database exists,
+ * in hooks each hook's (text, or JSON with json).
  */
 static struct row *
 load_rows(const struct conf *conf, int64_t now, int json, struct buf *digest,
@@ -374,7 +372,7 @@ json_flag(int argc, char **argv, int *json)
 	if (optind == argc)
 		return 0;
 usage:
-	fprintf(stderr, "usage: feedmux %s [--json]\n", argv[0]);
+	cmd_usage(argv[0]);
 	return -1;
 }
 
@@ -619,6 +617,5 @@ cmd_list(struct conf *conf, int argc, char **argv)
 	}
 	return rc;
 usage:
-	fprintf(stderr, "usage: feedmux list [--json] [--rejected [FEED]]\n");
-	return EX_USAGE;
+	return cmd_usage(argv[0]);
 }

@@ -494,13 +494,6 @@ check_feed(const struct conf *c, void *arg)
 	return f != NULL && strcmp(f->url, w->url) == 0 ? 0 : -1;
 }
 
-static void
-add_usage(void)
-{
-	fprintf(stderr, "usage: feedmux add URL [--name NAME] "
-	    "[--category CATEGORY] [--title TITLE]\n");
-}
-
 int
 cmd_add(struct conf *conf, int argc, char **argv)
 {
@@ -524,13 +517,11 @@ cmd_add(struct conf *conf, int argc, char **argv)
 		case 'n': name = optarg; break;
 		case 'g': s.category = optarg; break;
 		case 't': s.title = optarg; break;
-		default: add_usage(); return EX_USAGE;
+		default: return cmd_usage(argv[0]);
 		}
 	}
-	if (argc - optind != 1) {
-		add_usage();
-		return EX_USAGE;
-	}
+	if (argc - optind != 1)
+		return cmd_usage(argv[0]);
 	if (edit_path(conf) == NULL)
 		return EX_CONFIG;
 	if (name != NULL && !valid_name(name)) {
@@ -677,10 +668,8 @@ cmd_remove(struct conf *conf, int argc, char **argv)
 	struct want		 w;
 	int			 rc;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: feedmux remove NAME|URL\n");
-		return EX_USAGE;
-	}
+	if (argc != 2)
+		return cmd_usage(argv[0]);
 	if ((rc = edit_begin(&e, conf)) != 0)
 		goto out;
 	rc = EX_DATAERR;
@@ -757,10 +746,8 @@ cmd_import(struct conf *conf, int argc, char **argv)
 	size_t			 n, i;
 	int			 rc;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: feedmux import FILE.opml\n");
-		return EX_USAGE;
-	}
+	if (argc != 2)
+		return cmd_usage(argv[0]);
 	if (edit_path(conf) == NULL)
 		return EX_CONFIG;
 	if (opml_read(argv[1], &v, &n, err, sizeof err) == -1) {
@@ -870,6 +857,5 @@ cmd_export(struct conf *conf, int argc, char **argv)
 	buf_free(&b);
 	return rc;
 usage:
-	fprintf(stderr, "usage: feedmux export [-o FILE]\n");
-	return EX_USAGE;
+	return cmd_usage(argv[0]);
 }

@@ -619,3 +619,10 @@ url_allowed(const char *url, enum url_use use)
 			return 0;
 	return 1;
 }
+
+int
+url_is_smtp(const char *url)
+{
+	return url != NULL && (strncasecmp(url, "smtp://", 7) == 0 ||
+	    strncasecmp(url, "smtps://", 8) == 0);
+}

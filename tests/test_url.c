@@ -286,6 +286,11 @@ main(void)
 	    !url_is_abs_iri("http://a/b c") && !url_is_abs_iri("x:<y>") &&
 	    !url_is_abs_iri(":x") && !url_is_abs_iri("1x:y"),
 	    "url_is_abs_iri: not a scheme, or what a URI may not hold");
+	ok(url_is_smtp("smtp://mail.example:25") &&
+	    url_is_smtp("SMTPS://mail.example/"), "url_is_smtp: smtp, smtps");
+	ok(!url_is_smtp("smtpx://a/") && !url_is_smtp("smtp:a") &&
+	    !url_is_smtp("http://a/") && !url_is_smtp(NULL),
+	    "url_is_smtp: nothing else");
 	ok(url_same("http://Example.ORG/a?utm_source=x", "https://example.org/a"),
 	    "url_same: the same once canonical");
 	ok(!url_same("http://example.org/a", "http://example.org/b"),
