@@ -215,7 +215,7 @@ parse_url(struct loader *l, char **dst, const char *v)
 {
 	char	*path;
 
-	if (strstr(v, "://") != NULL) {
+	if (url_like(v)) {
 		if (!url_is_fetchable(v))
 			return lerr(l, "unsupported URL \"%s\" (http, https "
 			    "or file only)", v);
