@@ -4,7 +4,8 @@
  *	[feedmux]		global settings and per-feed defaults
  *	[output] / [output "name"]	merged-feed outputs
  *	[hook "name"]			new entries to a program or a URL
- *	[digest]		the digest schedule and delivery
+ *	[digest]		the default digest: schedule, delivery, filters
+ *	[digest "name"]		another digest
  *	[feed "name"]		one subscription
  *
  * [feedmux] and [feed] also hold entry rules (match, exclude_match; see
@@ -57,7 +58,7 @@ enum type {
 #define F_LIST	0x2	/* the count field follows the array pointer */
 #define F_CONF	0x4	/* lives in struct conf whatever the section */
 #define F_REPEAT 0x8	/* may be given several times in a section */
-#define F_FILTER 0x10	/* an entry filter: [output] and [hook] alike */
+#define F_FILTER 0x10	/* an entry filter: [output], [hook], [digest] */
 
 struct key {
 	enum section	 sec;
@@ -147,7 +148,10 @@ static const struct key keys[] = {
 	DIG(group, T_GROUP),
 	DIG(send_empty, T_BOOL),
 	DIG(max_entries, T_INT),
+	DIG(per_feed, T_INT),
 	DIG(excerpt, T_INT),
+	{ SEC_DIGEST, "content", T_HTMLCONTENT,
+	    offsetof(struct digest_conf, full), 0 },
 
 	FEED(url, T_URL),
 	FEED(title, T_STR),
@@ -179,7 +183,6 @@ struct loader {
 	unsigned char		 seen[nitems(keys)];
 	int			 main_line;	/* of [feedmux]; 0: none yet */
 	int			 digest_line;	/* of [digest] */
-	int			 mail_to_line;	/* of the digest's mail_to */
 	char			*err;
 	size_t			 errlen;
 };
@@ -695,9 +698,11 @@ set_value(struct loader *l, const struct key *k, void *base, const char *v)
 			((struct digest_conf *)base)->group = GROUP_FEED;
 		else if (strcmp(v, "category") == 0)
 			((struct digest_conf *)base)->group = GROUP_CATEGORY;
+		else if (strcmp(v, "none") == 0)
+			((struct digest_conf *)base)->group = GROUP_NONE;
 		else
-			return lerr(l, "group: want feed or category, not "
-			    "\"%s\"", v);
+			return lerr(l, "group: want feed, category or none, "
+			    "not \"%s\"", v);
 		return 0;
 	case T_HOOKURL:
 		if (!url_is_web(v))
@@ -793,6 +798,69 @@ add_hook(struct conf *c, const char *name, struct loader *l)
 }
 
 static void
+digest_init(struct digest_conf *d, const char *name)
+{
+	memset(d, 0, sizeof *d);
+	d->name = xstrdup(name);
+	d->at[0] = 7 * 60;
+	d->nat = 1;
+	d->days = 0x7f;
+	d->group = GROUP_FEED;
+	d->excerpt = 280;
+	d->filter.name = xstrdup(name);
+}
+
+/* A digest's name goes into file names and onto command lines. */
+static int
+digest_name_ok(const char *name)
+{
+	const char	*p;
+
+	for (p = name; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' &&
+		    *p != '.')
+			return 0;
+	return name[0] != '.' && name[0] != '-';
+}
+
+/* The section [digest] or [digest "name"], each name once. */
+static int
+digest_section(struct loader *l, const char *name)
+{
+	struct conf		*c = l->conf;
+	struct digest_conf	*d;
+	size_t			 i;
+
+	if (name != NULL && !digest_name_ok(name))
+		return lerr(l, "bad digest name \"%s\" (want letters, digits, "
+		    "'-', '_' or '.')", name);
+	if (name == NULL) {
+		if (l->digest_line != 0)
+			return lerr(l, "second [digest] section (first at "
+			    "line %d)", l->digest_line);
+		l->digest_line = l->line;
+		d = &c->digests[0];
+	} else {
+		for (i = 1; i < c->ndigests; i++)
+			if (strcmp(c->digests[i].name, name) == 0)
+				return lerr(l, "duplicate digest \"%s\" "
+				    "(first at line %d)", name,
+				    c->digests[i].line);
+		c->digests = xreallocarray(c->digests, c->ndigests + 1,
+		    sizeof *c->digests);
+		d = &c->digests[c->ndigests++];
+		digest_init(d, name);
+	}
+	d->configured = 1;
+	d->file = l->file;
+	d->line = l->line;
+	l->sec = SEC_DIGEST;
+	l->base = d;
+	l->filter = &d->filter;
+	return 0;
+}
+
+static void
 output_init(struct output_conf *o, const char *name, struct loader *l)
 {
 	memset(o, 0, sizeof *o);
@@ -872,14 +940,8 @@ parse_section(struct loader *l, char *s)
 		l->sec = SEC_MAIN;
 		l->base = c;
 		l->opts = &c->defaults;
-	} else if (strcmp(s, "digest") == 0 && name == NULL) {
-		if (l->digest_line != 0)
-			return lerr(l, "second [digest] section (first at "
-			    "line %d)", l->digest_line);
-		l->digest_line = l->line;
-		l->sec = SEC_DIGEST;
-		l->base = &c->digest;
-		c->has_digest = 1;
+	} else if (strcmp(s, "digest") == 0) {
+		return digest_section(l, name);
 	} else if (strcmp(s, "output") == 0) {
 		for (i = 0; i < c->noutputs; i++)
 			if (strcmp(c->outputs[i].name, name ? name : "") == 0)
@@ -967,13 +1029,13 @@ parse_line(struct loader *l, char *line)
 		if (*v == '\0' && key->type != T_STR)
 			return lerr(l, "%s: empty value", k);
 		if (key->type == T_ADDRS)
-			l->mail_to_line = l->line;
+			((struct digest_conf *)base)->mail_to_line = l->line;
 		return set_value(l, key, base, v);
 	}
 	if (strcmp(k, "match") == 0 || strcmp(k, "exclude_match") == 0)
 		return lerr(l, "%s: not in this section: rules go in "
-		    "[feedmux] (every feed), [feed \"name\"], [output] or "
-		    "[hook]", k);
+		    "[feedmux] (every feed), [feed \"name\"], [output], "
+		    "[hook] or [digest]", k);
 	return lerr(l, "unknown key \"%s\"", k);
 }
 
@@ -1013,11 +1075,9 @@ conf_defaults(struct conf *c)
 	c->defaults.keep = 90 * 86400;
 	c->defaults.keep_max = 500;
 	c->defaults.key = KEY_AUTO;
-	c->digest.at[0] = 7 * 60;
-	c->digest.nat = 1;
-	c->digest.days = 0x7f;
-	c->digest.group = GROUP_FEED;
-	c->digest.excerpt = 280;
+	c->digests = xcalloc(1, sizeof *c->digests);
+	c->ndigests = 1;
+	digest_init(&c->digests[0], "");
 }
 
 /* A feed's key (its name or canonical URL) and where it is, for sorting. */
@@ -1119,19 +1179,27 @@ check_urls(struct loader *l)
 	return rc;
 }
 
-/* Mail needs a sender and a way to send, found now rather than at 07:00. */
+/*
+ * Mail needs a sender and a way to send, found now rather than at 07:00.
+ * Files go to the state directory unless dir says otherwise (named
+ * digests' file names carry their names).
+ */
 static int
-check_mail(struct loader *l)
+check_digest(struct loader *l, struct digest_conf *d, const char *sd)
 {
-	const struct digest_conf *d = &l->conf->digest;
+	const char	*what = d->name[0] ? " of digest \"" : "";
 
+	if (d->dir == NULL)
+		xasprintf(&d->dir, "%s/digests", sd);
 	if (d->nmail_to == 0)
 		return 0;
-	l->line = l->mail_to_line;
+	l->line = d->mail_to_line;
 	if (d->mail_from == NULL)
-		return lerr(l, "mail_to is set but mail_from is not");
+		return lerr(l, "mail_to%s%s%s is set but mail_from is not",
+		    what, d->name, *what ? "\"" : "");
 	if (d->smtp == NULL && d->sendmail == NULL)
-		return lerr(l, "mail_to is set but neither smtp nor sendmail");
+		return lerr(l, "mail_to%s%s%s is set but neither smtp nor "
+		    "sendmail", what, d->name, *what ? "\"" : "");
 	return 0;
 }
 
@@ -1153,8 +1221,6 @@ conf_finish(struct loader *l)
 	if (c->outputs[0].atom == NULL && c->outputs[0].rss == NULL &&
 	    c->outputs[0].json == NULL)
 		xasprintf(&c->outputs[0].atom, "%s/atom.xml", sd);
-	if (c->digest.dir == NULL)
-		xasprintf(&c->digest.dir, "%s/digests", sd);
 	if (c->defaults.interval_min > c->defaults.interval_max)
 		return lerr(l, "interval_min is above interval_max");
 	if (check_names(l) == -1)
@@ -1186,7 +1252,10 @@ conf_finish(struct loader *l)
 	}
 	if (check_urls(l) == -1)
 		return -1;
-	return check_mail(l);
+	for (i = 0; i < c->ndigests; i++)
+		if (check_digest(l, &c->digests[i], sd) == -1)
+			return -1;
+	return 0;
 }
 
 static int
@@ -1312,8 +1381,10 @@ conf_print_keys(FILE *f)
 		fprintf(f, "%s %s\n", secs[keys[i].sec], keys[i].name);
 		if (keys[i].flags & F_OPT)
 			fprintf(f, "feed %s\n", keys[i].name);
-		if (keys[i].flags & F_FILTER)
+		if (keys[i].flags & F_FILTER) {
 			fprintf(f, "hook %s\n", keys[i].name);
+			fprintf(f, "digest %s\n", keys[i].name);
+		}
 	}
 }
 
@@ -1339,6 +1410,17 @@ conf_feed(const struct conf *c, const char *name)
 	f = bsearch(name, c->byname, c->nfeeds, sizeof *c->byname,
 	    byname_cmp);
 	return f != NULL ? *f : NULL;
+}
+
+const struct digest_conf *
+conf_digest(const struct conf *c, const char *name)
+{
+	size_t		 i;
+
+	for (i = 0; i < c->ndigests; i++)
+		if (strcmp(c->digests[i].name, name) == 0)
+			return &c->digests[i];
+	return NULL;
 }
 
 static void
@@ -1416,12 +1498,18 @@ conf_free(struct conf *c)
 		output_free(&h->filter);
 	}
 	free(c->hooks);
-	d = &c->digest;
-	free(d->timezone); free(d->dir); free(d->mail_from); free(d->smtp);
-	free(d->smtp_user); free(d->smtp_password); free(d->sendmail);
-	free(d->smtp_cafile);
-	free(d->subject); free(d->html_template); free(d->text_template);
-	free_list(d->mail_to, d->nmail_to);
+	for (i = 0; i < c->ndigests; i++) {
+		d = &c->digests[i];
+		free(d->name);
+		free(d->timezone); free(d->dir); free(d->mail_from);
+		free(d->smtp); free(d->smtp_user); free(d->smtp_password);
+		free(d->sendmail); free(d->smtp_cafile);
+		free(d->subject); free(d->html_template);
+		free(d->text_template);
+		free_list(d->mail_to, d->nmail_to);
+		output_free(&d->filter);
+	}
+	free(c->digests);
 	free(c->path); free(c->dir); free(c->database); free(c->pidfile);
 	free(c->user); free(c->listen); free(c->defaults.user_agent);
 	rules_free(&c->rules);

@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "digest_int.h"
 #include "html.h"
+#include "merge.h"
 #include "rules.h"
 #include "store.h"
 #include "template.h"
@@ -124,7 +125,7 @@ collect_entry(void *arg, const struct stored_entry *se)
 	char date[32] = "";
 	int64_t t;
 
-	if (rules_hide(d->conf, se) != NULL)
+	if (!merge_wants(&dc->filter, se) || rules_hide(d->conf, se) != NULL)
 		return 0;
 	if (dc->max_entries > 0 && d->n >= (size_t)dc->max_entries) {
 		d->more++;
@@ -463,8 +464,9 @@ rendered_free(struct rendered *r)
 }
 
 int
-digest_render(struct store *st, const struct conf *c, int64_t after,
-    int64_t upto, int64_t slot, struct rendered *r, char *err, size_t errlen)
+digest_render(struct store *st, const struct conf *c,
+    const struct digest_conf *dc, int64_t after, int64_t upto, int64_t slot,
+    struct rendered *r, char *err, size_t errlen)
 {
 	struct digest_data d;
 	struct buf text = { NULL, 0, 0 }, subj = { NULL, 0, 0 };
@@ -474,7 +476,7 @@ digest_render(struct store *st, const struct conf *c, int64_t after,
 	memset(&d, 0, sizeof(d));
 	memset(r, 0, sizeof(*r));
 	d.conf = c;
-	d.dc = &c->digest;
+	d.dc = dc;
 	root = tobj_new();
 	d.failing = root;
 	if (store_since(st, after, upto, c->updates_in_digest, collect_entry,
@@ -486,12 +488,12 @@ digest_render(struct store *st, const struct conf *c, int64_t after,
 		qsort(d.e, d.n, sizeof(*d.e), cmp_group);
 	build_data(&d, slot, root);
 	r->count = d.n + d.more;
-	if (render_one(c->digest.text_template, default_text, root, TMPL_TEXT,
+	if (render_one(dc->text_template, default_text, root, TMPL_TEXT,
 	    &text, err, errlen) == -1 ||
-	    render_one(c->digest.html_template, default_html, root, TMPL_HTML,
+	    render_one(dc->html_template, default_html, root, TMPL_HTML,
 	    &r->html, err, errlen) == -1)
 		goto out;
-	if (template_render(&subj, c->digest.subject ? c->digest.subject :
+	if (template_render(&subj, dc->subject ? dc->subject :
 	    default_subject, root, TMPL_TEXT, err, errlen) == -1)
 		goto out;
 	wrap_text(&r->text, buf_cstr(&text));

@@ -39,7 +39,7 @@ static const struct command {
 	{ "status", cmd_status, 1, "[--json]", "show each feed's state" },
 	{ "merge", cmd_merge, 1, "[-o NAME] [-p atom|rss|json|html] | -T",
 	    "write the merged feeds now" },
-	{ "digest", cmd_digest, 1, "[-n [-H]] | -T html|text",
+	{ "digest", cmd_digest, 1, "[-n [-H]] [NAME] | -T html|text",
 	    "make and deliver a digest now" },
 	{ "hooks", cmd_hooks, 1, "",
 	    "run each hook once on the entries new to it" },
@@ -102,7 +102,7 @@ cmd_check_config(struct conf *conf, int argc, char **argv)
 		if (o->html)
 			printf("%s (river page): %s\n", name, o->html);
 	}
-	printf("digests: %s\n", conf->digest.dir);
+	printf("digests: %s\n", conf->digests[0].dir);
 	if (conf->listen)
 		printf("listening on: http://%s/\n", conf->listen);
 	return EX_OK;
