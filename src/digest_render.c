@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "digest_int.h"
+#include "encoding.h"
 #include "html.h"
 #include "merge.h"
 #include "rules.h"
@@ -23,7 +24,12 @@
 
 /* One entry as the digest shows it. */
 struct dentry {
-	char		*group;
+	char		*group;		/* its group's name as shown */
+	char		*gkey;		/* that name folded, to sort by */
+	const char	*gid;		/* what makes the group: feed or name */
+	char		*feed;		/* the feed's config name */
+	int64_t		 when;		/* DATE_NONE if none */
+	int		 same_name;	/* another group has this name */
 	char		*title;
 	char		*link;		/* http(s) only, else NULL */
 	char		*sources;
@@ -32,9 +38,18 @@ struct dentry {
 	size_t		 order;		/* as the store returned it */
 };
 
+/* A feed's display title: its configured one, else its own, else its
+ * name.  Sorted by name. */
+struct ftitle {
+	char		*name;
+	char		*title;
+};
+
 struct digest_data {
 	const struct conf *conf;
 	const struct digest_conf *dc;
+	struct ftitle	*titles;
+	size_t		 ntitles, captitles;
 	struct dentry	*e;
 	size_t		 n, cap;
 	size_t		 more;		/* past max_entries: counted only */
@@ -100,20 +115,46 @@ excerpt(const struct stored_entry *se, int max)
 	return b.s;
 }
 
+static int
+ftitle_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ftitle *)a)->name,
+	    ((const struct ftitle *)b)->name);
+}
+
+/* What the digest calls feed name, everywhere it names it. */
+static const char *
+feed_display(const struct digest_data *d, const char *name)
+{
+	struct ftitle key, *t;
+
+	key.name = (char *)name;
+	t = bsearch(&key, d->titles, d->ntitles, sizeof(*t), ftitle_cmp);
+	return t != NULL ? t->title : name;
+}
+
 static char *
-sources(const struct stored_entry *se)
+sources(const struct digest_data *d, const struct stored_entry *se)
 {
 	struct buf b = { NULL, 0, 0 };
 	size_t i;
 	char *s;
 
-	buf_adds(&b, se->feed_title && *se->feed_title ? se->feed_title :
-	    se->feed);
+	buf_adds(&b, feed_display(d, se->feed));
 	for (i = 0; i < se->nalso_feeds; i++)
-		buf_printf(&b, ", %s", se->also_feeds[i]);
+		buf_printf(&b, ", %s", feed_display(d, se->also_feeds[i]));
 	s = oneline(b.s);
 	buf_free(&b);
 	return s;
+}
+
+static char *
+fold(const char *s)
+{
+	struct buf b = { NULL, 0, 0 };
+
+	utf8_fold(&b, s);
+	return b.s;
 }
 
 static int
@@ -136,21 +177,27 @@ collect_entry(void *arg, const struct stored_entry *se)
 		d->e = xreallocarray(d->e, d->cap, sizeof(*d->e));
 	}
 	e = &d->e[d->n];
+	memset(e, 0, sizeof(*e));
 	e->order = d->n++;
+	e->feed = xstrdup(se->feed);
 	if (dc->group == GROUP_CATEGORY)
 		e->group = oneline(se->category && *se->category ?
 		    se->category : "Uncategorized");
+	else if (dc->group == GROUP_FEED)
+		e->group = oneline(feed_display(d, se->feed));
 	else
-		e->group = oneline(se->feed_title && *se->feed_title ?
-		    se->feed_title : se->feed);
+		e->group = xstrdup("");
+	e->gid = dc->group == GROUP_FEED ? e->feed : e->group;
+	e->gkey = fold(e->group);
 	e->title = oneline(se->title);
 	if (e->title[0] == '\0') {
 		free(e->title);
 		e->title = xstrdup("(untitled)");
 	}
 	e->link = safe_link(se->link);
-	e->sources = sources(se);
+	e->sources = sources(d, se);
 	t = se->published != DATE_NONE ? se->published : se->first_seen;
+	e->when = t;
 	if (t != DATE_NONE)
 		fmt_local(dc, t, "%Y-%m-%d %H:%M", date, sizeof(date));
 	e->date = xstrdup(date);
@@ -158,17 +205,29 @@ collect_entry(void *arg, const struct stored_entry *se)
 	return 0;
 }
 
+/* The feeds' display titles, and the failing ones. */
 static int
-collect_failing(void *arg, const struct feed_state *fs)
+collect_feed(void *arg, const struct feed_state *fs)
 {
 	struct digest_data *d = arg;
+	const struct feed_conf *fc = conf_feed(d->conf, fs->name);
+	struct ftitle *t;
 	struct tobj *f;
 	char since[32] = "", *name, *error;
 
+	if (d->ntitles == d->captitles) {
+		d->captitles = d->captitles ? d->captitles * 2 : 64;
+		d->titles = xreallocarray(d->titles, d->captitles,
+		    sizeof(*d->titles));
+	}
+	t = &d->titles[d->ntitles++];
+	t->name = xstrdup(fs->name);
+	t->title = oneline(fc != NULL && fc->title != NULL && *fc->title ?
+	    fc->title : fs->title != NULL && *fs->title ? fs->title : fs->name);
 	if (fs->failures == 0 && !fs->gone)
 		return 0;
 	f = tobj_add(d->failing, "failing");
-	name = oneline(fs->title && *fs->title ? fs->title : fs->name);
+	name = xstrdup(t->title);
 	error = oneline(fs->gone ? "gone (HTTP 410)" : fs->last_error);
 	tobj_set(f, "name", name);
 	tobj_set(f, "error", error);
@@ -183,15 +242,43 @@ collect_failing(void *arg, const struct feed_state *fs)
 	return 0;
 }
 
+/*
+ * Groups by name as a person reads them (folded, then as written, then
+ * by feed), entries of a group newest first; without groups, newest
+ * first across feeds.  The store's order breaks the remaining ties.
+ */
 static int
 cmp_group(const void *a, const void *b)
 {
 	const struct dentry *x = a, *y = b;
-	int c = strcmp(x->group, y->group);
+	int c;
 
-	if (c != 0)
+	if ((c = strcmp(x->gkey, y->gkey)) != 0 ||
+	    (c = strcmp(x->group, y->group)) != 0 ||
+	    (c = strcmp(x->gid, y->gid)) != 0)
 		return c;
+	if (x->when != y->when)
+		return x->when > y->when ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Two feeds of one title: both groups show their config names. */
+static void
+mark_same_names(struct digest_data *d)
+{
+	size_t i, j;
+
+	for (i = 1; i < d->n; i++) {
+		if (strcmp(d->e[i].gid, d->e[i - 1].gid) == 0 ||
+		    strcmp(d->e[i].group, d->e[i - 1].group) != 0)
+			continue;
+		for (j = i; j > 0 && strcmp(d->e[j - 1].group,
+		    d->e[i].group) == 0; j--)
+			d->e[j - 1].same_name = 1;
+		for (j = i; j < d->n && strcmp(d->e[j].group,
+		    d->e[i].group) == 0; j++)
+			d->e[j].same_name = 1;
+	}
 }
 
 static void
@@ -201,6 +288,8 @@ data_free(struct digest_data *d)
 
 	for (i = 0; i < d->n; i++) {
 		free(d->e[i].group);
+		free(d->e[i].gkey);
+		free(d->e[i].feed);
 		free(d->e[i].title);
 		free(d->e[i].link);
 		free(d->e[i].sources);
@@ -208,6 +297,11 @@ data_free(struct digest_data *d)
 		free(d->e[i].excerpt);
 	}
 	free(d->e);
+	for (i = 0; i < d->ntitles; i++) {
+		free(d->titles[i].name);
+		free(d->titles[i].title);
+	}
+	free(d->titles);
 }
 
 /* The built-in templates; digest_html_template/text_template replace them. */
@@ -215,8 +309,10 @@ static const char default_text[] =
 "{{title}}, {{date}}\n"
 "{{count}} new {{entries_word}}\n"
 "{{#groups}}\n"
+"{{#name}}\n"
 "\n"
 "== {{name}} ==\n"
+"{{/name}}\n"
 "{{#entries}}\n"
 "\n"
 "* {{title}}{{#link}} [{{n}}]{{/link}}\n"
@@ -257,8 +353,10 @@ static const char default_html[] =
 "<p style=\"margin:0 0 16px 0;color:#666666\">{{date}} &middot; "
 "{{count}} new {{entries_word}}</p>\n"
 "{{#groups}}\n"
+"{{#name}}\n"
 "<h2 style=\"font-size:17px;margin:24px 0 8px 0;padding-bottom:4px;"
 "border-bottom:1px solid #dddddd\">{{name}}</h2>\n"
+"{{/name}}\n"
 "{{#entries}}\n"
 "<div style=\"margin:0 0 14px 0\">\n"
 "<div style=\"font-weight:bold\">{{#link}}<a href=\"{{link}}\" "
@@ -384,7 +482,7 @@ static struct tobj *
 build_data(struct digest_data *d, int64_t slot, struct tobj *root)
 {
 	struct tobj *g = NULL, *e, *l;
-	const char *last = NULL;
+	const struct dentry *last = NULL;
 	char date[32], day[16];
 	size_t i, n = 0, count = d->n + d->more;
 
@@ -401,10 +499,15 @@ build_data(struct digest_data *d, int64_t slot, struct tobj *root)
 	for (i = 0; i < d->n; i++) {
 		struct dentry *de = &d->e[i];
 
-		if (last == NULL || strcmp(last, de->group) != 0) {
+		if (last == NULL || strcmp(last->gid, de->gid) != 0 ||
+		    strcmp(last->group, de->group) != 0) {
 			g = tobj_add(root, "groups");
-			tobj_set(g, "name", de->group);
-			last = de->group;
+			if (de->same_name)
+				tobj_setf(g, "name", "%s (%s)", de->group,
+				    de->feed);
+			else
+				tobj_set(g, "name", de->group);
+			last = de;
 		}
 		e = tobj_add(g, "entries");
 		tobj_set(e, "title", de->title);
@@ -479,13 +582,20 @@ digest_render(struct store *st, const struct conf *c,
 	d.dc = dc;
 	root = tobj_new();
 	d.failing = root;
+	if (store_feed_each(st, collect_feed, &d) == -1) {
+		snprintf(err, errlen, "store: %s", store_error(st));
+		goto out;
+	}
+	if (d.ntitles > 1)
+		qsort(d.titles, d.ntitles, sizeof(*d.titles), ftitle_cmp);
 	if (store_since(st, after, upto, c->updates_in_digest, collect_entry,
-	    &d) == -1 || store_feed_each(st, collect_failing, &d) == -1) {
+	    &d) == -1) {
 		snprintf(err, errlen, "store: %s", store_error(st));
 		goto out;
 	}
 	if (d.n > 1)
 		qsort(d.e, d.n, sizeof(*d.e), cmp_group);
+	mark_same_names(&d);
 	build_data(&d, slot, root);
 	r->count = d.n + d.more;
 	if (render_one(dc->text_template, default_text, root, TMPL_TEXT,

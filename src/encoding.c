@@ -621,3 +621,70 @@ utf8_line(char *s)
 		p[i++] = '?';
 	}
 }
+
+/* U+00C0 to U+00FF, then U+0100 to U+017F, as base letters ('*': kept). */
+static const char latin1_base[] =
+    "aaaaaaaceeeeiiiidnooooo*ouuuuyts"
+    "aaaaaaaceeeeiiiidnooooo*ouuuuyty";
+static const char latin_a_base[] =
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkk"
+    "llllllllllnnnnnnnnnoooooooorrrrrrsssssssstttttt"
+    "uuuuuuuuuuuuwwyyyzzzzzzs";
+
+static uint32_t
+fold_cp(uint32_t c)
+{
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z' ? c + 0x20 : c;
+	if (c >= 0xc0 && c < 0x100 && latin1_base[c - 0xc0] != '*')
+		return (unsigned char)latin1_base[c - 0xc0];
+	if (c >= 0x100 && c < 0x180)
+		return (unsigned char)latin_a_base[c - 0x100];
+	if ((c >= 0x391 && c <= 0x3a9) || (c >= 0x410 && c <= 0x42f))
+		return c + 0x20;	/* Greek, Cyrillic capitals */
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 0x50;
+	return c;
+}
+
+void
+utf8_fold(struct buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t		 avail = strlen(s);
+	uint32_t	 c;
+	char		 u[4];
+	int		 n;
+
+	while (avail > 0) {
+		if ((n = utf8_seq(p, avail)) <= 0) {
+			p++, avail--;		/* not UTF-8: sorts as nothing */
+			continue;
+		}
+		c = n == 1 ? p[0] : n == 2 ? (p[0] & 0x1fu) << 6 | (p[1] & 0x3f) :
+		    n == 3 ? (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 |
+		    (p[2] & 0x3f) : (p[0] & 0x07u) << 18 | (p[1] & 0x3fu) << 12 |
+		    (p[2] & 0x3fu) << 6 | (p[3] & 0x3f);
+		p += n, avail -= (size_t)n;
+		c = fold_cp(c);
+		if (c < 0x80)
+			buf_addc(out, (char)c);
+		else if (c < 0x800) {
+			u[0] = (char)(0xc0 | c >> 6);
+			u[1] = (char)(0x80 | (c & 0x3f));
+			buf_add(out, u, 2);
+		} else if (c < 0x10000) {
+			u[0] = (char)(0xe0 | c >> 12);
+			u[1] = (char)(0x80 | (c >> 6 & 0x3f));
+			u[2] = (char)(0x80 | (c & 0x3f));
+			buf_add(out, u, 3);
+		} else {
+			u[0] = (char)(0xf0 | c >> 18);
+			u[1] = (char)(0x80 | (c >> 12 & 0x3f));
+			u[2] = (char)(0x80 | (c >> 6 & 0x3f));
+			u[3] = (char)(0x80 | (c & 0x3f));
+			buf_add(out, u, 4);
+		}
+	}
+	buf_add(out, "", 0);
+}

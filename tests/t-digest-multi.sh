@@ -145,4 +145,51 @@ contains "$T/out" 'no digest "nosuch" in '"$T/feedmux.conf"' (configured: news, 
     "it says which digests there are"
 FEEDMUX_NOW=$((SLOT8 + 60)) $FEEDMUX $C digest -n sport >"$T/out" 2>&1
 contains "$T/out" "0 new entries" "digest -n NAME previews that digest (nothing new)"
+
+# Groups sorted as a person reads them, whatever the locale; two feeds of
+# one title told apart by their config names.
+FILL=$top_builddir/tests/digest_fill
+mkdir -p "$T/g"
+cat >"$T/g/feedmux.conf" <<EOF2
+[feedmux]
+database = $T/g/db.sqlite
+[feed "z"]
+url = http://127.0.0.1:9/z
+title = Zebra
+[feed "e"]
+url = http://127.0.0.1:9/e
+title = Éclair
+[feed "a"]
+url = http://127.0.0.1:9/a
+title = apple
+[feed "d1"]
+url = http://127.0.0.1:9/d1
+title = Daily
+[feed "d2"]
+url = http://127.0.0.1:9/d2
+title = Daily
+[feed "b"]
+url = http://127.0.0.1:9/b
+title = Ålborg bay
+[digest]
+dir = $T/g/digests
+EOF2
+for f in z e a d1 d2 b; do
+	$FILL "$T/g/feedmux.conf" entry $f "$f-1" "Story of $f"
+done
+LC_ALL=C $FEEDMUX -c "$T/g/feedmux.conf" digest -n >"$T/g/out" 2>&1
+is "$(grep '^== ' "$T/g/out" | tr '\n' '|')" \
+    "== Ålborg bay ==|== apple ==|== Daily (d1) ==|== Daily (d2) ==|== Éclair ==|== Zebra ==|" \
+    "groups by title, case and accents aside; same titles with their names"
+grep -A1 "Story of d2" "$T/g/out" | grep -q "^  Daily,"
+ok $? "the sources line names the feed by its display title"
+sed -i 's/^dir = .*/&\ngroup = none/' "$T/g/feedmux.conf"
+$FEEDMUX -c "$T/g/feedmux.conf" digest -n >"$T/g/out" 2>&1
+is "$(grep -c '^== ' "$T/g/out")" 0 "group = none: no group headings"
+is "$(grep -c '^\* Story of' "$T/g/out")" 6 "and every entry"
+sed -i 's/^group = none/group = whatever/' "$T/g/feedmux.conf"
+$FEEDMUX -c "$T/g/feedmux.conf" check-config >"$T/g/out" 2>&1; st=$?
+is "$st" 78 "check-config refuses a bad group"
+contains "$T/g/out" "$T/g/feedmux.conf:23: group: want feed, category or none" \
+    "with file:line"
 done_testing
