@@ -35,7 +35,21 @@ struct dentry {
 	char		*sources;
 	char		*date;
 	char		*excerpt;
+	char		*author;
+	char		*content;	/* content = full: sanitized HTML */
+	char		*thumbnail;
+	char		*feed_link;
+	struct buf	 enc;		/* enclosures: "url\ttype\tsize\n" */
+	size_t		 rank;		/* 0: its feed's newest */
+	int		 dropped;	/* over per_feed or max_entries */
 	size_t		 order;		/* as the store returned it */
+};
+
+/* Entries over the caps, counted per feed and said. */
+struct dmore {
+	char		*feed;
+	char		*link;		/* the feed's site; NULL: none */
+	size_t		 count;
 };
 
 /* A feed's display title: its configured one, else its own, else its
@@ -52,7 +66,11 @@ struct digest_data {
 	size_t		 ntitles, captitles;
 	struct dentry	*e;
 	size_t		 n, cap;
-	size_t		 more;		/* past max_entries: counted only */
+	size_t		 more;		/* over the caps: counted, not listed */
+	struct dmore	*mores;
+	size_t		 nmores;
+	size_t		 nlinks;	/* [n] references so far */
+	struct tobj	*root;		/* the template data */
 	struct tobj	*failing;	/* list holder, owned by the caller */
 	size_t		 nfailing;
 };
@@ -148,6 +166,9 @@ sources(const struct digest_data *d, const struct stored_entry *se)
 	return s;
 }
 
+static void	enclosures(struct dentry *, const struct stored_entry *);
+static void	human_size(struct buf *, int64_t);
+
 static char *
 fold(const char *s)
 {
@@ -168,10 +189,6 @@ collect_entry(void *arg, const struct stored_entry *se)
 
 	if (!merge_wants(&dc->filter, se) || rules_hide(d->conf, se) != NULL)
 		return 0;
-	if (dc->max_entries > 0 && d->n >= (size_t)dc->max_entries) {
-		d->more++;
-		return 0;
-	}
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 64;
 		d->e = xreallocarray(d->e, d->cap, sizeof(*d->e));
@@ -199,10 +216,49 @@ collect_entry(void *arg, const struct stored_entry *se)
 	t = se->published != DATE_NONE ? se->published : se->first_seen;
 	e->when = t;
 	if (t != DATE_NONE)
-		fmt_local(dc, t, "%Y-%m-%d %H:%M", date, sizeof(date));
+		fmt_local(dc, t, "%Y-%m-%d %H:%M %Z", date, sizeof(date));
 	e->date = xstrdup(date);
-	e->excerpt = excerpt(se, dc->excerpt);
+	e->author = se->author != NULL ? oneline(se->author) : NULL;
+	e->thumbnail = safe_link(se->thumbnail);
+	e->feed_link = safe_link(se->feed_link);
+	if (dc->full)
+		e->content = xstrdup(se->content ? se->content :
+		    se->summary ? se->summary : "");
+	else
+		e->excerpt = excerpt(se, dc->excerpt);
+	enclosures(e, se);
 	return 0;
+}
+
+static void
+enclosures(struct dentry *e, const struct stored_entry *se)
+{
+	char *type;
+	size_t i;
+
+	for (i = 0; i < se->nenclosures; i++) {
+		if (!url_allowed(se->enclosures[i].url, URL_LINK))
+			continue;
+		type = oneline(se->enclosures[i].type);
+		buf_printf(&e->enc, "%s\t%s\t", se->enclosures[i].url, type);
+		if (se->enclosures[i].length >= 0)
+			human_size(&e->enc, se->enclosures[i].length);
+		buf_addc(&e->enc, '\n');
+		free(type);
+	}
+}
+
+static void
+human_size(struct buf *b, int64_t n)
+{
+	if (n < 1000)
+		buf_printf(b, "%lld bytes", (long long)n);
+	else if (n < 1000 * 1000)
+		buf_printf(b, "%.1f kB", n / 1e3);
+	else if (n < 1000LL * 1000 * 1000)
+		buf_printf(b, "%.1f MB", n / 1e6);
+	else
+		buf_printf(b, "%.1f GB", n / 1e9);
 }
 
 /* The feeds' display titles, and the failing ones. */
@@ -262,6 +318,97 @@ cmp_group(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+static int
+cmp_feed_newest(const void *a, const void *b)
+{
+	const struct dentry *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->feed, y->feed)) != 0)
+		return c;
+	if (x->when != y->when)
+		return x->when > y->when ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Round by round: every feed's newest, then every feed's second... */
+static int
+cmp_fair(const void *a, const void *b)
+{
+	const struct dentry *x = a, *y = b;
+
+	if (x->dropped != y->dropped)
+		return x->dropped - y->dropped;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->when != y->when)
+		return x->when > y->when ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void
+count_more(struct digest_data *d, const struct dentry *e)
+{
+	if (d->nmores == 0 || strcmp(d->mores[d->nmores - 1].feed,
+	    e->feed) != 0) {
+		d->mores = xreallocarray(d->mores, d->nmores + 1,
+		    sizeof(*d->mores));
+		d->mores[d->nmores].feed = xstrdup(e->feed);
+		d->mores[d->nmores].link = e->feed_link ?
+		    xstrdup(e->feed_link) : NULL;
+		d->mores[d->nmores++].count = 0;
+	}
+	d->mores[d->nmores - 1].count++;
+	d->more++;
+}
+
+static void
+dentry_free(struct dentry *e)
+{
+	free(e->group); free(e->gkey); free(e->feed); free(e->title);
+	free(e->link); free(e->sources); free(e->date); free(e->excerpt);
+	free(e->author); free(e->content); free(e->thumbnail);
+	free(e->feed_link);
+	buf_free(&e->enc);
+}
+
+/*
+ * per_feed keeps each feed's newest N; max_entries then takes entries
+ * round by round across feeds, so one busy feed cannot fill the digest.
+ * What is left out is counted per feed ("and 37 more from Feed").
+ */
+static void
+apply_caps(struct digest_data *d)
+{
+	const struct digest_conf *dc = d->dc;
+	size_t i, kept = 0;
+
+	if (d->n == 0 || (dc->per_feed == 0 && dc->max_entries == 0))
+		return;
+	qsort(d->e, d->n, sizeof(*d->e), cmp_feed_newest);
+	for (i = 0; i < d->n; i++) {
+		d->e[i].rank = i > 0 && strcmp(d->e[i].feed,
+		    d->e[i - 1].feed) == 0 ? d->e[i - 1].rank + 1 : 0;
+		d->e[i].dropped = dc->per_feed > 0 &&
+		    d->e[i].rank >= (size_t)dc->per_feed;
+		kept += !d->e[i].dropped;
+	}
+	if (dc->max_entries > 0 && kept > (size_t)dc->max_entries) {
+		qsort(d->e, d->n, sizeof(*d->e), cmp_fair);
+		for (i = (size_t)dc->max_entries; i < kept; i++)
+			d->e[i].dropped = 1;
+		qsort(d->e, d->n, sizeof(*d->e), cmp_feed_newest);
+	}
+	for (i = kept = 0; i < d->n; i++) {
+		if (d->e[i].dropped) {
+			count_more(d, &d->e[i]);
+			dentry_free(&d->e[i]);
+		} else
+			d->e[kept++] = d->e[i];
+	}
+	d->n = kept;
+}
+
 /* Two feeds of one title: both groups show their config names. */
 static void
 mark_same_names(struct digest_data *d)
@@ -286,17 +433,14 @@ data_free(struct digest_data *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->n; i++) {
-		free(d->e[i].group);
-		free(d->e[i].gkey);
-		free(d->e[i].feed);
-		free(d->e[i].title);
-		free(d->e[i].link);
-		free(d->e[i].sources);
-		free(d->e[i].date);
-		free(d->e[i].excerpt);
-	}
+	for (i = 0; i < d->n; i++)
+		dentry_free(&d->e[i]);
 	free(d->e);
+	for (i = 0; i < d->nmores; i++) {
+		free(d->mores[i].feed);
+		free(d->mores[i].link);
+	}
+	free(d->mores);
 	for (i = 0; i < d->ntitles; i++) {
 		free(d->titles[i].name);
 		free(d->titles[i].title);
@@ -316,16 +460,30 @@ static const char default_text[] =
 "{{#entries}}\n"
 "\n"
 "* {{title}}{{#link}} [{{n}}]{{/link}}\n"
-"  {{sources}}{{#date}}, {{date}}{{/date}}\n"
+"  {{sources}}{{#author}}, by {{author}}{{/author}}"
+"{{#date}}, {{date}}{{/date}}\n"
 "{{#excerpt}}\n"
 "  {{excerpt}}\n"
 "{{/excerpt}}\n"
+"{{#text}}\n"
+"\n"
+"{{text}}\n"
+"\n"
+"{{/text}}\n"
+"{{#enclosures}}\n"
+"  Enclosure: {{url}}{{#desc}} ({{desc}}){{/desc}}\n"
+"{{/enclosures}}\n"
+"{{#thumbnail}}\n"
+"  Image: {{thumbnail}}\n"
+"{{/thumbnail}}\n"
 "{{/entries}}\n"
 "{{/groups}}\n"
 "{{#more}}\n"
 "\n"
-"... and {{more}} more, not listed (max_entries).\n"
 "{{/more}}\n"
+"{{#mores}}\n"
+"... and {{count}} more from {{feed}}{{#n}} [{{n}}]{{/n}}\n"
+"{{/mores}}\n"
 "{{#has_links}}\n"
 "\n"
 "Links:\n"
@@ -362,17 +520,31 @@ static const char default_html[] =
 "<div style=\"font-weight:bold\">{{#link}}<a href=\"{{link}}\" "
 "style=\"color:#1a5fb4;text-decoration:none\">{{title}}</a>{{/link}}"
 "{{^link}}{{title}}{{/link}}</div>\n"
-"<div style=\"font-size:13px;color:#666666\">{{sources}}{{#date}} &middot; "
+"<div style=\"font-size:13px;color:#666666\">{{sources}}"
+"{{#author}} &middot; {{author}}{{/author}}{{#date}} &middot; "
 "{{date}}{{/date}}</div>\n"
+"{{#thumbnail}}\n"
+"<img src=\"{{thumbnail}}\" alt=\"\" style=\"max-width:160px;"
+"max-height:160px;margin-top:6px\">\n"
+"{{/thumbnail}}\n"
 "{{#excerpt}}\n"
 "<div style=\"margin-top:4px\">{{excerpt}}</div>\n"
 "{{/excerpt}}\n"
+"{{#content}}\n"
+"<div style=\"margin-top:6px;overflow-wrap:break-word\">{{{content}}}</div>\n"
+"{{/content}}\n"
+"{{#enclosures}}\n"
+"<div style=\"font-size:13px;margin-top:4px\">Enclosure: "
+"<a href=\"{{url}}\">{{url}}</a>{{#desc}} ({{desc}}){{/desc}}</div>\n"
+"{{/enclosures}}\n"
 "</div>\n"
 "{{/entries}}\n"
 "{{/groups}}\n"
-"{{#more}}\n"
-"<p style=\"color:#666666\">&hellip; and {{more}} more, not listed.</p>\n"
-"{{/more}}\n"
+"{{#mores}}\n"
+"<p style=\"margin:4px 0;color:#666666\">&hellip; and {{count}} more from "
+"{{#link}}<a href=\"{{link}}\" style=\"color:#1a5fb4\">{{feed}}</a>{{/link}}"
+"{{^link}}{{feed}}{{/link}}</p>\n"
+"{{/mores}}\n"
 "{{#has_failing}}\n"
 "<h2 style=\"font-size:15px;margin:28px 0 6px 0;color:#a51d2d\">"
 "Failing feeds</h2>\n<ul style=\"margin:0;padding-left:20px;"
@@ -441,7 +613,8 @@ wrap_line(struct buf *out, const char *s, size_t len)
 		for (word = s; s < end && *s != ' '; s++)
 			;
 		w = utf8_width(word, s - word);
-		if (!first && col + 1 + w > WRAP) {
+		/* A word no line could hold (a URL) stays where it is. */
+		if (!first && col + 1 + w > WRAP && hang + w <= WRAP) {
 			buf_addc(out, '\n');
 			for (i = 0; i < hang; i++)
 				buf_addc(out, ' ');
@@ -478,26 +651,119 @@ wrap_text(struct buf *out, const char *s)
 	}
 }
 
+/* A link numbered for the text part's list: [n] there, n here. */
+static size_t
+add_ref(void *arg, const char *url)
+{
+	struct digest_data *d = arg;
+	struct tobj *l;
+
+	if (!url_allowed(url, URL_LINK))
+		return 0;
+	l = tobj_add(d->root, "links");
+	tobj_setf(l, "n", "%zu", ++d->nlinks);
+	tobj_set(l, "link", url);
+	return d->nlinks;
+}
+
+/* The whole content as text, two spaces in, for the text part. */
+static void
+content_text(struct digest_data *d, struct tobj *e, const char *html,
+    struct buf *tmp)
+{
+	struct buf t = { NULL, 0, 0 };
+	const char *p, *nl;
+
+	html_text_refs(&t, html, strlen(html), add_ref, d);
+	buf_reset(tmp);
+	for (p = buf_cstr(&t); *p != '\0'; p = *nl ? nl + 1 : nl) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		if (nl > p)
+			buf_adds(tmp, "  ");
+		buf_add(tmp, p, (size_t)(nl - p));
+		if (*nl != '\0')
+			buf_addc(tmp, '\n');
+	}
+	tobj_set(e, "text", buf_cstr(tmp));
+	buf_free(&t);
+}
+
+static void
+entry_enclosures(struct tobj *e, const struct dentry *de)
+{
+	const char *p = buf_cstr((struct buf *)&de->enc), *t1, *t2, *nl;
+	struct tobj *x;
+
+	for (; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		t1 = strchr(p, '\t');
+		t2 = strchr(t1 + 1, '\t');
+		x = tobj_add(e, "enclosures");
+		tobj_setf(x, "url", "%.*s", (int)(t1 - p), p);
+		tobj_setf(x, "type", "%.*s", (int)(t2 - t1 - 1), t1 + 1);
+		tobj_setf(x, "size", "%.*s", (int)(nl - t2 - 1), t2 + 1);
+		tobj_setf(x, "desc", "%.*s%s%.*s", (int)(t2 - t1 - 1), t1 + 1,
+		    t2 - t1 > 1 && nl - t2 > 1 ? ", " : "", (int)(nl - t2 - 1),
+		    t2 + 1);
+	}
+}
+
+static void
+build_entry(struct digest_data *d, struct tobj *g, const struct dentry *de,
+    struct buf *tmp)
+{
+	struct tobj *e = tobj_add(g, "entries");
+	size_t n = 0;
+
+	tobj_set(e, "title", de->title);
+	tobj_set(e, "link", de->link ? de->link : "");
+	tobj_set(e, "sources", de->sources);
+	tobj_set(e, "feed", feed_display(d, de->feed));
+	tobj_set(e, "feed_name", de->feed);
+	tobj_set(e, "author", de->author ? de->author : "");
+	tobj_set(e, "date", de->date);
+	tobj_set(e, "excerpt", de->excerpt ? de->excerpt : "");
+	tobj_set(e, "thumbnail", de->thumbnail ? de->thumbnail : "");
+	if (de->link != NULL)
+		n = add_ref(d, de->link);
+	if (n > 0)
+		tobj_setf(e, "n", "%zu", n);
+	else
+		tobj_set(e, "n", "");
+	tobj_set(e, "content", de->content ? de->content : "");
+	if (de->content != NULL)
+		content_text(d, e, de->content, tmp);
+	else
+		tobj_set(e, "text", "");
+	entry_enclosures(e, de);
+}
+
 static struct tobj *
 build_data(struct digest_data *d, int64_t slot, struct tobj *root)
 {
-	struct tobj *g = NULL, *e, *l;
+	struct tobj *g = NULL, *m;
 	const struct dentry *last = NULL;
-	char date[32], day[16];
-	size_t i, n = 0, count = d->n + d->more;
+	struct buf tmp = { NULL, 0, 0 };
+	char date[48], day[16];
+	size_t i, count = d->n + d->more;
 
-	fmt_local(d->dc, slot, "%Y-%m-%d %H:%M", date, sizeof(date));
+	fmt_local(d->dc, slot, "%Y-%m-%d %H:%M %Z", date, sizeof(date));
 	fmt_local(d->dc, slot, "%Y-%m-%d", day, sizeof(day));
-	tobj_set(root, "title", "feedmux digest");
+	if (d->dc->name[0] != '\0')
+		tobj_setf(root, "title", "feedmux digest %s", d->dc->name);
+	else
+		tobj_set(root, "title", "feedmux digest");
+	tobj_set(root, "name", d->dc->name);
 	tobj_set(root, "date", date);
 	tobj_set(root, "day", day);
 	tobj_setf(root, "count", "%zu", count);
+	tobj_setf(root, "shown", "%zu", d->n);
 	tobj_set(root, "entries_word", count == 1 ? "entry" : "entries");
 	tobj_set(root, "empty", count == 0 ? "yes" : "");
 	if (d->more > 0)
 		tobj_setf(root, "more", "%zu", d->more);
 	for (i = 0; i < d->n; i++) {
-		struct dentry *de = &d->e[i];
+		const struct dentry *de = &d->e[i];
 
 		if (last == NULL || strcmp(last->gid, de->gid) != 0 ||
 		    strcmp(last->group, de->group) != 0) {
@@ -509,22 +775,21 @@ build_data(struct digest_data *d, int64_t slot, struct tobj *root)
 				tobj_set(g, "name", de->group);
 			last = de;
 		}
-		e = tobj_add(g, "entries");
-		tobj_set(e, "title", de->title);
-		tobj_set(e, "link", de->link ? de->link : "");
-		tobj_set(e, "sources", de->sources);
-		tobj_set(e, "date", de->date);
-		tobj_set(e, "excerpt", de->excerpt ? de->excerpt : "");
-		if (de->link != NULL) {
-			tobj_setf(e, "n", "%zu", ++n);
-			l = tobj_add(root, "links");
-			tobj_setf(l, "n", "%zu", n);
-			tobj_set(l, "link", de->link);
-		} else
-			tobj_set(e, "n", "");
+		build_entry(d, g, de, &tmp);
 	}
-	tobj_set(root, "has_links", n > 0 ? "yes" : "");
+	for (i = 0; i < d->nmores; i++) {
+		m = tobj_add(root, "mores");
+		tobj_setf(m, "count", "%zu", d->mores[i].count);
+		tobj_set(m, "feed", feed_display(d, d->mores[i].feed));
+		tobj_set(m, "link", d->mores[i].link ? d->mores[i].link : "");
+		if (d->mores[i].link != NULL)
+			tobj_setf(m, "n", "%zu", add_ref(d, d->mores[i].link));
+		else
+			tobj_set(m, "n", "");
+	}
+	tobj_set(root, "has_links", d->nlinks > 0 ? "yes" : "");
 	tobj_set(root, "has_failing", d->nfailing > 0 ? "yes" : "");
+	buf_free(&tmp);
 	return root;
 }
 
@@ -581,7 +846,7 @@ digest_render(struct store *st, const struct conf *c,
 	d.conf = c;
 	d.dc = dc;
 	root = tobj_new();
-	d.failing = root;
+	d.failing = d.root = root;
 	if (store_feed_each(st, collect_feed, &d) == -1) {
 		snprintf(err, errlen, "store: %s", store_error(st));
 		goto out;
@@ -593,6 +858,7 @@ digest_render(struct store *st, const struct conf *c,
 		snprintf(err, errlen, "store: %s", store_error(st));
 		goto out;
 	}
+	apply_caps(&d);
 	if (d.n > 1)
 		qsort(d.e, d.n, sizeof(*d.e), cmp_group);
 	mark_same_names(&d);

@@ -146,6 +146,114 @@ contains "$T/out" 'no digest "nosuch" in '"$T/feedmux.conf"' (configured: news, 
 FEEDMUX_NOW=$((SLOT8 + 60)) $FEEDMUX $C digest -n sport >"$T/out" 2>&1
 contains "$T/out" "0 new entries" "digest -n NAME previews that digest (nothing new)"
 
+# content = full, per_feed and a fair max_entries, each mailed through
+# the same sink by `feedmux digest NAME`.
+mkdir -p "$T/f" "$T/fm"
+cat >"$T/f/feedmux.conf" <<EOF2
+[feedmux]
+database = $T/f/db.sqlite
+[feed "rich"]
+url = $U/rich/rich
+title = Rich Stories
+[feed "many"]
+url = $U/many/busy/40
+title = Busy Feed
+[feed "alpha"]
+url = $U/feed/alpha
+[digest "full"]
+timezone = Europe/Istanbul
+dir = $T/f/digests
+feeds = rich
+content = full
+mail_to = full@example.org
+mail_from = feedmux@example.org
+smtp = smtp://127.0.0.1:$sport
+[digest "capped"]
+dir = $T/f/digests
+feeds = many
+per_feed = 3
+mail_to = capped@example.org
+mail_from = feedmux@example.org
+smtp = smtp://127.0.0.1:$sport
+[digest "fair"]
+dir = $T/f/digests
+feeds = many alpha
+max_entries = 4
+mail_to = fair@example.org
+mail_from = feedmux@example.org
+smtp = smtp://127.0.0.1:$sport
+EOF2
+F="-c $T/f/feedmux.conf"
+FEEDMUX_NOW=$SLOT7 $FEEDMUX $F poll >"$T/f/poll.out" 2>&1
+ok $? "poll the rich, busy and plain feeds"
+for d in full capped fair; do
+	FEEDMUX_NOW=$SLOT7 $FEEDMUX $F digest $d >"$T/f/$d.out" 2>&1
+	ok $? "feedmux digest $d mails it"
+done
+cat >"$T/f/check.py" <<'EOF2'
+import email, email.policy, glob, json, re, sys
+import html5lib
+d = sys.argv[1]
+def t(cond, what):
+    print(("ok" if cond else "FAIL") + " " + what)
+msgs = {}
+for f in glob.glob(d + "/msg-*.eml"):
+    env = json.load(open(f.replace("msg-", "env-").replace(".eml", ".json")))
+    m = email.message_from_bytes(open(f, "rb").read(), policy=email.policy.default)
+    msgs[env["rcpt_tos"][0].split("@")[0]] = m
+m = msgs["full"]
+text = m.get_body(("plain",)).get_content().replace("\r\n", "\n")
+html = m.get_body(("html",)).get_content()
+html5lib.HTMLParser(strict=True).parse(html)
+t(True, "full: the HTML part parses strictly (html5lib)")
+t("First paragraph of story 0" in html and "<li>point one</li>" in html,
+  "full: the whole content in the HTML part")
+t("<script" not in html.lower() and not re.search(r"\son\w+\s*=", html, re.I),
+  "full: sanitized: no script, no on* attribute")
+t("alert(1)" not in text and "<" not in text.replace("<feedmux", ""),
+  "full: the text part has no markup")
+t(re.search(r"First paragraph of story 0, with a link \[(\d+)\] in it\.", text) is not None,
+  "full: links in the text as numbered references")
+n = re.search(r"story 0, with a link \[(\d+)\]", text).group(1)
+t(re.search(r"^\[%s\] http://example\.org/rich/ref0$" % n, text, re.M) is not None,
+  "full: listed at the end with their URLs")
+t(re.search(r"^  - point one$", text, re.M) is not None, "full: list items on their own lines")
+long = "http://example.org/rich/a/very/long/path/that/goes/on/and/on/beyond/seventy-two/columns?x=1&y=2"
+t(re.search(r"^\[\d+\] " + re.escape(long) + "$", text, re.M) is not None,
+  "full: a long URL whole on one line, beside its number")
+t(all(len(l) <= 72 or "://" in l for l in text.splitlines()),
+  "full: other lines within 72 columns")
+t("by writer0@example.org (Writer 0)" in text or "by Writer 0" in text, "full: author in text")
+t("Writer 0" in html, "full: author in HTML")
+t("Enclosure: http://example.org/rich/0.mp3 (audio/mpeg, 1.5 MB)" in text,
+  "full: enclosure with type and size in text")
+t('href="http://example.org/rich/0.mp3"' in html and "audio/mpeg, 1.5 MB" in html,
+  "full: and in HTML")
+t("Image: http://example.org/rich/0.jpg" in text and 'src="http://example.org/rich/0.jpg"' in html,
+  "full: thumbnail in both parts")
+t(re.search(r"2023-11-14 0[23]:00 \+03", text) is not None,
+  "full: dates in the digest's zone, with the zone")
+m = msgs["capped"]
+text = m.get_body(("plain",)).get_content().replace("\r\n", "\n")
+html = m.get_body(("html",)).get_content()
+t(len(re.findall(r"^\* busy item", text, re.M)) == 3, "per_feed = 3: three entries of the busy feed")
+t(re.search(r"^\.\.\. and 37 more from Busy Feed \[(\d+)\]$", text, re.M) is not None,
+  "and 'and 37 more from Busy Feed' with a reference")
+t('and 37 more from <a href="http://example.org/busy"' in html, "linking to the feed in HTML")
+t(m["Subject"].endswith(": 40 new entries"), "the subject counts all 40: %s" % m["Subject"])
+m = msgs["fair"]
+text = m.get_body(("plain",)).get_content().replace("\r\n", "\n")
+t(len(re.findall(r"^\* busy item", text, re.M)) == 2 and
+  len(re.findall(r"^\* alpha item", text, re.M)) == 2,
+  "max_entries = 4 shared fairly: two of each feed")
+t("and 38 more from Busy Feed" in text and "and 1 more from alpha" in text,
+  "what was left out is counted per feed")
+EOF2
+$PY "$T/f/check.py" "$T/mail" >"$T/f/check.out" 2>&1 || sed 's/^/# /' "$T/f/check.out"
+while read -r res what; do
+	[ "$res" = ok ]; ok $? "$what"
+done <"$T/f/check.out"
+
 # Groups sorted as a person reads them, whatever the locale; two feeds of
 # one title told apart by their config names.
 FILL=$top_builddir/tests/digest_fill
