@@ -1032,10 +1032,6 @@ parse_line(struct loader *l, char *line)
 			((struct digest_conf *)base)->mail_to_line = l->line;
 		return set_value(l, key, base, v);
 	}
-	if (strcmp(k, "match") == 0 || strcmp(k, "exclude_match") == 0)
-		return lerr(l, "%s: not in this section: rules go in "
-		    "[feedmux] (every feed), [feed \"name\"], [output], "
-		    "[hook] or [digest]", k);
 	return lerr(l, "unknown key \"%s\"", k);
 }
 
