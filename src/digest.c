@@ -511,7 +511,7 @@ digest_oneshot(struct store *st, const struct conf *c,
 	s.st = st;
 	s.c = c;
 	s.dc = dc;
-	s.tag = "";
+	xasprintf(&s.tag, "%s%s", dc->name, dc->name[0] ? " " : "");
 	s.started = s.now = now;
 	s.ok = 1;		/* stays so when no mail was wanted */
 	choose_transport(&s);
@@ -520,7 +520,7 @@ digest_oneshot(struct store *st, const struct conf *c,
 		;
 	if (s.busy) {
 		snprintf(err, errlen, "the delivery did not finish");
-		digest_finish(st, "", &s.ds, 0, err, now);	/* retried later */
+		digest_finish(st, s.tag, &s.ds, 0, err, now);	/* retried later */
 		digest_state_free(&s.ds);
 		rc = -1;
 	} else if (rc == 1 && !s.ok) {
@@ -528,6 +528,7 @@ digest_oneshot(struct store *st, const struct conf *c,
 		rc = -1;
 	}
 	event_base_free(s.base);
+	free(s.tag);
 	return rc;
 }
 
