@@ -29,7 +29,6 @@ struct dentry {
 	const char	*gid;		/* what makes the group: feed or name */
 	char		*feed;		/* the feed's config name */
 	int64_t		 when;		/* DATE_NONE if none */
-	int		 same_name;	/* another group has this name */
 	char		*title;
 	char		*link;		/* http(s) only, else NULL */
 	char		*sources;
@@ -57,6 +56,7 @@ struct dmore {
 struct ftitle {
 	char		*name;
 	char		*title;
+	char		*label;		/* title, or "title (name)" when shared */
 };
 
 struct digest_data {
@@ -140,15 +140,66 @@ ftitle_cmp(const void *a, const void *b)
 	    ((const struct ftitle *)b)->name);
 }
 
-/* What the digest calls feed name, everywhere it names it. */
+static struct ftitle *
+ftitle_find(const struct digest_data *d, const char *name)
+{
+	struct ftitle key;
+
+	key.name = (char *)name;
+	return bsearch(&key, d->titles, d->ntitles, sizeof(key), ftitle_cmp);
+}
+
+/* What the digest calls feed name in sources lines. */
 static const char *
 feed_display(const struct digest_data *d, const char *name)
 {
-	struct ftitle key, *t;
+	struct ftitle *t = ftitle_find(d, name);
 
-	key.name = (char *)name;
-	t = bsearch(&key, d->titles, d->ntitles, sizeof(*t), ftitle_cmp);
 	return t != NULL ? t->title : name;
+}
+
+/* A feed's group or "more" line: its config name added when another feed
+ * has the same title, so the two can be told apart. */
+static const char *
+feed_label(const struct digest_data *d, const char *name)
+{
+	struct ftitle *t = ftitle_find(d, name);
+
+	return t != NULL ? t->label : name;
+}
+
+static int
+ftitle_title_cmp(const void *a, const void *b)
+{
+	const struct ftitle *x = *(struct ftitle *const *)a;
+	const struct ftitle *y = *(struct ftitle *const *)b;
+
+	return strcmp(x->title, y->title);
+}
+
+/* Sort the titles by name, and label those two feeds share. */
+static void
+titles_index(struct digest_data *d)
+{
+	struct ftitle **byt;
+	size_t i;
+
+	if (d->ntitles > 1)
+		qsort(d->titles, d->ntitles, sizeof(*d->titles), ftitle_cmp);
+	byt = xcalloc(d->ntitles + 1, sizeof(*byt));
+	for (i = 0; i < d->ntitles; i++)
+		byt[i] = &d->titles[i];
+	qsort(byt, d->ntitles, sizeof(*byt), ftitle_title_cmp);
+	for (i = 0; i < d->ntitles; i++) {
+		if ((i > 0 && strcmp(byt[i]->title, byt[i - 1]->title) == 0) ||
+		    (i + 1 < d->ntitles &&
+		    strcmp(byt[i]->title, byt[i + 1]->title) == 0))
+			xasprintf(&byt[i]->label, "%s (%s)", byt[i]->title,
+			    byt[i]->name);
+		else
+			byt[i]->label = xstrdup(byt[i]->title);
+	}
+	free(byt);
 }
 
 static char *
@@ -201,7 +252,7 @@ collect_entry(void *arg, const struct stored_entry *se)
 		e->group = oneline(se->category && *se->category ?
 		    se->category : "Uncategorized");
 	else if (dc->group == GROUP_FEED)
-		e->group = oneline(feed_display(d, se->feed));
+		e->group = xstrdup(feed_label(d, se->feed));
 	else
 		e->group = xstrdup("");
 	e->gid = dc->group == GROUP_FEED ? e->feed : e->group;
@@ -409,25 +460,6 @@ apply_caps(struct digest_data *d)
 	d->n = kept;
 }
 
-/* Two feeds of one title: both groups show their config names. */
-static void
-mark_same_names(struct digest_data *d)
-{
-	size_t i, j;
-
-	for (i = 1; i < d->n; i++) {
-		if (strcmp(d->e[i].gid, d->e[i - 1].gid) == 0 ||
-		    strcmp(d->e[i].group, d->e[i - 1].group) != 0)
-			continue;
-		for (j = i; j > 0 && strcmp(d->e[j - 1].group,
-		    d->e[i].group) == 0; j--)
-			d->e[j - 1].same_name = 1;
-		for (j = i; j < d->n && strcmp(d->e[j].group,
-		    d->e[i].group) == 0; j++)
-			d->e[j].same_name = 1;
-	}
-}
-
 static void
 data_free(struct digest_data *d)
 {
@@ -444,6 +476,7 @@ data_free(struct digest_data *d)
 	for (i = 0; i < d->ntitles; i++) {
 		free(d->titles[i].name);
 		free(d->titles[i].title);
+		free(d->titles[i].label);
 	}
 	free(d->titles);
 }
@@ -768,11 +801,7 @@ build_data(struct digest_data *d, int64_t slot, struct tobj *root)
 		if (last == NULL || strcmp(last->gid, de->gid) != 0 ||
 		    strcmp(last->group, de->group) != 0) {
 			g = tobj_add(root, "groups");
-			if (de->same_name)
-				tobj_setf(g, "name", "%s (%s)", de->group,
-				    de->feed);
-			else
-				tobj_set(g, "name", de->group);
+			tobj_set(g, "name", de->group);
 			last = de;
 		}
 		build_entry(d, g, de, &tmp);
@@ -780,7 +809,7 @@ build_data(struct digest_data *d, int64_t slot, struct tobj *root)
 	for (i = 0; i < d->nmores; i++) {
 		m = tobj_add(root, "mores");
 		tobj_setf(m, "count", "%zu", d->mores[i].count);
-		tobj_set(m, "feed", feed_display(d, d->mores[i].feed));
+		tobj_set(m, "feed", feed_label(d, d->mores[i].feed));
 		tobj_set(m, "link", d->mores[i].link ? d->mores[i].link : "");
 		if (d->mores[i].link != NULL)
 			tobj_setf(m, "n", "%zu", add_ref(d, d->mores[i].link));
@@ -851,8 +880,7 @@ digest_render(struct store *st, const struct conf *c,
 		snprintf(err, errlen, "store: %s", store_error(st));
 		goto out;
 	}
-	if (d.ntitles > 1)
-		qsort(d.titles, d.ntitles, sizeof(*d.titles), ftitle_cmp);
+	titles_index(&d);
 	if (store_since(st, after, upto, c->updates_in_digest, collect_entry,
 	    &d) == -1) {
 		snprintf(err, errlen, "store: %s", store_error(st));
@@ -861,7 +889,6 @@ digest_render(struct store *st, const struct conf *c,
 	apply_caps(&d);
 	if (d.n > 1)
 		qsort(d.e, d.n, sizeof(*d.e), cmp_group);
-	mark_same_names(&d);
 	build_data(&d, slot, root);
 	r->count = d.n + d.more;
 	if (render_one(dc->text_template, default_text, root, TMPL_TEXT,

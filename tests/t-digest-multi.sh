@@ -295,7 +295,11 @@ sed -i 's/^dir = .*/&\ngroup = none/' "$T/g/feedmux.conf"
 $FEEDMUX -c "$T/g/feedmux.conf" digest -n >"$T/g/out" 2>&1
 is "$(grep -c '^== ' "$T/g/out")" 0 "group = none: no group headings"
 is "$(grep -c '^\* Story of' "$T/g/out")" 6 "and every entry"
-sed -i 's/^group = none/group = whatever/' "$T/g/feedmux.conf"
+sed -i 's/^group = none/max_entries = 1/' "$T/g/feedmux.conf"
+$FEEDMUX -c "$T/g/feedmux.conf" digest -n >"$T/g/out" 2>&1
+contains "$T/g/out" "... and 1 more from Daily (d2)" \
+    "a 'more' line tells two feeds of one title apart too"
+sed -i 's/^max_entries = 1/group = whatever/' "$T/g/feedmux.conf"
 $FEEDMUX -c "$T/g/feedmux.conf" check-config >"$T/g/out" 2>&1; st=$?
 is "$st" 78 "check-config refuses a bad group"
 contains "$T/g/out" "$T/g/feedmux.conf:23: group: want feed, category or none" \
