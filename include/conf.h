@@ -109,9 +109,16 @@ struct hook_conf {
 	int		 line;
 };
 
-enum digest_group { GROUP_FEED, GROUP_CATEGORY };
+enum digest_group { GROUP_FEED, GROUP_CATEGORY, GROUP_NONE };
 
+/*
+ * A digest: [digest] is the default one (name ""), [digest "name"] more.
+ * Each has its own schedule, delivery, templates and filters (an
+ * output's, as for hooks: only the filter fields of `filter` are used).
+ */
 struct digest_conf {
+	char		*name;		/* "" for [digest] */
+	int		 configured;	/* its section is in the file */
 	int		 at[24];	/* minutes after midnight, sorted */
 	size_t		 nat;
 	unsigned	 days;		/* bit 0 = Sunday ... bit 6 = Saturday */
@@ -133,6 +140,12 @@ struct digest_conf {
 	int		 send_empty;
 	int		 max_entries;	/* per digest; 0: no limit */
 	int		 excerpt;	/* characters of plain-text excerpt */
+	int		 full;		/* content = full: the whole content */
+	int		 per_feed;	/* entries per feed; 0: no limit */
+	struct output_conf filter;
+	const char	*file;
+	int		 line;
+	int		 mail_to_line;
 };
 
 struct conf {
@@ -161,8 +174,10 @@ struct conf {
 	size_t		 noutputs;
 	struct hook_conf *hooks;
 	size_t		 nhooks;
-	struct digest_conf digest;
-	int		 has_digest;	/* a [digest] section was given */
+	/* [0] is the default digest, there with its defaults even when the
+	 * file has no [digest] section (then it is not scheduled). */
+	struct digest_conf *digests;
+	size_t		 ndigests;
 };
 
 /*
@@ -188,6 +203,8 @@ void		 conf_print_keys(FILE *);
 /* What check-config prints: the file, feeds, outputs, where things go. */
 void		 conf_report(const struct conf *, FILE *);
 struct feed_conf *conf_feed(const struct conf *, const char *name);
+/* The digest of that name ("" for the default one); NULL: none. */
+const struct digest_conf *conf_digest(const struct conf *, const char *name);
 
 /*
  * The listen syntax: "HOST:PORT", "[IPV6]:PORT", ":PORT" or "PORT" (host

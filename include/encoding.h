@@ -157,5 +157,11 @@ size_t		 utf8_cut_words(const char *s, size_t len, size_t max);
 /* A NUL-terminated message (errors, names) made clean in place: a cut
  * sequence at the end removed, other invalid bytes '?', controls (C1 too) ' '. */
 void		 utf8_line(char *s);
+/*
+ * A sort key for names as a person reads them, the same in every locale:
+ * s lowercased (Latin, Greek, Cyrillic) with the accents of Latin letters
+ * removed, "Émile" beside "emile" and before "Zoë".  Appended to out.
+ */
+void		 utf8_fold(struct buf *out, const char *s);
 
 #endif

@@ -20,6 +20,14 @@ void	html_to_text(struct buf *out, const char *html, size_t len);
  * with " \u2026". */
 void	html_excerpt(struct buf *out, const char *html, size_t max);
 
+/*
+ * Append sanitized html (html_sanitize's output) as text for a plain mail
+ * reader: paragraphs and list items on their own lines, each link's text
+ * followed by " [n]", n what ref returns for its URL (0: no mark).
+ */
+void	html_text_refs(struct buf *out, const char *html, size_t len,
+	    size_t (*ref)(void *, const char *url), void *arg);
+
 /* Append s with runs of white space folded into one space, trimmed. */
 void	html_text_fold(struct buf *out, const char *s, size_t len);
 /* Is name (len bytes, any case) an element the allow-list knows? */

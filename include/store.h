@@ -191,7 +191,7 @@ int64_t	store_seq(struct store *);
 /* A number that changes whenever anything outputs show changes. */
 int64_t	store_generation(struct store *);
 
-/* Digest bookkeeping. */
+/* Digest bookkeeping, per digest name ("" for the default digest). */
 struct digest_state {
 	int64_t		 id;
 	int64_t		 slot;		/* scheduled time it was made for */
@@ -204,10 +204,12 @@ struct digest_state {
 	char		*error;
 };
 void	digest_state_free(struct digest_state *);
-/* The newest digest: 1 found, 0 none, -1 error. */
-int	store_digest_last(struct store *, struct digest_state *);
-/* Record a new digest covering (after, upto]; sets ds->id. */
-int	store_digest_add(struct store *, struct digest_state *);
+/* The newest digest of name: 1 found, 0 none, -1 error. */
+int	store_digest_last(struct store *, const char *name,
+	    struct digest_state *);
+/* Record a new digest of name covering (after, upto]; sets ds->id. */
+int	store_digest_add(struct store *, const char *name,
+	    struct digest_state *);
 /* Update sent/attempts/next_try/error of ds->id. */
 int	store_digest_update(struct store *, const struct digest_state *);
 

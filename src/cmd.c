@@ -99,7 +99,7 @@ static const struct command commands[] = {
 	    status_opts },
 	{ "merge", cmd_merge, 1, "[-o name] [-p atom|rss|json|html] | -T",
 	    "write the merged feeds now", merge_opts },
-	{ "digest", cmd_digest, 1, "[-n [-H]] | -T html|text",
+	{ "digest", cmd_digest, 1, "[-n [-H]] [NAME] | -T html|text",
 	    "make and deliver a digest now", digest_opts },
 	{ "hooks", cmd_hooks, 1, "",
 	    "run each hook once on the entries new to it", no_opts },

@@ -4,7 +4,8 @@
  *	[feedmux]		global settings and per-feed defaults
  *	[output] / [output "name"]	merged-feed outputs
  *	[hook "name"]			new entries to a program or a URL
- *	[digest]		the digest schedule and delivery
+ *	[digest]		the default digest: schedule, delivery, filters
+ *	[digest "name"]		another digest
  *	[feed "name"]		one subscription
  *
  * [feedmux] and [feed] also hold entry rules (match, exclude_match; see
@@ -16,6 +17,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -113,7 +115,10 @@ static const struct key keys[] = {
 	DIG(group, T_GROUP),
 	DIG(send_empty, T_BOOL),
 	DIG(max_entries, T_INT),
+	DIG(per_feed, T_INT),
 	DIG(excerpt, T_INT),
+	{ SEC_DIGEST, "content", T_HTMLCONTENT,
+	    offsetof(struct digest_conf, full), 0 },
 
 	FEED(url, T_URL),
 	FEED(title, T_STR),
@@ -191,6 +196,69 @@ add_hook(struct conf *c, const char *name, struct loader *l)
 	h->line = l->line;
 	h->filter.name = xstrdup(name);
 	return h;
+}
+
+static void
+digest_init(struct digest_conf *d, const char *name)
+{
+	memset(d, 0, sizeof *d);
+	d->name = xstrdup(name);
+	d->at[0] = 7 * 60;
+	d->nat = 1;
+	d->days = 0x7f;
+	d->group = GROUP_FEED;
+	d->excerpt = 280;
+	d->filter.name = xstrdup(name);
+}
+
+/* A digest's name goes into file names and onto command lines. */
+static int
+digest_name_ok(const char *name)
+{
+	const char	*p;
+
+	for (p = name; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' &&
+		    *p != '.')
+			return 0;
+	return name[0] != '.' && name[0] != '-';
+}
+
+/* The section [digest] or [digest "name"], each name once. */
+static int
+digest_section(struct loader *l, const char *name)
+{
+	struct conf		*c = l->conf;
+	struct digest_conf	*d;
+	size_t			 i;
+
+	if (name != NULL && !digest_name_ok(name))
+		return lerr(l, "bad digest name \"%s\" (want letters, digits, "
+		    "'-', '_' or '.')", name);
+	if (name == NULL) {
+		if (l->digest_line != 0)
+			return lerr(l, "second [digest] section (first at "
+			    "line %d)", l->digest_line);
+		l->digest_line = l->line;
+		d = &c->digests[0];
+	} else {
+		for (i = 1; i < c->ndigests; i++)
+			if (strcmp(c->digests[i].name, name) == 0)
+				return lerr(l, "duplicate digest \"%s\" "
+				    "(first at line %d)", name,
+				    c->digests[i].line);
+		c->digests = xreallocarray(c->digests, c->ndigests + 1,
+		    sizeof *c->digests);
+		d = &c->digests[c->ndigests++];
+		digest_init(d, name);
+	}
+	d->configured = 1;
+	d->file = l->file;
+	d->line = l->line;
+	l->sec = SEC_DIGEST;
+	l->base = d;
+	l->filter = &d->filter;
+	return 0;
 }
 
 static void
@@ -273,14 +341,8 @@ parse_section(struct loader *l, char *s)
 		l->sec = SEC_MAIN;
 		l->base = c;
 		l->opts = &c->defaults;
-	} else if (strcmp(s, "digest") == 0 && name == NULL) {
-		if (l->digest_line != 0)
-			return lerr(l, "second [digest] section (first at "
-			    "line %d)", l->digest_line);
-		l->digest_line = l->line;
-		l->sec = SEC_DIGEST;
-		l->base = &c->digest;
-		c->has_digest = 1;
+	} else if (strcmp(s, "digest") == 0) {
+		return digest_section(l, name);
 	} else if (strcmp(s, "output") == 0) {
 		for (i = 0; i < c->noutputs; i++)
 			if (strcmp(c->outputs[i].name, name ? name : "") == 0)
@@ -368,13 +430,9 @@ parse_line(struct loader *l, char *line)
 		if (*v == '\0' && key->type != T_STR)
 			return lerr(l, "%s: empty value", k);
 		if (key->type == T_ADDRS)
-			l->mail_to_line = l->line;
+			((struct digest_conf *)base)->mail_to_line = l->line;
 		return conf_set_value(l, key, base, v);
 	}
-	if (strcmp(k, "match") == 0 || strcmp(k, "exclude_match") == 0)
-		return lerr(l, "%s: not in this section: rules go in "
-		    "[feedmux] (every feed), [feed \"name\"], [output] or "
-		    "[hook]", k);
 	return lerr(l, "unknown key \"%s\"", k);
 }
 
@@ -414,11 +472,9 @@ conf_defaults(struct conf *c)
 	c->defaults.keep = 90 * 86400;
 	c->defaults.keep_max = 500;
 	c->defaults.key = KEY_AUTO;
-	c->digest.at[0] = 7 * 60;
-	c->digest.nat = 1;
-	c->digest.days = 0x7f;
-	c->digest.group = GROUP_FEED;
-	c->digest.excerpt = 280;
+	c->digests = xcalloc(1, sizeof *c->digests);
+	c->ndigests = 1;
+	digest_init(&c->digests[0], "");
 }
 
 /* Fill what the file left unset, then check what only the whole can tell. */
@@ -439,8 +495,10 @@ conf_finish(struct loader *l)
 	if (c->outputs[0].atom == NULL && c->outputs[0].rss == NULL &&
 	    c->outputs[0].json == NULL)
 		xasprintf(&c->outputs[0].atom, "%s/atom.xml", sd);
-	if (c->digest.dir == NULL)
-		xasprintf(&c->digest.dir, "%s/digests", sd);
+	/* Named digests' file names carry their names. */
+	for (i = 0; i < c->ndigests; i++)
+		if (c->digests[i].dir == NULL)
+			xasprintf(&c->digests[i].dir, "%s/digests", sd);
 	for (i = 0; i < c->nfeeds; i++)
 		opts_inherit(&c->feeds[i].opts, &c->defaults);
 	return conf_check(l);
@@ -545,8 +603,10 @@ conf_print_keys(FILE *f)
 		fprintf(f, "%s %s\n", secs[keys[i].sec], keys[i].name);
 		if (keys[i].flags & F_OPT)
 			fprintf(f, "feed %s\n", keys[i].name);
-		if (keys[i].flags & F_FILTER)
+		if (keys[i].flags & F_FILTER) {
 			fprintf(f, "hook %s\n", keys[i].name);
+			fprintf(f, "digest %s\n", keys[i].name);
+		}
 	}
 }
 
@@ -572,6 +632,17 @@ conf_feed(const struct conf *c, const char *name)
 	f = bsearch(name, c->byname, c->nfeeds, sizeof *c->byname,
 	    byname_cmp);
 	return f != NULL ? *f : NULL;
+}
+
+const struct digest_conf *
+conf_digest(const struct conf *c, const char *name)
+{
+	size_t		 i;
+
+	for (i = 0; i < c->ndigests; i++)
+		if (strcmp(c->digests[i].name, name) == 0)
+			return &c->digests[i];
+	return NULL;
 }
 
 void
@@ -649,12 +720,18 @@ conf_free(struct conf *c)
 		output_free(&h->filter);
 	}
 	free(c->hooks);
-	d = &c->digest;
-	free(d->timezone); free(d->dir); free(d->mail_from); free(d->smtp);
-	free(d->smtp_user); free(d->smtp_password); free(d->sendmail);
-	free(d->smtp_cafile);
-	free(d->subject); free(d->html_template); free(d->text_template);
-	free_list(d->mail_to, d->nmail_to);
+	for (i = 0; i < c->ndigests; i++) {
+		d = &c->digests[i];
+		free(d->name);
+		free(d->timezone); free(d->dir); free(d->mail_from);
+		free(d->smtp); free(d->smtp_user); free(d->smtp_password);
+		free(d->sendmail); free(d->smtp_cafile);
+		free(d->subject); free(d->html_template);
+		free(d->text_template);
+		free_list(d->mail_to, d->nmail_to);
+		output_free(&d->filter);
+	}
+	free(c->digests);
 	free(c->path); free(c->dir); free(c->database); free(c->pidfile);
 	free(c->user); free(c->listen); free(c->defaults.user_agent);
 	rules_free(&c->rules);

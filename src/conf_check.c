@@ -520,9 +520,11 @@ conf_set_value(struct loader *l, const struct key *k, void *base,
 			((struct digest_conf *)base)->group = GROUP_FEED;
 		else if (strcmp(v, "category") == 0)
 			((struct digest_conf *)base)->group = GROUP_CATEGORY;
+		else if (strcmp(v, "none") == 0)
+			((struct digest_conf *)base)->group = GROUP_NONE;
 		else
-			return lerr(l, "group: want feed or category, not "
-			    "\"%s\"", v);
+			return lerr(l, "group: want feed, category or none, "
+			    "not \"%s\"", v);
 		return 0;
 	case T_HOOKURL:
 		if (!url_is_web(v))
@@ -676,17 +678,19 @@ check_urls(struct loader *l)
 
 /* Mail needs a sender and a way to send, found now rather than at 07:00. */
 static int
-check_mail(struct loader *l)
+check_mail(struct loader *l, const struct digest_conf *d)
 {
-	const struct digest_conf *d = &l->conf->digest;
+	const char	*what = d->name[0] ? " of digest \"" : "";
 
 	if (d->nmail_to == 0)
 		return 0;
-	l->line = l->mail_to_line;
+	l->line = d->mail_to_line;
 	if (d->mail_from == NULL)
-		return lerr(l, "mail_to is set but mail_from is not");
+		return lerr(l, "mail_to%s%s%s is set but mail_from is not",
+		    what, d->name, *what ? "\"" : "");
 	if (d->smtp == NULL && d->sendmail == NULL)
-		return lerr(l, "mail_to is set but neither smtp nor sendmail");
+		return lerr(l, "mail_to%s%s%s is set but neither smtp nor "
+		    "sendmail", what, d->name, *what ? "\"" : "");
 	return 0;
 }
 
@@ -733,7 +737,10 @@ conf_check(struct loader *l)
 	}
 	if (check_urls(l) == -1)
 		return -1;
-	return check_mail(l);
+	for (i = 0; i < c->ndigests; i++)
+		if (check_mail(l, &c->digests[i]) == -1)
+			return -1;
+	return 0;
 }
 
 static int
@@ -786,7 +793,7 @@ conf_report(const struct conf *conf, FILE *f)
 		if (o->html)
 			fprintf(f, "%s (river page): %s\n", name, o->html);
 	}
-	fprintf(f, "digests: %s\n", conf->digest.dir);
+	fprintf(f, "digests: %s\n", conf->digests[0].dir);
 	if (conf->listen)
 		fprintf(f, "listening on: http://%s/\n", conf->listen);
 }

@@ -24,7 +24,7 @@ enum type {
 #define F_LIST	0x2	/* the count field follows the array pointer */
 #define F_CONF	0x4	/* lives in struct conf whatever the section */
 #define F_REPEAT 0x8	/* may be given several times in a section */
-#define F_FILTER 0x10	/* an entry filter: [output] and [hook] alike */
+#define F_FILTER 0x10	/* an entry filter: [output], [hook], [digest] */
 
 struct key {
 	enum section	 sec;
@@ -45,7 +45,6 @@ struct loader {
 	unsigned char		*seen;	/* per key of the table: given */
 	int			 main_line;	/* of [feedmux]; 0: none yet */
 	int			 digest_line;	/* of [digest] */
-	int			 mail_to_line;	/* of the digest's mail_to */
 	char			*err;
 	size_t			 errlen;
 };

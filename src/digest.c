@@ -8,7 +8,8 @@
  * still unsent when the next one is made is folded into it, never sent
  * as well.  Rendering is digest_render.c's; the mail travels through
  * mail.h's transport, on the daemon's loop or, for `feedmux digest`, on a
- * private one.
+ * private one.  Each digest ([digest], [digest "name"]) has its own rows
+ * in the store, so its own range, slots, timer and retries.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -116,16 +117,20 @@ digest_prev_slot(const struct digest_conf *dc, int64_t t)
 	return best;
 }
 
-/* digest-YYYY-MM-DD, with -HHMM when a day has several digests or this
- * one was not made for a scheduled slot. */
+/* digest[-NAME]-YYYY-MM-DD, with -HHMM when a day has several digests or
+ * this one was not made for a scheduled slot. */
 static void
 digest_basename(const struct digest_conf *dc, int64_t slot, char *out,
     size_t len)
 {
+	char	 day[32];
+
 	if (dc->nat == 1 && digest_prev_slot(dc, slot) == slot)
-		fmt_local(dc, slot, "digest-%Y-%m-%d", out, len);
+		fmt_local(dc, slot, "%Y-%m-%d", day, sizeof(day));
 	else
-		fmt_local(dc, slot, "digest-%Y-%m-%d-%H%M", out, len);
+		fmt_local(dc, slot, "%Y-%m-%d-%H%M", day, sizeof(day));
+	snprintf(out, len, "digest%s%s-%s", dc->name[0] ? "-" : "", dc->name,
+	    day);
 }
 
 static int
@@ -148,7 +153,7 @@ static int
 digest_write_files(const struct digest_conf *dc, int64_t slot,
     const struct rendered *r, char *err, size_t errlen)
 {
-	char name[64];
+	char name[256];
 
 	digest_basename(dc, slot, name, sizeof(name));
 	if (write_one(dc->dir, name, "html", &r->html, err, errlen) == -1 ||
@@ -177,7 +182,9 @@ digest_message(const struct digest_conf *dc, const struct digest_state *ds,
 	domain = domain && domain[1] ? domain + 1 : "feedmux.invalid";
 	xasprintf(&mid, "feedmux-digest.%lld.%lld@%s", (long long)ds->id,
 	    (long long)ds->slot, domain);
-	xasprintf(&lid, "feedmux digest <feedmux-digest.%s>", domain);
+	xasprintf(&lid, "feedmux digest%s%s <feedmux-digest%s%s.%s>",
+	    dc->name[0] ? " " : "", dc->name, dc->name[0] ? "-" : "", dc->name,
+	    domain);
 	memset(&m, 0, sizeof(m));
 	m.from = dc->mail_from ? dc->mail_from : buf_cstr(&from);
 	m.to = dc->mail_to;
@@ -206,37 +213,40 @@ retry_delay(int attempts)
 
 /* Record how a delivery went: sent only once it was accepted. */
 static void
-digest_finish(struct store *st, struct digest_state *ds, int ok,
-    const char *err, int64_t now)
+digest_finish(struct store *st, const char *name, struct digest_state *ds,
+    int ok, const char *err, int64_t now)
 {
 	free(ds->error);
 	ds->error = NULL;
 	if (ok) {
 		ds->sent = now;
 		ds->next_try = 0;
-		log_info("digest %lld delivered", (long long)ds->id);
+		log_info("digest %s%lld delivered", name, (long long)ds->id);
 	} else {
 		ds->attempts++;
 		ds->next_try = now + retry_delay(ds->attempts);
 		ds->error = xstrdup(err ? err : "delivery failed");
 		utf8_line(ds->error);	/* a server's words, cut to fit */
-		log_warnx("digest %lld: %s (retry at %lld)", (long long)ds->id,
-		    ds->error, (long long)ds->next_try);
+		log_warnx("digest %s%lld: %s (retry at %lld)", name,
+		    (long long)ds->id, ds->error, (long long)ds->next_try);
 	}
 	if (store_digest_update(st, ds) == -1)
-		log_warnx("digest %lld: store: %s", (long long)ds->id,
+		log_warnx("digest %s%lld: store: %s", name, (long long)ds->id,
 		    store_error(st));
 }
 
 /*
- * The daemon's digest timer, and the context of one delivery: `feedmux
- * digest` makes one on a private loop (no timer) and runs it until the
- * delivery is over, so both go through the same transport.
+ * One digest's timer in the daemon, and the context of one delivery:
+ * `feedmux digest` makes one on a private loop (no timer) and runs it
+ * until the delivery is over, so both go through the same transport.
  */
-struct digest_sched {
+struct dtimer {
 	struct event_base	*base;
 	struct store		*st;
 	const struct conf	*c;
+	const struct digest_conf *dc;		/* in c */
+	char			*name;		/* dc's, kept across reloads */
+	char			*tag;		/* for logs: "" or "name " */
 	struct event		*timer;		/* NULL: one-shot */
 	int64_t			 started;
 	int64_t			 now;		/* one-shot: its clock */
@@ -249,13 +259,21 @@ struct digest_sched {
 	char			 err[512];
 };
 
+/* The daemon's digests: a timer each. */
+struct digest_sched {
+	struct event_base	*base;
+	struct store		*st;
+	struct dtimer		**t;
+	size_t			 n;
+};
+
 static void deliver_done(void *, int, const char *);
 
 /* The transport settings from the digest's, and the transport for them. */
 static void
-choose_transport(struct digest_sched *s)
+choose_transport(struct dtimer *s)
 {
-	const struct digest_conf *dc = &s->c->digest;
+	const struct digest_conf *dc = s->dc;
 	struct mail_conf *mc = &s->mc;
 
 	memset(mc, 0, sizeof(*mc));
@@ -274,7 +292,7 @@ choose_transport(struct digest_sched *s)
 /* The transfer or the child runs on the event loop and deliver_done()
  * records the outcome. */
 static int
-deliver_start(struct digest_sched *s, const struct buf *msg, char *err,
+deliver_start(struct dtimer *s, const struct buf *msg, char *err,
     size_t errlen)
 {
 	if (s->mt == NULL) {
@@ -286,7 +304,7 @@ deliver_start(struct digest_sched *s, const struct buf *msg, char *err,
 	    deliver_done, s, err, errlen);
 }
 
-static void dtimer_arm(struct digest_sched *);
+static void dtimer_arm(struct dtimer *);
 
 /*
  * Claim the entries since the previous digest for slot and render them.
@@ -296,9 +314,9 @@ static void dtimer_arm(struct digest_sched *);
  * sent), -1 on error.
  */
 static int
-digest_prepare(struct store *st, const struct conf *c, int64_t slot,
-    int64_t now, struct digest_state *ds, struct rendered *r, char *err,
-    size_t errlen)
+digest_prepare(struct store *st, const struct conf *c,
+    const struct digest_conf *dc, int64_t slot, int64_t now,
+    struct digest_state *ds, struct rendered *r, char *err, size_t errlen)
 {
 	struct digest_state last;
 	int64_t after, upto;
@@ -309,23 +327,24 @@ digest_prepare(struct store *st, const struct conf *c, int64_t slot,
 	memset(r, 0, sizeof(*r));
 	/* One write transaction: a `feedmux digest` beside the daemon
 	 * cannot claim the same range. */
-	if (store_begin(st) == -1 || (have = store_digest_last(st, &last)) == -1)
+	if (store_begin(st) == -1 ||
+	    (have = store_digest_last(st, dc->name, &last)) == -1)
 		goto fail;
 	after = have ? (last.sent ? last.upto_seq : last.after_seq) : 0;
 	if ((upto = store_seq(st)) < after)
 		upto = after;
-	if (digest_render(st, c, after, upto, slot, r, err, errlen) == -1) {
+	if (digest_render(st, c, dc, after, upto, slot, r, err, errlen) == -1) {
 		store_rollback(st);
 		digest_state_free(&last);
 		return -1;
 	}
-	empty = r->count == 0 && !c->digest.send_empty;
+	empty = r->count == 0 && !dc->send_empty;
 	ds->slot = slot;
 	ds->created = now;
 	ds->after_seq = after;
 	ds->upto_seq = upto;
 	ds->sent = empty ? now : 0;
-	if (store_digest_add(st, ds) == -1)
+	if (store_digest_add(st, dc->name, ds) == -1)
 		goto fail;
 	if (have && !last.sent) {
 		free(last.error);
@@ -338,7 +357,8 @@ digest_prepare(struct store *st, const struct conf *c, int64_t slot,
 		goto fail;
 	digest_state_free(&last);
 	if (empty) {
-		log_info("digest for %lld: nothing new, skipped", (long long)slot);
+		log_info("digest %sfor %lld: nothing new, skipped",
+		    dc->name[0] ? dc->name : "", (long long)slot);
 		rendered_free(r);
 		return 0;
 	}
@@ -353,18 +373,27 @@ fail:
 }
 
 static void
+dtimer_free(struct dtimer *s)
+{
+	free(s->name);
+	free(s->tag);
+	free(s);
+}
+
+static void
 deliver_done(void *arg, int ok, const char *err)
 {
-	struct digest_sched *s = arg;
+	struct dtimer *s = arg;
 
 	s->ok = ok;
 	snprintf(s->err, sizeof(s->err), "%s", ok ? "" : err);
-	digest_finish(s->st, &s->ds, ok, err, s->now ? s->now : fm_now());
+	digest_finish(s->st, s->tag, &s->ds, ok, err,
+	    s->now ? s->now : fm_now());
 	digest_state_free(&s->ds);
 	memset(&s->ds, 0, sizeof(s->ds));
 	s->busy = 0;
 	if (s->stopped)
-		free(s);
+		dtimer_free(s);
 	else if (s->timer != NULL)
 		dtimer_arm(s);
 }
@@ -375,28 +404,28 @@ deliver_done(void *arg, int ok, const char *err)
  * failed and a retry is recorded.
  */
 static int
-digest_deliver(struct digest_sched *s, struct store *st,
-    const struct conf *c, struct digest_state *ds, const struct rendered *r,
-    int64_t now, char *err, size_t errlen)
+digest_deliver(struct dtimer *s, struct digest_state *ds,
+    const struct rendered *r, int64_t now, char *err, size_t errlen)
 {
-	const struct digest_conf *dc = &c->digest;
+	const struct digest_conf *dc = s->dc;
+	struct store *st = s->st;
 	struct buf msg = { NULL, 0, 0 };
 	int rc;
 
 	if (digest_write_files(dc, ds->slot, r, err, errlen) == -1) {
-		log_warnx("digest %lld: %s", (long long)ds->id, err);
+		log_warnx("digest %s%lld: %s", s->tag, (long long)ds->id, err);
 		if (!mail_wanted(dc)) {
-			digest_finish(st, ds, 0, err, now);
+			digest_finish(st, s->tag, ds, 0, err, now);
 			return -1;
 		}
 	}
 	if (!mail_wanted(dc)) {
-		digest_finish(st, ds, 1, NULL, now);
+		digest_finish(st, s->tag, ds, 1, NULL, now);
 		return 0;
 	}
 	if (dc->mail_from == NULL) {
 		snprintf(err, errlen, "mail_to is set but mail_from is not");
-		digest_finish(st, ds, 0, err, now);
+		digest_finish(st, s->tag, ds, 0, err, now);
 		return -1;
 	}
 	digest_message(dc, ds, r, &msg);
@@ -405,7 +434,7 @@ digest_deliver(struct digest_sched *s, struct store *st,
 		memset(ds, 0, sizeof(*ds));
 		s->busy = 1;
 	} else
-		digest_finish(st, ds, 0, err, now);
+		digest_finish(st, s->tag, ds, 0, err, now);
 	buf_free(&msg);
 	return rc;
 }
@@ -413,18 +442,19 @@ digest_deliver(struct digest_sched *s, struct store *st,
 /* 1: made and delivered (or handed to the event loop), 0: empty, skipped,
  * -1: failed (a retry is recorded when it got that far). */
 static int
-digest_make(struct digest_sched *s, struct store *st, const struct conf *c,
-    int64_t slot, int64_t now, size_t *count, char *err, size_t errlen)
+digest_make(struct dtimer *s, int64_t slot, int64_t now, size_t *count,
+    char *err, size_t errlen)
 {
 	struct digest_state ds;
 	struct rendered r;
 	int rc;
 
 	*count = 0;
-	if ((rc = digest_prepare(st, c, slot, now, &ds, &r, err, errlen)) <= 0)
+	if ((rc = digest_prepare(s->st, s->c, s->dc, slot, now, &ds, &r, err,
+	    errlen)) <= 0)
 		return rc;
 	*count = r.count;
-	rc = digest_deliver(s, st, c, &ds, &r, now, err, errlen);
+	rc = digest_deliver(s, &ds, &r, now, err, errlen);
 	rendered_free(&r);
 	digest_state_free(&ds);
 	return rc == 0 ? 1 : -1;
@@ -436,10 +466,11 @@ digest_make(struct digest_sched *s, struct store *st, const struct conf *c,
  * transport failed.
  */
 static int
-digest_oneshot(struct store *st, const struct conf *c, int64_t now,
-    size_t *count, char *err, size_t errlen)
+digest_oneshot(struct store *st, const struct conf *c,
+    const struct digest_conf *dc, int64_t now, size_t *count, char *err,
+    size_t errlen)
 {
-	struct digest_sched s;
+	struct dtimer s;
 	int rc;
 
 	memset(&s, 0, sizeof(s));
@@ -450,15 +481,17 @@ digest_oneshot(struct store *st, const struct conf *c, int64_t now,
 	}
 	s.st = st;
 	s.c = c;
+	s.dc = dc;
+	xasprintf(&s.tag, "%s%s", dc->name, dc->name[0] ? " " : "");
 	s.started = s.now = now;
 	s.ok = 1;		/* stays so when no mail was wanted */
 	choose_transport(&s);
-	rc = digest_make(&s, st, c, now, now, count, err, errlen);
+	rc = digest_make(&s, now, now, count, err, errlen);
 	while (s.busy && event_base_loop(s.base, EVLOOP_ONCE) == 0)
 		;
 	if (s.busy) {
 		snprintf(err, errlen, "the delivery did not finish");
-		digest_finish(st, &s.ds, 0, err, now);	/* retried later */
+		digest_finish(st, s.tag, &s.ds, 0, err, now);	/* retried later */
 		digest_state_free(&s.ds);
 		rc = -1;
 	} else if (rc == 1 && !s.ok) {
@@ -466,32 +499,35 @@ digest_oneshot(struct store *st, const struct conf *c, int64_t now,
 		rc = -1;
 	}
 	event_base_free(s.base);
+	free(s.tag);
 	return rc;
 }
 
 int
-digest_now(struct store *st, const struct conf *c, int64_t now, char *err,
-    size_t errlen)
+digest_now(struct store *st, const struct conf *c,
+    const struct digest_conf *dc, int64_t now, char *err, size_t errlen)
 {
 	size_t count;
 
-	return digest_oneshot(st, c, now, &count, err, errlen) == -1 ? -1 : 0;
+	return digest_oneshot(st, c, dc, now, &count, err, errlen) == -1 ?
+	    -1 : 0;
 }
 
 /* Send again a digest whose delivery failed, from its own range. */
 static void
-digest_retry(struct digest_sched *s, struct digest_state *ds, int64_t now)
+digest_retry(struct dtimer *s, struct digest_state *ds, int64_t now)
 {
 	struct rendered r;
 	char err[512];
 
-	if (digest_render(s->st, s->c, ds->after_seq, ds->upto_seq, ds->slot,
-	    &r, err, sizeof(err)) == -1) {
-		digest_finish(s->st, ds, 0, err, now);
+	if (digest_render(s->st, s->c, s->dc, ds->after_seq, ds->upto_seq,
+	    ds->slot, &r, err, sizeof(err)) == -1) {
+		digest_finish(s->st, s->tag, ds, 0, err, now);
 		return;
 	}
-	log_info("digest %lld: attempt %d", (long long)ds->id, ds->attempts + 1);
-	digest_deliver(s, s->st, s->c, ds, &r, now, err, sizeof(err));
+	log_info("digest %s%lld: attempt %d", s->tag, (long long)ds->id,
+	    ds->attempts + 1);
+	digest_deliver(s, ds, &r, now, err, sizeof(err));
 	rendered_free(&r);
 }
 
@@ -500,7 +536,7 @@ digest_retry(struct digest_sched *s, struct digest_state *ds, int64_t now)
  * for all the slots missed while down), else a retry.
  */
 static void
-dtimer_run(struct digest_sched *s)
+dtimer_run(struct dtimer *s)
 {
 	struct digest_state last;
 	int64_t now = fm_now(), prev;
@@ -509,22 +545,22 @@ dtimer_run(struct digest_sched *s)
 	int have;
 
 	memset(&last, 0, sizeof(last));
-	if ((have = store_digest_last(s->st, &last)) == -1) {
-		log_warnx("digest: store: %s", store_error(s->st));
+	if ((have = store_digest_last(s->st, s->name, &last)) == -1) {
+		log_warnx("digest %s: store: %s", s->tag, store_error(s->st));
 		return;
 	}
-	prev = digest_prev_slot(&s->c->digest, now);
+	prev = digest_prev_slot(s->dc, now);
 	if (prev != 0 && (have ? prev > last.slot : prev >= s->started)) {
 		if (prev < s->started) {
 			char when[32];
 
-			fmt_local(&s->c->digest, prev, "%Y-%m-%d %H:%M", when,
+			fmt_local(s->dc, prev, "%Y-%m-%d %H:%M", when,
 			    sizeof(when));
-			log_info("digest: making the one missed at %s", when);
+			log_info("digest %s: making the one missed at %s",
+			    s->tag, when);
 		}
-		if (digest_make(s, s->st, s->c, prev, now, &count, err,
-		    sizeof(err)) == -1)
-			log_warnx("digest: %s", err);
+		if (digest_make(s, prev, now, &count, err, sizeof(err)) == -1)
+			log_warnx("digest %s: %s", s->tag, err);
 	} else if (have && !last.sent && last.next_try > 0 &&
 	    now >= last.next_try)
 		digest_retry(s, &last, now);
@@ -534,7 +570,7 @@ dtimer_run(struct digest_sched *s)
 static void
 dtimer_tick(int fd, short what, void *arg)
 {
-	struct digest_sched *s = arg;
+	struct dtimer *s = arg;
 
 	if (s->busy)
 		return;		/* deliver_done arms again */
@@ -546,17 +582,15 @@ dtimer_tick(int fd, short what, void *arg)
 /* Wake for the next slot or retry, and at least hourly so a clock step
  * or a suspend cannot make a digest late by more than that. */
 static void
-dtimer_arm(struct digest_sched *s)
+dtimer_arm(struct dtimer *s)
 {
 	struct digest_state last;
 	struct timeval tv = { 0, 0 };
 	int64_t now = fm_now(), next;
 
-	if (!s->c->has_digest)
-		return;
-	next = digest_next_slot(&s->c->digest, now);
+	next = digest_next_slot(s->dc, now);
 	memset(&last, 0, sizeof(last));
-	if (store_digest_last(s->st, &last) == 1 && !last.sent &&
+	if (store_digest_last(s->st, s->name, &last) == 1 && !last.sent &&
 	    last.next_try > 0 && (next == 0 || last.next_try < next))
 		next = last.next_try;
 	digest_state_free(&last);
@@ -568,53 +602,121 @@ dtimer_arm(struct digest_sched *s)
 	evtimer_add(s->timer, &tv);
 }
 
-struct digest_sched *
-digest_sched_start(struct event_base *base, struct store *st,
-    const struct conf *c)
+static struct dtimer *
+dtimer_new(struct digest_sched *ds, const struct conf *c,
+    const struct digest_conf *dc)
 {
-	struct digest_sched *s;
+	struct dtimer *s;
 	struct timeval now = { 0, 0 };
 
 	s = xcalloc(1, sizeof(*s));
-	s->base = base;
-	s->st = st;
+	s->base = ds->base;
+	s->st = ds->st;
 	s->c = c;
+	s->dc = dc;
+	s->name = xstrdup(dc->name);
+	xasprintf(&s->tag, "%s%s", dc->name, dc->name[0] ? " " : "");
 	s->started = fm_now();
 	choose_transport(s);
-	if ((s->timer = evtimer_new(base, dtimer_tick, s)) == NULL)
+	if ((s->timer = evtimer_new(ds->base, dtimer_tick, s)) == NULL)
 		fatalx("evtimer_new failed");
-	if (c->has_digest)
-		evtimer_add(s->timer, &now);	/* a missed slot or a retry */
+	evtimer_add(s->timer, &now);	/* a missed slot or a retry */
 	return s;
 }
 
-void
-digest_sched_set_conf(struct digest_sched *s, const struct conf *c)
+static void
+dtimer_stop(struct dtimer *s)
 {
-	s->c = c;
-	choose_transport(s);	/* a running delivery has its own copies */
-	if (s->busy)
-		return;		/* deliver_done arms again */
-	evtimer_del(s->timer);
-	dtimer_arm(s);
-}
-
-int
-digest_sched_busy(const struct digest_sched *s)
-{
-	return s != NULL && s->busy;
-}
-
-void
-digest_sched_stop(struct digest_sched *s)
-{
-	if (s == NULL)
-		return;
 	event_free(s->timer);
 	if (s->busy)
 		s->stopped = 1;	/* deliver_done frees it */
 	else
-		free(s);
+		dtimer_free(s);
+}
+
+static int
+dtimer_named(struct dtimer **t, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(t[i]->name, name) == 0)
+			return 1;
+	return 0;
+}
+
+struct digest_sched *
+digest_sched_start(struct event_base *base, struct store *st,
+    const struct conf *c)
+{
+	struct digest_sched *ds;
+
+	ds = xcalloc(1, sizeof(*ds));
+	ds->base = base;
+	ds->st = st;
+	digest_sched_set_conf(ds, c);
+	return ds;
+}
+
+/*
+ * A digest kept by name takes the new settings (a running delivery has
+ * its own copies); one gone is stopped, a new one started.
+ */
+void
+digest_sched_set_conf(struct digest_sched *ds, const struct conf *c)
+{
+	const struct digest_conf *dc;
+	struct dtimer **t, *s;
+	size_t i, n = 0;
+
+	t = xcalloc(c->ndigests + 1, sizeof(*t));
+	for (i = 0; i < ds->n; i++) {
+		s = ds->t[i];
+		if ((dc = conf_digest(c, s->name)) == NULL || !dc->configured) {
+			dtimer_stop(s);
+			continue;
+		}
+		s->c = c;
+		s->dc = dc;
+		choose_transport(s);
+		t[n++] = s;
+		if (!s->busy) {		/* else deliver_done arms again */
+			evtimer_del(s->timer);
+			dtimer_arm(s);
+		}
+	}
+	for (i = 0; i < c->ndigests; i++) {
+		dc = &c->digests[i];
+		if (dc->configured && !dtimer_named(t, n, dc->name))
+			t[n++] = dtimer_new(ds, c, dc);
+	}
+	free(ds->t);
+	ds->t = t;
+	ds->n = n;
+}
+
+int
+digest_sched_busy(const struct digest_sched *ds)
+{
+	size_t i;
+
+	for (i = 0; ds != NULL && i < ds->n; i++)
+		if (ds->t[i]->busy)
+			return 1;
+	return 0;
+}
+
+void
+digest_sched_stop(struct digest_sched *ds)
+{
+	size_t i;
+
+	if (ds == NULL)
+		return;
+	for (i = 0; i < ds->n; i++)
+		dtimer_stop(ds->t[i]);
+	free(ds->t);
+	free(ds);
 }
 
 static void
@@ -633,65 +735,122 @@ status_time(const struct digest_conf *dc, int64_t t, int json, struct buf *out)
 	buf_adds(out, s);
 }
 
+/* "last":{...}|null,"next":... of one digest. */
+static void
+status_json(const struct digest_conf *dc, const struct digest_state *ds,
+    int have, int64_t next, struct buf *out)
+{
+	buf_adds(out, "\"last\":");
+	if (have) {
+		buf_adds(out, "{\"slot\":");
+		status_time(dc, ds->slot, 1, out);
+		buf_adds(out, ",\"sent\":");
+		status_time(dc, ds->sent, 1, out);
+		buf_printf(out, ",\"attempts\":%d,\"error\":", ds->attempts);
+		json_str(out, ds->error);
+		buf_adds(out, ",\"next_try\":");
+		status_time(dc, ds->sent ? 0 : ds->next_try, 1, out);
+		buf_addc(out, '}');
+	} else
+		buf_adds(out, "null");
+	buf_adds(out, ",\"next\":");
+	status_time(dc, next, 1, out);
+}
+
+static void
+status_text(const struct digest_conf *dc, const struct digest_state *ds,
+    int have, int64_t next, struct buf *out)
+{
+	if (dc->name[0] != '\0')
+		buf_printf(out, "digest \"%s\": ", dc->name);
+	else
+		buf_adds(out, "digest: ");
+	if (!have)
+		buf_adds(out, "none yet");
+	else {
+		buf_adds(out, "last ");
+		status_time(dc, ds->slot, 0, out);
+		if (ds->sent)
+			buf_adds(out, ", sent");
+		else {
+			buf_printf(out, ", NOT SENT after %d attempt%s: %s",
+			    ds->attempts, ds->attempts == 1 ? "" : "s",
+			    ds->error ? ds->error : "?");
+			if (ds->next_try > 0) {
+				buf_adds(out, "; retry ");
+				status_time(dc, ds->next_try, 0, out);
+			}
+		}
+	}
+	if (next > 0) {
+		buf_adds(out, "; next ");
+		status_time(dc, next, 0, out);
+	}
+}
+
+int
+digest_configured(const struct conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ndigests; i++)
+		if (c->digests[i].configured)
+			return 1;
+	return 0;
+}
+
+/*
+ * Text: a line per configured digest.  JSON: the default digest's "last"
+ * and "next" (null when it is not configured), and "digests", an array of
+ * every configured one with its "name".
+ */
 int
 digest_status(struct store *st, const struct conf *c, int64_t now, int json,
     struct buf *out)
 {
-	const struct digest_conf *dc = &c->digest;
+	const struct digest_conf *dc;
 	struct digest_state ds;
-	int64_t next = c->has_digest ? digest_next_slot(dc, now) : 0;
-	int have;
+	struct buf head = { NULL, 0, 0 }, list = { NULL, 0, 0 };
+	int64_t next;
+	size_t i, n = 0;
+	int have, rc = 0;
 
-	if ((have = store_digest_last(st, &ds)) == -1)
-		return -1;
-	if (json) {
-		buf_adds(out, "{\"last\":");
-		if (have) {
-			buf_adds(out, "{\"slot\":");
-			status_time(dc, ds.slot, 1, out);
-			buf_adds(out, ",\"sent\":");
-			status_time(dc, ds.sent, 1, out);
-			buf_printf(out, ",\"attempts\":%d,\"error\":", ds.attempts);
-			json_str(out, ds.error);
-			buf_adds(out, ",\"next_try\":");
-			status_time(dc, ds.sent ? 0 : ds.next_try, 1, out);
-			buf_addc(out, '}');
-		} else
-			buf_adds(out, "null");
-		buf_adds(out, ",\"next\":");
-		status_time(dc, next, 1, out);
-		buf_addc(out, '}');
-	} else {
-		buf_adds(out, "digest: ");
-		if (!have)
-			buf_adds(out, "none yet");
-		else {
-			buf_adds(out, "last ");
-			status_time(dc, ds.slot, 0, out);
-			if (ds.sent)
-				buf_adds(out, ", sent");
-			else {
-				buf_printf(out, ", NOT SENT after %d attempt%s: %s",
-				    ds.attempts, ds.attempts == 1 ? "" : "s",
-				    ds.error ? ds.error : "?");
-				if (ds.next_try > 0) {
-					buf_adds(out, "; retry ");
-					status_time(dc, ds.next_try, 0, out);
-				}
-			}
+	for (i = 0; i < c->ndigests; i++) {
+		dc = &c->digests[i];
+		if (!dc->configured)
+			continue;
+		if ((have = store_digest_last(st, dc->name, &ds)) == -1) {
+			rc = -1;
+			break;
 		}
-		if (next > 0) {
-			buf_adds(out, "; next ");
-			status_time(dc, next, 0, out);
+		next = digest_next_slot(dc, now);
+		if (json && dc->name[0] == '\0')
+			status_json(dc, &ds, have, next, &head);
+		if (json) {
+			buf_adds(&list, n > 0 ? ",{\"name\":" : "{\"name\":");
+			json_str(&list, dc->name);
+			buf_addc(&list, ',');
+			status_json(dc, &ds, have, next, &list);
+			buf_addc(&list, '}');
+		} else {
+			if (n > 0)
+				buf_addc(out, '\n');
+			status_text(dc, &ds, have, next, out);
 		}
+		n++;
+		digest_state_free(&ds);
 	}
-	digest_state_free(&ds);
-	return 0;
+	if (json && rc == 0)
+		buf_printf(out, "{%s,\"digests\":[%s]}", head.len ? head.s :
+		    "\"last\":null,\"next\":null", buf_cstr(&list));
+	buf_free(&head);
+	buf_free(&list);
+	return rc;
 }
 
 static int
-digest_preview(struct store *st, const struct conf *c, int html,
-    int64_t now)
+digest_preview(struct store *st, const struct conf *c,
+    const struct digest_conf *dc, int html, int64_t now)
 {
 	struct digest_state last;
 	struct rendered r;
@@ -700,13 +859,13 @@ digest_preview(struct store *st, const struct conf *c, int html,
 	int have;
 
 	memset(&last, 0, sizeof(last));
-	if ((have = store_digest_last(st, &last)) == -1) {
+	if ((have = store_digest_last(st, dc->name, &last)) == -1) {
 		fprintf(stderr, "feedmux: digest: %s\n", store_error(st));
 		return EX_SOFTWARE;
 	}
 	after = have ? (last.sent ? last.upto_seq : last.after_seq) : 0;
 	digest_state_free(&last);
-	if (digest_render(st, c, after, store_seq(st), now, &r, err,
+	if (digest_render(st, c, dc, after, store_seq(st), now, &r, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "feedmux: digest: %s\n", err);
 		return EX_DATAERR;
@@ -716,15 +875,40 @@ digest_preview(struct store *st, const struct conf *c, int html,
 	return EX_OK;
 }
 
+/* The digest NAME names, or the default one; NULL after saying why. */
+static const struct digest_conf *
+digest_named(const struct conf *c, const char *name)
+{
+	const struct digest_conf *dc;
+	struct buf names = { NULL, 0, 0 };
+	size_t i;
+
+	if (name == NULL)
+		return &c->digests[0];
+	if ((dc = conf_digest(c, name)) != NULL && dc->configured)
+		return dc;
+	for (i = 0; i < c->ndigests; i++)
+		if (c->digests[i].configured && c->digests[i].name[0]) {
+			buf_adds(&names, names.len ? ", " : " (configured: ");
+			buf_adds(&names, c->digests[i].name);
+		}
+	fprintf(stderr, "feedmux: digest: no digest \"%s\" in %s%s%s\n",
+	    name, c->path ? c->path : "the configuration",
+	    buf_cstr(&names), names.len ? ")" : "");
+	buf_free(&names);
+	return NULL;
+}
+
 /*
- * feedmux digest [-n [-H]]: make the digest of everything new since the
- * previous one now, write its files and mail it.  -n only prints it (the
- * text, or with -H the HTML) and records nothing.  -T prints a built-in
- * template.
+ * feedmux digest [-n [-H]] [NAME]: make the digest NAME (without NAME
+ * the default one) of everything new since its previous one now, write
+ * its files and mail it.  -n only prints it (the text, or with -H the
+ * HTML) and records nothing.  -T prints a built-in template.
  */
 int
 cmd_digest(struct conf *c, int argc, char **argv)
 {
+	const struct digest_conf *dc;
 	struct store *st;
 	const char *tmpl;
 	char err[512];
@@ -746,8 +930,10 @@ cmd_digest(struct conf *c, int argc, char **argv)
 			goto usage;
 		}
 	}
-	if (optind != argc)
+	if (argc - optind > 1)
 		goto usage;
+	if ((dc = digest_named(c, optind < argc ? argv[optind] : NULL)) == NULL)
+		return EX_CONFIG;
 	/* A preview only reads: a read-only database will do. */
 	if ((st = dry ? store_open_reader(c->database, err, sizeof(err)) :
 	    store_open(c->database, err, sizeof(err))) == NULL) {
@@ -755,8 +941,8 @@ cmd_digest(struct conf *c, int argc, char **argv)
 		return EX_CANTCREAT;
 	}
 	if (dry)
-		rc = digest_preview(st, c, html, fm_now());
-	else if ((rc = digest_oneshot(st, c, fm_now(), &count, err,
+		rc = digest_preview(st, c, dc, html, fm_now());
+	else if ((rc = digest_oneshot(st, c, dc, fm_now(), &count, err,
 	    sizeof(err))) == -1) {
 		fprintf(stderr, "feedmux: digest: %s (will be retried)\n", err);
 		rc = EX_TEMPFAIL;
@@ -766,7 +952,7 @@ cmd_digest(struct conf *c, int argc, char **argv)
 		else
 			printf("digest: %zu %s%s\n", count,
 			    count == 1 ? "entry" : "entries",
-			    mail_wanted(&c->digest) ? ", mailed" : "");
+			    mail_wanted(dc) ? ", mailed" : "");
 		rc = EX_OK;
 	}
 	store_close(st);

@@ -33,9 +33,9 @@ void	local_tm(const struct digest_conf *, int64_t t, struct tm *);
 
 /* Render the digest of (after, upto] made for slot: a pure function of
  * the store.  0, or -1 with err set and r empty (digest_render.c). */
-int	digest_render(struct store *, const struct conf *, int64_t after,
-	    int64_t upto, int64_t slot, struct rendered *, char *err,
-	    size_t errlen);
+int	digest_render(struct store *, const struct conf *,
+	    const struct digest_conf *, int64_t after, int64_t upto,
+	    int64_t slot, struct rendered *, char *err, size_t errlen);
 void	rendered_free(struct rendered *);
 /* The built-in template "html" or "text"; NULL for another name. */
 const char *digest_builtin_template(const char *name);

@@ -695,3 +695,47 @@ buf_add_utf8(struct buf *out, uint32_t c)
 
 	buf_add(out, u, utf8_encode(u, c));
 }
+
+/* U+00C0 to U+00FF, then U+0100 to U+017F, as base letters ('*': kept). */
+static const char latin1_base[] =
+    "aaaaaaaceeeeiiiidnooooo*ouuuuyts"
+    "aaaaaaaceeeeiiiidnooooo*ouuuuyty";
+static const char latin_a_base[] =
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkk"
+    "llllllllllnnnnnnnnnoooooooorrrrrrsssssssstttttt"
+    "uuuuuuuuuuuuwwyyyzzzzzzs";
+
+static uint32_t
+fold_cp(uint32_t c)
+{
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z' ? c + 0x20 : c;
+	if (c >= 0xc0 && c < 0x100 && latin1_base[c - 0xc0] != '*')
+		return (unsigned char)latin1_base[c - 0xc0];
+	if (c >= 0x100 && c < 0x180)
+		return (unsigned char)latin_a_base[c - 0x100];
+	if ((c >= 0x391 && c <= 0x3a9) || (c >= 0x410 && c <= 0x42f))
+		return c + 0x20;	/* Greek, Cyrillic capitals */
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 0x50;
+	return c;
+}
+
+void
+utf8_fold(struct buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t		 avail = strlen(s);
+	uint32_t	 c;
+	int		 n;
+
+	while (avail > 0) {
+		if ((n = utf8_decode(p, avail, &c)) <= 0) {
+			p++, avail--;		/* not UTF-8: sorts as nothing */
+			continue;
+		}
+		p += n, avail -= (size_t)n;
+		buf_add_utf8(out, fold_cp(c));
+	}
+	buf_add(out, "", 0);
+}

@@ -904,3 +904,115 @@ html_text_fold(struct buf *out, const char *s, size_t len)
 
 	fold(out, out->len, &space, s, len);
 }
+
+/* Elements that start a line in html_text_refs, and how. */
+static const char *const text_blocks[] = {
+	"address", "article", "aside", "blockquote", "br", "dd", "div", "dl",
+	"dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5",
+	"h6", "header", "hr", "li", "ol", "p", "pre", "section", "table", "tr",
+	"ul"
+};
+
+/* 1: a block, 2: a list item, 3: a line break, 0: none of them. */
+static int
+text_block(const char *name, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(text_blocks); i++)
+		if (strlen(text_blocks[i]) == n &&
+		    strncasecmp(text_blocks[i], name, n) == 0)
+			return strcmp(text_blocks[i], "li") == 0 ? 2 :
+			    strcmp(text_blocks[i], "br") == 0 ? 3 : 1;
+	return 0;
+}
+
+/* The value of attribute name in the tag s (n bytes), unescaped. */
+static int
+tag_attr(const char *s, size_t n, const char *name, struct buf *v)
+{
+	size_t	 k = strlen(name), i;
+	const char *q, *end;
+
+	for (i = 0; i + k + 2 < n; i++) {
+		if (!is_space((unsigned char)s[i]) ||
+		    strncasecmp(s + i + 1, name, k) != 0 || s[i + k + 1] != '=' ||
+		    s[i + k + 2] != '"')
+			continue;
+		q = s + i + k + 3;
+		if ((end = memchr(q, '"', (size_t)(s + n - q))) == NULL)
+			return 0;
+		buf_reset(v);
+		html_to_text(v, q, (size_t)(end - q));
+		return 1;
+	}
+	return 0;
+}
+
+void
+html_text_refs(struct buf *out, const char *html, size_t len,
+    size_t (*ref)(void *, const char *), void *arg)
+{
+	struct buf	 href = { NULL, 0, 0 }, text = { NULL, 0, 0 };
+	const char	*p = html, *end = html + len, *gt, *lt, *name;
+	size_t		 n, start = out->len, nl = 2, pending = 0;
+	int		 kind, closing;
+
+	while (p < end) {
+		if (*p != '<') {
+			if ((lt = memchr(p, '<', (size_t)(end - p))) == NULL)
+				lt = end;
+			buf_reset(&text);
+			html_to_text(&text, p, (size_t)(lt - p));
+			if (text.len > 0) {
+				if (nl == 0 && is_space((unsigned char)*p))
+					buf_addc(out, ' ');
+				buf_add(out, text.s, text.len);
+				if (is_space((unsigned char)lt[-1]))
+					buf_addc(out, ' ');
+				nl = 0;
+			}
+			p = lt;
+			continue;
+		}
+		if ((gt = memchr(p, '>', (size_t)(end - p))) == NULL)
+			break;
+		closing = p[1] == '/';
+		name = p + 1 + closing;
+		for (n = 0; name + n < gt && isalnum((unsigned char)name[n]); n++)
+			;
+		if ((kind = text_block(name, n)) != 0) {
+			while (out->len > start && out->s[out->len - 1] == ' ')
+				out->len--;
+			/* A paragraph after a blank line, a line break or a
+			 * list item on the next. */
+			for (; out->len > start && nl < (kind == 1 ? 2u : 1u);
+			    nl++)
+				buf_addc(out, '\n');
+			if (kind == 2 && !closing) {
+				buf_adds(out, "- ");
+				nl = 0;
+			}
+		} else if (n == 1 && (*name == 'a' || *name == 'A')) {
+			if (!closing) {
+				pending = tag_attr(p, (size_t)(gt - p), "href",
+				    &href) && ref != NULL ?
+				    ref(arg, buf_cstr(&href)) : 0;
+			} else if (pending > 0) {
+				while (out->len > start &&
+				    out->s[out->len - 1] == ' ')
+					out->len--;
+				buf_printf(out, " [%zu]", pending);
+				pending = 0;
+				nl = 0;
+			}
+		}
+		p = gt + 1;
+	}
+	while (out->len > start && (out->s[out->len - 1] == ' ' ||
+	    out->s[out->len - 1] == '\n'))
+		out->len--;
+	buf_add(out, "", 0);
+	buf_free(&href);
+	buf_free(&text);
+}

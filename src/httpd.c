@@ -440,7 +440,7 @@ digest_update(struct httpd *h)
 	char		*path = NULL, err[512];
 	int64_t		 mtime;
 
-	if (newest_digest(h->conf->digest.dir, &path, &mtime) == -1 ||
+	if (newest_digest(h->conf->digests[0].dir, &path, &mtime) == -1 ||
 	    stat(path, &sb) == -1) {
 		free(path);
 		return -1;

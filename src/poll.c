@@ -547,8 +547,7 @@ run_setup(struct poller *p, char *err, size_t errlen)
 	if (feeds_load(p, err, errlen) == -1)
 		return -1;
 	schedule_all(p);
-	if (p->conf->has_digest)
-		p->digest = digest_sched_start(p->base, p->store, p->conf);
+	p->digest = digest_sched_start(p->base, p->store, p->conf);
 	signal(SIGPIPE, SIG_IGN);
 	/* Resumes where the store says: a backlog left by a restart goes
 	 * out now. */

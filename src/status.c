@@ -158,7 +158,7 @@ load_rows(const struct conf *conf, int64_t now, int json, struct buf *digest,
 		    now - (r->st.last_new != 0 ? r->st.last_new :
 		    r->st.last_success) > conf->quiet_after;
 	}
-	if (st != NULL && conf->has_digest &&
+	if (st != NULL && digest_configured(conf) &&
 	    digest_status(st, conf, now, json, digest) == -1)
 		log_warnx("digest: %s", store_error(st));
 	if (hooks_status(st, conf, json, hooks) == -1)

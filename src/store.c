@@ -270,15 +270,17 @@ digest_state_free(struct digest_state *ds)
 }
 
 int
-store_digest_last(struct store *s, struct digest_state *ds)
+store_digest_last(struct store *s, const char *name,
+    struct digest_state *ds)
 {
-	return s->be->digest_last(s, ds);
+	return s->be->digest_last(s, name, ds);
 }
 
 int
-store_digest_add(struct store *s, struct digest_state *ds)
+store_digest_add(struct store *s, const char *name,
+    struct digest_state *ds)
 {
-	return s->be->digest_add(s, ds);
+	return s->be->digest_add(s, name, ds);
 }
 
 int

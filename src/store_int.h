@@ -69,8 +69,10 @@ struct store_backend {
 	int64_t	(*generation)(struct store *);
 	int	(*totals)(struct store *, struct store_totals *);
 
-	int	(*digest_last)(struct store *, struct digest_state *);
-	int	(*digest_add)(struct store *, struct digest_state *);
+	int	(*digest_last)(struct store *, const char *,
+		    struct digest_state *);
+	int	(*digest_add)(struct store *, const char *,
+		    struct digest_state *);
 	int	(*digest_update)(struct store *, const struct digest_state *);
 	int	(*hook_get)(struct store *, const char *name,
 	    struct hook_state *);
@@ -189,8 +191,8 @@ int	 sq_dups_before(struct store *, int64_t id, store_entry_cb, void *);
 int64_t	 sq_seq(struct store *);
 int64_t	 sq_generation(struct store *);
 int	 sq_totals(struct store *, struct store_totals *);
-int	 sq_digest_last(struct store *, struct digest_state *);
-int	 sq_digest_add(struct store *, struct digest_state *);
+int	 sq_digest_last(struct store *, const char *, struct digest_state *);
+int	 sq_digest_add(struct store *, const char *, struct digest_state *);
 int	 sq_digest_update(struct store *, const struct digest_state *);
 int	 sq_hook_get(struct store *, const char *name, struct hook_state *);
 int	 sq_hook_put(struct store *, const char *name,

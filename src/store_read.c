@@ -332,13 +332,14 @@ sq_generation(struct store *st)
 /* ---- digests ---- */
 
 int
-sq_digest_last(struct store *st, struct digest_state *ds)
+sq_digest_last(struct store *st, const char *name, struct digest_state *ds)
 {
 	struct sqlstore	*s = sq(st);
 	sqlite3_stmt	*q = sq_stmt(s, ST_DIGEST_LAST);
 	int		 rc;
 
 	memset(ds, 0, sizeof(*ds));
+	sq_bind_text(q, 1, name);
 	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		ds->id = sqlite3_column_int64(q, 0);
 		ds->slot = sqlite3_column_int64(q, 1);
@@ -357,7 +358,7 @@ sq_digest_last(struct store *st, struct digest_state *ds)
 }
 
 int
-sq_digest_add(struct store *st, struct digest_state *ds)
+sq_digest_add(struct store *st, const char *name, struct digest_state *ds)
 {
 	struct sqlstore	*s = sq(st);
 	sqlite3_stmt	*q = sq_stmt(s, ST_DIGEST_ADD);
@@ -370,6 +371,7 @@ sq_digest_add(struct store *st, struct digest_state *ds)
 	sqlite3_bind_int(q, 6, ds->attempts);
 	sqlite3_bind_int64(q, 7, ds->next_try);
 	sq_bind_text(q, 8, ds->error);
+	sq_bind_text(q, 9, name);
 	if (sq_exec(s, q, "recording a digest") == -1)
 		return -1;
 	ds->id = sqlite3_last_insert_rowid(s->db);

@@ -127,6 +127,13 @@ static const char *const migrations[] = {
 	" next_try INTEGER NOT NULL DEFAULT 0,"
 	" last_success INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
 	" delivered INTEGER NOT NULL DEFAULT 0);",
+
+	/*
+	 * 7 -> 8: several digests, each with its own rows and so its own
+	 * "sent up to" mark; the rows so far are the default digest's.
+	 */
+	"ALTER TABLE digests ADD COLUMN name TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX digests_name ON digests(name, id);",
 };
 #define SCHEMA_VERSION	((int)nitems(migrations))
 
@@ -232,10 +239,11 @@ static const char *const sql[ST__MAX] = {
 	    " JOIN feeds f ON f.id = e.feed WHERE f.enabled = 1"
 	    " AND e.feed != ?1 AND (e.canon IN (?2, ?3) OR e.gid IN (?2, ?3))",
 	[ST_DIGEST_LAST] = "SELECT id, slot, created, after_seq, upto_seq, sent,"
-	    " attempts, next_try, error FROM digests ORDER BY id DESC LIMIT 1",
+	    " attempts, next_try, error FROM digests WHERE name = ?1"
+	    " ORDER BY id DESC LIMIT 1",
 	[ST_DIGEST_ADD] = "INSERT INTO digests(slot, created, after_seq,"
-	    " upto_seq, sent, attempts, next_try, error)"
-	    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    " upto_seq, sent, attempts, next_try, error, name)"
+	    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_DIGEST_UPDATE] = "UPDATE digests SET sent = ?2, attempts = ?3,"
 	    " next_try = ?4, error = ?5 WHERE id = ?1",
 	[ST_TOTAL_FEEDS] = "SELECT count(*), coalesce(sum(failures > 0), 0),"

@@ -3,7 +3,7 @@
  * shell tests, the way a poll would, with now from FEEDMUX_NOW.
  *   digest_fill CONF entry FEED ID TITLE [HTML]
  *   digest_fill CONF fail FEED ERROR
- *   digest_fill CONF last      the newest digest: "sent attempts error"
+ *   digest_fill CONF last [NAME]  the newest digest: "sent attempts error"
  *   digest_fill CONF status    digest_status, text then JSON
  *   digest_fill CONF sched     the daemon's digest timer: what is due now,
  *                              delivered on the event loop
@@ -117,7 +117,7 @@ main(int argc, char **argv)
 	} else if (strcmp(argv[2], "sched") == 0)
 		rc = run_sched(st, c);
 	else if (strcmp(argv[2], "last") == 0 &&
-	    (rc = store_digest_last(st, &ds)) == 1) {
+	    (rc = store_digest_last(st, argc > 3 ? argv[3] : "", &ds)) == 1) {
 		printf("%s %d %s\n", ds.sent ? "sent" : "unsent", ds.attempts,
 		    ds.error ? ds.error : "-");
 		digest_state_free(&ds);

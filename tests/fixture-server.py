@@ -38,6 +38,31 @@ def jsonfeed(name, n=3):
                       ensure_ascii=False).encode()
 
 
+def rich(name):
+    """An RSS 2.0 feed with what a digest shows in full: HTML content with
+    links, a script and an event handler to drop, an author, an enclosure
+    with type and size, a thumbnail, a URL longer than a line."""
+    long = "http://example.org/%s/a/very/long/path/that/goes/on/and/on/beyond/seventy-two/columns?x=1&amp;y=2" % name
+    items = "".join(
+        "<item><title>%s story %d</title><link>http://example.org/%s/%d</link>"
+        "<guid>%s-r%d</guid><pubDate>Tue, 14 Nov 2023 %02d:00:00 GMT</pubDate>"
+        "<author>writer%d@example.org (Writer %d)</author>"
+        '<enclosure url="http://example.org/%s/%d.mp3" type="audio/mpeg" length="%d"/>'
+        '<media:thumbnail url="http://example.org/%s/%d.jpg"/>'
+        "<content:encoded><![CDATA[<p onclick=\"steal()\">First paragraph of story %d, "
+        "with <a href=\"http://example.org/%s/ref%d\">a link</a> in it.</p>"
+        "<script>alert(1)</script><ul><li>point one</li><li>point two</li></ul>"
+        "<p>See <a href=\"%s\">the long one</a>.</p>]]></content:encoded></item>"
+        % (name, i, name, i, name, i, i, i, i, name, i, 1500000 + i, name, i, i,
+           name, i, long) for i in range(2))
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+            'xmlns:media="http://search.yahoo.com/mrss/"><channel>'
+            "<title>%s</title><link>http://example.org/%s</link>"
+            "<description>fixture</description>%s</channel></rss>"
+            % (name, name, items)).encode()
+
+
 def page(links):
     """An HTML page announcing (type, href) feeds with <link rel=alternate>."""
     return ("<!DOCTYPE html><html><head><title>page</title>%s</head><body>x</body></html>"
@@ -97,6 +122,10 @@ class H(BaseHTTPRequestHandler):
         arg = parts[1] if len(parts) > 1 else ""
         if head == "feed":
             return self.feed(rss(arg))
+        if head == "many":          # /many/NAME/N: N items
+            return self.feed(rss(arg, int(parts[2])))
+        if head == "rich":
+            return self.feed(rich(arg))
         if head == "nolm":          # ETag only
             return self.feed(rss(arg), lastmod=None)
         if head == "noetag":        # Last-Modified only

@@ -172,7 +172,8 @@ bad "match twice in a section" "$T/bad.conf:3: duplicate key \"match\"" \
 "[feedmux]
 match = a
 match = b"
-bad "match in [digest]" "$T/bad.conf:2: match: not in this section" \
-"[digest]
-match = a"
+bad "bad regex in [digest]" "$T/bad.conf:3: match: bad regular expression" \
+"[digest \"x\"]
+at = 07:00
+match = a{2,1}"
 done_testing

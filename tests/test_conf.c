@@ -125,17 +125,17 @@ test_full(void)
 	is_int(c->outputs[1].ncategories, 2, "category list split");
 	ok(regexec(&c->outputs[1].match_re, "fixes cve-2025-1234", 0, NULL,
 	    0) == 0, "match regex compiled, case-insensitive");
-	is_int(c->digest.nat, 2, "two digest times");
-	is_int(c->digest.at[0], 7 * 60, "digest times sorted");
-	is_int(c->digest.days, 0x3e, "mon-fri");
-	is_int(c->digest.nmail_to, 3, "three recipients");
-	if (c->digest.nmail_to == 3) {
-		is_str(c->digest.mail_to[1], "Jane Doe <jane@example.org>",
+	is_int(c->digests[0].nat, 2, "two digest times");
+	is_int(c->digests[0].at[0], 7 * 60, "digest times sorted");
+	is_int(c->digests[0].days, 0x3e, "mon-fri");
+	is_int(c->digests[0].nmail_to, 3, "three recipients");
+	if (c->digests[0].nmail_to == 3) {
+		is_str(c->digests[0].mail_to[1], "Jane Doe <jane@example.org>",
 		    "a recipient with a display name");
-		is_str(c->digest.mail_to[2], "\"Doe, John\" <john@example.org>",
+		is_str(c->digests[0].mail_to[2], "\"Doe, John\" <john@example.org>",
 		    "a comma inside a quoted name does not split");
 	}
-	ok(c->has_digest, "digest section seen");
+	ok(c->digests[0].configured, "digest section seen");
 	conf_free(c);
 }
 
@@ -293,6 +293,51 @@ test_sections_once(void)
 	fails("[output]\natom = a.xml\n[output]\natom = b.xml\n",
 	    3, "duplicate output \"\" (first at line 1)",
 	    "unnamed output twice");
+	fails("[digest \"news\"]\nat = 08:00\n[digest \"news\"]\n", 3,
+	    "duplicate digest \"news\" (first at line 1)", "digest twice");
+	fails("[digest \"a/b\"]\n", 1, "bad digest name \"a/b\"",
+	    "a digest name with a slash");
+	fails("[digest]\n[digest \"x\"]\nat = 08:00\n"
+	    "mail_to = a@example.org\n", 4, "mail_to of digest \"x\" is set but "
+	    "mail_from is not", "a named digest's mail checked");
+	fails("[digest \"x\"]\ngroup = day\n", 2,
+	    "group: want feed, category or none", "bad group");
+	fails("[digest \"x\"]\ncontent = all\n", 2,
+	    "content: want excerpt or full", "bad content");
+	fails("[digest \"x\"]\nmatch = (\n", 2, "match: bad regular expression",
+	    "a digest's filter regex");
+}
+
+static void
+test_digests(void)
+{
+	struct conf	*c;
+	const struct digest_conf *d;
+	char		 err[512];
+
+	c = load("[digest]\nat = 06:00\n"
+	    "[digest \"news\"]\nat = 08:00\ncategories = News\n"
+	    "exclude_match = sport\nper_feed = 3\ncontent = full\n"
+	    "group = none\n", err, sizeof err);
+	ok(c != NULL, "named digests load: %s", c ? "" : err);
+	if (c == NULL)
+		return;
+	is_int(c->ndigests, 2, "the default and one named");
+	d = conf_digest(c, "news");
+	ok(d != NULL && d->configured && d->at[0] == 8 * 60 &&
+	    d->per_feed == 3 && d->full && d->group == GROUP_NONE,
+	    "its own at, per_feed, content, group");
+	ok(d != NULL && d->filter.ncategories == 1 &&
+	    d->filter.exclude_match != NULL, "its own filters");
+	ok(c->digests[0].at[0] == 6 * 60 && c->digests[0].filter.ncategories ==
+	    0 && !c->digests[0].full, "the default digest keeps its own");
+	ok(conf_digest(c, "sport") == NULL, "no other");
+	conf_free(c);
+	c = load("[digest \"only\"]\n", err, sizeof err);
+	ok(c != NULL && !c->digests[0].configured &&
+	    conf_digest(c, "only")->configured,
+	    "a named digest alone leaves the default unscheduled");
+	conf_free(c);
 }
 
 static void
@@ -382,6 +427,7 @@ main(void)
 	test_listen();
 	test_run_checks();
 	test_sections_once();
+	test_digests();
 	test_bom();
 	test_url_duplicates();
 	test_many_feeds();

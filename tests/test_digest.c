@@ -31,6 +31,7 @@ schedule_tests(void)
 	int64_t t;
 
 	memset(&dc, 0, sizeof(dc));
+	dc.name = "";
 	dc.timezone = "Europe/Berlin";
 	dc.at[0] = 2 * 60 + 30;
 	dc.nat = 1;
@@ -196,7 +197,7 @@ static void
 last(struct store *st, struct digest_state *ds)
 {
 	digest_state_free(ds);
-	if (store_digest_last(st, ds) != 1)
+	if (store_digest_last(st, "", ds) != 1)
 		memset(ds, 0, sizeof(*ds));
 }
 
@@ -242,7 +243,7 @@ delivery_tests(void)
 	set_now(t0);
 	put(st, "alpha", "a1", "Alpha one", "Alpha\r\nX-Injected: yes", t0);
 	put(st, "beta", "b1", "Beta one\r\nBcc: victim@example.org", NULL, t0);
-	ok(digest_now(st, c, t0, err, sizeof(err)) == 0, "digest_now: %s", err);
+	ok(digest_now(st, c, &c->digests[0], t0, err, sizeof(err)) == 0, "digest_now: %s", err);
 	is_int(count_msgs(), 1, "one message handed to the sendmail child");
 	ok(msg_has(1, "Alpha one") && msg_has(1, "Beta one"),
 	    "it holds both entries");
@@ -264,12 +265,12 @@ delivery_tests(void)
 	ok(stat(err, &sb) == 0, "digest-2026-11-02-0800.html written");
 
 	set_now(t0 + 60);
-	ok(digest_now(st, c, t0 + 60, err, sizeof(err)) == 0 &&
+	ok(digest_now(st, c, &c->digests[0], t0 + 60, err, sizeof(err)) == 0 &&
 	    count_msgs() == 1, "nothing new: skipped, not sent");
 	put(st, "alpha", "a2", "Alpha two", NULL, t0 + 120);
 	put(st, "alpha", "a1", "Alpha one", NULL, t0 + 120);	/* seen */
 	set_now(t0 + 180);
-	digest_now(st, c, t0 + 180, err, sizeof(err));
+	digest_now(st, c, &c->digests[0], t0 + 180, err, sizeof(err));
 	is_int(count_msgs(), 2, "a new entry: a second message");
 	ok(msg_has(2, "Alpha two") && !msg_has(2, "Alpha one") &&
 	    !msg_has(2, "Beta one"), "it holds only what is new");
@@ -278,7 +279,7 @@ delivery_tests(void)
 	put(st, "beta", "b2", "Beta two", NULL, t0 + 200);
 	close(creat(failpath, 0600));
 	set_now(t0 + 240);
-	ok(digest_now(st, c, t0 + 240, err, sizeof(err)) == -1,
+	ok(digest_now(st, c, &c->digests[0], t0 + 240, err, sizeof(err)) == -1,
 	    "a failing sendmail fails the digest");
 	last(st, &ds);
 	ok(ds.sent == 0 && ds.attempts == 1 && ds.next_try == t0 + 300 &&
@@ -303,11 +304,11 @@ delivery_tests(void)
 	put(st, "beta", "b3", "Beta three", NULL, t0 + 400);
 	close(creat(failpath, 0600));
 	set_now(t0 + 420);
-	digest_now(st, c, t0 + 420, err, sizeof(err));
+	digest_now(st, c, &c->digests[0], t0 + 420, err, sizeof(err));
 	unlink(failpath);
 	put(st, "alpha", "a3", "Alpha three", NULL, t0 + 430);
 	set_now(t0 + 440);
-	ok(digest_now(st, c, t0 + 440, err, sizeof(err)) == 0, "next digest");
+	ok(digest_now(st, c, &c->digests[0], t0 + 440, err, sizeof(err)) == 0, "next digest");
 	ok(count_msgs() == 4 && msg_has(4, "Beta three") &&
 	    msg_has(4, "Alpha three"), "holds the unsent one's entries too");
 	run_sched(st, c);
@@ -334,7 +335,7 @@ delivery_tests(void)
 	put_link(st, "beta", "s1", "Shared story", NULL,
 	    "https://shared.example/story", slot0 + 3 * 86400 + 70);
 	set_now(slot0 + 3 * 86400 + 100);
-	digest_now(st, c, slot0 + 3 * 86400 + 100, err, sizeof(err));
+	digest_now(st, c, &c->digests[0], slot0 + 3 * 86400 + 100, err, sizeof(err));
 	{
 		char *m = slurp("msg-7"), *p = strstr(m, "Shared story");
 

@@ -229,7 +229,9 @@ test_migration(void)
 	    "('a', 'http://127.0.0.1/a', 'http://127.0.0.1/a');"
 	    "INSERT INTO entries(feed, key, guid, title, first_seen, changed,"
 	    " sort_date, seq, hash) VALUES(1, 'g:old-1', 'old-1', 'Old', 5, 5,"
-	    " 5, 1, 0); UPDATE state SET seq = 1;", NULL, NULL, NULL);
+	    " 5, 1, 0); UPDATE state SET seq = 1;"
+	    "INSERT INTO digests(slot, created, after_seq, upto_seq, sent)"
+	    " VALUES(100, 100, 0, 1, 101);", NULL, NULL, NULL);
 	sqlite3_close(db);
 	is_int(rc, SQLITE_OK, "version 1 rows written");
 	s = store_open(path, err, sizeof(err));
@@ -244,6 +246,15 @@ test_migration(void)
 	rc = store_put_entry(s, &fs, KEY_AUTO, &e, NOW);
 	store_commit(s);
 	ok(rc == STORE_CHANGED || rc == STORE_SAME, "migrated entry still known");
+	{
+		struct digest_state ds;
+
+		ok(store_digest_last(s, "", &ds) == 1 && ds.upto_seq == 1 &&
+		    ds.sent == 101, "an old digest row is the default digest's");
+		digest_state_free(&ds);
+		is_int(store_digest_last(s, "news", &ds), 0,
+		    "a named digest starts with none");
+	}
 	is_int(count(NULL, path, "SELECT count(*) FROM entries"), 1,
 	    "no duplicate after migration");
 	feed_state_free(&fs);
@@ -310,6 +321,8 @@ rewind_to(const char *path, int version)
 
 	sqlite3_open(path, &db);
 	rc = sqlite3_exec(db, "DROP TABLE IF EXISTS hooks;"
+	    "DROP INDEX digests_name;"
+	    "ALTER TABLE digests DROP COLUMN name;"
 	    "ALTER TABLE entries DROP COLUMN author_email;"
 	    "ALTER TABLE entries DROP COLUMN thumbnail;"
 	    "ALTER TABLE feeds DROP COLUMN updated;"
@@ -1095,20 +1108,31 @@ test_digests(void)
 	struct digest_state ds = { 0 }, got;
 	struct store_totals t;
 
-	is_int(store_digest_last(s, &got), 0, "no digest yet");
+	is_int(store_digest_last(s, "", &got), 0, "no digest yet");
 	ds.slot = NOW;
 	ds.created = NOW + 1;
 	ds.after_seq = 0;
 	ds.upto_seq = 5;
-	ok(store_digest_add(s, &ds) == 0 && ds.id > 0, "digest recorded");
+	ok(store_digest_add(s, "", &ds) == 0 && ds.id > 0, "digest recorded");
 	ds.sent = NOW + 2;
 	ds.attempts = 1;
 	ds.error = "none";
 	store_digest_update(s, &ds);
-	is_int(store_digest_last(s, &got), 1, "digest found");
+	is_int(store_digest_last(s, "", &got), 1, "digest found");
 	ok(got.upto_seq == 5 && got.sent == NOW + 2 && got.attempts == 1,
 	    "digest fields");
 	is_str(got.error, "none", "digest error");
+	digest_state_free(&got);
+	/* Each name has its own rows: a later one of another is not ours. */
+	ds.upto_seq = 9;
+	ds.sent = 0;
+	ds.error = NULL;
+	ok(store_digest_add(s, "news", &ds) == 0, "named digest recorded");
+	ok(store_digest_last(s, "", &got) == 1 && got.upto_seq == 5,
+	    "the default digest's mark is its own");
+	digest_state_free(&got);
+	ok(store_digest_last(s, "news", &got) == 1 && got.upto_seq == 9 &&
+	    got.sent == 0, "the named digest's mark is its own");
 	digest_state_free(&got);
 	store_totals(s, &t);
 	ok(t.feeds == 3 && t.entries == 0 && t.failing == 0, "totals");
