@@ -86,11 +86,54 @@ struct store {
 };
 
 extern const struct store_backend store_sqlite;
+#ifdef HAVE_LIBPQ
+extern const struct store_backend store_pg;
+#endif
 
-/* ---- the SQLite backend ---- */
+/* ---- shared by the backends (store_key.c) ---- */
 
 /* A tombstone not matched by any fetch for this long is forgotten. */
 #define TOMBSTONE_TTL	(180 * 86400)
+/* Churn is judged on fetches with at least this many entries. */
+#define CHURN_MIN	4
+
+/* Keys seen in the current transaction: key hash -> link hash. */
+struct keyset {
+	uint64_t	*k, *v;
+	size_t		 n, cap;	/* cap: a power of two */
+};
+
+/* One entry's identity being worked out; reused, no allocation per entry. */
+struct entry_key {
+	struct buf	 key, canon, gid, cats, encs;
+	struct keyset	 batch;
+};
+
+/* An entry's lists as read back, pointing into the row. */
+struct entry_lists {
+	const char	**cats;
+	size_t		 ncats;
+	struct enclosure *encs;
+	size_t		 nencs;
+};
+
+int	 key_empty(const char *);
+int64_t	 key_entry_date(const struct entry *);
+int64_t	 key_sort_date(const struct entry *, int64_t now);
+uint64_t key_hash_str(uint64_t, const char *);
+uint64_t key_ch_field(uint64_t, const void *, size_t);
+uint64_t key_ch_int(uint64_t, int isnull, int64_t);
+int	 key_entry(struct entry_key *, int64_t feed, enum key_policy,
+	    const struct entry *, uint64_t *khash, uint64_t *hash);
+void	 key_link(struct entry_key *, const struct entry *);
+const char *key_gid(const struct entry_key *, const struct entry *);
+void	 key_batch_reset(struct entry_key *);
+void	 key_free(struct entry_key *);
+void	 key_decode_lists(struct entry_lists *, const char *cats,
+	    size_t ncats, const char *encs, size_t nencs, struct stored_entry *);
+void	 key_lists_free(struct entry_lists *);
+
+/* ---- the SQLite backend ---- */
 
 /* Statements, prepared once per connection (sql[] in store_sqlite.c). */
 enum stmt {
@@ -103,12 +146,6 @@ enum stmt {
 	ST_DIGEST_LAST, ST_DIGEST_ADD,
 	ST_DIGEST_UPDATE, ST_TOTAL_FEEDS, ST_TOTAL_ENTRIES, ST_HOOK_GET,
 	ST_HOOK_PUT, ST__MAX
-};
-
-/* Keys seen in the current transaction: key hash -> link hash. */
-struct keyset {
-	uint64_t	*k, *v;
-	size_t		 n, cap;	/* cap: a power of two */
 };
 
 struct sqlstore {
@@ -128,19 +165,10 @@ struct sqlstore {
 	int		 nput, nkeynew, nlinkknown, nnew;
 	int64_t		 feed_newest;	/* when it last changed, as seen */
 	int64_t		 now;
-	struct keyset	 batch;
-	/* Scratch, reused: no allocation per entry. */
-	struct buf	 key, canon, gid, cats, encs;
-	/* For reading entries back. */
-	const char	**vcats;
-	size_t		 nvcats;
-	struct enclosure *vencs;
-	size_t		 nvencs;
-	/* The same, for store_dups_before inside a store_after callback. */
-	const char	**dcats;
-	size_t		 ndcats;
-	struct enclosure *dencs;
-	size_t		 ndencs;
+	struct entry_key k;
+	/* For reading entries back; dlists for store_dups_before inside a
+	 * store_after callback. */
+	struct entry_lists lists, dlists;
 	const char	**valso;
 	size_t		 nvalso;
 	struct buf	 also;
@@ -166,7 +194,6 @@ void	 sq_rollback(struct store *);
 /* store_put.c */
 void	 sq_fm_hash(sqlite3_context *, int, sqlite3_value **);
 void	 sq_fm_entry_hash(sqlite3_context *, int, sqlite3_value **);
-void	 sq_batch_reset(struct sqlstore *);
 int	 sq_feed_done(struct sqlstore *);
 int	 sq_put_entry(struct store *, const struct feed_state *,
 	    enum key_policy, const struct entry *, int64_t now);

@@ -45,38 +45,10 @@ col_date(sqlite3_stmt *q, int i)
 static void
 decode_lists(struct sqlstore *s, sqlite3_stmt *q, struct stored_entry *se)
 {
-	const char	*p, *end;
-	size_t		 n;
-
-	p = sqlite3_column_blob(q, EC_CATEGORIES);
-	end = p + sqlite3_column_bytes(q, EC_CATEGORIES);
-	for (n = 0; p != NULL && p < end; p += strlen(p) + 1, n++) {
-		if (n == s->nvcats) {
-			s->nvcats = s->nvcats ? s->nvcats * 2 : 16;
-			s->vcats = xreallocarray(s->vcats, s->nvcats,
-			    sizeof(*s->vcats));
-		}
-		s->vcats[n] = p;
-	}
-	se->categories = s->vcats;
-	se->ncategories = n;
-	p = sqlite3_column_blob(q, EC_ENCLOSURES);
-	end = p + sqlite3_column_bytes(q, EC_ENCLOSURES);
-	for (n = 0; p != NULL && p < end; n++) {
-		if (n == s->nvencs) {
-			s->nvencs = s->nvencs ? s->nvencs * 2 : 4;
-			s->vencs = xreallocarray(s->vencs, s->nvencs,
-			    sizeof(*s->vencs));
-		}
-		s->vencs[n].url = p;
-		p += strlen(p) + 1;
-		s->vencs[n].type = *p != '\0' ? p : NULL;
-		p += strlen(p) + 1;
-		s->vencs[n].length = strtoll(p, NULL, 10);
-		p += strlen(p) + 1;
-	}
-	se->enclosures = s->vencs;
-	se->nenclosures = n;
+	key_decode_lists(&s->lists, sqlite3_column_blob(q, EC_CATEGORIES),
+	    (size_t)sqlite3_column_bytes(q, EC_CATEGORIES),
+	    sqlite3_column_blob(q, EC_ENCLOSURES),
+	    (size_t)sqlite3_column_bytes(q, EC_ENCLOSURES), se);
 }
 
 #define TXT(i) ((const char *)sqlite3_column_text(q, (i)))
@@ -263,18 +235,10 @@ sq_after(struct store *st, int64_t after, store_entry_cb cb, void *arg)
 static void
 swap_lists(struct sqlstore *s)
 {
-	const char	**c = s->vcats;
-	struct enclosure *e = s->vencs;
-	size_t		 nc = s->nvcats, ne = s->nvencs;
+	struct entry_lists l = s->lists;
 
-	s->vcats = s->dcats;
-	s->nvcats = s->ndcats;
-	s->vencs = s->dencs;
-	s->nvencs = s->ndencs;
-	s->dcats = c;
-	s->ndcats = nc;
-	s->dencs = e;
-	s->ndencs = ne;
+	s->lists = s->dlists;
+	s->dlists = l;
 }
 
 /*

@@ -601,18 +601,10 @@ sq_close(struct store *st)
 	for (i = 0; i < ST__MAX; i++)
 		sqlite3_finalize(s->st[i]);
 	sqlite3_close(s->db);
-	free(s->batch.k);
-	free(s->batch.v);
-	buf_free(&s->key);
-	buf_free(&s->canon);
-	buf_free(&s->gid);
-	buf_free(&s->cats);
-	buf_free(&s->encs);
+	key_free(&s->k);
 	buf_free(&s->also);
-	free(s->vcats);
-	free(s->vencs);
-	free(s->dcats);
-	free(s->dencs);
+	key_lists_free(&s->lists);
+	key_lists_free(&s->dlists);
 	free(s->valso);
 	free(s->base.path);
 	free(s);
@@ -829,7 +821,7 @@ sq_begin(struct store *st)
 	}
 	s->dirty = s->pruned = 0;
 	s->feed = 0;
-	sq_batch_reset(s);
+	key_batch_reset(&s->k);
 	return 0;
 }
 
