@@ -1,6 +1,7 @@
 /*
  * store.h: the store, behind one interface whatever the backend (SQLite
- * now: store.c dispatches, the store_*.c files hold all the SQL).
+ * or PostgreSQL: store.c dispatches, the store_*.c files hold all the
+ * SQL).
  *
  * Entries are identified within their feed by a key (guid/id, else link,
  * else a hash of title, date and content; see enum key_policy), written
@@ -18,6 +19,12 @@
 
 struct store;
 
+/*
+ * A database is a file (SQLite) or a libpq connection URI beginning with
+ * postgresql:// or postgres:// (PostgreSQL, when built with libpq).
+ * 1 when database names a server, not a file.
+ */
+int		 store_is_server(const char *database);
 /*
  * Open (creating and migrating) the database at path.  A database made by
  * a newer feedmux is refused with both schema versions in err.

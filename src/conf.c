@@ -37,6 +37,7 @@
 #include "log.h"
 #include "mail.h"
 #include "river.h"
+#include "store.h"
 #include "template.h"
 #include "url.h"
 #include "util.h"
@@ -50,7 +51,7 @@ enum type {
 	T_STR, T_PATH, T_URL, T_DURATION, T_SIZE, T_INT, T_BOOL, T_LEVEL,
 	T_KEYPOLICY, T_LIST, T_ADDRS, T_APPEND, T_AT, T_DAYS, T_GROUP, T_REGEX, T_RULE, T_ZONE,
 	T_LISTEN, T_USER, T_SMTP, T_ADDR, T_TEMPLATE, T_HOOKURL, T_EXEC, T_SINCE,
-	T_HTMLCONTENT, T_TITLEFMT
+	T_HTMLCONTENT, T_TITLEFMT, T_DB
 };
 
 #define F_OPT	0x1	/* in struct feed_opts: [feedmux] default, [feed] override */
@@ -76,7 +77,7 @@ struct key {
 #define FILTER(n, t, f)	{ SEC_OUTPUT, #n, t, offsetof(struct output_conf, n), f | F_FILTER }
 
 static const struct key keys[] = {
-	MAIN(database, T_PATH, database),
+	MAIN(database, T_DB, database),
 	MAIN(pidfile, T_PATH, pidfile),
 	MAIN(user, T_USER, user),
 	MAIN(listen, T_LISTEN, listen),
@@ -535,6 +536,11 @@ set_value(struct loader *l, const struct key *k, void *base, const char *v)
 		*(char **)field = conf_path(l, v);
 		if (k->type == T_TEMPLATE)
 			return check_template(l, k, *(char **)field);
+		return 0;
+	case T_DB:	/* a file, or a server's URI, taken as it is */
+		free(*(char **)field);
+		*(char **)field = store_is_server(v) ? xstrdup(v) :
+		    conf_path(l, v);
 		return 0;
 	case T_LISTEN: {
 		char		 addr[256];

@@ -25,8 +25,8 @@
  */
 struct store_backend {
 	const char	*name;
-	/* Paths it takes ("postgresql:"); NULL: the default, a file. */
-	const char	*scheme;
+	/* The URI prefixes it takes; NULL: the default, a file. */
+	const char *const *schemes;
 	/* version 0: the latest; reader: store_open_reader's semantics. */
 	struct store	*(*open)(const char *path, int version, int reader,
 	    char *err, size_t errlen);

@@ -878,7 +878,7 @@ sq_rollback(struct store *st)
 
 const struct store_backend store_sqlite = {
 	.name = "sqlite",
-	.scheme = NULL,
+	.schemes = NULL,
 	.open = sq_open,
 	.close = sq_close,
 	.schema_version = sq_schema_version,
