@@ -1,4 +1,10 @@
-/* test_store.c: every rule of the store, on real SQLite files. */
+/*
+ * test_store.c: every rule of the store, on real SQLite files; with a
+ * PostgreSQL URI in FEEDMUX_TEST_PG (or as the argument), the same rules
+ * on a real server, a new database per case (tests/t-store-pg.sh).  The
+ * cases about SQLite's file (pragmas, WAL, its migrations) have their
+ * PostgreSQL counterparts here.
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,6 +14,9 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#ifdef HAVE_LIBPQ
+#include <libpq-fe.h>
+#endif
 
 #include "conf.h"
 #include "dbq.h"
@@ -20,12 +29,46 @@
 
 static char	 dir[] = "/tmp/test_store.XXXXXX";
 static int	 ndb;
+/* The PostgreSQL cluster's URI, postgresql://[AUTHORITY]/DB[?PARAMS]. */
+static const char *pg_base;
+
+#ifdef HAVE_LIBPQ
+/* A fresh database beside pg_base's, and its URI. */
+static char *
+pg_newdb(int n)
+{
+	const char	*auth, *db, *params;
+	char		*uri, sql[64];
+	PGconn		*c = PQconnectdb(pg_base);
+	PGresult	*r;
+
+	/* Our own integer: identifiers take no parameters. */
+	snprintf(sql, sizeof(sql), "CREATE DATABASE fm_test_%d", n);
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		printf("Bail out! %s: %s", sql, PQerrorMessage(c));
+		exit(1);
+	}
+	PQclear(r);
+	PQfinish(c);
+	auth = strstr(pg_base, "://") + 3;
+	db = auth + strcspn(auth, "/");
+	params = db + strcspn(db, "?");
+	xasprintf(&uri, "%.*sfm_test_%d%s", (int)(db + 1 - pg_base), pg_base,
+	    n, params);
+	return uri;
+}
+#endif
 
 static char *
 dbpath(void)
 {
 	char	*p;
 
+#ifdef HAVE_LIBPQ
+	if (pg_base != NULL)
+		return pg_newdb(++ndb);
+#endif
 	xasprintf(&p, "%s/db%d.sqlite", dir, ++ndb);
 	return p;
 }
@@ -210,6 +253,53 @@ test_newer_refused(void)
 	store_close(s);
 	free(path);
 }
+
+#ifdef HAVE_LIBPQ
+/* PostgreSQL: a schema_version table, and a URI's password kept out. */
+static void
+test_open_pg(void)
+{
+	char		*path, err[512];
+	struct store	*s = mkstore(&path);
+
+	is_int(count(s, path, "SELECT count(*) FROM schema_version"), 1,
+	    "one schema_version row");
+	is_int(count(s, path, "SELECT version FROM schema_version"), 1,
+	    "at version 1");
+	store_close(s);
+	s = store_open(path, err, sizeof(err));
+	ok(s != NULL, "reopened");
+	is_int(count(s, path, "SELECT version FROM schema_version"), 1,
+	    "still at version 1");
+	store_close(s);
+	s = store_open("postgresql://me:secret@/nodb?host=/nonexistent", err,
+	    sizeof(err));
+	ok(s == NULL, "no server: refused");
+	ok(strstr(err, "secret") == NULL && strstr(err, "me:***@") != NULL,
+	    "the message hides the password: %s", err);
+	free(path);
+}
+
+static void
+test_newer_refused_pg(void)
+{
+	char		*path, err[512];
+	struct store	*s = mkstore(&path);
+
+	store_close(s);
+	ok(count(NULL, path, "UPDATE schema_version SET version = 99"
+	    " RETURNING version") == 99, "schema_version set to 99");
+	err[0] = '\0';
+	s = store_open(path, err, sizeof(err));
+	ok(s == NULL, "newer database refused");
+	ok(strstr(err, "version 99 is newer") != NULL,
+	    "message names its version: %s", err);
+	ok(strstr(err, "(version 1)") != NULL, "message names ours");
+	ok(strstr(err, path) != NULL, "message names the database");
+	store_close(s);
+	free(path);
+}
+#endif
 
 static void
 test_migration(void)
@@ -1116,20 +1206,34 @@ test_digests(void)
 }
 
 int
-main(void)
+main(int argc, char *argv[])
 {
 	if (mkdtemp(dir) == NULL)
 		return 1;
-	test_open();
-	test_newer_refused();
-	test_migration();
-	test_migration_rowid();
-	test_migration_hash();
-	test_migration_6();
+	pg_base = argc > 1 ? argv[1] : getenv("FEEDMUX_TEST_PG");
+	if (pg_base != NULL && *pg_base == '\0')
+		pg_base = NULL;
+	if (pg_base != NULL) {
+#ifdef HAVE_LIBPQ
+		printf("# backend: postgresql (%s)\n", pg_base);
+		test_open_pg();
+		test_newer_refused_pg();
+#else
+		printf("Bail out! a PostgreSQL URI, but built without libpq\n");
+		return 1;
+#endif
+	} else {
+		test_open();
+		test_newer_refused();
+		test_migration();
+		test_migration_rowid();
+		test_migration_hash();
+		test_migration_6();
+		test_checkpoint_thread();
+	}
 	test_undated_order();
 	test_feed_updated();
 	test_no_link();
-	test_checkpoint_thread();
 	test_prune_all();
 	test_sync();
 	test_dedup();
@@ -1138,7 +1242,8 @@ main(void)
 	test_cross_feed();
 	test_ordering();
 	test_tombstones();
-	test_shrink();
+	if (pg_base == NULL)
+		test_shrink();
 	test_atomic_fetch();
 	test_digests();
 	rm_tree(dir);
