@@ -53,6 +53,12 @@ int		 store_checkpoint_thread(struct store *, int pages, char *err,
 		    size_t errlen);
 /* Checkpoint the whole WAL now, waiting for any other checkpoint. */
 int		 store_checkpoint(struct store *);
+/*
+ * For a database on a server: hold its one-daemon lock while this handle
+ * stays open.  -1 with err when another feedmux holds it.  A file's lock
+ * is taken beside it (daemon.c's db_lock); nothing to do here then.
+ */
+int		 store_lock(struct store *, char *err, size_t errlen);
 /* The schema version this program writes. */
 int		 store_schema_version(void);
 /* Open migrating only up to version (tests of migrations); 0: latest. */

@@ -135,6 +135,12 @@ store_checkpoint(struct store *s)
 	return s->be->checkpoint != NULL ? s->be->checkpoint(s) : 0;
 }
 
+int
+store_lock(struct store *s, char *err, size_t errlen)
+{
+	return s->be->lock != NULL ? s->be->lock(s, err, errlen) : 0;
+}
+
 const char *
 store_error(struct store *s)
 {

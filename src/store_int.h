@@ -37,6 +37,8 @@ struct store_backend {
 	int	(*checkpoint_thread)(struct store *, int pages, char *err,
 	    size_t errlen);
 	int	(*checkpoint)(struct store *);
+	/* May be NULL: a file's lock is daemon.c's, beside the file. */
+	int	(*lock)(struct store *, char *err, size_t errlen);
 
 	int	(*begin)(struct store *);
 	int	(*commit)(struct store *);

@@ -96,6 +96,8 @@ static const char *const migrations[] = {
 
 /* Migrations of one database wait for each other on this lock. */
 #define MIGRATE_LOCK	"7046656564" /* "feed" */
+/* The one daemon of a database holds this one (store_lock). */
+#define DAEMON_LOCK	"7046656565"
 
 /* A feed's columns, in the order of enum fc (store_sqlite.c's too). */
 #define FEED_COLS \
@@ -265,6 +267,8 @@ static const char *const pg_sql[PS__MAX] = {
 	    " next_try = excluded.next_try,"
 	    " last_success = excluded.last_success,"
 	    " last_error = excluded.last_error, delivered = excluded.delivered",
+	/* Session-wide: released when the connection ends, however. */
+	[PS_LOCK] = "SELECT pg_try_advisory_lock(" DAEMON_LOCK ")",
 };
 
 static void	pg_close(struct store *);
@@ -644,6 +648,29 @@ pg_close(struct store *st)
 	free(s);
 }
 
+/*
+ * One daemon per database until several can share one: the lock goes
+ * with this connection, so a daemon that dies releases it.
+ */
+static int
+pg_lock(struct store *st, char *err, size_t errlen)
+{
+	struct pgstore	*s = pgs(st);
+	PGresult	*r;
+	int		 got;
+
+	if ((r = pg_run(s, PS_LOCK, NULL, "locking the database")) == NULL) {
+		snprintf(err, errlen, "%s: %s", s->where, s->base.err);
+		return -1;
+	}
+	got = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	if (!got)
+		snprintf(err, errlen, "%s: database in use by another feedmux "
+		    "(it holds the database's advisory lock)", s->where);
+	return got ? 0 : -1;
+}
+
 /* ---- feeds ---- */
 
 static void
@@ -870,6 +897,7 @@ const struct store_backend store_pg = {
 	.damaged = pg_damaged,
 	.checkpoint_thread = NULL,
 	.checkpoint = NULL,
+	.lock = pg_lock,
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,

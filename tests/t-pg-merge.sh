@@ -3,7 +3,8 @@
 # merged documents, byte for byte: feedmux poll on the loopback fixture
 # server (twice: the second answered 304 or unchanged), then feedmux merge.
 # Cross-feed duplicates, categories, enclosures and a large feed included.
-# Runs itself beside a private cluster (tests/pg-cluster.sh).
+# Then the one-daemon lock.  Runs itself beside a private cluster
+# (tests/pg-cluster.sh).
 if [ -z "${FEEDMUX_TEST_PG:-}" ]; then
 	exec "${top_srcdir:-.}/tests/pg-cluster.sh" "$0" "$@"
 fi
@@ -68,4 +69,29 @@ contains "$T/pg/atom.xml" "dup item 4" "an entry of the gzip feed"
 "$FEEDMUX" -c "$T/pg.conf" status >"$T/pg.status"
 is "$(tail -n 1 "$T/pg.status")" "$(tail -n 1 "$T/sqlite.status")" \
     "status totals agree"
+
+# One daemon per PostgreSQL database, as per SQLite file: the second is
+# refused; the lock goes with its holder's connection, even on kill -9.
+"$FEEDMUX" -v -c "$T/pg.conf" run 2>"$T/run1.err" &
+d1=$!
+wait_for grep -q "running:" "$T/run1.err"
+ok $? "a daemon runs on PostgreSQL"
+"$FEEDMUX" -c "$T/pg.conf" run >/dev/null 2>"$T/run2.err"
+is $? 75 "a second daemon on the same database: exit 75"
+contains "$T/run2.err" "database in use by another feedmux" "and says why"
+kill -9 $d1
+wait $d1 2>/dev/null
+nolock() {
+	[ "$(psql -tAc "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'" \
+	    "$FEEDMUX_TEST_PG")" = 0 ]
+}
+wait_for nolock
+ok $? "the server released the killed daemon's lock"
+"$FEEDMUX" -v -c "$T/pg.conf" run 2>"$T/run3.err" &
+d3=$!
+wait_for grep -q "running:" "$T/run3.err"
+ok $? "once it is killed, another daemon takes over"
+kill $d3
+wait $d3
+is $? 0 "which stops cleanly on SIGTERM"
 done_testing
