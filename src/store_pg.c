@@ -225,6 +225,7 @@ static const char *const pg_sql[PS__MAX] = {
 	    " AND e.feed <> $1 AND (e.canon IN ($2, $3) OR e.gid IN ($2, $3))",
 	[PS_RECENT] = "SELECT " ENTRY_COLS " FROM entries e"
 	    " JOIN feeds f ON f.id = e.feed WHERE f.enabled = 1"
+	    " AND e.sort_date <= $1"
 	    " AND (e.sort_date < $1 OR (e.sort_date = $1 AND e.id > $2))"
 	    " ORDER BY e.sort_date DESC, e.id LIMIT " PAGE,
 	/* New entries, then (with $3) changed ones, by feed name. */
@@ -380,6 +381,26 @@ pg_fail(struct pgstore *s, PGresult *r, const char *what)
 	return -1;
 }
 
+/*
+ * A connection the server dropped (a restart, an idle timeout) is made
+ * again between transactions, its statements to be prepared anew; within
+ * one the transaction is lost anyway, and its caller told.
+ */
+static int
+alive(struct pgstore *s)
+{
+	if (PQstatus(s->conn) == CONNECTION_OK || s->in_txn)
+		return 0;
+	PQreset(s->conn);
+	memset(s->prepared, 0, sizeof(s->prepared));
+	if (PQstatus(s->conn) != CONNECTION_OK) {
+		set_err(s, s->where, PQerrorMessage(s->conn));
+		return -1;
+	}
+	log_info("%s: connected again", s->where);
+	return 0;
+}
+
 static int
 prepare(struct pgstore *s, enum pst i)
 {
@@ -413,7 +434,7 @@ pg_run(struct pgstore *s, enum pst i, const struct pgargs *a,
 	char		 name[16];
 	int		 st;
 
-	if (prepare(s, i) == -1)
+	if (alive(s) == -1 || prepare(s, i) == -1)
 		return NULL;
 	snprintf(name, sizeof(name), "fm%d", (int)i);
 	r = PQexecPrepared(s->conn, name, a != NULL ? a->n : 0,
@@ -820,7 +841,7 @@ pg_begin(struct store *st)
 		    "already in a transaction");
 		return -1;
 	}
-	if (exec_sql(s, "BEGIN", "begin") == -1)
+	if (alive(s) == -1 || exec_sql(s, "BEGIN", "begin") == -1)
 		return -1;
 	s->in_txn = 1;
 	if ((r = pg_run(s, PS_STATE_LOCK, NULL, "reading state")) == NULL ||

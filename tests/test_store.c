@@ -280,6 +280,33 @@ test_open_pg(void)
 	free(path);
 }
 
+/*
+ * A connection the server ends: the call then fails with a message, the
+ * next one connects again (statements prepared anew) and works.
+ */
+static void
+test_reconnect_pg(void)
+{
+	char		*path;
+	struct store	*s = mkstore(&path);
+	struct feed_state fs;
+
+	fs = feed(s, "a");
+	feed_state_free(&fs);
+	is_int(count(NULL, path, "SELECT count(pg_terminate_backend(pid))"
+	    " FROM pg_stat_activity WHERE datname = current_database()"
+	    " AND pid <> pg_backend_pid()"), 1, "the store's connection ended");
+	is_int(store_feed_get(s, "a", &fs), -1, "the next call fails");
+	ok(strstr(store_error(s), "loading a feed: ") != NULL,
+	    "and says so: %s", store_error(s));
+	is_int(store_feed_get(s, "a", &fs), 1, "the one after connects again");
+	feed_state_free(&fs);
+	is_int(put1(s, "a", KEY_AUTO, ent("r-1", "R", NULL, NULL, NOW), NOW),
+	    STORE_NEW, "and writes");
+	store_close(s);
+	free(path);
+}
+
 static void
 test_newer_refused_pg(void)
 {
@@ -1218,6 +1245,7 @@ main(int argc, char *argv[])
 		printf("# backend: postgresql (%s)\n", pg_base);
 		test_open_pg();
 		test_newer_refused_pg();
+		test_reconnect_pg();
 #else
 		printf("Bail out! a PostgreSQL URI, but built without libpq\n");
 		return 1;
