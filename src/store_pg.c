@@ -32,6 +32,7 @@
 /*
  * Migrations: entry i brings schema_version i to i + 1.  Never edit one
  * that has shipped; add a new one.  Version 1 is SQLite's version 7.
+ * HTTP validators are opaque bytes, not always UTF-8: bytea, not text.
  * Text keys and URLs can outgrow a b-tree row (about 2.7 KB): the unique
  * key is indexed by its md5, the URLs by hash indexes.  Feed names sort
  * bytewise, as in SQLite, whatever the database's collation.
@@ -46,7 +47,7 @@ static const char *const migrations[] = {
 	" name text COLLATE \"C\" NOT NULL UNIQUE,"
 	" conf_url text NOT NULL, url text NOT NULL,"
 	" conf_title text, category text, enabled integer NOT NULL DEFAULT 1,"
-	" title text, link text, etag text, last_modified text,"
+	" title text, link text, etag bytea, last_modified bytea,"
 	" last_poll bigint NOT NULL DEFAULT 0,"
 	" last_success bigint NOT NULL DEFAULT 0,"
 	" last_new bigint NOT NULL DEFAULT 0,"
@@ -333,6 +334,13 @@ pg_arg_date(struct pgargs *a, int64_t t)
 		pg_arg_int(a, t);
 }
 
+/* A string's bytes as they are (a bytea column); NULL stays NULL. */
+void
+pg_arg_blob(struct pgargs *a, const char *v)
+{
+	arg_push(a, v, v != NULL ? (int)strlen(v) : 0, 1);
+}
+
 /* An empty list is NULL, as in SQLite. */
 void
 pg_arg_bytes(struct pgargs *a, const struct buf *b)
@@ -504,6 +512,44 @@ pg_strdup(const PGresult *r, int row, int col)
 	const char	*v = pg_text(r, row, col);
 
 	return v != NULL ? xstrdup(v) : NULL;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return c - 'A' + 10;
+}
+
+/* A bytea column, sent as text ("\x" and hex digits), into b. */
+void
+pg_bytes(const PGresult *r, int row, int col, struct buf *b)
+{
+	const char	*p = PQgetvalue(r, row, col);
+
+	buf_reset(b);
+	if (PQgetisnull(r, row, col) || p[0] != '\\' || p[1] != 'x')
+		return;
+	for (p += 2; p[0] != '\0' && p[1] != '\0'; p += 2)
+		buf_addc(b, hexval(p[0]) << 4 | hexval(p[1]));
+}
+
+/* A bytea column as a string; NULL for NULL. */
+static char *
+bytes_strdup(const PGresult *r, int row, int col)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		*v;
+
+	if (PQgetisnull(r, row, col))
+		return NULL;
+	pg_bytes(r, row, col, &b);
+	v = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return v;
 }
 
 /* ---- opening and migrations ---- */
@@ -704,8 +750,8 @@ feed_from_row(const PGresult *r, int i, struct feed_state *fs)
 	fs->conf_url = pg_strdup(r, i, FC_CONF_URL);
 	fs->title = pg_strdup(r, i, FC_TITLE);
 	fs->link = pg_strdup(r, i, FC_LINK);
-	fs->etag = pg_strdup(r, i, FC_ETAG);
-	fs->last_modified = pg_strdup(r, i, FC_LAST_MODIFIED);
+	fs->etag = bytes_strdup(r, i, FC_ETAG);
+	fs->last_modified = bytes_strdup(r, i, FC_LAST_MODIFIED);
 	fs->last_poll = pg_int(r, i, FC_LAST_POLL);
 	fs->last_success = pg_int(r, i, FC_LAST_SUCCESS);
 	fs->last_new = pg_int(r, i, FC_LAST_NEW);

@@ -73,6 +73,7 @@ void	 pg_arg_int(struct pgargs *, int64_t);
 void	 pg_arg_text(struct pgargs *, const char *);
 void	 pg_arg_textn(struct pgargs *, const char *, size_t);
 void	 pg_arg_date(struct pgargs *, int64_t);
+void	 pg_arg_blob(struct pgargs *, const char *);
 void	 pg_arg_bytes(struct pgargs *, const struct buf *);
 PGresult *pg_run(struct pgstore *, enum pst, const struct pgargs *,
 	    const char *what);
@@ -83,6 +84,7 @@ int64_t	 pg_int(const PGresult *, int row, int col);
 int64_t	 pg_date(const PGresult *, int row, int col);
 const char *pg_text(const PGresult *, int row, int col);
 char	*pg_strdup(const PGresult *, int row, int col);
+void	 pg_bytes(const PGresult *, int row, int col, struct buf *);
 int	 pg_begin(struct store *);
 int	 pg_commit(struct store *);
 void	 pg_rollback(struct store *);

@@ -259,8 +259,8 @@ pg_put_feed(struct store *st, const struct feed_state *fs)
 	pg_args(&a);
 	pg_arg_int(&a, fs->id);
 	pg_arg_text(&a, fs->url != NULL ? fs->url : fs->conf_url);
-	pg_arg_text(&a, fs->etag);
-	pg_arg_text(&a, fs->last_modified);
+	pg_arg_blob(&a, fs->etag);
+	pg_arg_blob(&a, fs->last_modified);
 	pg_arg_int(&a, fs->last_poll);
 	pg_arg_int(&a, fs->last_success);
 	pg_arg_int(&a, fs->last_new);

@@ -34,32 +34,6 @@ enum ec {
 
 enum fold { FOLD_RECENT, FOLD_SINCE, FOLD_NONE };
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return c - 'A' + 10;
-}
-
-/* A bytea column as text ("\x" and hex digits) into b; NULL: empty. */
-static void
-unhex(struct buf *b, const PGresult *r, int row, int col)
-{
-	const char	*p = PQgetvalue(r, row, col);
-	unsigned char	 c;
-
-	buf_reset(b);
-	if (PQgetisnull(r, row, col) || p[0] != '\\' || p[1] != 'x')
-		return;
-	for (p += 2; p[0] != '\0' && p[1] != '\0'; p += 2) {
-		c = (unsigned char)(hexval(p[0]) << 4 | hexval(p[1]));
-		buf_addc(b, c);
-	}
-}
-
 static void
 entry_from_row(struct pgrow *w, const PGresult *r, int i,
     struct stored_entry *se)
@@ -86,8 +60,8 @@ entry_from_row(struct pgrow *w, const PGresult *r, int i,
 	se->author_email = pg_text(r, i, EC_AUTHOR_EMAIL);
 	se->thumbnail = pg_text(r, i, EC_THUMBNAIL);
 	se->feed_updated = pg_date(r, i, EC_FEED_UPDATED);
-	unhex(&w->cats, r, i, EC_CATEGORIES);
-	unhex(&w->encs, r, i, EC_ENCLOSURES);
+	pg_bytes(r, i, EC_CATEGORIES, &w->cats);
+	pg_bytes(r, i, EC_ENCLOSURES, &w->encs);
 	key_decode_lists(&w->lists, w->cats.len > 0 ? w->cats.s : NULL,
 	    w->cats.len, w->encs.len > 0 ? w->encs.s : NULL, w->encs.len, se);
 }

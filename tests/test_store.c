@@ -1205,6 +1205,32 @@ test_atomic_fetch(void)
 	store_close(s);
 }
 
+/*
+ * Validators are opaque bytes, sent back as received: not UTF-8 (obs-text
+ * in an ETag, Latin-1 in a Last-Modified) included.
+ */
+static void
+test_validator_bytes(void)
+{
+	char		*path;
+	struct store	*s = mkstore(&path);
+	struct feed_state fs = feed(s, "a");
+
+	fs.etag = xstrdup("W/\"\xff\xfe caf\xe9\"");
+	fs.last_modified = xstrdup("Mi, 15 M\xe4r 2023 10:00:00 GMT");
+	store_begin(s);
+	ok(store_put_feed(s, &fs) == 0, "bytes that are not UTF-8 stored");
+	ok(store_commit(s) == 0, "and committed");
+	feed_state_free(&fs);
+	fs = feed(s, "a");
+	is_str(fs.etag, "W/\"\xff\xfe caf\xe9\"", "ETag read back as sent");
+	is_str(fs.last_modified, "Mi, 15 M\xe4r 2023 10:00:00 GMT",
+	    "Last-Modified read back as sent");
+	feed_state_free(&fs);
+	free(path);
+	store_close(s);
+}
+
 static void
 test_digests(void)
 {
@@ -1273,6 +1299,7 @@ main(int argc, char *argv[])
 	if (pg_base == NULL)
 		test_shrink();
 	test_atomic_fetch();
+	test_validator_bytes();
 	test_digests();
 	rm_tree(dir);
 	return done_testing();
