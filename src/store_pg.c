@@ -653,6 +653,31 @@ pg_schema_version(void)
 	return PG_SCHEMA_VERSION;
 }
 
+/*
+ * Text is UTF-8 throughout feedmux; a database in another encoding would
+ * refuse some of it at the first feed that has such characters.
+ */
+static int
+check_encoding(struct pgstore *s)
+{
+	const char	*enc;
+
+	if (PQsetClientEncoding(s->conn, "UTF8") != 0) {
+		set_err(s, "setting the client encoding",
+		    PQerrorMessage(s->conn));
+		return -1;
+	}
+	enc = PQparameterStatus(s->conn, "server_encoding");
+	if (enc != NULL && strcmp(enc, "UTF8") != 0 &&
+	    strcmp(enc, "SQL_ASCII") != 0) {
+		snprintf(s->base.err, sizeof(s->base.err), "%s: the database's "
+		    "encoding is %s; feedmux needs UTF8 (CREATE DATABASE ... "
+		    "ENCODING 'UTF8')", s->where, enc);
+		return -1;
+	}
+	return 0;
+}
+
 /* The server's notices (an index already there...) are not ours to print. */
 static void
 notice(void *arg, const char *msg)
@@ -681,7 +706,7 @@ pg_open(const char *path, int version, int reader, char *err,
 		goto fail;
 	}
 	PQsetNoticeProcessor(s->conn, notice, NULL);
-	if (migrate(s, version) == -1)
+	if (check_encoding(s) == -1 || migrate(s, version) == -1)
 		goto fail;
 	return &s->base;
 fail:

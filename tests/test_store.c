@@ -33,17 +33,15 @@ static int	 ndb;
 static const char *pg_base;
 
 #ifdef HAVE_LIBPQ
-/* A fresh database beside pg_base's, and its URI. */
+/* Database name made by a CREATE DATABASE statement, and its URI. */
 static char *
-pg_newdb(int n)
+pg_createdb(const char *name, const char *sql)
 {
 	const char	*auth, *db, *params;
-	char		*uri, sql[64];
+	char		*uri;
 	PGconn		*c = PQconnectdb(pg_base);
 	PGresult	*r;
 
-	/* Our own integer: identifiers take no parameters. */
-	snprintf(sql, sizeof(sql), "CREATE DATABASE fm_test_%d", n);
 	r = PQexec(c, sql);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		printf("Bail out! %s: %s", sql, PQerrorMessage(c));
@@ -54,9 +52,21 @@ pg_newdb(int n)
 	auth = strstr(pg_base, "://") + 3;
 	db = auth + strcspn(auth, "/");
 	params = db + strcspn(db, "?");
-	xasprintf(&uri, "%.*sfm_test_%d%s", (int)(db + 1 - pg_base), pg_base,
-	    n, params);
+	xasprintf(&uri, "%.*s%s%s", (int)(db + 1 - pg_base), pg_base, name,
+	    params);
 	return uri;
+}
+
+/* A fresh database beside pg_base's, and its URI. */
+static char *
+pg_newdb(int n)
+{
+	char	 name[32], sql[64];
+
+	/* Our own integer: identifiers take no parameters. */
+	snprintf(name, sizeof(name), "fm_test_%d", n);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+	return pg_createdb(name, sql);
 }
 #endif
 
@@ -255,7 +265,7 @@ test_newer_refused(void)
 }
 
 #ifdef HAVE_LIBPQ
-/* PostgreSQL: a schema_version table, and a URI's password kept out. */
+/* PostgreSQL: a schema_version table, a UTF8 database, no password shown. */
 static void
 test_open_pg(void)
 {
@@ -271,6 +281,14 @@ test_open_pg(void)
 	ok(s != NULL, "reopened");
 	is_int(count(s, path, "SELECT version FROM schema_version"), 1,
 	    "still at version 1");
+	store_close(s);
+	free(path);
+	path = pg_createdb("fm_latin1", "CREATE DATABASE fm_latin1 ENCODING"
+	    " 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+	s = store_open(path, err, sizeof(err));
+	ok(s == NULL, "a LATIN1 database refused");
+	ok(strstr(err, "encoding is LATIN1; feedmux needs UTF8") != NULL,
+	    "and why: %s", err);
 	store_close(s);
 	s = store_open("postgresql://me:secret@/nodb?host=/nonexistent", err,
 	    sizeof(err));
