@@ -1,7 +1,8 @@
 #!/bin/sh
 # The same feeds polled into SQLite and into PostgreSQL give the same
-# merged documents, byte for byte: feedmux poll on the loopback fixture
-# server (twice: the second answered 304 or unchanged), then feedmux merge.
+# merged documents and digest, byte for byte: feedmux poll on the loopback
+# fixture server (twice: the second answered 304 or unchanged), then
+# feedmux merge and feedmux digest.
 # Cross-feed duplicates, categories, enclosures and a large feed included.
 # Then the one-daemon lock.  Runs itself beside a private cluster
 # (tests/pg-cluster.sh).
@@ -27,6 +28,8 @@ html = $T/$1/index.html
 title = Both Planet
 link = https://planet.example.org/
 entries = 1000
+[digest]
+dir = $T/$1/digests
 [feed "plain"]
 url = $U/feed/dup
 category = one
@@ -43,6 +46,7 @@ url = $U/big
 url = $U/status/500
 EOC
 }
+digest_now=$(($(date +%s) + 86400))
 conf sqlite "$T/db.sqlite"
 conf pg "$FEEDMUX_TEST_PG"
 
@@ -52,6 +56,9 @@ for b in sqlite pg; do
 	"$FEEDMUX" -c "$T/$b.conf" poll --all >"$T/$b.poll2" 2>"$T/$b.err2"
 	is $? 0 "$b: second poll, every feed again"
 	check "$b: feedmux merge" "$FEEDMUX" -c "$T/$b.conf" merge
+	# A digest of what came, made for one slot on both sides.
+	check "$b: feedmux digest" env FEEDMUX_NOW=$digest_now \
+	    "$FEEDMUX" -c "$T/$b.conf" digest
 done
 check "the first polls said the same" cmp "$T/sqlite.poll1" "$T/pg.poll1"
 check "the second polls said the same" cmp "$T/sqlite.poll2" "$T/pg.poll2"
@@ -62,6 +69,9 @@ contains "$T/pg.poll2" "6 of 6 feeds polled: 0 updated" \
 for f in atom.xml rss.xml feed.json index.html; do
 	check "$f: identical from both backends" cmp "$T/sqlite/$f" "$T/pg/$f"
 done
+check "the digests: identical from both backends" \
+    diff -r "$T/sqlite/digests" "$T/pg/digests"
+is "$(ls "$T/pg/digests" | wc -l)" 2 "one digest, as HTML and text"
 n=$(grep -c "<entry>" "$T/pg/atom.xml")
 is "$n" 411 "every entry once in the merged Atom (3 + 5 - 3 + 3 + 3 + 400)"
 contains "$T/pg/atom.xml" "dup item 4" "an entry of the gzip feed"
