@@ -413,18 +413,15 @@ static int
 prepare(struct pgstore *s, enum pst i)
 {
 	PGresult	*r;
-	char		 name[16];
+	char		 name[16], what[64];
 
 	if (s->prepared[i])
 		return 0;
 	snprintf(name, sizeof(name), "fm%d", (int)i);
 	r = PQprepare(s->conn, name, pg_sql[i], 0, NULL);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		/* Our own SQL failing to compile is a bug, not a condition. */
-		if (PQstatus(s->conn) == CONNECTION_OK && !s->in_txn)
-			fatalx("store: preparing \"%.40s\": %s", pg_sql[i],
-			    PQresultErrorMessage(r));
-		pg_fail(s, r, "preparing a statement");
+		snprintf(what, sizeof(what), "preparing \"%.40s\"", pg_sql[i]);
+		pg_fail(s, r, what);
 		PQclear(r);
 		return -1;
 	}
@@ -694,6 +691,7 @@ pg_open(const char *path, int version, int reader, char *err,
     size_t errlen)
 {
 	struct pgstore	*s;
+	int		 i;
 
 	s = xcalloc(1, sizeof(*s));
 	s->base.path = xstrdup(path);
@@ -708,6 +706,11 @@ pg_open(const char *path, int version, int reader, char *err,
 	PQsetNoticeProcessor(s->conn, notice, NULL);
 	if (check_encoding(s) == -1 || migrate(s, version) == -1)
 		goto fail;
+	/* All of them now: a statement the schema cannot take fails here. */
+	if (version == PG_SCHEMA_VERSION)
+		for (i = 0; i < PS__MAX; i++)
+			if (prepare(s, i) == -1)
+				goto fail;
 	return &s->base;
 fail:
 	if (strncmp(s->base.err, s->where, strlen(s->where)) == 0)
