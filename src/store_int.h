@@ -119,6 +119,43 @@ struct entry_lists {
 	size_t		 nencs;
 };
 
+/* One feed's fetch being written: what it showed so far. */
+struct feed_put {
+	int64_t		 feed;		/* 0: none yet */
+	int		 tombs;		/* the feed has tombstones */
+	int		 empty;		/* had no entries when the fetch began */
+	int		 nput, nkeynew, nlinkknown, nnew;
+	int64_t		 newest;	/* when it last changed, as seen */
+	int64_t		 now;
+};
+
+/*
+ * A backend's lookups and write for key_put_entry; each returns -1 with
+ * the store's error set on failure.  start: the previous feed's end
+ * (key churn, last_new), then tombs and empty of feed; find: 0 for no
+ * entry with the key, 1 for one with this hash, 2 with another; tomb: 1
+ * when the key was pruned before; link: 1 when the canonical link is
+ * stored in the feed; upsert: the entry written (and the store dirty).
+ */
+struct put_ops {
+	int	(*start)(struct store *, int64_t feed);
+	int	(*find)(struct store *, int64_t feed, uint64_t hash);
+	int	(*tomb)(struct store *, int64_t feed, uint64_t khash);
+	int	(*link)(struct store *, int64_t feed);
+	int	(*upsert)(struct store *, int64_t feed, uint64_t khash,
+		    const struct entry *, uint64_t hash, int64_t now);
+};
+
+/* How a read folds cross-feed duplicates (store_recent, store_since). */
+enum fold { FOLD_RECENT, FOLD_SINCE, FOLD_NONE };
+
+int	 key_put_entry(struct store *, struct feed_put *, struct entry_key *,
+	    const struct put_ops *, const struct feed_state *,
+	    enum key_policy, const struct entry *, int64_t now);
+int	 key_fold_under(enum fold, const struct stored_entry *, int64_t id,
+	    int64_t first_seen, int64_t seq, int64_t after, int64_t upto);
+void	 key_also_feeds(const struct buf *names, size_t n, const char ***v,
+	    size_t *nv, struct stored_entry *);
 int	 key_empty(const char *);
 int64_t	 key_entry_date(const struct entry *);
 int64_t	 key_sort_date(const struct entry *, int64_t now);
@@ -160,13 +197,7 @@ struct sqlstore {
 	int64_t		 seq0;
 	int		 dirty;		/* outputs would change */
 	int		 pruned;
-	/* The feed being written and what its fetch showed so far. */
-	int64_t		 feed;
-	int		 feed_tombs;	/* the feed has tombstones */
-	int		 feed_empty;	/* had no entries when the fetch began */
-	int		 nput, nkeynew, nlinkknown, nnew;
-	int64_t		 feed_newest;	/* when it last changed, as seen */
-	int64_t		 now;
+	struct feed_put	 fp;
 	struct entry_key k;
 	/* For reading entries back; dlists for store_dups_before inside a
 	 * store_after callback. */

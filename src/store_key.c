@@ -353,6 +353,110 @@ key_free(struct entry_key *k)
 	buf_free(&k->encs);
 }
 
+/* ---- one entry of a fetch ---- */
+
+/*
+ * Store e, fetched for fs: returns enum store_put, or -1.  The backend
+ * does the lookups and the write (ops); which to do, and what the feed's
+ * fetch showed (fp), is decided here, once for both backends.
+ */
+int
+key_put_entry(struct store *st, struct feed_put *fp, struct entry_key *k,
+    const struct put_ops *ops, const struct feed_state *fs,
+    enum key_policy pol, const struct entry *e, int64_t now)
+{
+	uint64_t	 hash, khash;
+	int64_t		 d;
+	int		 found, r;
+
+	if (fp->feed != fs->id) {
+		if (ops->start(st, fs->id) == -1)
+			return -1;
+		fp->feed = fs->id;
+		fp->nput = fp->nkeynew = fp->nlinkknown = fp->nnew = 0;
+		fp->newest = DATE_NONE;
+	}
+	fp->now = now;
+	fp->nput++;
+	if (key_entry(k, fs->id, pol, e, &khash, &hash))
+		return STORE_SAME;
+	d = key_entry_date(e);
+	if (d != DATE_NONE && d > fp->newest)
+		fp->newest = d < now ? d : now;
+	/*
+	 * A feed's first fetch (no entries yet) has nothing to look up:
+	 * its keys are new unless repeated, which the batch keyset sees.
+	 */
+	if (fp->empty)
+		found = 0;
+	else if ((found = ops->find(st, fs->id, hash)) == -1)
+		return -1;
+	if (found == 1)
+		return STORE_SAME;
+	/* Only now, off the path of unchanged entries. */
+	key_link(k, e);
+	if (found == 0) {
+		if (fp->tombs && (r = ops->tomb(st, fs->id, khash)) != 0)
+			return r == 1 ? STORE_SAME : -1;
+		fp->nkeynew++;
+		/* Churn is judged against earlier fetches only. */
+		if (k->canon.len > 0 && k->key.s[0] != 'l' && !fp->empty) {
+			if ((r = ops->link(st, fs->id)) == -1)
+				return -1;
+			fp->nlinkknown += r;
+		}
+	}
+	if (ops->upsert(st, fs->id, khash, e, hash, now) == -1)
+		return -1;
+	if (found == 0)
+		fp->nnew++;
+	if (d == DATE_NONE)	/* the feed changed now, as far as we know */
+		fp->newest = now;
+	return found == 0 ? STORE_NEW : STORE_CHANGED;
+}
+
+/* ---- folding cross-feed duplicates ---- */
+
+/*
+ * Is the entry se shown under its duplicate (id, first_seen, seq) rather
+ * than on its own?  Newest first (FOLD_RECENT): under the earliest seen.
+ * In a range (FOLD_SINCE): under one delivered in an earlier range, or
+ * one earlier in this range.
+ */
+int
+key_fold_under(enum fold how, const struct stored_entry *se, int64_t id,
+    int64_t first_seen, int64_t seq, int64_t after, int64_t upto)
+{
+	if (how == FOLD_RECENT)
+		return first_seen < se->first_seen ||
+		    (first_seen == se->first_seen && id < se->rowid);
+	if (how == FOLD_SINCE && se->seq > after)
+		return seq <= after || (seq <= upto && seq < se->seq);
+	return 0;
+}
+
+/* se->also_feeds: the n NUL-separated names, each feed named once. */
+void
+key_also_feeds(const struct buf *names, size_t n, const char ***v,
+    size_t *nv, struct stored_entry *se)
+{
+	size_t	 i, j, off;
+
+	if (n > *nv) {
+		*nv = n;
+		*v = xreallocarray(*v, n, sizeof(**v));
+	}
+	se->nalso_feeds = 0;
+	for (i = 0, off = 0; i < n; i++, off += strlen(names->s + off) + 1) {
+		for (j = 0; j < se->nalso_feeds; j++)
+			if (strcmp((*v)[j], names->s + off) == 0)
+				break;
+		if (j == se->nalso_feeds)
+			(*v)[se->nalso_feeds++] = names->s + off;
+	}
+	se->also_feeds = *v;
+}
+
 /* ---- reading the lists back ---- */
 
 /* Pointers into cats and encs, which must outlive their use. */

@@ -929,7 +929,7 @@ pg_begin(struct store *st)
 	s->seq = s->seq0 = pg_int(r, 0, 0);
 	PQclear(r);
 	s->dirty = 0;
-	s->feed = 0;
+	s->fp.feed = 0;
 	key_batch_reset(&s->k);
 	return 0;
 }
@@ -972,7 +972,7 @@ pg_rollback(struct store *st)
 		return;
 	PQclear(PQexec(s->conn, "ROLLBACK"));
 	s->in_txn = 0;
-	s->feed = 0;
+	s->fp.feed = 0;
 }
 
 static const char *const pg_schemes[] = {

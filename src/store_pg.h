@@ -48,12 +48,7 @@ struct pgstore {
 	int		 in_txn;
 	int64_t		 seq, seq0;	/* loaded by store_begin */
 	int		 dirty;		/* outputs would change */
-	/* The feed being written and what its fetch showed so far. */
-	int64_t		 feed;
-	int		 feed_tombs, feed_empty;
-	int		 nput, nkeynew, nlinkknown, nnew;
-	int64_t		 feed_newest;
-	int64_t		 now;
+	struct feed_put	 fp;
 	struct entry_key k;
 	struct pgrow	 row, drow;
 	struct buf	 also;

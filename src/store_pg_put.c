@@ -23,48 +23,47 @@
 int
 pg_feed_done(struct pgstore *s)
 {
+	struct feed_put	*fp = &s->fp;
 	struct pgargs	 a;
 
-	if (s->feed == 0)
+	if (fp->feed == 0)
 		return 0;
-	if (s->nput >= CHURN_MIN) {
+	if (fp->nput >= CHURN_MIN) {
 		pg_args(&a);
-		pg_arg_int(&a, s->feed);
-		pg_arg_int(&a, 2 * s->nlinkknown > s->nput);
+		pg_arg_int(&a, fp->feed);
+		pg_arg_int(&a, 2 * fp->nlinkknown > fp->nput);
 		if (pg_exec(s, PS_FEED_CHURN, &a, "saving key churn",
 		    NULL) == -1)
 			return -1;
 	}
-	if (s->nnew > 0) {
+	if (fp->nnew > 0) {
 		pg_args(&a);
-		pg_arg_int(&a, s->feed);
-		pg_arg_int(&a, s->now);
+		pg_arg_int(&a, fp->feed);
+		pg_arg_int(&a, fp->now);
 		if (pg_exec(s, PS_FEED_LASTNEW, &a, "saving last_new",
 		    NULL) == -1)
 			return -1;
 	}
-	s->feed = 0;
+	fp->feed = 0;
 	return 0;
 }
 
-/* As in store_put.c: no tombstone lookups for feeds that have none. */
+/* As in store_put.c: no lookups the feed's state makes pointless. */
 static int
-feed_start(struct pgstore *s, int64_t feed)
+feed_start(struct store *st, int64_t feed)
 {
+	struct pgstore	*s = pgs(st);
 	struct pgargs	 a;
 	PGresult	*r;
 
 	if (pg_feed_done(s) == -1)
 		return -1;
-	s->feed = feed;
-	s->nput = s->nkeynew = s->nlinkknown = s->nnew = 0;
-	s->feed_newest = DATE_NONE;
 	pg_args(&a);
 	pg_arg_int(&a, feed);
 	if ((r = pg_run(s, PS_FEED_HAS, &a, "reading the feed")) == NULL)
 		return -1;
-	s->feed_tombs = (int)pg_int(r, 0, 0);
-	s->feed_empty = !pg_int(r, 0, 1);
+	s->fp.tombs = (int)pg_int(r, 0, 0);
+	s->fp.empty = !pg_int(r, 0, 1);
 	PQclear(r);
 	return 0;
 }
@@ -73,8 +72,9 @@ feed_start(struct pgstore *s, int64_t feed)
 
 /* -1 error, 0 not stored, 1 stored with the same hash, 2 different. */
 static int
-find_entry(struct pgstore *s, int64_t feed, uint64_t hash)
+find_entry(struct store *st, int64_t feed, uint64_t hash)
 {
+	struct pgstore	*s = pgs(st);
 	struct pgargs	 a;
 	PGresult	*r;
 	int		 ret = 0;
@@ -92,15 +92,14 @@ find_entry(struct pgstore *s, int64_t feed, uint64_t hash)
 
 /* 1 when the key was pruned before (then it is not new), 0, -1. */
 static int
-find_tombstone(struct pgstore *s, int64_t feed, uint64_t khash)
+find_tombstone(struct store *st, int64_t feed, uint64_t khash)
 {
+	struct pgstore	*s = pgs(st);
 	struct pgargs	 a;
 	PGresult	*r;
 	int64_t		 seen;
 	int		 found;
 
-	if (!s->feed_tombs)
-		return 0;
 	pg_args(&a);
 	pg_arg_int(&a, feed);
 	pg_arg_int(&a, (int64_t)khash);
@@ -112,8 +111,8 @@ find_tombstone(struct pgstore *s, int64_t feed, uint64_t khash)
 	if (!found)
 		return 0;
 	/* Still in the feed: keep the tombstone alive (once a day). */
-	if (seen < s->now - 86400) {
-		pg_arg_int(&a, s->now);
+	if (seen < s->fp.now - 86400) {
+		pg_arg_int(&a, s->fp.now);
 		if (pg_exec(s, PS_TOMB_TOUCH, &a, "touching a tombstone",
 		    NULL) == -1)
 			return -1;
@@ -122,8 +121,9 @@ find_tombstone(struct pgstore *s, int64_t feed, uint64_t khash)
 }
 
 static int
-link_known(struct pgstore *s, int64_t feed)
+link_known(struct store *st, int64_t feed)
 {
+	struct pgstore	*s = pgs(st);
 	struct pgargs	 a;
 	PGresult	*r;
 	int		 found;
@@ -139,9 +139,10 @@ link_known(struct pgstore *s, int64_t feed)
 }
 
 static int
-upsert(struct pgstore *s, int64_t feed, uint64_t khash,
+upsert(struct store *st, int64_t feed, uint64_t khash,
     const struct entry *e, uint64_t hash, int64_t now)
 {
+	struct pgstore	*s = pgs(st);
 	struct entry_key *k = &s->k;
 	struct pgargs	 a;
 
@@ -167,60 +168,32 @@ upsert(struct pgstore *s, int64_t feed, uint64_t khash,
 	pg_arg_int(&a, (int64_t)hash);
 	pg_arg_text(&a, e->author_email);
 	pg_arg_text(&a, e->thumbnail);
-	return pg_exec(s, PS_UPSERT, &a, "storing an entry", NULL);
+	if (pg_exec(s, PS_UPSERT, &a, "storing an entry", NULL) == -1)
+		return -1;
+	s->dirty = 1;
+	return 0;
 }
 
-/* The same steps, in the same order, as sq_put_entry. */
+static const struct put_ops pg_put_ops = {
+	.start = feed_start,
+	.find = find_entry,
+	.tomb = find_tombstone,
+	.link = link_known,
+	.upsert = upsert,
+};
+
 int
 pg_put_entry(struct store *st, const struct feed_state *fs,
     enum key_policy pol, const struct entry *e, int64_t now)
 {
 	struct pgstore	*s = pgs(st);
-	uint64_t	 hash, khash;
-	int64_t		 d;
-	int		 found, r;
 
 	if (!s->in_txn) {
 		snprintf(s->base.err, sizeof(s->base.err), "store_put_entry: "
 		    "no transaction");
 		return -1;
 	}
-	if (s->feed != fs->id && feed_start(s, fs->id) == -1)
-		return -1;
-	s->now = now;
-	s->nput++;
-	if (key_entry(&s->k, fs->id, pol, e, &khash, &hash))
-		return STORE_SAME;
-	d = key_entry_date(e);
-	if (d != DATE_NONE && d > s->feed_newest)
-		s->feed_newest = d < now ? d : now;
-	if (s->feed_empty)
-		found = 0;
-	else if ((found = find_entry(s, fs->id, hash)) == -1)
-		return -1;
-	if (found == 1)
-		return STORE_SAME;
-	key_link(&s->k, e);
-	if (found == 0) {
-		if ((r = find_tombstone(s, fs->id, khash)) != 0)
-			return r == 1 ? STORE_SAME : -1;
-		s->nkeynew++;
-		/* Churn is judged against earlier fetches only. */
-		if (s->k.canon.len > 0 && s->k.key.s[0] != 'l' &&
-		    !s->feed_empty) {
-			if ((r = link_known(s, fs->id)) == -1)
-				return -1;
-			s->nlinkknown += r;
-		}
-	}
-	if (upsert(s, fs->id, khash, e, hash, now) == -1)
-		return -1;
-	s->dirty = 1;
-	if (found == 0)
-		s->nnew++;
-	if (d == DATE_NONE)	/* the feed changed now, as far as we know */
-		s->feed_newest = now;
-	return found == 0 ? STORE_NEW : STORE_CHANGED;
+	return key_put_entry(st, &s->fp, &s->k, &pg_put_ops, fs, pol, e, now);
 }
 
 int
@@ -242,7 +215,7 @@ pg_put_meta(struct store *st, const struct feed_state *fs,
 	pg_arg_int(&a, m->skip_days);
 	/* As sq_put_meta: the feed's date, its newest entry's, or as was. */
 	pg_arg_date(&a, m->updated != DATE_NONE ? m->updated :
-	    s->feed == fs->id ? s->feed_newest : DATE_NONE);
+	    s->fp.feed == fs->id ? s->fp.newest : DATE_NONE);
 	if (pg_exec(s, PS_FEED_META, &a, "storing feed metadata", &n) == -1)
 		return -1;
 	if (n > 0)
@@ -322,13 +295,13 @@ pg_prune(struct store *st, const struct feed_state *fs,
 	struct pgstore	*s = pgs(st);
 	int		 over;
 
-	if (s->feed != fs->id || s->nnew == 0 || o->keep_max <= 0)
+	if (s->fp.feed != fs->id || s->fp.nnew == 0 || o->keep_max <= 0)
 		return 0;
 	if ((over = over_max(s, fs->id, o->keep_max)) <= 0)
 		return over;
 	if (prune_step(s, PS_PRUNE_MAX, fs->id, o->keep_max, now) == -1)
 		return -1;
-	s->feed_tombs = 1;
+	s->fp.tombs = 1;
 	return 0;
 }
 

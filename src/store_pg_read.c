@@ -32,8 +32,6 @@ enum ec {
 	EC_FEED_UPDATED
 };
 
-enum fold { FOLD_RECENT, FOLD_SINCE, FOLD_NONE };
-
 static void
 entry_from_row(struct pgrow *w, const PGresult *r, int i,
     struct stored_entry *se)
@@ -67,9 +65,9 @@ entry_from_row(struct pgrow *w, const PGresult *r, int i,
 }
 
 /*
- * Cross-feed duplicates, folded by the rules of store_read.c's fold_row:
- * 1 when this row is shown under another one, 0 when it stands (with
- * also_feeds filled), -1 on error.
+ * Cross-feed duplicates, folded by store_key.c's rules: 1 when this row
+ * is shown under another one, 0 when it stands (with also_feeds filled),
+ * -1 on error.
  */
 static int
 fold_row(struct pgstore *s, const PGresult *row, int i,
@@ -77,7 +75,7 @@ fold_row(struct pgstore *s, const PGresult *row, int i,
 {
 	struct pgargs	 a;
 	PGresult	*r;
-	size_t		 n = 0, k, off;
+	size_t		 n = 0;
 	int		 j, skip = 0;
 
 	se->also_feeds = NULL;
@@ -92,40 +90,17 @@ fold_row(struct pgstore *s, const PGresult *row, int i,
 		pg_arg_text(&a, pg_text(row, i, EC_GID));
 		if ((r = pg_run(s, PS_DUPS, &a, "finding duplicates")) == NULL)
 			return -1;
-		for (j = 0; j < PQntuples(r) && !skip; j++) {
-			int64_t id = pg_int(r, j, 0);
-			int64_t fseen = pg_int(r, j, 1);
-			int64_t seq = pg_int(r, j, 2);
-
-			if (how == FOLD_RECENT)
-				skip = fseen < se->first_seen ||
-				    (fseen == se->first_seen && id < se->rowid);
-			else if (se->seq > after)
-				skip = seq <= after ||
-				    (seq <= upto && seq < se->seq);
+		for (j = 0; j < PQntuples(r) && !skip; j++, n++) {
+			skip = key_fold_under(how, se, pg_int(r, j, 0),
+			    pg_int(r, j, 1), pg_int(r, j, 2), after, upto);
 			buf_add(&s->also, PQgetvalue(r, j, 3),
 			    strlen(PQgetvalue(r, j, 3)) + 1);
-			n++;
 		}
 		PQclear(r);
 		if (skip)
 			return 1;
 	}
-	if (n > s->nvalso) {
-		s->nvalso = n;
-		s->valso = xreallocarray(s->valso, n, sizeof(*s->valso));
-	}
-	for (k = 0, off = 0; k < n; k++, off += strlen(s->also.s + off) + 1) {
-		size_t m;
-
-		/* One name per feed, however many copies it holds. */
-		for (m = 0; m < se->nalso_feeds; m++)
-			if (strcmp(s->valso[m], s->also.s + off) == 0)
-				break;
-		if (m == se->nalso_feeds)
-			s->valso[se->nalso_feeds++] = s->also.s + off;
-	}
-	se->also_feeds = s->valso;
+	key_also_feeds(&s->also, n, &s->valso, &s->nvalso, se);
 	return 0;
 }
 

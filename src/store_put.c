@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,6 @@
 
 #include "store.h"
 #include "store_int.h"
-#include "url.h"
 #include "util.h"
 
 /* fm_hash(key): a key's hash, for migrations. */
@@ -71,50 +69,47 @@ sq_fm_entry_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 int
 sq_feed_done(struct sqlstore *s)
 {
+	struct feed_put	*fp = &s->fp;
 	sqlite3_stmt	*q;
 
-	if (s->feed == 0)
+	if (fp->feed == 0)
 		return 0;
-	if (s->nput >= CHURN_MIN) {
+	if (fp->nput >= CHURN_MIN) {
 		q = sq_stmt(s, ST_FEED_CHURN);
-		sqlite3_bind_int64(q, 1, s->feed);
-		sqlite3_bind_int(q, 2, 2 * s->nlinkknown > s->nput);
+		sqlite3_bind_int64(q, 1, fp->feed);
+		sqlite3_bind_int(q, 2, 2 * fp->nlinkknown > fp->nput);
 		if (sq_exec(s, q, "saving key churn") == -1)
 			return -1;
 	}
-	if (s->nnew > 0) {
+	if (fp->nnew > 0) {
 		q = sq_stmt(s, ST_FEED_LASTNEW);
-		sqlite3_bind_int64(q, 1, s->feed);
-		sqlite3_bind_int64(q, 2, s->now);
+		sqlite3_bind_int64(q, 1, fp->feed);
+		sqlite3_bind_int64(q, 2, fp->now);
 		if (sq_exec(s, q, "saving last_new") == -1)
 			return -1;
 	}
-	s->feed = 0;
+	fp->feed = 0;
 	return 0;
 }
 
+/*
+ * Most feeds never had an entry pruned: no tombstone lookups for them.
+ * A feed without entries needs no lookups at all.
+ */
 static int
-feed_start(struct sqlstore *s, int64_t feed)
+feed_start(struct store *st, int64_t feed)
 {
+	struct sqlstore	*s = sq(st);
 	sqlite3_stmt	*q;
 	int		 rc;
 
 	if (sq_feed_done(s) == -1)
 		return -1;
-	s->feed = feed;
-	s->nput = s->nkeynew = s->nlinkknown = s->nnew = 0;
-	s->feed_newest = DATE_NONE;
-	/*
-	 * Most feeds never had an entry pruned: skip the tombstone lookups
-	 * then.  A feed's first fetch (no entries yet) has nothing to look
-	 * up at all: its keys are new unless repeated, which the batch
-	 * keyset sees.
-	 */
 	q = sq_stmt(s, ST_FEED_HAS);
 	sqlite3_bind_int64(q, 1, feed);
 	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		s->feed_tombs = sqlite3_column_int(q, 0);
-		s->feed_empty = !sqlite3_column_int(q, 1);
+		s->fp.tombs = sqlite3_column_int(q, 0);
+		s->fp.empty = !sqlite3_column_int(q, 1);
 	}
 	sqlite3_reset(q);
 	return rc == SQLITE_ROW ? 0 : sq_fail(s, "reading the feed");
@@ -142,8 +137,9 @@ bind_blob(sqlite3_stmt *q, int i, const struct buf *b)
 
 /* -1 error, 0 not stored, 1 stored with the same hash, 2 different. */
 static int
-find_entry(struct sqlstore *s, int64_t feed, uint64_t hash)
+find_entry(struct store *st, int64_t feed, uint64_t hash)
 {
+	struct sqlstore	*s = sq(st);
 	sqlite3_stmt	*q = sq_stmt(s, ST_ENTRY_FIND);
 	int		 rc, ret;
 
@@ -160,14 +156,13 @@ find_entry(struct sqlstore *s, int64_t feed, uint64_t hash)
 
 /* 1 when the key was pruned before (then it is not new), 0, -1. */
 static int
-find_tombstone(struct sqlstore *s, int64_t feed, uint64_t khash)
+find_tombstone(struct store *st, int64_t feed, uint64_t khash)
 {
+	struct sqlstore	*s = sq(st);
 	sqlite3_stmt	*q;
 	int64_t		 seen = 0;
 	int		 rc;
 
-	if (!s->feed_tombs)
-		return 0;
 	q = sq_stmt(s, ST_TOMB_FIND);
 	sqlite3_bind_int64(q, 1, feed);
 	sqlite3_bind_int64(q, 2, (int64_t)khash);
@@ -179,11 +174,11 @@ find_tombstone(struct sqlstore *s, int64_t feed, uint64_t khash)
 	if (rc != SQLITE_ROW)
 		return sq_fail(s, "finding a tombstone");
 	/* Still in the feed: keep the tombstone alive (once a day). */
-	if (seen < s->now - 86400) {
+	if (seen < s->fp.now - 86400) {
 		q = sq_stmt(s, ST_TOMB_TOUCH);
 		sqlite3_bind_int64(q, 1, feed);
 		sqlite3_bind_int64(q, 2, (int64_t)khash);
-		sqlite3_bind_int64(q, 3, s->now);
+		sqlite3_bind_int64(q, 3, s->fp.now);
 		if (sq_exec(s, q, "touching a tombstone") == -1)
 			return -1;
 	}
@@ -191,8 +186,9 @@ find_tombstone(struct sqlstore *s, int64_t feed, uint64_t khash)
 }
 
 static int
-link_known(struct sqlstore *s, int64_t feed)
+link_known(struct store *st, int64_t feed)
 {
+	struct sqlstore	*s = sq(st);
 	sqlite3_stmt	*q = sq_stmt(s, ST_LINK_KNOWN);
 	int		 rc;
 
@@ -207,9 +203,10 @@ link_known(struct sqlstore *s, int64_t feed)
 }
 
 static int
-upsert(struct sqlstore *s, int64_t feed, uint64_t khash,
+upsert(struct store *st, int64_t feed, uint64_t khash,
     const struct entry *e, uint64_t hash, int64_t now)
 {
+	struct sqlstore	*s = sq(st);
 	sqlite3_stmt	*q = sq_stmt(s, ST_UPSERT);
 	struct entry_key *k = &s->k;
 	sqlite3_bind_int64(q, 1, feed);
@@ -233,60 +230,32 @@ upsert(struct sqlstore *s, int64_t feed, uint64_t khash,
 	sqlite3_bind_int64(q, 19, (int64_t)hash);
 	sq_bind_text(q, 20, e->author_email);
 	sq_bind_text(q, 21, e->thumbnail);
-	return sq_exec(s, q, "storing an entry");
+	if (sq_exec(s, q, "storing an entry") == -1)
+		return -1;
+	s->dirty = 1;
+	return 0;
 }
+
+static const struct put_ops sq_put_ops = {
+	.start = feed_start,
+	.find = find_entry,
+	.tomb = find_tombstone,
+	.link = link_known,
+	.upsert = upsert,
+};
 
 int
 sq_put_entry(struct store *st, const struct feed_state *fs,
     enum key_policy pol, const struct entry *e, int64_t now)
 {
 	struct sqlstore	*s = sq(st);
-	uint64_t	 hash, khash;
-	int64_t		 d;
-	int		 found, r;
 
 	if (!s->in_txn) {
 		snprintf(s->base.err, sizeof(s->base.err), "store_put_entry: "
 		    "no transaction");
 		return -1;
 	}
-	if (s->feed != fs->id && feed_start(s, fs->id) == -1)
-		return -1;
-	s->now = now;
-	s->nput++;
-	if (key_entry(&s->k, fs->id, pol, e, &khash, &hash))
-		return STORE_SAME;
-	d = key_entry_date(e);
-	if (d != DATE_NONE && d > s->feed_newest)
-		s->feed_newest = d < now ? d : now;
-	if (s->feed_empty)
-		found = 0;
-	else if ((found = find_entry(s, fs->id, hash)) == -1)
-		return -1;
-	if (found == 1)
-		return STORE_SAME;
-	/* Only now, off the path of unchanged entries. */
-	key_link(&s->k, e);
-	if (found == 0) {
-		if ((r = find_tombstone(s, fs->id, khash)) != 0)
-			return r == 1 ? STORE_SAME : -1;
-		s->nkeynew++;
-		/* Churn is judged against earlier fetches only. */
-		if (s->k.canon.len > 0 && s->k.key.s[0] != 'l' &&
-		    !s->feed_empty) {
-			if ((r = link_known(s, fs->id)) == -1)
-				return -1;
-			s->nlinkknown += r;
-		}
-	}
-	if (upsert(s, fs->id, khash, e, hash, now) == -1)
-		return -1;
-	s->dirty = 1;
-	if (found == 0)
-		s->nnew++;
-	if (d == DATE_NONE)	/* the feed changed now, as far as we know */
-		s->feed_newest = now;
-	return found == 0 ? STORE_NEW : STORE_CHANGED;
+	return key_put_entry(st, &s->fp, &s->k, &sq_put_ops, fs, pol, e, now);
 }
 
 int
@@ -309,7 +278,7 @@ sq_put_meta(struct store *st, const struct feed_state *fs,
 	 * this fetch's time if it brought an undated change; else as it was.
 	 */
 	bind_date(q, 9, m->updated != DATE_NONE ? m->updated :
-	    s->feed == fs->id ? s->feed_newest : DATE_NONE);
+	    s->fp.feed == fs->id ? s->fp.newest : DATE_NONE);
 	if (sq_exec(s, q, "storing feed metadata") == -1)
 		return -1;
 	if (sqlite3_changes(s->db) > 0)

@@ -80,8 +80,6 @@ entry_from_row(struct sqlstore *s, sqlite3_stmt *q, struct stored_entry *se)
 	decode_lists(s, q, se);
 }
 
-enum fold { FOLD_RECENT, FOLD_SINCE, FOLD_NONE };
-
 /*
  * Cross-feed duplicates (same canonical link or same global id in another
  * feed).  Unordered on purpose: the loop compares every row itself, and an
@@ -94,7 +92,7 @@ fold_row(struct sqlstore *s, sqlite3_stmt *r, struct stored_entry *se,
     enum fold how, int64_t after, int64_t upto)
 {
 	sqlite3_stmt	*q;
-	size_t		 n = 0, i, off;
+	size_t		 n = 0;
 	int		 rc, skip = 0;
 
 	if (how == FOLD_NONE) {
@@ -111,15 +109,9 @@ fold_row(struct sqlstore *s, sqlite3_stmt *r, struct stored_entry *se,
 	sqlite3_bind_value(q, 2, sqlite3_column_value(r, EC_CANON));
 	sqlite3_bind_value(q, 3, sqlite3_column_value(r, EC_GID));
 	while (!skip && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(q, 0);
-		int64_t fseen = sqlite3_column_int64(q, 1);
-		int64_t seq = sqlite3_column_int64(q, 2);
-
-		if (how == FOLD_RECENT)
-			skip = fseen < se->first_seen ||
-			    (fseen == se->first_seen && id < se->rowid);
-		else if (se->seq > after)
-			skip = seq <= after || (seq <= upto && seq < se->seq);
+		skip = key_fold_under(how, se, sqlite3_column_int64(q, 0),
+		    sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2),
+		    after, upto);
 		buf_add(&s->also, sqlite3_column_text(q, 3),
 		    sqlite3_column_bytes(q, 3) + 1);
 		n++;
@@ -131,22 +123,7 @@ fold_row(struct sqlstore *s, sqlite3_stmt *r, struct stored_entry *se,
 	if (skip)
 		return skip;
 done:
-	if (n > s->nvalso) {
-		s->nvalso = n;
-		s->valso = xreallocarray(s->valso, n, sizeof(*s->valso));
-	}
-	se->nalso_feeds = 0;
-	for (i = 0, off = 0; i < n; i++, off += strlen(s->also.s + off) + 1) {
-		size_t j;
-
-		/* One name per feed, however many copies it holds. */
-		for (j = 0; j < se->nalso_feeds; j++)
-			if (strcmp(s->valso[j], s->also.s + off) == 0)
-				break;
-		if (j == se->nalso_feeds)
-			s->valso[se->nalso_feeds++] = s->also.s + off;
-	}
-	se->also_feeds = s->valso;
+	key_also_feeds(&s->also, n, &s->valso, &s->nvalso, se);
 	return 0;
 }
 

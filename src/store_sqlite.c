@@ -820,7 +820,7 @@ sq_begin(struct store *st)
 		return -1;
 	}
 	s->dirty = s->pruned = 0;
-	s->feed = 0;
+	s->fp.feed = 0;
 	key_batch_reset(&s->k);
 	return 0;
 }
@@ -872,7 +872,7 @@ sq_rollback(struct store *st)
 		sqlite3_reset(q);
 	}
 	s->in_txn = 0;
-	s->feed = 0;
+	s->fp.feed = 0;
 }
 
 
