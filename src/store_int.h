@@ -1,8 +1,9 @@
 /*
  * store_int.h: private to the store's files.  The backend interface that
- * store.c dispatches through, and the SQLite backend's shared parts
- * (store_sqlite.c, store_put.c, store_read.c, store_prune.c,
- * store_checkpoint.c); no other file includes it.
+ * store.c dispatches through, what the backends share (store_key.c), and
+ * the SQLite backend's parts (store_sqlite.c, store_put.c, store_read.c,
+ * store_prune.c, store_checkpoint.c); the PostgreSQL backend's are in
+ * store_pg.h.  No other file includes it.
  */
 #ifndef FEEDMUX_STORE_INT_H
 #define FEEDMUX_STORE_INT_H

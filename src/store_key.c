@@ -3,8 +3,10 @@
  * both give one entry the same identity and the same outputs: the key
  * (guid, else link, else a hash of title, date and content), its hash
  * (kept in khash and tombstones), the content hash that tells a changed
- * entry, the keys of one transaction, and the encoding of an entry's
- * categories and enclosures as stored.
+ * entry, the keys of one transaction, whether an entry is new, changed or
+ * known (key_put_entry, over the backend's lookups), how cross-feed
+ * duplicates fold, and the encoding of an entry's categories and
+ * enclosures as stored.
  */
 #include "config.h"
 
