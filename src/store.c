@@ -68,8 +68,9 @@ open_with(const char *path, int version, int reader, char *err,
 
 	/* Not a file name that happens to look like a URI. */
 	if (be->schemes == NULL && store_is_server(path)) {
-		snprintf(err, errlen, "%.*s://...: this feedmux was built without "
-		    "PostgreSQL support (install libpq-dev and rebuild)",
+		snprintf(err, errlen, "%.*s://...: this feedmux was built "
+		    "without PostgreSQL support (install libpq-dev and "
+		    "rebuild)",
 		    (int)strcspn(path, ":"), path);
 		return NULL;
 	}

@@ -124,9 +124,9 @@ struct entry_lists {
 struct feed_put {
 	int64_t		 feed;		/* 0: none yet */
 	int		 tombs;		/* the feed has tombstones */
-	int		 empty;		/* had no entries when the fetch began */
+	int		 empty;		/* no entries when the fetch began */
 	int		 nput, nkeynew, nlinkknown, nnew;
-	int64_t		 newest;	/* when it last changed, as seen */
+	int64_t		 newest;	/* when it last changed, seen */
 	int64_t		 now;
 };
 
@@ -170,7 +170,8 @@ const char *key_gid(const struct entry_key *, const struct entry *);
 void	 key_batch_reset(struct entry_key *);
 void	 key_free(struct entry_key *);
 void	 key_decode_lists(struct entry_lists *, const char *cats,
-	    size_t ncats, const char *encs, size_t nencs, struct stored_entry *);
+	    size_t ncats, const char *encs, size_t nencs,
+	    struct stored_entry *);
 void	 key_lists_free(struct entry_lists *);
 
 /* ---- the SQLite backend ---- */

@@ -169,13 +169,15 @@ static const char *const pg_sql[PS__MAX] = {
 	[PS_PRUNE_AGE] = "WITH d AS (DELETE FROM entries WHERE feed = $1"
 	    " AND first_seen < $2 RETURNING khash),"
 	    " t AS (INSERT INTO tombstones(feed, khash, seen)"
-	    " SELECT $1::bigint, khash, $3::bigint FROM d ON CONFLICT DO NOTHING)"
+	    " SELECT $1::bigint, khash, $3::bigint FROM d"
+	    " ON CONFLICT DO NOTHING)"
 	    " SELECT count(*) FROM d",
 	[PS_PRUNE_MAX] = "WITH d AS (DELETE FROM entries WHERE id IN"
 	    " (SELECT id FROM entries WHERE feed = $1"
 	    " ORDER BY sort_date DESC, id OFFSET $2) RETURNING khash),"
 	    " t AS (INSERT INTO tombstones(feed, khash, seen)"
-	    " SELECT $1::bigint, khash, $3::bigint FROM d ON CONFLICT DO NOTHING)"
+	    " SELECT $1::bigint, khash, $3::bigint FROM d"
+	    " ON CONFLICT DO NOTHING)"
 	    " SELECT count(*) FROM d",
 	[PS_TOMB_EXPIRE] = "DELETE FROM tombstones WHERE feed = $1"
 	    " AND seen < $2",
@@ -572,8 +574,9 @@ redact(const char *uri)
 static int
 read_version(struct pgstore *s, int *v)
 {
-	PGresult	*r = PQexec(s->conn, "SELECT version FROM schema_version");
+	PGresult	*r;
 
+	r = PQexec(s->conn, "SELECT version FROM schema_version");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		pg_fail(s, r, "reading the schema version");
 		PQclear(r);

@@ -43,7 +43,7 @@ struct pgrow {
 struct pgstore {
 	struct store	 base;
 	PGconn		*conn;
-	char		*where;		/* the URI without its password */
+	char		*where;		/* the URI, no password */
 	int		 prepared[PS__MAX];
 	int		 in_txn;
 	int64_t		 seq, seq0;	/* loaded by store_begin */
