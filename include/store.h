@@ -1,6 +1,7 @@
 /*
  * store.h: the store, behind one interface whatever the backend (SQLite
- * now: store.c dispatches, the store_*.c files hold all the SQL).
+ * or PostgreSQL: store.c dispatches, the store_*.c files hold all the
+ * SQL).
  *
  * Entries are identified within their feed by a key (guid/id, else link,
  * else a hash of title, date and content; see enum key_policy), written
@@ -18,6 +19,12 @@
 
 struct store;
 
+/*
+ * A database is a file (SQLite) or a libpq connection URI beginning with
+ * postgresql:// or postgres:// (PostgreSQL, when built with libpq).
+ * 1 when database names a server, not a file.
+ */
+int		 store_is_server(const char *database);
 /*
  * Open (creating and migrating) the database at path.  A database made by
  * a newer feedmux is refused with both schema versions in err.
@@ -46,6 +53,12 @@ int		 store_checkpoint_thread(struct store *, int pages, char *err,
 		    size_t errlen);
 /* Checkpoint the whole WAL now, waiting for any other checkpoint. */
 int		 store_checkpoint(struct store *);
+/*
+ * For a database on a server: hold its one-daemon lock while this handle
+ * stays open.  -1 with err when another feedmux holds it.  A file's lock
+ * is taken beside it (daemon.c's db_lock); nothing to do here then.
+ */
+int		 store_lock(struct store *, char *err, size_t errlen);
 /* The schema version this program writes. */
 int		 store_schema_version(void);
 /* Open migrating only up to version (tests of migrations); 0: latest. */

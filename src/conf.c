@@ -43,7 +43,7 @@
 #define FILTER(n, t, f)	{ SEC_OUTPUT, #n, t, offsetof(struct output_conf, n), f | F_FILTER }
 
 static const struct key keys[] = {
-	MAIN(database, T_PATH, database),
+	MAIN(database, T_DB, database),
 	MAIN(pidfile, T_PATH, pidfile),
 	MAIN(user, T_USER, user),
 	MAIN(listen, T_LISTEN, listen),

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "mail.h"
 #include "river.h"
+#include "store.h"
 #include "template.h"
 #include "url.h"
 #include "util.h"
@@ -361,6 +362,11 @@ conf_set_value(struct loader *l, const struct key *k, void *base,
 		*(char **)field = conf_path(l, v);
 		if (k->type == T_TEMPLATE)
 			return check_template(l, k, *(char **)field);
+		return 0;
+	case T_DB:	/* a file, or a server's URI, taken as it is */
+		free(*(char **)field);
+		*(char **)field = store_is_server(v) ? xstrdup(v) :
+		    conf_path(l, v);
 		return 0;
 	case T_LISTEN: {
 		char		 addr[256];

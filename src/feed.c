@@ -134,7 +134,11 @@ state_ok(struct feed *fd, const struct conf *conf,
 	sched_plan(st, &fd->fc->opts, conf, SCHED_OK, 0, now);
 }
 
-/* The entries and the state that describes them: one transaction. */
+/*
+ * The entries and the state that describes them: one transaction.  On
+ * PostgreSQL the daemon's loop waits here for each statement's round trip
+ * (two or three per new entry, one per unchanged one: store_pg_put.c).
+ */
 static int
 store_ok(struct feed *fd, struct store *s, const struct fetch_result *res,
     int64_t now, struct feed_update *u)

@@ -137,7 +137,7 @@ main(int argc, char **argv)
 	log_init((enum log_level)conf->log_level, conf->syslog);
 
 	/* The default state directory may not exist yet. */
-	if (cmd->state &&
+	if (cmd->state && !store_is_server(conf->database) &&
 	    mkdir_parents(conf->database, err, sizeof err) == -1) {
 		fprintf(stderr, "feedmux: cannot create the database's "
 		    "directory: %s\n", err);

@@ -140,7 +140,8 @@ load_rows(const struct conf *conf, int64_t now, int json, struct buf *digest,
 	size_t		 i;
 	int		 rc;
 
-	if (access(conf->database, F_OK) == 0 &&
+	if ((store_is_server(conf->database) ||
+	    access(conf->database, F_OK) == 0) &&
 	    (st = store_open_reader(conf->database, err, errlen)) == NULL)
 		return NULL;
 	rows = xcalloc(conf->nfeeds + 1, sizeof *rows);
@@ -556,7 +557,8 @@ list_rejected(const struct conf *conf, const char *feed, int json)
 		return EX_USAGE;
 	}
 	/* Like status, looking creates nothing: no database, nothing hid. */
-	if (access(conf->database, F_OK) == 0 &&
+	if ((store_is_server(conf->database) ||
+	    access(conf->database, F_OK) == 0) &&
 	    (st = store_open_reader(conf->database, err, sizeof err)) ==
 	    NULL) {
 		log_errorx("%s", err);

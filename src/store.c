@@ -5,10 +5,12 @@
  * store_backend once, by the database path; every other call goes through
  * the handle's backend and never asks which it is.  The backends hold
  * all the SQL: SQLite in store_sqlite.c, store_put.c, store_read.c,
- * store_prune.c and store_checkpoint.c.
+ * store_prune.c and store_checkpoint.c; PostgreSQL (a postgresql:// or
+ * postgres:// URI) in store_pg.c, store_pg_put.c and store_pg_read.c.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,22 +18,43 @@
 #include "store.h"
 #include "store_int.h"
 
-/* The default (scheme NULL) last. */
+/* The default (no schemes) last. */
 static const struct store_backend *const backends[] = {
+#ifdef HAVE_LIBPQ
+	&store_pg,
+#endif
 	&store_sqlite,
 };
+
+/* Database URIs that name a server; any other database is a file. */
+static const char *const server_schemes[] = {
+	"postgresql://", "postgres://"
+};
+
+int
+store_is_server(const char *database)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(server_schemes); i++)
+		if (strncasecmp(database, server_schemes[i],
+		    strlen(server_schemes[i])) == 0)
+			return 1;
+	return 0;
+}
 
 static const struct store_backend *
 backend_for(const char *path)
 {
-	size_t	 i, n;
+	size_t	 i, j;
 
 	for (i = 0; i < nitems(backends); i++) {
-		if (backends[i]->scheme == NULL)
+		if (backends[i]->schemes == NULL)
 			return backends[i];
-		n = strlen(backends[i]->scheme);
-		if (strncasecmp(path, backends[i]->scheme, n) == 0)
-			return backends[i];
+		for (j = 0; backends[i]->schemes[j] != NULL; j++)
+			if (strncasecmp(path, backends[i]->schemes[j],
+			    strlen(backends[i]->schemes[j])) == 0)
+				return backends[i];
 	}
 	return &store_sqlite;
 }
@@ -43,6 +66,14 @@ open_with(const char *path, int version, int reader, char *err,
 	const struct store_backend *be = backend_for(path);
 	struct store	*s;
 
+	/* Not a file name that happens to look like a URI. */
+	if (be->schemes == NULL && store_is_server(path)) {
+		snprintf(err, errlen, "%.*s://...: this feedmux was built "
+		    "without PostgreSQL support (install libpq-dev and "
+		    "rebuild)",
+		    (int)strcspn(path, ":"), path);
+		return NULL;
+	}
 	if ((s = be->open(path, version, reader, err, errlen)) != NULL)
 		s->be = be;
 	return s;
@@ -103,6 +134,12 @@ int
 store_checkpoint(struct store *s)
 {
 	return s->be->checkpoint != NULL ? s->be->checkpoint(s) : 0;
+}
+
+int
+store_lock(struct store *s, char *err, size_t errlen)
+{
+	return s->be->lock != NULL ? s->be->lock(s, err, errlen) : 0;
 }
 
 const char *

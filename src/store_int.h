@@ -1,8 +1,9 @@
 /*
  * store_int.h: private to the store's files.  The backend interface that
- * store.c dispatches through, and the SQLite backend's shared parts
- * (store_sqlite.c, store_put.c, store_read.c, store_prune.c,
- * store_checkpoint.c); no other file includes it.
+ * store.c dispatches through, what the backends share (store_key.c), and
+ * the SQLite backend's parts (store_sqlite.c, store_put.c, store_read.c,
+ * store_prune.c, store_checkpoint.c); the PostgreSQL backend's are in
+ * store_pg.h.  No other file includes it.
  */
 #ifndef FEEDMUX_STORE_INT_H
 #define FEEDMUX_STORE_INT_H
@@ -25,8 +26,8 @@
  */
 struct store_backend {
 	const char	*name;
-	/* Paths it takes ("postgresql:"); NULL: the default, a file. */
-	const char	*scheme;
+	/* The URI prefixes it takes; NULL: the default, a file. */
+	const char *const *schemes;
 	/* version 0: the latest; reader: store_open_reader's semantics. */
 	struct store	*(*open)(const char *path, int version, int reader,
 	    char *err, size_t errlen);
@@ -37,6 +38,8 @@ struct store_backend {
 	int	(*checkpoint_thread)(struct store *, int pages, char *err,
 	    size_t errlen);
 	int	(*checkpoint)(struct store *);
+	/* May be NULL: a file's lock is daemon.c's, beside the file. */
+	int	(*lock)(struct store *, char *err, size_t errlen);
 
 	int	(*begin)(struct store *);
 	int	(*commit)(struct store *);
@@ -88,11 +91,92 @@ struct store {
 };
 
 extern const struct store_backend store_sqlite;
+#ifdef HAVE_LIBPQ
+extern const struct store_backend store_pg;
+#endif
 
-/* ---- the SQLite backend ---- */
+/* ---- shared by the backends (store_key.c) ---- */
 
 /* A tombstone not matched by any fetch for this long is forgotten. */
 #define TOMBSTONE_TTL	(180 * 86400)
+/* Churn is judged on fetches with at least this many entries. */
+#define CHURN_MIN	4
+
+/* Keys seen in the current transaction: key hash -> link hash. */
+struct keyset {
+	uint64_t	*k, *v;
+	size_t		 n, cap;	/* cap: a power of two */
+};
+
+/* One entry's identity being worked out; reused, no allocation per entry. */
+struct entry_key {
+	struct buf	 key, canon, gid, cats, encs;
+	struct keyset	 batch;
+};
+
+/* An entry's lists as read back, pointing into the row. */
+struct entry_lists {
+	const char	**cats;
+	size_t		 ncats;
+	struct enclosure *encs;
+	size_t		 nencs;
+};
+
+/* One feed's fetch being written: what it showed so far. */
+struct feed_put {
+	int64_t		 feed;		/* 0: none yet */
+	int		 tombs;		/* the feed has tombstones */
+	int		 empty;		/* no entries when the fetch began */
+	int		 nput, nkeynew, nlinkknown, nnew;
+	int64_t		 newest;	/* when it last changed, seen */
+	int64_t		 now;
+};
+
+/*
+ * A backend's lookups and write for key_put_entry; each returns -1 with
+ * the store's error set on failure.  start: the previous feed's end
+ * (key churn, last_new), then tombs and empty of feed; find: 0 for no
+ * entry with the key, 1 for one with this hash, 2 with another; tomb: 1
+ * when the key was pruned before; link: 1 when the canonical link is
+ * stored in the feed; upsert: the entry written (and the store dirty).
+ */
+struct put_ops {
+	int	(*start)(struct store *, int64_t feed);
+	int	(*find)(struct store *, int64_t feed, uint64_t hash);
+	int	(*tomb)(struct store *, int64_t feed, uint64_t khash);
+	int	(*link)(struct store *, int64_t feed);
+	int	(*upsert)(struct store *, int64_t feed, uint64_t khash,
+		    const struct entry *, uint64_t hash, int64_t now);
+};
+
+/* How a read folds cross-feed duplicates (store_recent, store_since). */
+enum fold { FOLD_RECENT, FOLD_SINCE, FOLD_NONE };
+
+int	 key_put_entry(struct store *, struct feed_put *, struct entry_key *,
+	    const struct put_ops *, const struct feed_state *,
+	    enum key_policy, const struct entry *, int64_t now);
+int	 key_fold_under(enum fold, const struct stored_entry *, int64_t id,
+	    int64_t first_seen, int64_t seq, int64_t after, int64_t upto);
+void	 key_also_feeds(const struct buf *names, size_t n, const char ***v,
+	    size_t *nv, struct stored_entry *);
+int	 key_empty(const char *);
+int64_t	 key_entry_date(const struct entry *);
+int64_t	 key_sort_date(const struct entry *, int64_t now);
+uint64_t key_hash_str(uint64_t, const char *);
+uint64_t key_ch_field(uint64_t, const void *, size_t);
+uint64_t key_ch_int(uint64_t, int isnull, int64_t);
+int	 key_entry(struct entry_key *, int64_t feed, enum key_policy,
+	    const struct entry *, uint64_t *khash, uint64_t *hash);
+void	 key_link(struct entry_key *, const struct entry *);
+const char *key_gid(const struct entry_key *, const struct entry *);
+void	 key_batch_reset(struct entry_key *);
+void	 key_free(struct entry_key *);
+void	 key_decode_lists(struct entry_lists *, const char *cats,
+	    size_t ncats, const char *encs, size_t nencs,
+	    struct stored_entry *);
+void	 key_lists_free(struct entry_lists *);
+
+/* ---- the SQLite backend ---- */
 
 /* Statements, prepared once per connection (sql[] in store_sqlite.c). */
 enum stmt {
@@ -107,12 +191,6 @@ enum stmt {
 	ST_HOOK_PUT, ST__MAX
 };
 
-/* Keys seen in the current transaction: key hash -> link hash. */
-struct keyset {
-	uint64_t	*k, *v;
-	size_t		 n, cap;	/* cap: a power of two */
-};
-
 struct sqlstore {
 	struct store	 base;
 	sqlite3		*db;
@@ -123,26 +201,11 @@ struct sqlstore {
 	int64_t		 seq0;
 	int		 dirty;		/* outputs would change */
 	int		 pruned;
-	/* The feed being written and what its fetch showed so far. */
-	int64_t		 feed;
-	int		 feed_tombs;	/* the feed has tombstones */
-	int		 feed_empty;	/* had no entries when the fetch began */
-	int		 nput, nkeynew, nlinkknown, nnew;
-	int64_t		 feed_newest;	/* when it last changed, as seen */
-	int64_t		 now;
-	struct keyset	 batch;
-	/* Scratch, reused: no allocation per entry. */
-	struct buf	 key, canon, gid, cats, encs;
-	/* For reading entries back. */
-	const char	**vcats;
-	size_t		 nvcats;
-	struct enclosure *vencs;
-	size_t		 nvencs;
-	/* The same, for store_dups_before inside a store_after callback. */
-	const char	**dcats;
-	size_t		 ndcats;
-	struct enclosure *dencs;
-	size_t		 ndencs;
+	struct feed_put	 fp;
+	struct entry_key k;
+	/* For reading entries back; dlists for store_dups_before inside a
+	 * store_after callback. */
+	struct entry_lists lists, dlists;
 	const char	**valso;
 	size_t		 nvalso;
 	struct buf	 also;
@@ -168,7 +231,6 @@ void	 sq_rollback(struct store *);
 /* store_put.c */
 void	 sq_fm_hash(sqlite3_context *, int, sqlite3_value **);
 void	 sq_fm_entry_hash(sqlite3_context *, int, sqlite3_value **);
-void	 sq_batch_reset(struct sqlstore *);
 int	 sq_feed_done(struct sqlstore *);
 int	 sq_put_entry(struct store *, const struct feed_state *,
 	    enum key_policy, const struct entry *, int64_t now);

@@ -83,13 +83,13 @@ sq_prune(struct store *st, const struct feed_state *fs,
 	struct sqlstore	*s = sq(st);
 	int		 over;
 
-	if (s->feed != fs->id || s->nnew == 0 || o->keep_max <= 0)
+	if (s->fp.feed != fs->id || s->fp.nnew == 0 || o->keep_max <= 0)
 		return 0;
 	if ((over = over_max(s, fs->id, o->keep_max)) <= 0)
 		return over;
 	if (prune_step(s, ST_PRUNE_MAX, fs->id, o->keep_max, now) == -1)
 		return -1;
-	s->feed_tombs = 1;
+	s->fp.tombs = 1;
 	return 0;
 }
 

@@ -45,38 +45,10 @@ col_date(sqlite3_stmt *q, int i)
 static void
 decode_lists(struct sqlstore *s, sqlite3_stmt *q, struct stored_entry *se)
 {
-	const char	*p, *end;
-	size_t		 n;
-
-	p = sqlite3_column_blob(q, EC_CATEGORIES);
-	end = p + sqlite3_column_bytes(q, EC_CATEGORIES);
-	for (n = 0; p != NULL && p < end; p += strlen(p) + 1, n++) {
-		if (n == s->nvcats) {
-			s->nvcats = s->nvcats ? s->nvcats * 2 : 16;
-			s->vcats = xreallocarray(s->vcats, s->nvcats,
-			    sizeof(*s->vcats));
-		}
-		s->vcats[n] = p;
-	}
-	se->categories = s->vcats;
-	se->ncategories = n;
-	p = sqlite3_column_blob(q, EC_ENCLOSURES);
-	end = p + sqlite3_column_bytes(q, EC_ENCLOSURES);
-	for (n = 0; p != NULL && p < end; n++) {
-		if (n == s->nvencs) {
-			s->nvencs = s->nvencs ? s->nvencs * 2 : 4;
-			s->vencs = xreallocarray(s->vencs, s->nvencs,
-			    sizeof(*s->vencs));
-		}
-		s->vencs[n].url = p;
-		p += strlen(p) + 1;
-		s->vencs[n].type = *p != '\0' ? p : NULL;
-		p += strlen(p) + 1;
-		s->vencs[n].length = strtoll(p, NULL, 10);
-		p += strlen(p) + 1;
-	}
-	se->enclosures = s->vencs;
-	se->nenclosures = n;
+	key_decode_lists(&s->lists, sqlite3_column_blob(q, EC_CATEGORIES),
+	    (size_t)sqlite3_column_bytes(q, EC_CATEGORIES),
+	    sqlite3_column_blob(q, EC_ENCLOSURES),
+	    (size_t)sqlite3_column_bytes(q, EC_ENCLOSURES), se);
 }
 
 #define TXT(i) ((const char *)sqlite3_column_text(q, (i)))
@@ -108,8 +80,6 @@ entry_from_row(struct sqlstore *s, sqlite3_stmt *q, struct stored_entry *se)
 	decode_lists(s, q, se);
 }
 
-enum fold { FOLD_RECENT, FOLD_SINCE, FOLD_NONE };
-
 /*
  * Cross-feed duplicates (same canonical link or same global id in another
  * feed).  Unordered on purpose: the loop compares every row itself, and an
@@ -122,7 +92,7 @@ fold_row(struct sqlstore *s, sqlite3_stmt *r, struct stored_entry *se,
     enum fold how, int64_t after, int64_t upto)
 {
 	sqlite3_stmt	*q;
-	size_t		 n = 0, i, off;
+	size_t		 n = 0;
 	int		 rc, skip = 0;
 
 	if (how == FOLD_NONE) {
@@ -139,15 +109,9 @@ fold_row(struct sqlstore *s, sqlite3_stmt *r, struct stored_entry *se,
 	sqlite3_bind_value(q, 2, sqlite3_column_value(r, EC_CANON));
 	sqlite3_bind_value(q, 3, sqlite3_column_value(r, EC_GID));
 	while (!skip && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(q, 0);
-		int64_t fseen = sqlite3_column_int64(q, 1);
-		int64_t seq = sqlite3_column_int64(q, 2);
-
-		if (how == FOLD_RECENT)
-			skip = fseen < se->first_seen ||
-			    (fseen == se->first_seen && id < se->rowid);
-		else if (se->seq > after)
-			skip = seq <= after || (seq <= upto && seq < se->seq);
+		skip = key_fold_under(how, se, sqlite3_column_int64(q, 0),
+		    sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2),
+		    after, upto);
 		buf_add(&s->also, sqlite3_column_text(q, 3),
 		    sqlite3_column_bytes(q, 3) + 1);
 		n++;
@@ -159,22 +123,7 @@ fold_row(struct sqlstore *s, sqlite3_stmt *r, struct stored_entry *se,
 	if (skip)
 		return skip;
 done:
-	if (n > s->nvalso) {
-		s->nvalso = n;
-		s->valso = xreallocarray(s->valso, n, sizeof(*s->valso));
-	}
-	se->nalso_feeds = 0;
-	for (i = 0, off = 0; i < n; i++, off += strlen(s->also.s + off) + 1) {
-		size_t j;
-
-		/* One name per feed, however many copies it holds. */
-		for (j = 0; j < se->nalso_feeds; j++)
-			if (strcmp(s->valso[j], s->also.s + off) == 0)
-				break;
-		if (j == se->nalso_feeds)
-			s->valso[se->nalso_feeds++] = s->also.s + off;
-	}
-	se->also_feeds = s->valso;
+	key_also_feeds(&s->also, n, &s->valso, &s->nvalso, se);
 	return 0;
 }
 
@@ -263,18 +212,10 @@ sq_after(struct store *st, int64_t after, store_entry_cb cb, void *arg)
 static void
 swap_lists(struct sqlstore *s)
 {
-	const char	**c = s->vcats;
-	struct enclosure *e = s->vencs;
-	size_t		 nc = s->nvcats, ne = s->nvencs;
+	struct entry_lists l = s->lists;
 
-	s->vcats = s->dcats;
-	s->nvcats = s->ndcats;
-	s->vencs = s->dencs;
-	s->nvencs = s->ndencs;
-	s->dcats = c;
-	s->ndcats = nc;
-	s->dencs = e;
-	s->ndencs = ne;
+	s->lists = s->dlists;
+	s->dlists = l;
 }
 
 /*

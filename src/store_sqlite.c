@@ -609,18 +609,10 @@ sq_close(struct store *st)
 	for (i = 0; i < ST__MAX; i++)
 		sqlite3_finalize(s->st[i]);
 	sqlite3_close(s->db);
-	free(s->batch.k);
-	free(s->batch.v);
-	buf_free(&s->key);
-	buf_free(&s->canon);
-	buf_free(&s->gid);
-	buf_free(&s->cats);
-	buf_free(&s->encs);
+	key_free(&s->k);
 	buf_free(&s->also);
-	free(s->vcats);
-	free(s->vencs);
-	free(s->dcats);
-	free(s->dencs);
+	key_lists_free(&s->lists);
+	key_lists_free(&s->dlists);
 	free(s->valso);
 	free(s->base.path);
 	free(s);
@@ -836,8 +828,8 @@ sq_begin(struct store *st)
 		return -1;
 	}
 	s->dirty = s->pruned = 0;
-	s->feed = 0;
-	sq_batch_reset(s);
+	s->fp.feed = 0;
+	key_batch_reset(&s->k);
 	return 0;
 }
 
@@ -888,19 +880,20 @@ sq_rollback(struct store *st)
 		sqlite3_reset(q);
 	}
 	s->in_txn = 0;
-	s->feed = 0;
+	s->fp.feed = 0;
 }
 
 
 const struct store_backend store_sqlite = {
 	.name = "sqlite",
-	.scheme = NULL,
+	.schemes = NULL,
 	.open = sq_open,
 	.close = sq_close,
 	.schema_version = sq_schema_version,
 	.damaged = sq_damaged,
 	.checkpoint_thread = sq_checkpoint_thread,
 	.checkpoint = sq_checkpoint,
+	.lock = NULL,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,

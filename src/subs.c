@@ -832,7 +832,8 @@ cmd_export(struct conf *conf, int argc, char **argv)
 	if (optind != argc)
 		goto usage;
 	/* Titles and site links the feeds gave us, when we have them. */
-	if (access(conf->database, F_OK) == 0 &&
+	if ((store_is_server(conf->database) ||
+	    access(conf->database, F_OK) == 0) &&
 	    (st = store_open(conf->database, err, sizeof err)) == NULL)
 		log_warnx("%s (exporting without feed titles)", err);
 	fs = xcalloc(conf->nfeeds + 1, sizeof *fs);

@@ -1,4 +1,10 @@
-/* test_store.c: every rule of the store, on real SQLite files. */
+/*
+ * test_store.c: every rule of the store, on real SQLite files; with a
+ * PostgreSQL URI in FEEDMUX_TEST_PG (or as the argument), the same rules
+ * on a real server, a new database per case (tests/t-store-pg.sh).  The
+ * cases about SQLite's file (pragmas, WAL, its migrations) have their
+ * PostgreSQL counterparts here.
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,6 +14,9 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#ifdef HAVE_LIBPQ
+#include <libpq-fe.h>
+#endif
 
 #include "conf.h"
 #include "dbq.h"
@@ -20,12 +29,56 @@
 
 static char	 dir[] = "/tmp/test_store.XXXXXX";
 static int	 ndb;
+/* The PostgreSQL cluster's URI, postgresql://[AUTHORITY]/DB[?PARAMS]. */
+static const char *pg_base;
+
+#ifdef HAVE_LIBPQ
+/* Database name made by a CREATE DATABASE statement, and its URI. */
+static char *
+pg_createdb(const char *name, const char *sql)
+{
+	const char	*auth, *db, *params;
+	char		*uri;
+	PGconn		*c = PQconnectdb(pg_base);
+	PGresult	*r;
+
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		printf("Bail out! %s: %s", sql, PQerrorMessage(c));
+		exit(1);
+	}
+	PQclear(r);
+	PQfinish(c);
+	auth = strstr(pg_base, "://") + 3;
+	db = auth + strcspn(auth, "/");
+	params = db + strcspn(db, "?");
+	xasprintf(&uri, "%.*s%s%s", (int)(db + 1 - pg_base), pg_base, name,
+	    params);
+	return uri;
+}
+
+/* A fresh database beside pg_base's, and its URI. */
+static char *
+pg_newdb(int n)
+{
+	char	 name[32], sql[64];
+
+	/* Our own integer: identifiers take no parameters. */
+	snprintf(name, sizeof(name), "fm_test_%d", n);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+	return pg_createdb(name, sql);
+}
+#endif
 
 static char *
 dbpath(void)
 {
 	char	*p;
 
+#ifdef HAVE_LIBPQ
+	if (pg_base != NULL)
+		return pg_newdb(++ndb);
+#endif
 	xasprintf(&p, "%s/db%d.sqlite", dir, ++ndb);
 	return p;
 }
@@ -210,6 +263,88 @@ test_newer_refused(void)
 	store_close(s);
 	free(path);
 }
+
+#ifdef HAVE_LIBPQ
+/* PostgreSQL: a schema_version table, a UTF8 database, no password shown. */
+static void
+test_open_pg(void)
+{
+	char		*path, err[512];
+	struct store	*s = mkstore(&path);
+
+	is_int(count(s, path, "SELECT count(*) FROM schema_version"), 1,
+	    "one schema_version row");
+	is_int(count(s, path, "SELECT version FROM schema_version"), 1,
+	    "at version 1");
+	store_close(s);
+	s = store_open(path, err, sizeof(err));
+	ok(s != NULL, "reopened");
+	is_int(count(s, path, "SELECT version FROM schema_version"), 1,
+	    "still at version 1");
+	store_close(s);
+	free(path);
+	path = pg_createdb("fm_latin1", "CREATE DATABASE fm_latin1 ENCODING"
+	    " 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+	s = store_open(path, err, sizeof(err));
+	ok(s == NULL, "a LATIN1 database refused");
+	ok(strstr(err, "encoding is LATIN1; feedmux needs UTF8") != NULL,
+	    "and why: %s", err);
+	store_close(s);
+	s = store_open("postgresql://me:secret@/nodb?host=/nonexistent", err,
+	    sizeof(err));
+	ok(s == NULL, "no server: refused");
+	ok(strstr(err, "secret") == NULL && strstr(err, "me:***@") != NULL,
+	    "the message hides the password: %s", err);
+	free(path);
+}
+
+/*
+ * A connection the server ends: the call then fails with a message, the
+ * next one connects again (statements prepared anew) and works.
+ */
+static void
+test_reconnect_pg(void)
+{
+	char		*path;
+	struct store	*s = mkstore(&path);
+	struct feed_state fs;
+
+	fs = feed(s, "a");
+	feed_state_free(&fs);
+	is_int(count(NULL, path, "SELECT count(pg_terminate_backend(pid))"
+	    " FROM pg_stat_activity WHERE datname = current_database()"
+	    " AND pid <> pg_backend_pid()"), 1, "the store's connection ended");
+	is_int(store_feed_get(s, "a", &fs), -1, "the next call fails");
+	ok(strstr(store_error(s), "loading a feed: ") != NULL,
+	    "and says so: %s", store_error(s));
+	is_int(store_feed_get(s, "a", &fs), 1, "the one after connects again");
+	feed_state_free(&fs);
+	is_int(put1(s, "a", KEY_AUTO, ent("r-1", "R", NULL, NULL, NOW), NOW),
+	    STORE_NEW, "and writes");
+	store_close(s);
+	free(path);
+}
+
+static void
+test_newer_refused_pg(void)
+{
+	char		*path, err[512];
+	struct store	*s = mkstore(&path);
+
+	store_close(s);
+	ok(count(NULL, path, "UPDATE schema_version SET version = 99"
+	    " RETURNING version") == 99, "schema_version set to 99");
+	err[0] = '\0';
+	s = store_open(path, err, sizeof(err));
+	ok(s == NULL, "newer database refused");
+	ok(strstr(err, "version 99 is newer") != NULL,
+	    "message names its version: %s", err);
+	ok(strstr(err, "(version 1)") != NULL, "message names ours");
+	ok(strstr(err, path) != NULL, "message names the database");
+	store_close(s);
+	free(path);
+}
+#endif
 
 static void
 test_migration(void)
@@ -1101,6 +1236,32 @@ test_atomic_fetch(void)
 	store_close(s);
 }
 
+/*
+ * Validators are opaque bytes, sent back as received: not UTF-8 (obs-text
+ * in an ETag, Latin-1 in a Last-Modified) included.
+ */
+static void
+test_validator_bytes(void)
+{
+	char		*path;
+	struct store	*s = mkstore(&path);
+	struct feed_state fs = feed(s, "a");
+
+	fs.etag = xstrdup("W/\"\xff\xfe caf\xe9\"");
+	fs.last_modified = xstrdup("Mi, 15 M\xe4r 2023 10:00:00 GMT");
+	store_begin(s);
+	ok(store_put_feed(s, &fs) == 0, "bytes that are not UTF-8 stored");
+	ok(store_commit(s) == 0, "and committed");
+	feed_state_free(&fs);
+	fs = feed(s, "a");
+	is_str(fs.etag, "W/\"\xff\xfe caf\xe9\"", "ETag read back as sent");
+	is_str(fs.last_modified, "Mi, 15 M\xe4r 2023 10:00:00 GMT",
+	    "Last-Modified read back as sent");
+	feed_state_free(&fs);
+	free(path);
+	store_close(s);
+}
+
 static void
 test_digests(void)
 {
@@ -1140,20 +1301,35 @@ test_digests(void)
 }
 
 int
-main(void)
+main(int argc, char *argv[])
 {
 	if (mkdtemp(dir) == NULL)
 		return 1;
-	test_open();
-	test_newer_refused();
-	test_migration();
-	test_migration_rowid();
-	test_migration_hash();
-	test_migration_6();
+	pg_base = argc > 1 ? argv[1] : getenv("FEEDMUX_TEST_PG");
+	if (pg_base != NULL && *pg_base == '\0')
+		pg_base = NULL;
+	if (pg_base != NULL) {
+#ifdef HAVE_LIBPQ
+		printf("# backend: postgresql (%s)\n", pg_base);
+		test_open_pg();
+		test_newer_refused_pg();
+		test_reconnect_pg();
+#else
+		printf("Bail out! a PostgreSQL URI, but built without libpq\n");
+		return 1;
+#endif
+	} else {
+		test_open();
+		test_newer_refused();
+		test_migration();
+		test_migration_rowid();
+		test_migration_hash();
+		test_migration_6();
+		test_checkpoint_thread();
+	}
 	test_undated_order();
 	test_feed_updated();
 	test_no_link();
-	test_checkpoint_thread();
 	test_prune_all();
 	test_sync();
 	test_dedup();
@@ -1162,8 +1338,10 @@ main(void)
 	test_cross_feed();
 	test_ordering();
 	test_tombstones();
-	test_shrink();
+	if (pg_base == NULL)
+		test_shrink();
 	test_atomic_fetch();
+	test_validator_bytes();
 	test_digests();
 	rm_tree(dir);
 	return done_testing();

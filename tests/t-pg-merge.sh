@@ -1,0 +1,107 @@
+#!/bin/sh
+# The same feeds polled into SQLite and into PostgreSQL give the same
+# merged documents and digest, byte for byte: feedmux poll on the loopback
+# fixture server (twice: the second answered 304 or unchanged), then
+# feedmux merge and feedmux digest.
+# Cross-feed duplicates, categories, enclosures and a large feed included.
+# Then the one-daemon lock.  Runs itself beside a private cluster
+# (tests/pg-cluster.sh).
+if [ -z "${FEEDMUX_TEST_PG:-}" ]; then
+	exec "${top_srcdir:-.}/tests/pg-cluster.sh" "$0" "$@"
+fi
+. "$top_srcdir/tests/lib.sh"
+start_fixture
+
+conf() {	# conf NAME DATABASE
+	mkdir -p "$T/$1"
+	cat >"$T/$1.conf" <<EOC
+[feedmux]
+database = $2
+# One fetch at a time, in the same order: entries of one date then come
+# in the same order (their ids) on both sides.
+concurrency = 1
+[output]
+atom = $T/$1/atom.xml
+rss = $T/$1/rss.xml
+json = $T/$1/feed.json
+html = $T/$1/index.html
+title = Both Planet
+link = https://planet.example.org/
+entries = 1000
+[digest]
+dir = $T/$1/digests
+[feed "plain"]
+url = $U/feed/dup
+category = one
+[feed "zipped"]
+url = $U/gzip/dup
+category = two
+[feed "json"]
+url = $U/jsonfeed/js
+[feed "etagless"]
+url = $U/noetag/other
+[feed "big"]
+url = $U/big
+[feed "broken"]
+url = $U/status/500
+EOC
+}
+digest_now=$(($(date +%s) + 86400))
+conf sqlite "$T/db.sqlite"
+conf pg "$FEEDMUX_TEST_PG"
+
+for b in sqlite pg; do
+	"$FEEDMUX" -c "$T/$b.conf" poll >"$T/$b.poll1" 2>"$T/$b.err1"
+	is $? 0 "$b: first poll (one feed of six fails)"
+	"$FEEDMUX" -c "$T/$b.conf" poll --all >"$T/$b.poll2" 2>"$T/$b.err2"
+	is $? 0 "$b: second poll, every feed again"
+	check "$b: feedmux merge" "$FEEDMUX" -c "$T/$b.conf" merge
+	# A digest of what came, made for one slot on both sides.
+	check "$b: feedmux digest" env FEEDMUX_NOW=$digest_now \
+	    "$FEEDMUX" -c "$T/$b.conf" digest
+done
+check "the first polls said the same" cmp "$T/sqlite.poll1" "$T/pg.poll1"
+check "the second polls said the same" cmp "$T/sqlite.poll2" "$T/pg.poll2"
+contains "$T/pg.poll1" "6 of 6 feeds polled: 5 updated (414 new entries)" \
+    "first poll on PostgreSQL: 414 entries"
+contains "$T/pg.poll2" "6 of 6 feeds polled: 0 updated" \
+    "second poll on PostgreSQL: nothing new"
+for f in atom.xml rss.xml feed.json index.html; do
+	check "$f: identical from both backends" cmp "$T/sqlite/$f" "$T/pg/$f"
+done
+check "the digests: identical from both backends" \
+    diff -r "$T/sqlite/digests" "$T/pg/digests"
+is "$(ls "$T/pg/digests" | wc -l)" 2 "one digest, as HTML and text"
+n=$(grep -c "<entry>" "$T/pg/atom.xml")
+is "$n" 411 "every entry once in the merged Atom (3 + 5 - 3 + 3 + 3 + 400)"
+contains "$T/pg/atom.xml" "dup item 4" "an entry of the gzip feed"
+"$FEEDMUX" -c "$T/sqlite.conf" status >"$T/sqlite.status"
+"$FEEDMUX" -c "$T/pg.conf" status >"$T/pg.status"
+is "$(tail -n 1 "$T/pg.status")" "$(tail -n 1 "$T/sqlite.status")" \
+    "status totals agree"
+
+# One daemon per PostgreSQL database, as per SQLite file: the second is
+# refused; the lock goes with its holder's connection, even on kill -9.
+"$FEEDMUX" -v -c "$T/pg.conf" run 2>"$T/run1.err" &
+d1=$!
+wait_for grep -q "running:" "$T/run1.err"
+ok $? "a daemon runs on PostgreSQL"
+"$FEEDMUX" -c "$T/pg.conf" run >/dev/null 2>"$T/run2.err"
+is $? 75 "a second daemon on the same database: exit 75"
+contains "$T/run2.err" "database in use by another feedmux" "and says why"
+kill -9 $d1
+wait $d1 2>/dev/null
+nolock() {
+	[ "$(psql -tAc "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'" \
+	    "$FEEDMUX_TEST_PG")" = 0 ]
+}
+wait_for nolock
+ok $? "the server released the killed daemon's lock"
+"$FEEDMUX" -v -c "$T/pg.conf" run 2>"$T/run3.err" &
+d3=$!
+wait_for grep -q "running:" "$T/run3.err"
+ok $? "once it is killed, another daemon takes over"
+kill $d3
+wait $d3
+is $? 0 "which stops cleanly on SIGTERM"
+done_testing
