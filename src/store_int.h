@@ -38,8 +38,6 @@ struct store_backend {
 	int	(*checkpoint_thread)(struct store *, int pages, char *err,
 	    size_t errlen);
 	int	(*checkpoint)(struct store *);
-	/* May be NULL: a file's lock is daemon.c's, beside the file. */
-	int	(*lock)(struct store *, char *err, size_t errlen);
 
 	int	(*begin)(struct store *);
 	int	(*commit)(struct store *);
@@ -81,6 +79,21 @@ struct store_backend {
 	    struct hook_state *);
 	int	(*hook_put)(struct store *, const char *name,
 	    const struct hook_state *);
+
+	/* Sharing among daemons (store.h); NULL in a backend of one
+	 * daemon, for all of them: lease NULL means not shared. */
+	int	(*lease)(struct store *, int64_t now, int n, int per_host,
+	    int64_t secs, int (*)(void *, const char *), void *);
+	int	(*unlease)(struct store *, const char *name);
+	int	(*due_all)(struct store *);
+	int	(*claim)(struct store *, const char *what, int64_t now,
+	    int64_t secs);
+	int	(*unclaim)(struct store *, const char *what);
+	int	(*render_lock)(struct store *);
+	int	(*rendering_put)(struct store *, const char *name, int64_t gen,
+	    int64_t mtime, const void *body, size_t len);
+	int	(*rendering_get)(struct store *, const char *name,
+	    int64_t *gen, int64_t *mtime, struct buf *body);
 };
 
 /* The head of every backend's handle. */

@@ -228,10 +228,12 @@ pg_put_feed(struct store *st, const struct feed_state *fs)
 {
 	struct pgstore	*s = pgs(st);
 	struct pgargs	 a;
+	const char	*url = fs->url != NULL ? fs->url : fs->conf_url;
+	char		 host[256];
 
 	pg_args(&a);
 	pg_arg_int(&a, fs->id);
-	pg_arg_text(&a, fs->url != NULL ? fs->url : fs->conf_url);
+	pg_arg_text(&a, url);
 	pg_arg_blob(&a, fs->etag);
 	pg_arg_blob(&a, fs->last_modified);
 	pg_arg_int(&a, fs->last_poll);
@@ -246,6 +248,7 @@ pg_put_feed(struct store *st, const struct feed_state *fs)
 	pg_arg_int(&a, fs->gone);
 	pg_arg_int(&a, fs->malformed);
 	pg_arg_int(&a, fs->max_age);
+	pg_arg_text(&a, pg_host(url, host, sizeof(host)));
 	return pg_exec(s, PS_FEED_PUT, &a, "storing feed state", NULL);
 }
 

@@ -893,7 +893,6 @@ const struct store_backend store_sqlite = {
 	.damaged = sq_damaged,
 	.checkpoint_thread = sq_checkpoint_thread,
 	.checkpoint = sq_checkpoint,
-	.lock = NULL,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
