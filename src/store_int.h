@@ -81,6 +81,9 @@ struct store_backend {
 	    struct hook_state *);
 	int	(*hook_put)(struct store *, const char *name,
 	    const struct hook_state *);
+
+	/* A whole store as rows, for store_copy (store_rows.h). */
+	const struct store_rows_ops *rows;
 };
 
 /* The head of every backend's handle. */

@@ -27,6 +27,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "store_pg.h"
+#include "store_rows.h"
 #include "util.h"
 
 /*
@@ -1022,4 +1023,5 @@ const struct store_backend store_pg = {
 	.digest_update = pg_digest_update,
 	.hook_get = pg_hook_get,
 	.hook_put = pg_hook_put,
+	.rows = &pg_rows,
 };
