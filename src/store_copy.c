@@ -77,13 +77,17 @@ static const struct store_col hook_cols[] = {
 /* In the order they are written: feeds before the entries naming them. */
 enum { T_STATE, T_FEEDS, T_ENTRIES, T_TOMBSTONES, T_DIGESTS, T_HOOKS };
 static const struct store_table tables[] = {
-	[T_STATE] = { "state", COLS(state_cols), "seq", "seq", NULL, 1 },
-	[T_FEEDS] = { "feeds", COLS(feed_cols), "id", "id", "id", 0 },
-	[T_ENTRIES] = { "entries", COLS(entry_cols), "id", "id", NULL, 0 },
-	[T_TOMBSTONES] = { "tombstones", COLS(tomb_cols), "feed, khash",
-	    NULL, NULL, 0 },
-	[T_DIGESTS] = { "digests", COLS(digest_cols), "id", "id", "id", 0 },
-	[T_HOOKS] = { "hooks", COLS(hook_cols), "name", "mark", NULL, 0 },
+	[T_STATE] = { "state", "state", COLS(state_cols), "seq", "seq", NULL,
+	    1 },
+	[T_FEEDS] = { "feeds", "feed", COLS(feed_cols), "id", "id", "id", 0 },
+	[T_ENTRIES] = { "entries", "entry", COLS(entry_cols), "id", "id",
+	    NULL, 0 },
+	[T_TOMBSTONES] = { "tombstones", "tombstone", COLS(tomb_cols),
+	    "feed, khash", NULL, NULL, 0 },
+	[T_DIGESTS] = { "digests", "digest", COLS(digest_cols), "id", "id",
+	    "id", 0 },
+	[T_HOOKS] = { "hooks", "hook", COLS(hook_cols), "name", "mark", NULL,
+	    0 },
 };
 
 struct copy {
@@ -129,7 +133,8 @@ check_empty(struct store *to, char *err, size_t errlen)
 		}
 		if (n.rows > 0)
 			buf_printf(&held, "%s%lld %s", held.len > 0 ? ", " :
-			    "", (long long)n.rows, tables[i].name);
+			    "", (long long)n.rows, n.rows == 1 ? tables[i].one :
+			    tables[i].name);
 	}
 	if (held.len == 0)
 		return 0;

@@ -28,6 +28,7 @@ struct store_col {
 
 struct store_table {
 	const char	*name;
+	const char	*one;		/* what a row is, for messages */
 	const struct store_col *cols;
 	size_t		 ncols;
 	const char	*order;		/* ORDER BY of a read: its key */

@@ -45,8 +45,10 @@ category = two
 url = $U/jsonfeed/js
 [feed "etagless"]
 url = $U/noetag/other
+# Its oldest ten pruned: ten tombstones.
 [feed "big"]
 url = $U/big
+keep_max = 390
 [feed "broken"]
 url = $U/status/500
 [feed "weak"]
@@ -103,7 +105,8 @@ nentries=$(sq "$T/src.db" "SELECT count(*) FROM entries")
 ntombs=$(sq "$T/src.db" "SELECT count(*) FROM tombstones")
 is "$(cat "$T/copy1")" "copied $T/src.db -> $PG: 7 feeds, $nentries entries, $ntombs tombstones, 1 digest, 1 hook (verified)" \
     "it says what it copied, and that it was verified"
-is "$nentries" 417 "417 entries in the source (duplicates folded: 414 shown)"
+is "$nentries $ntombs" "407 10" \
+    "407 entries in the source (404 shown: duplicates folded), 10 tombstones"
 test -e "$T/dst.db"; ok $((!$?)) "the config's own database was not touched"
 is "$(pg_counts "$PG")" "$(sq_counts "$T/src.db")" \
     "every table's rows, largest id and the state row agree"
@@ -143,7 +146,7 @@ for f in atom.xml rss.xml feed.json index.html; do
 	check "$f: PostgreSQL copy = source" cmp "$T/src/$f" "$T/pg/$f"
 	check "$f: SQLite copy = source" cmp "$T/src/$f" "$T/dst/$f"
 done
-is "$(grep -c "<entry>" "$T/pg/atom.xml")" 414 "414 entries in the merged Atom"
+is "$(grep -c "<entry>" "$T/pg/atom.xml")" 404 "404 entries in the merged Atom"
 check "status: PostgreSQL copy = source" cmp "$T/src.status" "$T/pg.status"
 check "status: SQLite copy = source" cmp "$T/src.status" "$T/dst.status"
 
@@ -162,7 +165,10 @@ check "SQLite copy: the server answered as for the source" \
 is "$(grep ' 304$' "$T/pg.answers" | tr '\n' ' ')" \
     "/feed/dup 304 /noetag/other 304 /weak/w 304 " \
     "feeds with validators answered 304 Not Modified (ETag, Last-Modified)"
-contains "$T/pg.poll2" "7 of 7 feeds polled: 0 updated" "nothing new"
+contains "$T/pg.poll2" "7 of 7 feeds polled: 0 updated" \
+    "nothing new: the pruned entries stay pruned (tombstones)"
+check "the polls said the same (PostgreSQL copy)" cmp "$T/src.poll2" "$T/pg.poll2"
+check "the polls said the same (SQLite copy)" cmp "$T/src.poll2" "$T/dst.poll2"
 
 # Marks survived: no digest and no hook delivery of what was sent before.
 for b in pg dst; do
@@ -190,6 +196,10 @@ contains "$T/err" "$T/dst.db: not empty (it holds 7 feeds" "says so"
 sq "$T/dst.db" .dump >"$T/dst.after"
 check "and it is unchanged" cmp "$T/dst.before" "$T/dst.after"
 
+# SQLite -> SQLite, as well.
+check "db copy SQLite -> SQLite" "$FEEDMUX" db copy "$T/src.db" "$T/again.db"
+is "$(sq_counts "$T/again.db")" "$(sq_counts "$T/src.db")" "the same rows"
+
 # A bad FROM: a clear error, and nothing made.
 "$FEEDMUX" db copy "$T/none.db" "$T/new1.db" >/dev/null 2>"$T/err"
 is $? 66 "FROM a file that does not exist: exit 66"
@@ -202,6 +212,10 @@ is $? 66 "FROM a database that does not exist: exit 66"
 contains "$T/err" "postgresql://nobody:***@/nosuchdb" "the URI is named"
 contains "$T/err" 'database "nosuchdb" does not exist' "with the server's reason"
 grep -q sekret "$T/err"; ok $((!$?)) "but not its password"
+echo "not a database" >"$T/text.db"
+"$FEEDMUX" db copy "$T/text.db" "$T/new3.db" >/dev/null 2>"$T/err"
+is $? 65 "FROM a file that is not a database: exit 65"
+contains "$T/err" "$T/text.db: the database is damaged" "named, and why"
 "$FEEDMUX" db copy "$T/src.db" >/dev/null 2>"$T/err"
 is $? 64 "db copy with one database: exit 64"
 is "$(cat "$T/err")" "usage: feedmux db copy FROM TO" "and its usage"
