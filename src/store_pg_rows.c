@@ -21,10 +21,12 @@
 
 #define PUT_STMT	"fmcopy"
 
-/* A table being written: its parameters, reused row after row. */
+/* A table being written: COPY's text, or the update's parameters. */
 struct pgput {
 	struct pgstore	*s;
 	const struct store_table *t;
+	int		 copy;		/* in COPY FROM STDIN */
+	struct buf	 line;
 	const char	**v;
 	int		*len, *fmt;
 	char		(*num)[24];
@@ -200,6 +202,7 @@ pgr_each(struct store *st, const struct store_table *t, store_row_cb cb,
 static void
 put_free(struct pgput *p)
 {
+	buf_free(&p->line);
 	free(p->v);
 	free(p->len);
 	free(p->fmt);
@@ -207,53 +210,77 @@ put_free(struct pgput *p)
 	free(p);
 }
 
-static void *
-pgr_put_begin(struct store *st, const struct store_table *t)
+/* The state row is there already, made by the schema: an UPDATE. */
+static int
+update_begin(struct pgput *p)
 {
-	struct pgstore	*s = pgs(st);
+	const struct store_table *t = p->t;
 	struct buf	 sql = { NULL, 0, 0 };
-	struct pgput	*p;
 	PGresult	*r;
 	size_t		 i;
 	int		 ok;
 
-	if (t->single) {
-		buf_printf(&sql, "UPDATE %s SET ", t->name);
-		for (i = 0; i < t->ncols; i++)
-			buf_printf(&sql, "%s%s = $%zu", i > 0 ? ", " : "",
-			    t->cols[i].name, i + 1);
-	} else {
-		buf_printf(&sql, "INSERT INTO %s(", t->name);
-		for (i = 0; i < t->ncols; i++)
-			buf_printf(&sql, "%s%s", i > 0 ? ", " : "",
-			    t->cols[i].name);
-		buf_adds(&sql, ") VALUES(");
-		for (i = 0; i < t->ncols; i++)
-			buf_printf(&sql, "%s$%zu", i > 0 ? ", " : "", i + 1);
-		buf_adds(&sql, ")");
-	}
-	r = PQprepare(s->conn, PUT_STMT, sql.s, 0, NULL);
+	buf_printf(&sql, "UPDATE %s SET ", t->name);
+	for (i = 0; i < t->ncols; i++)
+		buf_printf(&sql, "%s%s = $%zu", i > 0 ? ", " : "",
+		    t->cols[i].name, i + 1);
+	r = PQprepare(p->s->conn, PUT_STMT, sql.s, 0, NULL);
 	buf_free(&sql);
 	if (!(ok = PQresultStatus(r) == PGRES_COMMAND_OK))
-		pg_fail(s, r, t->name);
+		pg_fail(p->s, r, t->name);
 	PQclear(r);
-	if (!ok)
-		return NULL;
-	p = xcalloc(1, sizeof(*p));
-	p->s = s;
-	p->t = t;
 	p->v = xcalloc(t->ncols, sizeof(*p->v));
 	p->len = xcalloc(t->ncols, sizeof(*p->len));
 	p->fmt = xcalloc(t->ncols, sizeof(*p->fmt));
 	p->num = xcalloc(t->ncols, sizeof(*p->num));
+	return ok ? 0 : -1;
+}
+
+/*
+ * The other tables' rows go through COPY: no round trip per row, and
+ * the server's error names the line and column it refused.
+ */
+static int
+copy_begin(struct pgput *p)
+{
+	const struct store_table *t = p->t;
+	struct buf	 sql = { NULL, 0, 0 };
+	PGresult	*r;
+	size_t		 i;
+	int		 ok;
+
+	buf_printf(&sql, "COPY %s(", t->name);
+	for (i = 0; i < t->ncols; i++)
+		buf_printf(&sql, "%s%s", i > 0 ? ", " : "", t->cols[i].name);
+	buf_adds(&sql, ") FROM STDIN");
+	r = PQexec(p->s->conn, sql.s);
+	buf_free(&sql);
+	if (!(ok = PQresultStatus(r) == PGRES_COPY_IN))
+		pg_fail(p->s, r, t->name);
+	PQclear(r);
+	p->copy = ok;
+	return ok ? 0 : -1;
+}
+
+static void *
+pgr_put_begin(struct store *st, const struct store_table *t)
+{
+	struct pgput	*p;
+
+	p = xcalloc(1, sizeof(*p));
+	p->s = pgs(st);
+	p->t = t;
+	if ((t->single ? update_begin(p) : copy_begin(p)) == -1) {
+		put_free(p);
+		return NULL;
+	}
 	return p;
 }
 
 /* Integers as text; text and bytes as they are (binary parameters). */
 static int
-pgr_put(void *arg, const struct store_value *v)
+update(struct pgput *p, const struct store_value *v)
 {
-	struct pgput	*p = arg;
 	PGresult	*r;
 	size_t		 i;
 	int		 ok;
@@ -278,13 +305,119 @@ pgr_put(void *arg, const struct store_value *v)
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		pg_fail(p->s, r, p->t->name);
-	else if (p->t->single && strcmp(PQcmdTuples(r), "1") != 0) {
+	else if (strcmp(PQcmdTuples(r), "1") != 0) {
 		snprintf(p->s->base.err, sizeof(p->s->base.err), "%s: no row "
 		    "to update", p->t->name);
 		ok = 0;
 	}
 	PQclear(r);
 	return ok ? 0 : -1;
+}
+
+/* Text as COPY's text format has it: backslash escapes. */
+static void
+copy_text(struct buf *b, const char *s, size_t n)
+{
+	size_t	 i, from = 0;
+	char	 esc;
+
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '\\':
+			esc = '\\';
+			break;
+		case '\n':
+			esc = 'n';
+			break;
+		case '\r':
+			esc = 'r';
+			break;
+		case '\t':
+			esc = 't';
+			break;
+		default:
+			continue;
+		}
+		buf_add(b, s + from, i - from);
+		buf_addc(b, '\\');
+		buf_addc(b, esc);
+		from = i + 1;
+	}
+	buf_add(b, s + from, n - from);
+}
+
+/* Bytes as bytea's hex form, its backslash escaped for COPY. */
+static void
+copy_bytes(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t	 i;
+
+	buf_adds(b, "\\\\x");
+	for (i = 0; i < n; i++) {
+		buf_addc(b, hex[(unsigned char)s[i] >> 4]);
+		buf_addc(b, hex[(unsigned char)s[i] & 0xf]);
+	}
+}
+
+static int
+copy_flush(struct pgput *p)
+{
+	if (p->line.len > 0 && PQputCopyData(p->s->conn, p->line.s,
+	    (int)p->line.len) != 1)
+		return pg_fail(p->s, NULL, p->t->name);
+	buf_reset(&p->line);
+	return 0;
+}
+
+/* A row of COPY text, sent 64 KiB at a time. */
+static int
+copy_row(struct pgput *p, const struct store_value *v)
+{
+	struct buf	*b = &p->line;
+	size_t		 i;
+
+	for (i = 0; i < p->t->ncols; i++) {
+		if (i > 0)
+			buf_addc(b, '\t');
+		if (v[i].null)
+			buf_adds(b, "\\N");
+		else if (p->t->cols[i].type == COL_INT)
+			buf_printf(b, "%lld", (long long)v[i].i);
+		else if (p->t->cols[i].type == COL_TEXT)
+			copy_text(b, v[i].p, v[i].len);
+		else
+			copy_bytes(b, v[i].p, v[i].len);
+	}
+	buf_addc(b, '\n');
+	return b->len >= 65536 ? copy_flush(p) : 0;
+}
+
+static int
+pgr_put(void *arg, const struct store_value *v)
+{
+	struct pgput	*p = arg;
+
+	return p->copy ? copy_row(p, v) : update(p, v);
+}
+
+/* The end of a COPY, with the server's verdict on all its rows. */
+static int
+copy_end(struct pgput *p, int ok)
+{
+	PGresult	*r;
+	int		 rc = 0;
+
+	if (ok && copy_flush(p) == -1)
+		ok = 0, rc = -1;
+	if (PQputCopyEnd(p->s->conn, ok ? NULL : "copy abandoned") != 1)
+		rc = pg_fail(p->s, NULL, p->t->name);
+	while ((r = PQgetResult(p->s->conn)) != NULL) {
+		if (ok && rc == 0 && PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = pg_fail(p->s, r, p->t->name);
+		PQclear(r);
+	}
+	return rc;
 }
 
 /*
@@ -311,17 +444,22 @@ advance(struct pgstore *s, const struct store_table *t)
 	return ok ? 0 : -1;
 }
 
+/*
+ * After a failure the transaction refuses everything until its rollback:
+ * the update's statement then goes with the connection.
+ */
 static int
 pgr_put_end(void *arg, int ok)
 {
 	struct pgput	*p = arg;
 	int		 rc = 0;
 
-	/* After a failure the transaction refuses everything until its
-	 * rollback; the statement then goes with the connection. */
-	if (ok && ((p->t->serial != NULL && advance(p->s, p->t) == -1) ||
-	    run(p->s, "DEALLOCATE " PUT_STMT, p->t->name) == -1))
-		rc = -1;
+	if (p->copy)
+		rc = copy_end(p, ok);
+	else if (ok)
+		rc = run(p->s, "DEALLOCATE " PUT_STMT, p->t->name);
+	if (ok && rc == 0 && p->t->serial != NULL)
+		rc = advance(p->s, p->t);
 	put_free(p);
 	return rc;
 }
