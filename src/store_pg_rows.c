@@ -1,9 +1,10 @@
 /*
  * store_pg_rows.c: the PostgreSQL backend's rows (store_rows.h), for
  * copying a whole store.  Statements name only the tables and columns of
- * store_copy.c's fixed list; every value is bound.  A read is one
- * REPEATABLE READ transaction, its rows taken one at a time (libpq's
- * single-row mode), so a large table is never all in memory.
+ * store_copy.c's fixed list; values travel as bound parameters or as
+ * COPY data, never in SQL text.  A read is one REPEATABLE READ
+ * transaction, its rows taken one at a time (libpq's single-row mode), so
+ * a large table is never all in memory; a table is written with one COPY.
  */
 #include "config.h"
 

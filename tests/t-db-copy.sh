@@ -251,6 +251,15 @@ contains "$T/err" "table digests: 1 rows in $T/src.db, 0 in " \
 is "$(pg_counts "$two")" "0 0|0 0|0|0 0|0 0|0 0 0" \
     "and the copy was rolled back: still empty"
 
+# A value PostgreSQL refuses (text that is not UTF-8): nothing kept either.
+sq "$T/again.db" "UPDATE entries SET title = CAST(x'41ff42' AS TEXT)
+    WHERE id = (SELECT max(id) FROM entries)"
+"$FEEDMUX" db copy "$T/again.db" "$two" >/dev/null 2>"$T/err"
+is $? 73 "a row the destination refuses: exit 73"
+contains "$T/err" "invalid byte sequence" "with the server's reason"
+contains "$T/err" "COPY entries, line $nentries" "and the row"
+is "$(pg_counts "$two")" "0 0|0 0|0|0 0|0 0|0 0 0" "nothing kept"
+
 # The copy's ids go on: a new feed and a new digest in PostgreSQL.
 ndigests=$(pq "$PG" -c "SELECT count(*) FROM digests")
 printf '[feed "later"]\nurl = %s/feed/later\n' "$U" >>"$T/pg.conf"
