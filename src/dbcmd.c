@@ -25,10 +25,12 @@ static int
 exit_code(int rc)
 {
 	switch (rc) {
+	case STORE_COPY_READ:
+		return EX_NOINPUT;
 	case STORE_COPY_WRITE:
 	case STORE_COPY_NOT_EMPTY:
 		return EX_CANTCREAT;
-	default:	/* reading failed, or the copy did not verify */
+	default:	/* the copy did not verify */
 		return EX_DATAERR;
 	}
 }
