@@ -238,6 +238,14 @@ two=$(echo "$PG" | sed 's|^postgresql:///feedmux|postgresql:///two|')
 three=$(echo "$PG" | sed 's|^postgresql:///feedmux|postgresql:///three|')
 check "db copy PostgreSQL -> PostgreSQL" "$FEEDMUX" db copy "$PG" "$three"
 is "$(pg_counts "$three")" "$(pg_counts "$PG")" "the same rows"
+# A FROM whose schema is not feedmux's (a column gone): refused.
+pq "$three" -c "ALTER TABLE entries DROP COLUMN thumbnail"
+"$FEEDMUX" db copy "$three" "$T/new4.db" >/dev/null 2>"$T/err"
+is $? 66 "FROM a database missing a column: exit 66"
+contains "$T/err" "$three: " "the database named"
+contains "$T/err" 'column "thumbnail" of relation "entries" does not exist' \
+    "with the server's reason"
+test -e "$T/new4.db"; ok $((!$?)) "and TO not made"
 : >"$T/empty.db"
 check "an empty store copies too" "$FEEDMUX" db copy "$T/empty.db" "$two"
 pq "$two" -c "CREATE FUNCTION drop_row() RETURNS trigger LANGUAGE plpgsql
