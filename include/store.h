@@ -295,4 +295,30 @@ int	store_totals(struct store *, struct store_totals *);
 /* A short error string for the last failure. */
 const char *store_error(struct store *);
 
+/*
+ * Copy a whole store into an empty one (any backends): feeds with their
+ * state, entries with their ids, tombstones, digest and hook marks; not
+ * what a running daemon keeps (leases, claims).  from is read in one
+ * snapshot, to written in one transaction and checked table by table
+ * before it commits, so a failure leaves it as it was.  0 with counts
+ * (to's), or one of these with err naming the database.
+ */
+enum {
+	STORE_COPY_READ = -1,		/* reading from failed */
+	STORE_COPY_WRITE = -2,		/* writing to failed */
+	STORE_COPY_NOT_EMPTY = -3,	/* to holds something: refused */
+	STORE_COPY_MISMATCH = -4	/* a table's counts differ */
+};
+struct store_copy_counts {
+	int64_t	feeds;
+	int64_t	entries;
+	int64_t	tombstones;
+	int64_t	digests;
+	int64_t	hooks;
+};
+int	store_copy(struct store *from, struct store *to,
+	    struct store_copy_counts *, char *err, size_t errlen);
+/* The database as messages name it: a URI without its password. */
+const char *store_where(struct store *);
+
 #endif

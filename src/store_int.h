@@ -94,6 +94,9 @@ struct store_backend {
 	    int64_t mtime, const void *body, size_t len);
 	int	(*rendering_get)(struct store *, const char *name,
 	    int64_t *gen, int64_t *mtime, struct buf *body);
+
+	/* A whole store as rows, for store_copy (store_rows.h). */
+	const struct store_rows_ops *rows;
 };
 
 /* The head of every backend's handle. */

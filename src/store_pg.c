@@ -27,6 +27,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "store_pg.h"
+#include "store_rows.h"
 #include "util.h"
 
 /*
@@ -1066,4 +1067,5 @@ const struct store_backend store_pg = {
 	.render_lock = pg_render_lock,
 	.rendering_put = pg_rendering_put,
 	.rendering_get = pg_rendering_get,
+	.rows = &pg_rows,
 };
