@@ -310,6 +310,13 @@ static void dtimer_arm(struct dtimer *);
 static void dtimer_unclaim(struct dtimer *);
 
 /*
+ * Several daemons on one database: the digest is made and sent by the
+ * one that claims it, until its delivery ends; the others find it done.
+ * The claim outlives a hung delivery (the transports time out sooner).
+ */
+#define DIGEST_CLAIM	(30 * 60)
+
+/*
  * Claim the entries since the previous digest for slot and render them.
  * A previous digest that is still unsent is folded in (its range taken
  * over, itself marked superseded), so nothing is sent twice.  Returns 1
@@ -491,6 +498,20 @@ digest_oneshot(struct store *st, const struct conf *c,
 	s.started = s.now = now;
 	s.ok = 1;		/* stays so when no mail was wanted */
 	choose_transport(&s);
+	/* Daemons on a shared database may be making this one. */
+	xasprintf(&s.claim, "digest %s", dc->name);
+	if ((rc = store_claim(st, s.claim, now, DIGEST_CLAIM)) != 1) {
+		if (rc == 0)
+			snprintf(err, errlen, "digest %sis being made by "
+			    "another feedmux; try again later", s.tag);
+		else
+			snprintf(err, errlen, "store: %s", store_error(st));
+		event_base_free(s.base);
+		free(s.claim);
+		free(s.tag);
+		return -1;
+	}
+	s.claimed = 1;
 	rc = digest_make(&s, now, now, count, err, errlen);
 	while (s.busy && event_base_loop(s.base, EVLOOP_ONCE) == 0)
 		;
@@ -503,7 +524,9 @@ digest_oneshot(struct store *st, const struct conf *c,
 		snprintf(err, errlen, "%s", s.err);
 		rc = -1;
 	}
+	dtimer_unclaim(&s);
 	event_base_free(s.base);
+	free(s.claim);
 	free(s.tag);
 	return rc;
 }
@@ -571,13 +594,6 @@ dtimer_run(struct dtimer *s)
 		digest_retry(s, &last, now);
 	digest_state_free(&last);
 }
-
-/*
- * Several daemons on one database: the digest is made and sent by the
- * one that claims it, until its delivery ends; the others find it done.
- * The claim outlives a hung delivery (the transports time out sooner).
- */
-#define DIGEST_CLAIM	(30 * 60)
 
 static void
 dtimer_unclaim(struct dtimer *s)

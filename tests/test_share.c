@@ -174,6 +174,33 @@ test_hosts_after_move(const char *path)
 	store_close(a);
 }
 
+/* Each daemon's copy of the config: additions by any, removals by any. */
+static void
+test_configs(const char *path)
+{
+	struct store	*a = open_synced(path);
+	struct conf	*c = mkconf();
+	char		 err[512];
+
+	c->nfeeds = NFEEDS - 1;		/* c1 left out of this copy */
+	ok(store_sync_feeds(a, c, err, sizeof(err)) == 0,
+	    "a daemon whose config lacks c1 syncs");
+	is_int(db_int(path, "SELECT enabled FROM feeds WHERE name = 'c1'"), 0,
+	    "c1 is disabled for all");
+	ok(store_due_all(a) == 0, "every feed due");
+	is_str(lease(a, NOW + 9999, 10, 0, LEASE), "a1 a2 a3 a4 b1 b2",
+	    "and c1 is leased to no one");
+	ok(store_unlease(a, NULL) == 0, "leases given back");
+	c->nfeeds = NFEEDS;
+	ok(store_sync_feeds(a, c, err, sizeof(err)) == 0,
+	    "a daemon whose config names c1 syncs");
+	is_str(lease(a, NOW + 9999, 10, 0, LEASE), "a1 a2 a3 a4 b1 b2 c1",
+	    "c1 is polled again");
+	free(c->feeds);
+	free(c);
+	store_close(a);
+}
+
 static void
 test_claims(const char *path)
 {
@@ -272,6 +299,7 @@ main(int argc, char **argv)
 		printf("# backend: postgresql (%s)\n", pg);
 		test_leases(pg);
 		test_hosts_after_move(pg);
+		test_configs(pg);
 		test_claims(pg);
 		test_render(pg);
 	}
