@@ -424,6 +424,11 @@ digest_deliver(struct dtimer *s, struct digest_state *ds,
 	struct buf msg = { NULL, 0, 0 };
 	int rc;
 
+	/* Daemons sharing a database serve the newest at /digest.html. */
+	if (dc->name[0] == '\0' && store_rendering_put(st, DIGEST_RENDERING,
+	    ds->id, now, r->html.s, r->html.len) == -1)
+		log_warnx("digest %lld: %s", (long long)ds->id,
+		    store_error(st));
 	if (digest_write_files(dc, ds->slot, r, err, errlen) == -1) {
 		log_warnx("digest %s%lld: %s", s->tag, (long long)ds->id, err);
 		if (!mail_wanted(dc)) {

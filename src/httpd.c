@@ -24,6 +24,7 @@
 #include <zlib.h>
 
 #include "date.h"
+#include "digest.h"
 #include "httpd.h"
 #include "httpsrv.h"
 #include "log.h"
@@ -474,8 +475,20 @@ digest_update(struct httpd *h)
 	struct buf	 b = { NULL, 0, 0 };
 	struct stat	 sb;
 	char		*path = NULL, err[512];
-	int64_t		 mtime;
+	int64_t		 mtime, gen = d->valid ? d->generation : -1;
+	int		 rc;
 
+	/* A shared database: the newest, whichever daemon made it. */
+	if (store_shared(h->st)) {
+		if ((rc = store_rendering_get(h->st, DIGEST_RENDERING, &gen,
+		    &mtime, &b)) == 1)
+			doc_set(d, &b, gen, mtime);
+		else if (rc == -1)
+			log_warnx("httpd: %s", store_error(h->st));
+		buf_free(&b);
+		if (rc == 1 || (rc == 0 && d->valid))
+			return 0;
+	}
 	if (newest_digest(h->conf->digests[0].dir, &path, &mtime) == -1 ||
 	    stat(path, &sb) == -1) {
 		free(path);

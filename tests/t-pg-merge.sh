@@ -95,13 +95,27 @@ wait_for grep -q "rendering the outputs for every daemon" "$T/run1.err"
 ok $? "a daemon on PostgreSQL renders the outputs"
 wait_for cmp -s "$T/pg/atom.xml" "$T/sqlite/atom.xml"
 ok $? "the same bytes as feedmux merge"
-"$FEEDMUX" -v -c "$T/pg.conf" run 2>"$T/run2.err" &
+# The second: its own copy of the config, its own (empty) output and
+# digest directories, an HTTP endpoint.
+port=$(free_port)
+mkdir -p "$T/pg2"
+sed -e "s|$T/pg/|$T/pg2/|" -e "s|^\[feedmux\]|&\nlisten = 127.0.0.1:$port|" \
+    "$T/pg.conf" >"$T/pg2.conf"
+"$FEEDMUX" -v -c "$T/pg2.conf" run 2>"$T/run2.err" &
 d2=$!
 wait_for grep -q "running:" "$T/run2.err"
 ok $? "a second daemon runs on the same database"
 sleep 5		# two ticks
 grep -q "rendering the outputs" "$T/run2.err"
 ok $((!$?)) "and leaves the rendering to the first"
+[ ! -e "$T/pg2/atom.xml" ]
+ok $? "writing no output file"
+curl -s -o "$T/http.atom" "http://127.0.0.1:$port/atom.xml"
+check "its endpoint serves the first's rendering" cmp "$T/http.atom" \
+    "$T/pg/atom.xml"
+curl -s -o "$T/http.digest" "http://127.0.0.1:$port/digest.html"
+check "and the newest digest, which another feedmux made" cmp \
+    "$T/http.digest" "$T"/pg/digests/digest-*.html
 kill -9 $d1
 wait $d1 2>/dev/null
 wait_for grep -q "rendering the outputs for every daemon" "$T/run2.err"
