@@ -77,6 +77,11 @@ int	store_unlease(struct store *, const char *name);
 /* Every feed due now, save those whose server asked us to wait. */
 int	store_due_all(struct store *);
 /*
+ * host (sched.h's key) asked us to wait until then (Retry-After): no
+ * daemon leases its feeds before.  A file's daemon keeps that in memory.
+ */
+int	store_host_block(struct store *, const char *host, int64_t until);
+/*
  * Claim the job what (a digest, a hook) for this process until now + secs
  * (renewed if it holds it already): 1 claimed, 0 another process holds
  * it, -1 error.  store_unclaim gives it back.

@@ -331,8 +331,12 @@ on_done(void *arg, const struct fetch_result *res)
 		return;
 	p->polled++;
 	cycle_stats.fetches++;
-	if (res->outcome == SCHED_RETRY_AFTER)
+	if (res->outcome == SCHED_RETRY_AFTER) {
 		hosts_block(p->hosts, pf->feed.host, res->retry_at);
+		if (p->shared && store_host_block(p->store, pf->feed.host,
+		    res->retry_at) == -1)
+			log_warnx("%s", store_error(p->store));
+	}
 	feed_apply(&pf->feed, p->store, p->conf, res, fm_now(), &u);
 	if (u.error[0] != '\0') {
 		p->failed++;

@@ -374,6 +374,14 @@ store_due_all(struct store *s)
 }
 
 int
+store_host_block(struct store *s, const char *host, int64_t until)
+{
+	if (s->be->host_block == NULL || host[0] == '\0')
+		return 0;
+	return s->be->host_block(s, host, until);
+}
+
+int
 store_claim(struct store *s, const char *what, int64_t now, int64_t secs)
 {
 	return s->be->claim != NULL ? s->be->claim(s, what, now, secs) : 1;

@@ -86,6 +86,7 @@ struct store_backend {
 	    int64_t secs, int (*)(void *, const char *), void *);
 	int	(*unlease)(struct store *, const char *name);
 	int	(*due_all)(struct store *);
+	int	(*host_block)(struct store *, const char *host, int64_t until);
 	int	(*claim)(struct store *, const char *what, int64_t now,
 	    int64_t secs);
 	int	(*unclaim)(struct store *, const char *what);

@@ -108,7 +108,9 @@ static const char *const migrations[] = {
 	"CREATE TABLE renderings(name text PRIMARY KEY,"
 	" generation bigint NOT NULL, mtime bigint NOT NULL,"
 	" body bytea NOT NULL);"
-	"CREATE UNIQUE INDEX digests_slot ON digests(name, slot);",
+	"CREATE UNIQUE INDEX digests_slot ON digests(name, slot);"
+	"CREATE TABLE host_blocks(host text COLLATE \"C\" PRIMARY KEY,"
+	" until bigint NOT NULL);",
 };
 #define PG_SCHEMA_VERSION	((int)nitems(migrations))
 
@@ -305,6 +307,7 @@ static const char *const pg_sql[PS__MAX] = {
 	    " WHERE enabled = 1 AND gone = 0 AND next_poll <= $1"
 	    " AND lease_until <= $1 AND ($4 <= 0 OR host = '' OR host NOT IN"
 	    " (SELECT host FROM busy WHERE n >= $4))"
+	    " AND host NOT IN (SELECT host FROM host_blocks WHERE until > $1)"
 	    " ORDER BY next_poll, id LIMIT $6 FOR UPDATE SKIP LOCKED),"
 	    " pick AS (SELECT c.id FROM (SELECT id, host, next_poll,"
 	    " row_number() OVER (PARTITION BY host ORDER BY next_poll, id)"
@@ -318,6 +321,10 @@ static const char *const pg_sql[PS__MAX] = {
 	[PS_DUE_ALL] = "UPDATE feeds SET next_poll = 0 WHERE enabled = 1"
 	    " AND gone = 0 AND next_poll > 0 AND (next_reason IS NULL"
 	    " OR next_reason NOT LIKE 'retry-after%')",
+	/* A host that asked us to wait (Retry-After), for every daemon. */
+	[PS_HOST_BLOCK] = "INSERT INTO host_blocks(host, until) VALUES($1, $2)"
+	    " ON CONFLICT(host) DO UPDATE SET"
+	    " until = greatest(host_blocks.until, excluded.until)",
 	[PS_CLAIM] = "INSERT INTO claims(what, owner, until) VALUES($1, $2, $4)"
 	    " ON CONFLICT(what) DO UPDATE SET owner = excluded.owner,"
 	    " until = excluded.until WHERE claims.until <= $3"
@@ -1062,6 +1069,7 @@ const struct store_backend store_pg = {
 	.lease = pg_lease,
 	.unlease = pg_unlease,
 	.due_all = pg_due_all,
+	.host_block = pg_host_block,
 	.claim = pg_claim,
 	.unclaim = pg_unclaim,
 	.render_lock = pg_render_lock,

@@ -21,7 +21,7 @@ enum pst {
 	PS_PRUNED_GET, PS_PRUNED_SET, PS_DUPS, PS_RECENT, PS_SINCE, PS_AFTER,
 	PS_DUPS_BEFORE, PS_DIGEST_LAST, PS_DIGEST_ADD, PS_DIGEST_UPDATE,
 	PS_TOTAL_FEEDS, PS_TOTAL_ENTRIES, PS_HOOK_GET, PS_HOOK_PUT,
-	PS_LEASE, PS_UNLEASE, PS_DUE_ALL, PS_CLAIM, PS_UNCLAIM, PS_RENDER_LOCK,
+	PS_LEASE, PS_UNLEASE, PS_DUE_ALL, PS_HOST_BLOCK, PS_CLAIM, PS_UNCLAIM, PS_RENDER_LOCK,
 	PS_RENDER_PUT, PS_RENDER_GET, PS__MAX
 };
 
@@ -106,6 +106,7 @@ int	 pg_lease(struct store *, int64_t now, int n, int per_host,
 	    int64_t secs, int (*)(void *, const char *), void *);
 int	 pg_unlease(struct store *, const char *name);
 int	 pg_due_all(struct store *);
+int	 pg_host_block(struct store *, const char *host, int64_t until);
 int	 pg_claim(struct store *, const char *what, int64_t now,
 	    int64_t secs);
 int	 pg_unclaim(struct store *, const char *what);

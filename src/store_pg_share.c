@@ -97,6 +97,17 @@ pg_due_all(struct store *st)
 }
 
 int
+pg_host_block(struct store *st, const char *host, int64_t until)
+{
+	struct pgargs	 a;
+
+	pg_args(&a);
+	pg_arg_text(&a, host);
+	pg_arg_int(&a, until);
+	return pg_exec(pgs(st), PS_HOST_BLOCK, &a, "blocking a host", NULL);
+}
+
+int
 pg_claim(struct store *st, const char *what, int64_t now, int64_t secs)
 {
 	struct pgstore	*s = pgs(st);

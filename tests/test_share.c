@@ -150,6 +150,19 @@ test_leases(const char *path)
 	ok(store_unlease(a, "a2") == 0, "one lease given back");
 	is_int(db_int(path, "SELECT count(*) FROM feeds WHERE name = 'a2'"
 	    " AND lease_until = 0"), 1, "by name");
+	ok(store_unlease(a, NULL) == 0, "the first gives its leases back");
+	ok(store_host_block(b, "a.example", NOW + LEASE + 100) == 0,
+	    "a.example asks one daemon to wait (Retry-After)");
+	is_str(lease(a, NOW + LEASE + 3, 10, 0, LEASE), "b1 b2 c1",
+	    "no daemon leases its feeds meanwhile");
+	ok(store_host_block(a, "a.example", NOW + LEASE + 50) == 0,
+	    "a shorter wait does not shorten it");
+	ok(store_unlease(a, NULL) == 0, "leases given back");
+	is_str(lease(a, NOW + LEASE + 60, 10, 0, LEASE), "b1 b2 c1",
+	    "still blocked after the shorter one");
+	ok(store_unlease(a, NULL) == 0, "leases given back");
+	is_str(lease(a, NOW + LEASE + 101, 10, 0, LEASE), "a2 a3 a4 b1 b2 c1",
+	    "once the wait is over, its due feeds are leased again");
 	ok(store_due_all(a) == 0, "every feed due now");
 	is_int(db_int(path, "SELECT next_poll FROM feeds WHERE name = 'a1'"),
 	    0, "including one polled");
