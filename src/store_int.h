@@ -119,16 +119,20 @@ extern const struct store_backend store_pg;
 /* Churn is judged on fetches with at least this many entries. */
 #define CHURN_MIN	4
 
-/* Keys seen in the current transaction: key hash -> link hash. */
+/* A map of 64-bit hashes (never 0) to values, open addressing. */
 struct keyset {
 	uint64_t	*k, *v;
 	size_t		 n, cap;	/* cap: a power of two */
 };
+void	 keyset_put(struct keyset *, uint64_t k, uint64_t v);
+int	 keyset_get(const struct keyset *, uint64_t k, uint64_t *v);
+void	 keyset_clear(struct keyset *);
+void	 keyset_free(struct keyset *);
 
 /* One entry's identity being worked out; reused, no allocation per entry. */
 struct entry_key {
 	struct buf	 key, canon, gid, cats, encs;
-	struct keyset	 batch;
+	struct keyset	 batch;		/* this transaction's: key -> link */
 };
 
 /* An entry's lists as read back, pointing into the row. */
@@ -159,7 +163,8 @@ struct feed_put {
  */
 struct put_ops {
 	int	(*start)(struct store *, int64_t feed);
-	int	(*find)(struct store *, int64_t feed, uint64_t hash);
+	int	(*find)(struct store *, int64_t feed, uint64_t khash,
+		    uint64_t hash);
 	int	(*tomb)(struct store *, int64_t feed, uint64_t khash);
 	int	(*link)(struct store *, int64_t feed);
 	int	(*upsert)(struct store *, int64_t feed, uint64_t khash,

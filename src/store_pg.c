@@ -244,6 +244,7 @@ static const char *const pg_sql[PS__MAX] = {
 	[PS_FEED_LASTNEW] = "UPDATE feeds SET last_new = greatest(last_new, $2)"
 	    " WHERE id = $1",
 	[PS_FEED_COUNT] = "SELECT count(*) FROM entries WHERE feed = $1",
+	[PS_FEED_KEYS] = "SELECT khash, hash FROM entries WHERE feed = $1",
 	[PS_PRUNED_GET] = "SELECT pruned FROM state",
 	[PS_PRUNED_SET] = "UPDATE state SET pruned = $1",
 	[PS_DUPS] = "SELECT e.id, e.first_seen, e.seq, f.name FROM entries e"
@@ -801,6 +802,7 @@ pg_close(struct store *st)
 		pg_rollback(st);
 	PQfinish(s->conn);
 	key_free(&s->k);
+	keyset_free(&s->known);
 	key_lists_free(&s->row.lists);
 	key_lists_free(&s->drow.lists);
 	buf_free(&s->row.cats);

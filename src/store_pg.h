@@ -20,7 +20,7 @@ enum pst {
 	PS_FEED_META, PS_FEED_CHURN, PS_FEED_LASTNEW, PS_FEED_COUNT,
 	PS_PRUNED_GET, PS_PRUNED_SET, PS_DUPS, PS_RECENT, PS_SINCE, PS_AFTER,
 	PS_DUPS_BEFORE, PS_DIGEST_LAST, PS_DIGEST_ADD, PS_DIGEST_UPDATE,
-	PS_TOTAL_FEEDS, PS_TOTAL_ENTRIES, PS_HOOK_GET, PS_HOOK_PUT,
+	PS_TOTAL_FEEDS, PS_TOTAL_ENTRIES, PS_FEED_KEYS, PS_HOOK_GET, PS_HOOK_PUT,
 	PS_LEASE, PS_UNLEASE, PS_DUE_ALL, PS_HOST_BLOCK, PS_CLAIM, PS_UNCLAIM, PS_RENDER_LOCK,
 	PS_RENDER_PUT, PS_RENDER_GET, PS__MAX
 };
@@ -52,6 +52,7 @@ struct pgstore {
 	int64_t		 seq, seq0;	/* loaded by store_begin */
 	int		 dirty;		/* outputs would change */
 	struct feed_put	 fp;
+	struct keyset	 known;		/* fp.feed's entries: khash -> hash */
 	struct entry_key k;
 	struct pgrow	 row, drow;
 	struct buf	 also;
