@@ -10,10 +10,13 @@
  * and run with bound parameters (PQexecPrepared), never formatted.
  *
  * Every call waits for the server's answer: the daemon's loop blocks in
- * each store call, chiefly in feed.c's begin/put/commit of a fetch, a few
- * short statements each.  On a local server that is well under the time
- * a feed takes to parse; libpq's asynchronous interface on the loop is
- * later work.
+ * each store call.  Each is one short statement or a short transaction:
+ * a lease (one statement), a fetch's commit (its feed's keys read in one
+ * round trip, then a statement per new or changed entry), a page of
+ * PAGE entries for the outputs.  Several daemons share the load, and a
+ * daemon waiting on the server holds up only its own transfers' reading,
+ * which libcurl buffers meanwhile; the asynchronous interface would make
+ * every store call a state machine for little gain on a near server.
  */
 #include "config.h"
 
