@@ -46,6 +46,7 @@ int	cmd_merge(struct conf *, int, char **);		/* merge.c */
 int	cmd_digest(struct conf *, int, char **);	/* digest.c */
 int	cmd_hooks(struct conf *, int, char **);	/* hooks.c */
 int	cmd_check_config(struct conf *, int, char **);	/* cmd.c */
+int	cmd_db(struct conf *, int, char **);		/* dbcmd.c */
 
 /* The config path given with -c (or the default), for commands that edit
  * or reload it; NULL when running on built-in defaults. */

@@ -159,6 +159,7 @@ struct conf {
 	int		 max_clients_per_addr; /* 0: no limit */
 	int		 concurrency;	/* transfers at once */
 	int		 per_host;	/* transfers at once per host */
+	int64_t		 lease;		/* a shared database's feed lease */
 	int64_t		 jitter;	/* max random delay added to a poll */
 	int64_t		 backoff_max;
 	int64_t		 quiet_after;	/* flag feeds silent this long; 0: off */

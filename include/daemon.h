@@ -28,10 +28,9 @@ void	pidfile_remove(void);
 /* The pid of the live process holding the pid file at path, or 0 when
  * none does (missing file, stale file). */
 pid_t	pidfile_check(const char *path);
-/* Lock "<database>.lock" so two daemons never share one database.  Creates
- * the database's directory when missing (drop_privileges hands it over).
- * A database on a server is locked there instead (store_lock), on a
- * connection held until exit. */
+/* Lock "<database>.lock" so two daemons never share one database file.
+ * Creates the database's directory when missing (drop_privileges hands it
+ * over).  A database on a server is not locked: daemons share it. */
 int	db_lock(const char *database, char *err, size_t errlen);
 /*
  * Switch to user (from root); a no-op when not root or user is NULL.

@@ -45,4 +45,8 @@ void	digest_sched_stop(struct digest_sched *);
 /* 1 while a delivery (a sendmail child) is in progress. */
 int	digest_sched_busy(const struct digest_sched *);
 
+/* The newest default digest's HTML among the stored renderings (a
+ * shared database's), under the path httpd serves it at. */
+#define DIGEST_RENDERING	"/digest.html"
+
 #endif

@@ -24,6 +24,17 @@ int	merge_write(struct store *, const struct conf *, char *err,
 	    size_t errlen);
 
 /*
+ * Several daemons on one database: the renderer stores every output (or
+ * the unnamed default, with no [output]) in every format as rendered at
+ * the store's generation gen, so each daemon's endpoint serves the same
+ * bytes.  merge_rendering_name names one in the store.
+ */
+int	merge_publish(struct store *, const struct conf *, int64_t gen,
+	    char *err, size_t errlen);
+void	merge_rendering_name(const struct output_conf *, enum merge_format,
+	    char *out, size_t outlen);
+
+/*
  * Does e pass the filters of oc (feeds, exclude_feeds, categories,
  * exclude_categories, match, exclude_match)?  Hooks use it too.
  */

@@ -16,6 +16,7 @@
 
 #include "conf.h"
 #include "parse.h"
+#include "util.h"
 
 struct store;
 
@@ -54,11 +55,56 @@ int		 store_checkpoint_thread(struct store *, int pages, char *err,
 /* Checkpoint the whole WAL now, waiting for any other checkpoint. */
 int		 store_checkpoint(struct store *);
 /*
- * For a database on a server: hold its one-daemon lock while this handle
- * stays open.  -1 with err when another feedmux holds it.  A file's lock
- * is taken beside it (daemon.c's db_lock); nothing to do here then.
+ * Several daemons on one database (a server's).  A file has one daemon,
+ * which keeps its schedule in memory (sched.h); on a server the daemons
+ * share the feeds through leases in the database and these are the
+ * rules (SQLite leaves each to its trivial answer).
  */
-int		 store_lock(struct store *, char *err, size_t errlen);
+/* 1 when the store is shared among daemons: poll through store_lease. */
+int	store_shared(struct store *);
+/*
+ * Lease up to n feeds due at now (enabled, not gone, not leased) to this
+ * process until now + secs, oldest due first, never so many that a host
+ * would have more than per_host leases at once across every daemon
+ * (0: no limit); cb gets each name.  The feed's store_put_feed ends its
+ * lease, as does store_unlease; an expired lease returns it to the pool.
+ * Returns how many were leased, -1 on error.
+ */
+int	store_lease(struct store *, int64_t now, int n, int per_host,
+	    int64_t secs, int (*cb)(void *, const char *), void *);
+/* End this process's lease on name (NULL: on every feed it holds). */
+int	store_unlease(struct store *, const char *name);
+/* Every feed due now, save those whose server asked us to wait. */
+int	store_due_all(struct store *);
+/*
+ * host (sched.h's key) asked us to wait until then (Retry-After): no
+ * daemon leases its feeds before.  A file's daemon keeps that in memory.
+ */
+int	store_host_block(struct store *, const char *host, int64_t until);
+/*
+ * Claim the job what (a digest, a hook) for this process until now + secs
+ * (renewed if it holds it already): 1 claimed, 0 another process holds
+ * it, -1 error.  store_unclaim gives it back.
+ */
+int	store_claim(struct store *, const char *what, int64_t now,
+	    int64_t secs);
+int	store_unclaim(struct store *, const char *what);
+/*
+ * 1 when this process renders the merged outputs: it holds the server's
+ * render lock (taken now if free; it goes with the connection, so a dead
+ * daemon's passes to the next that asks).  A file's one daemon: 1.
+ */
+int	store_render_lock(struct store *);
+/* The latest rendering of output name (renderer's), for every daemon. */
+int	store_rendering_put(struct store *, const char *name, int64_t gen,
+	    int64_t mtime, const void *body, size_t len);
+/*
+ * 1 with *gen, *mtime and body (replaced) when a rendering of name newer
+ * than *gen is stored, 0 when none is newer, -1 on error.
+ */
+int	store_rendering_get(struct store *, const char *name, int64_t *gen,
+	    int64_t *mtime, struct buf *body);
+
 /* The schema version this program writes. */
 int		 store_schema_version(void);
 /* Open migrating only up to version (tests of migrations); 0: latest. */
@@ -253,5 +299,31 @@ int	store_totals(struct store *, struct store_totals *);
 
 /* A short error string for the last failure. */
 const char *store_error(struct store *);
+
+/*
+ * Copy a whole store into an empty one (any backends): feeds with their
+ * state, entries with their ids, tombstones, digest and hook marks; not
+ * what a running daemon keeps (leases, claims).  from is read in one
+ * snapshot, to written in one transaction and checked table by table
+ * before it commits, so a failure leaves it as it was.  0 with counts
+ * (to's), or one of these with err naming the database.
+ */
+enum {
+	STORE_COPY_READ = -1,		/* reading from failed */
+	STORE_COPY_WRITE = -2,		/* writing to failed */
+	STORE_COPY_NOT_EMPTY = -3,	/* to holds something: refused */
+	STORE_COPY_MISMATCH = -4	/* a table's counts differ */
+};
+struct store_copy_counts {
+	int64_t	feeds;
+	int64_t	entries;
+	int64_t	tombstones;
+	int64_t	digests;
+	int64_t	hooks;
+};
+int	store_copy(struct store *from, struct store *to,
+	    struct store_copy_counts *, char *err, size_t errlen);
+/* The database as messages name it: a URI without its password. */
+const char *store_where(struct store *);
 
 #endif

@@ -82,6 +82,11 @@ static const struct cmd_opt check_config_opts[] = {
 	{ "--keys", "list every configuration key as \"section key\"" },
 	{ NULL, NULL }
 };
+static const struct cmd_opt db_opts[] = {
+	{ "copy FROM TO", "copy all of FROM into TO, a new database; each "
+	    "a file or a postgresql:// URI" },
+	{ NULL, NULL }
+};
 static const struct cmd_opt no_opts[] = {
 	{ NULL, NULL }
 };
@@ -113,6 +118,8 @@ static const struct command commands[] = {
 	{ "remove", cmd_remove, 0, "NAME|URL", "unsubscribe", remove_opts },
 	{ "check-config", cmd_check_config, 0, "[--keys]",
 	    "validate the configuration", check_config_opts },
+	{ "db", cmd_db, 0, "copy FROM TO",
+	    "copy a whole database into a new one", db_opts },
 };
 
 const struct command *

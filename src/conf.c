@@ -51,6 +51,7 @@ static const struct key keys[] = {
 	MAIN(max_clients_per_addr, T_INT, max_clients_per_addr),
 	MAIN(concurrency, T_INT, concurrency),
 	MAIN(per_host, T_INT, per_host),
+	MAIN(lease, T_DURATION, lease),
 	MAIN(jitter, T_DURATION, jitter),
 	MAIN(backoff_max, T_DURATION, backoff_max),
 	MAIN(quiet_after, T_DURATION, quiet_after),
@@ -456,6 +457,7 @@ conf_defaults(struct conf *c)
 {
 	c->concurrency = 16;
 	c->per_host = 2;
+	c->lease = 300;
 	c->max_clients = 256;
 	c->max_clients_per_addr = 32;
 	c->jitter = 120;

@@ -715,6 +715,8 @@ conf_check(struct loader *l)
 	l->line = 0;
 	if (c->defaults.interval_min > c->defaults.interval_max)
 		return lerr(l, "interval_min is above interval_max");
+	if (c->lease < 10)
+		return lerr(l, "lease must be at least 10s");
 	if (check_names(l) == -1)
 		return -1;
 	for (i = 0; i < c->nfeeds; i++) {
@@ -726,6 +728,11 @@ conf_check(struct loader *l)
 		if (f->opts.interval_min > f->opts.interval_max)
 			return lerr(l, "feed \"%s\": interval_min is above "
 			    "interval_max", f->name);
+		/* Else another daemon polls it while this one fetches. */
+		if (f->opts.timeout >= c->lease)
+			return lerr(l, "feed \"%s\": timeout (%llds) must be "
+			    "shorter than lease (%llds)", f->name,
+			    (long long)f->opts.timeout, (long long)c->lease);
 	}
 	for (i = 0; i < c->nhooks; i++) {
 		struct hook_conf *h = &c->hooks[i];

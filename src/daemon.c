@@ -33,8 +33,6 @@
 static int	 pid_fd = -1;
 static char	*pid_path;
 static int	 lock_fd = -1;
-/* A server's database: the connection holding its lock (store_lock). */
-static struct store *lock_store;
 static char	*db_path;
 static char	*db_dir_created;	/* the directory db_lock made, if any */
 
@@ -182,23 +180,9 @@ db_lock(const char *database, char *err, size_t errlen)
 	long	 holder;
 	int	 fd;
 
-	if (lock_fd != -1 || lock_store != NULL)
+	/* Several daemons may share a server's database (store_lease). */
+	if (lock_fd != -1 || store_is_server(database))
 		return 0;
-	/*
-	 * A server's database has no file beside it: the lock is the
-	 * server's, held on a connection of its own until we exit.
-	 * Several daemons sharing one database is not built yet.
-	 */
-	if (store_is_server(database)) {
-		if ((lock_store = store_open(database, err, errlen)) == NULL)
-			return -1;
-		if (store_lock(lock_store, err, errlen) == -1) {
-			store_close(lock_store);
-			lock_store = NULL;
-			return -1;
-		}
-		return 0;
-	}
 	if (make_db_dir(database, err, errlen) == -1)
 		return -1;
 	xasprintf(&path, "%s.lock", database);

@@ -247,6 +247,8 @@ struct dtimer {
 	const struct digest_conf *dc;		/* in c */
 	char			*name;		/* dc's, kept across reloads */
 	char			*tag;		/* for logs: "" or "name " */
+	char			*claim;		/* its job's name in the store */
+	int			 claimed;	/* holds it (a daemon's timer) */
 	struct event		*timer;		/* NULL: one-shot */
 	int64_t			 started;
 	int64_t			 now;		/* one-shot: its clock */
@@ -305,6 +307,14 @@ deliver_start(struct dtimer *s, const struct buf *msg, char *err,
 }
 
 static void dtimer_arm(struct dtimer *);
+static void dtimer_unclaim(struct dtimer *);
+
+/*
+ * Several daemons on one database: the digest is made and sent by the
+ * one that claims it, until its delivery ends; the others find it done.
+ * The claim outlives a hung delivery (the transports time out sooner).
+ */
+#define DIGEST_CLAIM	(30 * 60)
 
 /*
  * Claim the entries since the previous digest for slot and render them.
@@ -377,6 +387,7 @@ dtimer_free(struct dtimer *s)
 {
 	free(s->name);
 	free(s->tag);
+	free(s->claim);
 	free(s);
 }
 
@@ -392,6 +403,7 @@ deliver_done(void *arg, int ok, const char *err)
 	digest_state_free(&s->ds);
 	memset(&s->ds, 0, sizeof(s->ds));
 	s->busy = 0;
+	dtimer_unclaim(s);
 	if (s->stopped)
 		dtimer_free(s);
 	else if (s->timer != NULL)
@@ -412,6 +424,11 @@ digest_deliver(struct dtimer *s, struct digest_state *ds,
 	struct buf msg = { NULL, 0, 0 };
 	int rc;
 
+	/* Daemons sharing a database serve the newest at /digest.html. */
+	if (dc->name[0] == '\0' && store_rendering_put(st, DIGEST_RENDERING,
+	    ds->id, now, r->html.s, r->html.len) == -1)
+		log_warnx("digest %lld: %s", (long long)ds->id,
+		    store_error(st));
 	if (digest_write_files(dc, ds->slot, r, err, errlen) == -1) {
 		log_warnx("digest %s%lld: %s", s->tag, (long long)ds->id, err);
 		if (!mail_wanted(dc)) {
@@ -486,6 +503,20 @@ digest_oneshot(struct store *st, const struct conf *c,
 	s.started = s.now = now;
 	s.ok = 1;		/* stays so when no mail was wanted */
 	choose_transport(&s);
+	/* Daemons on a shared database may be making this one. */
+	xasprintf(&s.claim, "digest %s", dc->name);
+	if ((rc = store_claim(st, s.claim, now, DIGEST_CLAIM)) != 1) {
+		if (rc == 0)
+			snprintf(err, errlen, "digest %sis being made by "
+			    "another feedmux; try again later", s.tag);
+		else
+			snprintf(err, errlen, "store: %s", store_error(st));
+		event_base_free(s.base);
+		free(s.claim);
+		free(s.tag);
+		return -1;
+	}
+	s.claimed = 1;
 	rc = digest_make(&s, now, now, count, err, errlen);
 	while (s.busy && event_base_loop(s.base, EVLOOP_ONCE) == 0)
 		;
@@ -498,7 +529,9 @@ digest_oneshot(struct store *st, const struct conf *c,
 		snprintf(err, errlen, "%s", s.err);
 		rc = -1;
 	}
+	dtimer_unclaim(&s);
 	event_base_free(s.base);
+	free(s.claim);
 	free(s.tag);
 	return rc;
 }
@@ -568,15 +601,31 @@ dtimer_run(struct dtimer *s)
 }
 
 static void
+dtimer_unclaim(struct dtimer *s)
+{
+	if (s->claimed && store_unclaim(s->st, s->claim) == -1)
+		log_warnx("digest %s: %s", s->tag, store_error(s->st));
+	s->claimed = 0;
+}
+
+static void
 dtimer_tick(int fd, short what, void *arg)
 {
 	struct dtimer *s = arg;
+	int claimed;
 
 	if (s->busy)
 		return;		/* deliver_done arms again */
-	dtimer_run(s);
-	if (!s->busy)
+	if ((claimed = store_claim(s->st, s->claim, fm_now(),
+	    DIGEST_CLAIM)) == 1) {
+		s->claimed = 1;
+		dtimer_run(s);
+	} else if (claimed == -1)
+		log_warnx("digest %s: %s", s->tag, store_error(s->st));
+	if (!s->busy) {
+		dtimer_unclaim(s);
 		dtimer_arm(s);
+	}
 }
 
 /* Wake for the next slot or retry, and at least hourly so a clock step
@@ -616,6 +665,7 @@ dtimer_new(struct digest_sched *ds, const struct conf *c,
 	s->dc = dc;
 	s->name = xstrdup(dc->name);
 	xasprintf(&s->tag, "%s%s", dc->name, dc->name[0] ? " " : "");
+	xasprintf(&s->claim, "digest %s", dc->name);
 	s->started = fm_now();
 	choose_transport(s);
 	if ((s->timer = evtimer_new(ds->base, dtimer_tick, s)) == NULL)

@@ -68,6 +68,9 @@ struct hrun {
 	struct buf	 errline;
 	struct event	*ev_in, *ev_err, *ev_reap, *ev_kill, *ev_retry;
 	int64_t		 deadline_ms;
+	/* A database shared by daemons: the run is claimed in it. */
+	char		*claim;
+	int		 claimed;
 };
 
 struct hooks {
@@ -81,6 +84,7 @@ struct hooks {
 };
 
 static void	run_start(struct hrun *);
+static void	run_unclaim(struct hrun *);
 static void	run_end(struct hrun *, int ok, const char *err);
 
 /* Choosing entries. */
@@ -581,6 +585,7 @@ run_end(struct hrun *r, int ok, const char *err)
 	 * sends the batch again (receivers deduplicate by feedmux_id). */
 	if (store_hook_put(hs->store, r->name, st) == -1)
 		log_warnx("hook %s: %s", r->name, store_error(hs->store));
+	run_unclaim(r);
 	/* Entries stored while it ran go out now, not a cycle later. */
 	if (r->hc != NULL && (r->more || r->pending || !ok))
 		evtimer_add(r->ev_retry, &tv);
@@ -610,6 +615,37 @@ run_load(struct hrun *r)
 	return 0;
 }
 
+/*
+ * Several daemons on one database: one runs the hook at a time, from the
+ * mark the last run left, whoever ran it.  The claim outlives the run's
+ * timeout (a run is killed at its timeout).
+ */
+static int
+run_claim(struct hrun *r)
+{
+	struct store	*st = r->hs->store;
+	int		 rc;
+
+	if (!store_shared(st))
+		return 1;
+	if ((rc = store_claim(st, r->claim, fm_now(), r->hc->timeout + 60)) ==
+	    -1)
+		log_warnx("hook %s: %s", r->name, store_error(st));
+	if (rc != 1)
+		return 0;
+	r->claimed = 1;
+	r->loaded = 0;
+	return 1;
+}
+
+static void
+run_unclaim(struct hrun *r)
+{
+	if (r->claimed && store_unclaim(r->hs->store, r->claim) == -1)
+		log_warnx("hook %s: %s", r->name, store_error(r->hs->store));
+	r->claimed = 0;
+}
+
 static void
 run_start(struct hrun *r)
 {
@@ -617,10 +653,12 @@ run_start(struct hrun *r)
 	char		 err[256];
 	int		 rc;
 
-	if (r->running || r->hc == NULL)
+	if (r->running || r->hc == NULL || !run_claim(r))
 		return;
-	if (!r->loaded && run_load(r) == -1)
+	if (!r->loaded && run_load(r) == -1) {
+		run_unclaim(r);
 		return;
+	}
 	buf_reset(&r->body);
 	r->off = 0;
 	r->n = 0;
@@ -629,6 +667,7 @@ run_start(struct hrun *r)
 	r->timeout = r->hc->timeout;
 	if (store_after(r->hs->store, r->st.mark, pick_entry, &p) == -1) {
 		log_warnx("hook %s: %s", r->name, store_error(r->hs->store));
+		run_unclaim(r);
 		return;
 	}
 	if (r->more)
@@ -643,6 +682,7 @@ run_start(struct hrun *r)
 		else {
 			r->running = 0;
 			r->hs->busy--;
+			run_unclaim(r);
 		}
 		return;
 	}
@@ -676,6 +716,8 @@ run_free(struct hrun *r)
 	buf_free(&r->body);
 	buf_free(&r->errline);
 	hook_state_free(&r->st);
+	run_unclaim(r);
+	free(r->claim);
 	free(r->name);
 	free(r);
 }
@@ -699,6 +741,7 @@ hooks_set_conf(struct hooks *hs, const struct conf *conf)
 		r = xcalloc(1, sizeof(*r));
 		r->hs = hs;
 		r->name = xstrdup(hc->name);
+		xasprintf(&r->claim, "hook %s", hc->name);
 		r->hc = hc;
 		r->pid = -1;
 		r->in_fd = r->err_fd = -1;

@@ -24,6 +24,7 @@
 #include <zlib.h>
 
 #include "date.h"
+#include "digest.h"
 #include "httpd.h"
 #include "httpsrv.h"
 #include "log.h"
@@ -160,15 +161,62 @@ make_etag(char *out, size_t len, const char *s, size_t n, const char *sfx)
 	    hash_bytes(HASH_INIT, s, n), n, sfx);
 }
 
+/* Take b over as doc i's bytes, unless they are the ones it has. */
+static void
+doc_set(struct doc *d, struct buf *b, int64_t gen, int64_t mtime)
+{
+	char	 etag[sizeof d->etag];
+
+	make_etag(etag, sizeof etag, b->s, b->len, "");
+	if (!d->valid || strcmp(etag, d->etag) != 0) {
+		shared_unref(d->body);
+		shared_unref(d->gz);
+		d->body = shared_new(b);
+		d->gz = NULL;
+		memcpy(d->etag, etag, sizeof etag);
+		d->mtime = mtime;
+	} else
+		buf_free(b);
+	d->generation = gen;
+	d->valid = 1;
+}
+
+/*
+ * A database shared by several daemons: the renderer's latest rendering
+ * of doc i, the same bytes and date from every daemon.  1 when doc i is
+ * current, 0 when nothing is published yet (render it here), -1 on error.
+ */
+static int
+doc_published(struct httpd *h, size_t i)
+{
+	struct doc	*d = &h->docs[i];
+	struct buf	 b = { NULL, 0, 0 };
+	char		 name[256];
+	int64_t		 gen = d->valid ? d->generation : -1, mtime;
+	int		 rc;
+
+	merge_rendering_name(doc_output(h, i), i % MERGE_NFORMATS, name,
+	    sizeof name);
+	if ((rc = store_rendering_get(h->st, name, &gen, &mtime, &b)) == 1)
+		doc_set(d, &b, gen, mtime);
+	else if (rc == -1)
+		log_warnx("httpd: %s", store_error(h->st));
+	buf_free(&b);
+	return rc == 1 || (rc == 0 && d->valid) ? 1 : rc;
+}
+
 /* Render doc i again if the store moved on; -1 when rendering fails. */
 static int
 doc_update(struct httpd *h, size_t i)
 {
 	struct doc	*d = &h->docs[i];
 	struct buf	 b = { NULL, 0, 0 };
-	char		 err[512], etag[sizeof d->etag];
-	int64_t		 gen = store_generation(h->st);
+	char		 err[512];
+	int64_t		 gen;
 
+	if (store_shared(h->st) && doc_published(h, i) == 1)
+		return 0;
+	gen = store_generation(h->st);
 	if (d->valid && gen != -1 && gen == d->generation)
 		return 0;
 	if (merge_render(h->st, h->conf, doc_output(h, i), i % MERGE_NFORMATS,
@@ -177,18 +225,7 @@ doc_update(struct httpd *h, size_t i)
 		buf_free(&b);
 		return -1;
 	}
-	make_etag(etag, sizeof etag, b.s, b.len, "");
-	if (!d->valid || strcmp(etag, d->etag) != 0) {
-		shared_unref(d->body);
-		shared_unref(d->gz);
-		d->body = shared_new(&b);
-		d->gz = NULL;
-		memcpy(d->etag, etag, sizeof etag);
-		d->mtime = fm_now();
-	} else
-		buf_free(&b);
-	d->generation = gen;
-	d->valid = 1;
+	doc_set(d, &b, gen, fm_now());
 	return 0;
 }
 
@@ -438,8 +475,20 @@ digest_update(struct httpd *h)
 	struct buf	 b = { NULL, 0, 0 };
 	struct stat	 sb;
 	char		*path = NULL, err[512];
-	int64_t		 mtime;
+	int64_t		 mtime, gen = d->valid ? d->generation : -1;
+	int		 rc;
 
+	/* A shared database: the newest, whichever daemon made it. */
+	if (store_shared(h->st)) {
+		if ((rc = store_rendering_get(h->st, DIGEST_RENDERING, &gen,
+		    &mtime, &b)) == 1)
+			doc_set(d, &b, gen, mtime);
+		else if (rc == -1)
+			log_warnx("httpd: %s", store_error(h->st));
+		buf_free(&b);
+		if (rc == 1 || (rc == 0 && d->valid))
+			return 0;
+	}
 	if (newest_digest(h->conf->digests[0].dir, &path, &mtime) == -1 ||
 	    stat(path, &sb) == -1) {
 		free(path);

@@ -761,6 +761,45 @@ out:
 	return rc;
 }
 
+void
+merge_rendering_name(const struct output_conf *oc, enum merge_format fmt,
+    char *out, size_t outlen)
+{
+	static const char *const ext[] = { "atom", "rss", "json", "html" };
+
+	snprintf(out, outlen, "%s.%s", oc->name, ext[fmt]);
+}
+
+int
+merge_publish(struct store *st, const struct conf *conf, int64_t gen,
+    char *err, size_t errlen)
+{
+	struct output_conf	 def;
+	const struct output_conf *oc;
+	struct buf		 doc = { NULL, 0, 0 };
+	char			 name[256];
+	size_t			 i, n = conf->noutputs > 0 ? conf->noutputs : 1;
+	int			 fmt, rc = 0;
+
+	memset(&def, 0, sizeof(def));
+	def.name = "";
+	for (i = 0; i < n && rc == 0; i++) {
+		oc = conf->noutputs > 0 ? &conf->outputs[i] : &def;
+		for (fmt = MERGE_ATOM; fmt <= MERGE_HTML && rc == 0; fmt++) {
+			if ((rc = merge_render(st, conf, oc, fmt, &doc, err,
+			    errlen)) == -1)
+				break;
+			merge_rendering_name(oc, fmt, name, sizeof(name));
+			if ((rc = store_rendering_put(st, name, gen, fm_now(),
+			    doc.s, doc.len)) == -1)
+				snprintf(err, errlen, "storing %s: %s", name,
+				    store_error(st));
+		}
+	}
+	buf_free(&doc);
+	return rc;
+}
+
 static const char *
 output_path(const struct output_conf *oc, enum merge_format fmt)
 {

@@ -34,6 +34,12 @@
 
 /* Seconds a stopping daemon lets transfers finish before aborting them. */
 #define STOP_GRACE	10
+/*
+ * A shared database: how often a daemon looks for due feeds, renders
+ * what other daemons stored (when it holds the render lock, or can take
+ * it from a dead holder) and kicks its hooks.
+ */
+#define SHARE_TICK	2
 
 struct pfeed {
 	struct poller	*p;
@@ -55,7 +61,13 @@ struct poller {
 	struct pfeed	*feeds;
 	size_t		 nfeeds;
 	TAILQ_HEAD(, pfeed) queue;	/* due, waiting for a transfer slot */
+	int		 nqueued;
 	int		 daemon, stopping, tty;
+	/* A database shared with other daemons: feeds come by lease. */
+	int		 shared, renderer;
+	struct pfeed	**byname;	/* feeds sorted by name */
+	int64_t		 rendered;	/* the generation last rendered */
+	int64_t		 hooked;	/* the seq hooks were last kicked at */
 	/* The current cycle. */
 	int		 in_cycle;
 	int64_t		 gen, start_ms;
@@ -64,7 +76,7 @@ struct poller {
 	struct httpd	*httpd;
 	struct digest_sched *digest;
 	struct hooks	*hooks;
-	struct event	*sig[4], *watchdog, *grace, *prune;
+	struct event	*sig[4], *watchdog, *grace, *prune, *tick;
 };
 
 static void	pump(struct poller *);
@@ -80,9 +92,32 @@ feeds_free(struct poller *p)
 		feed_free(&p->feeds[i].feed);
 	}
 	free(p->feeds);
+	free(p->byname);
 	p->feeds = NULL;
+	p->byname = NULL;
 	p->nfeeds = 0;
+	p->nqueued = 0;
 	TAILQ_INIT(&p->queue);
+}
+
+static int
+byname_cmp(const void *a, const void *b)
+{
+	const struct pfeed *const *x = a, *const *y = b;
+
+	return strcmp((*x)->feed.fc->name, (*y)->feed.fc->name);
+}
+
+static struct pfeed *
+feed_named(struct poller *p, const char *name)
+{
+	struct feed_conf	 fc = { .name = (char *)name };
+	struct pfeed		 key, *kp = &key, **pp;
+
+	key.feed.fc = &fc;
+	pp = bsearch(&kp, p->byname, p->nfeeds, sizeof(*p->byname),
+	    byname_cmp);
+	return pp != NULL ? *pp : NULL;
 }
 
 /* A pfeed for every enabled feed of the config, with its stored state. */
@@ -108,6 +143,10 @@ feeds_load(struct poller *p, char *err, size_t errlen)
 		pf->item.arg = pf;
 		p->nfeeds++;
 	}
+	p->byname = xcalloc(p->nfeeds + 1, sizeof(*p->byname));
+	for (i = 0; i < p->nfeeds; i++)
+		p->byname[i] = &p->feeds[i];
+	qsort(p->byname, p->nfeeds, sizeof(*p->byname), byname_cmp);
 	return 0;
 }
 
@@ -131,7 +170,102 @@ enqueue(struct poller *p, struct pfeed *pf)
 		cycle_begin(p);
 	pf->queued = 1;
 	p->due++;
+	p->nqueued++;
 	TAILQ_INSERT_TAIL(&p->queue, pf, q);
+}
+
+static void
+dequeue(struct poller *p, struct pfeed *pf)
+{
+	TAILQ_REMOVE(&p->queue, pf, q);
+	pf->queued = 0;
+	p->nqueued--;
+}
+
+static int
+concurrency(const struct poller *p)
+{
+	return p->conf->concurrency > 0 ? p->conf->concurrency : 16;
+}
+
+/* A leased feed: its state as the last daemon to poll it left it. */
+static int
+on_leased(void *arg, const char *name)
+{
+	struct poller		*p = arg;
+	struct pfeed		*pf;
+	const struct feed_conf	*fc;
+	char			 err[512];
+
+	if ((pf = feed_named(p, name)) == NULL) {
+		/* Added by a daemon with a newer config: not ours to poll. */
+		log_debug("%s: leased but not in %s", name,
+		    p->conf->path != NULL ? p->conf->path : "the defaults");
+		if (store_unlease(p->store, name) == -1)
+			log_warnx("lease: %s", store_error(p->store));
+		return 0;
+	}
+	if (pf->busy || pf->queued)
+		return 0;	/* ours already: a lease that ran out */
+	fc = pf->feed.fc;
+	feed_free(&pf->feed);
+	if (feed_load(&pf->feed, fc, p->store, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		pf->feed.fc = fc;
+		if (store_unlease(p->store, name) == -1)
+			log_warnx("lease: %s", store_error(p->store));
+		return 0;
+	}
+	enqueue(p, pf);
+	return 0;
+}
+
+/*
+ * Lease due feeds for the free transfer slots, a quarter of them at
+ * least (one lease is one short transaction) unless nothing is running.
+ */
+static void
+lease_more(struct poller *p)
+{
+	int	 busy = fetcher_active(p->fetcher) + p->nqueued;
+	int	 want = concurrency(p) - busy;
+
+	if (p->stopping || want <= 0 ||
+	    (busy > 0 && want < (concurrency(p) + 3) / 4))
+		return;
+	if (store_lease(p->store, fm_now(), want, p->conf->per_host,
+	    p->conf->lease, on_leased, p) == -1)
+		log_warnx("lease: %s", store_error(p->store));
+}
+
+/*
+ * A shared database's outputs: written by the one daemon holding the
+ * render lock, and the renderings stored for every daemon's endpoint.
+ */
+static int
+share_render(struct poller *p)
+{
+	char	 err[512];
+	int64_t	 gen = store_generation(p->store);
+	int	 w, lock;
+
+	if (gen == -1 || gen == p->rendered)
+		return 0;
+	if ((lock = store_render_lock(p->store)) != 1) {
+		if (lock == -1)
+			log_warnx("render lock: %s", store_error(p->store));
+		return 0;
+	}
+	if (!p->renderer)
+		log_info("rendering the outputs for every daemon");
+	p->renderer = 1;
+	if ((w = merge_write(p->store, p->conf, err, sizeof(err))) == -1 ||
+	    merge_publish(p->store, p->conf, gen, err, sizeof(err)) == -1) {
+		log_warnx("merge: %s", err);
+		return -1;
+	}
+	p->rendered = gen;
+	return w;
 }
 
 static void
@@ -155,7 +289,9 @@ cycle_end(struct poller *p)
 	p->in_cycle = 0;
 	if (p->tty)
 		fprintf(stderr, "\r\033[K");
-	if (store_generation(p->store) != p->gen &&
+	if (p->shared)
+		w = share_render(p);
+	else if (store_generation(p->store) != p->gen &&
 	    (w = merge_write(p->store, p->conf, err, sizeof(err))) == -1)
 		log_warnx("merge: %s", err);
 	cycle_stats.cycles++;
@@ -195,8 +331,12 @@ on_done(void *arg, const struct fetch_result *res)
 		return;
 	p->polled++;
 	cycle_stats.fetches++;
-	if (res->outcome == SCHED_RETRY_AFTER)
+	if (res->outcome == SCHED_RETRY_AFTER) {
 		hosts_block(p->hosts, pf->feed.host, res->retry_at);
+		if (p->shared && store_host_block(p->store, pf->feed.host,
+		    res->retry_at) == -1)
+			log_warnx("%s", store_error(p->store));
+	}
 	feed_apply(&pf->feed, p->store, p->conf, res, fm_now(), &u);
 	if (u.error[0] != '\0') {
 		p->failed++;
@@ -230,9 +370,10 @@ pump(struct poller *p)
 {
 	struct pfeed	*pf, *next;
 	int64_t		 now = fm_now(), until;
-	int		 limit = p->conf->concurrency > 0 ?
-			    p->conf->concurrency : 16;
+	int		 limit = concurrency(p);
 
+	if (p->shared)
+		lease_more(p);
 	for (pf = TAILQ_FIRST(&p->queue); pf != NULL && !p->stopping &&
 	    fetcher_active(p->fetcher) < limit; pf = next) {
 		next = TAILQ_NEXT(pf, q);
@@ -240,13 +381,11 @@ pump(struct poller *p)
 		    now, &until)) {
 			if (until == 0)
 				continue;	/* host busy: stays queued */
-			TAILQ_REMOVE(&p->queue, pf, q);
-			pf->queued = 0;
+			dequeue(p, pf);
 			postpone(p, pf, until);
 			continue;
 		}
-		TAILQ_REMOVE(&p->queue, pf, q);
-		pf->queued = 0;
+		dequeue(p, pf);
 		if (fetch_start(p->fetcher, pf->feed.fc, &pf->feed.st, on_done,
 		    pf) == -1) {
 			log_warnx("%s: cannot start a transfer",
@@ -281,6 +420,9 @@ poller_new(struct conf *conf, int daemon, char *err, size_t errlen)
 		return p;
 	if (store_checkpoint_thread(p->store, 0, cerr, sizeof(cerr)) == -1)
 		log_warnx("%s; checkpoints stay in the poll loop", cerr);
+	/* A one-off poll renders what it changed; a daemon once at least. */
+	if ((p->shared = store_shared(p->store)))
+		p->rendered = daemon ? -1 : store_generation(p->store);
 	p->fetcher = fetcher_new(p->base, err, errlen);
 	return p;
 }
@@ -305,6 +447,8 @@ poller_free(struct poller *p)
 		event_free(p->grace);
 	if (p->prune != NULL)
 		event_free(p->prune);
+	if (p->tick != NULL)
+		event_free(p->tick);
 	if (p->store != NULL)
 		store_close(p->store);
 	if (p->base != NULL)
@@ -377,9 +521,15 @@ cmd_poll(struct conf *conf, int argc, char **argv)
 		poller_free(p);
 		return EX_SOFTWARE;
 	}
-	for (i = 0; i < p->nfeeds; i++)
-		if (poll_due(&p->feeds[i], all, now))
-			enqueue(p, &p->feeds[i]);
+	if (p->shared) {
+		/* Leased from the database, beside any daemons on it. */
+		if (all && store_due_all(p->store) == -1)
+			log_warnx("%s", store_error(p->store));
+		pump(p);
+	} else
+		for (i = 0; i < p->nfeeds; i++)
+			if (poll_due(&p->feeds[i], all, now))
+				enqueue(p, &p->feeds[i]);
 	if (p->in_cycle) {
 		pump(p);
 		if (p->in_cycle)
@@ -404,6 +554,8 @@ schedule_all(struct poller *p)
 	size_t	 i;
 	int64_t	 now = fm_now();
 
+	if (p->sched == NULL)
+		return;		/* shared: leases instead */
 	for (i = 0; i < p->nfeeds; i++)
 		if (!p->feeds[i].feed.st.gone)
 			sched_add(p->sched, &p->feeds[i].item,
@@ -466,10 +618,8 @@ on_signal(evutil_socket_t sig, short ev, void *arg)
 		log_info("signal %d: stopping", (int)sig);
 		notify_stopping();
 		p->stopping = 1;
-		while (!TAILQ_EMPTY(&p->queue)) {
-			TAILQ_FIRST(&p->queue)->queued = 0;
-			TAILQ_REMOVE(&p->queue, TAILQ_FIRST(&p->queue), q);
-		}
+		while (!TAILQ_EMPTY(&p->queue))
+			dequeue(p, TAILQ_FIRST(&p->queue));
 		sched_free(p->sched);
 		p->sched = NULL;
 		if (fetcher_active(p->fetcher) == 0)
@@ -497,7 +647,10 @@ on_signal(evutil_socket_t sig, short ev, void *arg)
 		log_info("signal USR1: polling every feed now");
 		/* ... and retrying failing hooks now. */
 		hooks_kick(p->hooks, 1);
-		sched_run_all(p->sched);
+		if (p->shared && store_due_all(p->store) == -1)
+			log_warnx("%s", store_error(p->store));
+		else if (p->sched != NULL)
+			sched_run_all(p->sched);
 		pump(p);
 		break;
 	}
@@ -518,6 +671,26 @@ on_prune(evutil_socket_t fd, short ev, void *arg)
 
 	prune_if_due(p);
 	evtimer_add(p->prune, &tv);
+}
+
+/*
+ * A shared database's heartbeat: leases for free slots, the outputs when
+ * other daemons changed the store, hooks when they stored entries.
+ */
+static void
+on_tick(evutil_socket_t fd, short ev, void *arg)
+{
+	struct poller	*p = arg;
+	int64_t		 seq;
+
+	pump(p);
+	if (!p->in_cycle && !p->stopping) {
+		share_render(p);
+		if ((seq = store_seq(p->store)) != p->hooked) {
+			p->hooked = seq;
+			hooks_kick(p->hooks, 0);
+		}
+	}
 }
 
 /* The schedule's timer: this feed is due. */
@@ -543,7 +716,8 @@ run_setup(struct poller *p, char *err, size_t errlen)
 		return -1;
 	if (drop_privileges(p->conf->user, err, errlen) == -1)
 		return -1;
-	p->sched = sched_new(p->base, on_due, p);
+	if (!p->shared)
+		p->sched = sched_new(p->base, on_due, p);
 	if (feeds_load(p, err, errlen) == -1)
 		return -1;
 	schedule_all(p);
@@ -562,6 +736,13 @@ run_setup(struct poller *p, char *err, size_t errlen)
 	tv.tv_usec = 0;
 	p->prune = evtimer_new(p->base, on_prune, p);
 	evtimer_add(p->prune, &tv);
+	if (p->shared) {
+		tv.tv_sec = SHARE_TICK;
+		p->tick = event_new(p->base, -1, EV_PERSIST, on_tick, p);
+		evtimer_add(p->tick, &tv);
+		log_info("sharing %s with any other daemons on it",
+		    p->conf->database);
+	}
 	if ((wd = notify_watchdog_usec()) > 0) {
 		tv.tv_sec = (time_t)(wd / 1000000);
 		tv.tv_usec = (suseconds_t)(wd % 1000000);
@@ -608,7 +789,14 @@ cmd_run(struct conf *conf, int argc, char **argv)
 			log_warnx("%s", CONF_NO_FEEDS);
 		notify_ready();
 		event_base_dispatch(p->base);
-		if (store_generation(p->store) != p->gen && p->in_cycle &&
+		if (p->shared) {
+			/* Aborted transfers: their feeds back to the pool. */
+			if (store_unlease(p->store, NULL) == -1)
+				log_warnx("%s", store_error(p->store));
+			if (p->in_cycle)
+				share_render(p);
+		} else if (store_generation(p->store) != p->gen &&
+		    p->in_cycle &&
 		    merge_write(p->store, p->conf, err, sizeof(err)) == -1)
 			log_warnx("merge: %s", err);
 	}

@@ -136,12 +136,6 @@ store_checkpoint(struct store *s)
 	return s->be->checkpoint != NULL ? s->be->checkpoint(s) : 0;
 }
 
-int
-store_lock(struct store *s, char *err, size_t errlen)
-{
-	return s->be->lock != NULL ? s->be->lock(s, err, errlen) : 0;
-}
-
 const char *
 store_error(struct store *s)
 {
@@ -345,4 +339,80 @@ int
 store_hook_put(struct store *s, const char *name, const struct hook_state *hs)
 {
 	return s->be->hook_put(s, name, hs);
+}
+
+/* ---- sharing among daemons ---- */
+
+int
+store_shared(struct store *s)
+{
+	return s->be->lease != NULL;
+}
+
+int
+store_lease(struct store *s, int64_t now, int n, int per_host, int64_t secs,
+    int (*cb)(void *, const char *), void *arg)
+{
+	if (s->be->lease == NULL) {
+		snprintf(s->err, sizeof(s->err), "%s: not a shared database",
+		    s->path);
+		return -1;
+	}
+	return s->be->lease(s, now, n, per_host, secs, cb, arg);
+}
+
+int
+store_unlease(struct store *s, const char *name)
+{
+	return s->be->unlease != NULL ? s->be->unlease(s, name) : 0;
+}
+
+int
+store_due_all(struct store *s)
+{
+	return s->be->due_all != NULL ? s->be->due_all(s) : 0;
+}
+
+int
+store_host_block(struct store *s, const char *host, int64_t until)
+{
+	if (s->be->host_block == NULL || host[0] == '\0')
+		return 0;
+	return s->be->host_block(s, host, until);
+}
+
+int
+store_claim(struct store *s, const char *what, int64_t now, int64_t secs)
+{
+	return s->be->claim != NULL ? s->be->claim(s, what, now, secs) : 1;
+}
+
+int
+store_unclaim(struct store *s, const char *what)
+{
+	return s->be->unclaim != NULL ? s->be->unclaim(s, what) : 0;
+}
+
+int
+store_render_lock(struct store *s)
+{
+	return s->be->render_lock != NULL ? s->be->render_lock(s) : 1;
+}
+
+int
+store_rendering_put(struct store *s, const char *name, int64_t gen,
+    int64_t mtime, const void *body, size_t len)
+{
+	if (s->be->rendering_put == NULL)
+		return 0;
+	return s->be->rendering_put(s, name, gen, mtime, body, len);
+}
+
+int
+store_rendering_get(struct store *s, const char *name, int64_t *gen,
+    int64_t *mtime, struct buf *body)
+{
+	if (s->be->rendering_get == NULL)
+		return 0;
+	return s->be->rendering_get(s, name, gen, mtime, body);
 }

@@ -38,8 +38,6 @@ struct store_backend {
 	int	(*checkpoint_thread)(struct store *, int pages, char *err,
 	    size_t errlen);
 	int	(*checkpoint)(struct store *);
-	/* May be NULL: a file's lock is daemon.c's, beside the file. */
-	int	(*lock)(struct store *, char *err, size_t errlen);
 
 	int	(*begin)(struct store *);
 	int	(*commit)(struct store *);
@@ -81,6 +79,25 @@ struct store_backend {
 	    struct hook_state *);
 	int	(*hook_put)(struct store *, const char *name,
 	    const struct hook_state *);
+
+	/* Sharing among daemons (store.h); NULL in a backend of one
+	 * daemon, for all of them: lease NULL means not shared. */
+	int	(*lease)(struct store *, int64_t now, int n, int per_host,
+	    int64_t secs, int (*)(void *, const char *), void *);
+	int	(*unlease)(struct store *, const char *name);
+	int	(*due_all)(struct store *);
+	int	(*host_block)(struct store *, const char *host, int64_t until);
+	int	(*claim)(struct store *, const char *what, int64_t now,
+	    int64_t secs);
+	int	(*unclaim)(struct store *, const char *what);
+	int	(*render_lock)(struct store *);
+	int	(*rendering_put)(struct store *, const char *name, int64_t gen,
+	    int64_t mtime, const void *body, size_t len);
+	int	(*rendering_get)(struct store *, const char *name,
+	    int64_t *gen, int64_t *mtime, struct buf *body);
+
+	/* A whole store as rows, for store_copy (store_rows.h). */
+	const struct store_rows_ops *rows;
 };
 
 /* The head of every backend's handle. */
@@ -102,16 +119,20 @@ extern const struct store_backend store_pg;
 /* Churn is judged on fetches with at least this many entries. */
 #define CHURN_MIN	4
 
-/* Keys seen in the current transaction: key hash -> link hash. */
+/* A map of 64-bit hashes (never 0) to values, open addressing. */
 struct keyset {
 	uint64_t	*k, *v;
 	size_t		 n, cap;	/* cap: a power of two */
 };
+void	 keyset_put(struct keyset *, uint64_t k, uint64_t v);
+int	 keyset_get(const struct keyset *, uint64_t k, uint64_t *v);
+void	 keyset_clear(struct keyset *);
+void	 keyset_free(struct keyset *);
 
 /* One entry's identity being worked out; reused, no allocation per entry. */
 struct entry_key {
 	struct buf	 key, canon, gid, cats, encs;
-	struct keyset	 batch;
+	struct keyset	 batch;		/* this transaction's: key -> link */
 };
 
 /* An entry's lists as read back, pointing into the row. */
@@ -142,7 +163,8 @@ struct feed_put {
  */
 struct put_ops {
 	int	(*start)(struct store *, int64_t feed);
-	int	(*find)(struct store *, int64_t feed, uint64_t hash);
+	int	(*find)(struct store *, int64_t feed, uint64_t khash,
+		    uint64_t hash);
 	int	(*tomb)(struct store *, int64_t feed, uint64_t khash);
 	int	(*link)(struct store *, int64_t feed);
 	int	(*upsert)(struct store *, int64_t feed, uint64_t khash,

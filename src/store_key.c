@@ -197,16 +197,28 @@ encode_lists(struct entry_key *k, const struct entry *e)
 
 /* ---- the keys of one transaction ---- */
 
-/* At store_begin. */
 void
-key_batch_reset(struct entry_key *k)
+keyset_clear(struct keyset *ks)
 {
-	struct keyset	*ks = &k->batch;
-
 	if (ks->n > 0) {
 		memset(ks->k, 0, ks->cap * sizeof(*ks->k));
 		ks->n = 0;
 	}
+}
+
+void
+keyset_free(struct keyset *ks)
+{
+	free(ks->k);
+	free(ks->v);
+	memset(ks, 0, sizeof(*ks));
+}
+
+/* At store_begin. */
+void
+key_batch_reset(struct entry_key *k)
+{
+	keyset_clear(&k->batch);
 }
 
 /* Returns the slot for k: ks->k[slot] == k if present, else 0 there. */
@@ -220,7 +232,7 @@ keyset_slot(const struct keyset *ks, uint64_t k)
 	return i;
 }
 
-static void
+void
 keyset_put(struct keyset *ks, uint64_t k, uint64_t v)
 {
 	size_t	 i, ocap = ks->cap;
@@ -245,7 +257,7 @@ keyset_put(struct keyset *ks, uint64_t k, uint64_t v)
 }
 
 /* 1 with *v set when k is present. */
-static int
+int
 keyset_get(const struct keyset *ks, uint64_t k, uint64_t *v)
 {
 	size_t	 i;
@@ -346,8 +358,7 @@ key_sort_date(const struct entry *e, int64_t now)
 void
 key_free(struct entry_key *k)
 {
-	free(k->batch.k);
-	free(k->batch.v);
+	keyset_free(&k->batch);
 	buf_free(&k->key);
 	buf_free(&k->canon);
 	buf_free(&k->gid);
@@ -391,7 +402,7 @@ key_put_entry(struct store *st, struct feed_put *fp, struct entry_key *k,
 	 */
 	if (fp->empty)
 		found = 0;
-	else if ((found = ops->find(st, fs->id, hash)) == -1)
+	else if ((found = ops->find(st, fs->id, khash, hash)) == -1)
 		return -1;
 	if (found == 1)
 		return STORE_SAME;

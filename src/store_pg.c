@@ -10,10 +10,13 @@
  * and run with bound parameters (PQexecPrepared), never formatted.
  *
  * Every call waits for the server's answer: the daemon's loop blocks in
- * each store call, chiefly in feed.c's begin/put/commit of a fetch, a few
- * short statements each.  On a local server that is well under the time
- * a feed takes to parse; libpq's asynchronous interface on the loop is
- * later work.
+ * each store call.  Each is one short statement or a short transaction:
+ * a lease (one statement), a fetch's commit (its feed's keys read in one
+ * round trip, then a statement per new or changed entry), a page of
+ * PAGE entries for the outputs.  Several daemons share the load, and a
+ * daemon waiting on the server holds up only its own transfers' reading,
+ * which libcurl buffers meanwhile; the asynchronous interface would make
+ * every store call a state machine for little gain on a near server.
  */
 #include "config.h"
 
@@ -27,6 +30,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "store_pg.h"
+#include "store_rows.h"
 #include "util.h"
 
 /*
@@ -94,13 +98,29 @@ static const char *const migrations[] = {
 	" next_try bigint NOT NULL DEFAULT 0,"
 	" last_success bigint NOT NULL DEFAULT 0, last_error text,"
 	" delivered bigint NOT NULL DEFAULT 0);",
+	/* 1 -> 2: several daemons share the database (store_pg_share.c). */
+	"ALTER TABLE feeds ADD COLUMN host text COLLATE \"C\" NOT NULL"
+	" DEFAULT '';"
+	"ALTER TABLE feeds ADD COLUMN lease_owner text;"
+	"ALTER TABLE feeds ADD COLUMN lease_until bigint NOT NULL DEFAULT 0;"
+	"CREATE INDEX feeds_due ON feeds(next_poll, id)"
+	" WHERE enabled = 1 AND gone = 0;"
+	"CREATE INDEX feeds_leased ON feeds(host) WHERE lease_until > 0;"
+	"CREATE TABLE claims(what text PRIMARY KEY, owner text NOT NULL,"
+	" until bigint NOT NULL);"
+	"CREATE TABLE renderings(name text PRIMARY KEY,"
+	" generation bigint NOT NULL, mtime bigint NOT NULL,"
+	" body bytea NOT NULL);"
+	"CREATE UNIQUE INDEX digests_slot ON digests(name, slot);"
+	"CREATE TABLE host_blocks(host text COLLATE \"C\" PRIMARY KEY,"
+	" until bigint NOT NULL);",
 };
 #define PG_SCHEMA_VERSION	((int)nitems(migrations))
 
 /* Migrations of one database wait for each other on this lock. */
 #define MIGRATE_LOCK	"7046656564" /* "feed" */
-/* The one daemon of a database holds this one (store_lock). */
-#define DAEMON_LOCK	"7046656565"
+/* The daemon that renders the merged outputs holds this one. */
+#define RENDER_LOCK	"7046656565"
 
 /* A feed's columns, in the order of enum fc (store_sqlite.c's too). */
 #define FEED_COLS \
@@ -184,10 +204,12 @@ static const char *const pg_sql[PS__MAX] = {
 	[PS_TOMB_EXPIRE] = "DELETE FROM tombstones WHERE feed = $1"
 	    " AND seen < $2",
 	[PS_FEED_SYNC] = "INSERT INTO feeds(name, conf_url, url, conf_title,"
-	    " category, enabled) VALUES($1, $2, $2, $3, $4, $5)"
+	    " category, enabled, host) VALUES($1, $2, $2, $3, $4, $5, $6)"
 	    " ON CONFLICT(name) DO UPDATE SET"
 	    " url = CASE WHEN feeds.conf_url = excluded.conf_url"
 	    "  THEN feeds.url ELSE excluded.url END,"
+	    " host = CASE WHEN feeds.conf_url = excluded.conf_url"
+	    "  AND feeds.host <> '' THEN feeds.host ELSE excluded.host END,"
 	    " etag = CASE WHEN feeds.conf_url = excluded.conf_url"
 	    "  THEN feeds.etag END,"
 	    " last_modified = CASE WHEN feeds.conf_url = excluded.conf_url"
@@ -199,7 +221,8 @@ static const char *const pg_sql[PS__MAX] = {
 	    " WHERE feeds.conf_url IS DISTINCT FROM excluded.conf_url"
 	    " OR feeds.conf_title IS DISTINCT FROM excluded.conf_title"
 	    " OR feeds.category IS DISTINCT FROM excluded.category"
-	    " OR feeds.enabled IS DISTINCT FROM excluded.enabled",
+	    " OR feeds.enabled IS DISTINCT FROM excluded.enabled"
+	    " OR feeds.host = ''",
 	[PS_FEED_ENABLED] = "SELECT name FROM feeds WHERE enabled = 1",
 	[PS_FEED_ALL] = "SELECT id, name FROM feeds ORDER BY id",
 	[PS_FEED_DISABLE] = "UPDATE feeds SET enabled = 0 WHERE name = $1",
@@ -211,7 +234,8 @@ static const char *const pg_sql[PS__MAX] = {
 	    " last_new = greatest(last_new, $7), next_poll = $8,"
 	    " next_reason = $9, last_status = $10, failures = $11,"
 	    " failing_since = $12, last_error = $13, gone = $14,"
-	    " malformed = $15, max_age = $16 WHERE id = $1",
+	    " malformed = $15, max_age = $16, host = $17,"
+	    " lease_owner = NULL, lease_until = 0 WHERE id = $1",
 	[PS_FEED_META] = "UPDATE feeds SET title = $2, link = $3, ttl = $4,"
 	    " sy_period = $5, sy_frequency = $6, skip_hours = $7,"
 	    " skip_days = $8, updated = coalesce($9, updated)"
@@ -223,6 +247,7 @@ static const char *const pg_sql[PS__MAX] = {
 	[PS_FEED_LASTNEW] = "UPDATE feeds SET last_new = greatest(last_new, $2)"
 	    " WHERE id = $1",
 	[PS_FEED_COUNT] = "SELECT count(*) FROM entries WHERE feed = $1",
+	[PS_FEED_KEYS] = "SELECT khash, hash FROM entries WHERE feed = $1",
 	[PS_PRUNED_GET] = "SELECT pruned FROM state",
 	[PS_PRUNED_SET] = "UPDATE state SET pruned = $1",
 	[PS_DUPS] = "SELECT e.id, e.first_seen, e.seq, f.name FROM entries e"
@@ -273,8 +298,51 @@ static const char *const pg_sql[PS__MAX] = {
 	    " next_try = excluded.next_try,"
 	    " last_success = excluded.last_success,"
 	    " last_error = excluded.last_error, delivered = excluded.delivered",
+	/*
+	 * Sharing (store_pg_share.c).  A lease is taken under the state
+	 * row's lock (pg_begin), so the leases per host it counts are all
+	 * the committed ones; SKIP LOCKED passes over the feeds whose row
+	 * another transaction is writing.  Hosts at their limit are left
+	 * out before the LIMIT, so they do not crowd out the others.
+	 */
+	[PS_LEASE] = "WITH busy AS (SELECT host, count(*) AS n FROM feeds"
+	    " WHERE lease_until > $1 GROUP BY host),"
+	    " cand AS (SELECT id, host, next_poll FROM feeds"
+	    " WHERE enabled = 1 AND gone = 0 AND next_poll <= $1"
+	    " AND lease_until <= $1 AND ($4 <= 0 OR host = '' OR host NOT IN"
+	    " (SELECT host FROM busy WHERE n >= $4))"
+	    " AND host NOT IN (SELECT host FROM host_blocks WHERE until > $1)"
+	    " ORDER BY next_poll, id LIMIT $6 FOR UPDATE SKIP LOCKED),"
+	    " pick AS (SELECT c.id FROM (SELECT id, host, next_poll,"
+	    " row_number() OVER (PARTITION BY host ORDER BY next_poll, id)"
+	    " AS r FROM cand) c LEFT JOIN busy b ON b.host = c.host"
+	    " WHERE $4 <= 0 OR c.host = '' OR c.r + coalesce(b.n, 0) <= $4"
+	    " ORDER BY c.next_poll, c.id LIMIT $3)"
+	    " UPDATE feeds f SET lease_owner = $2, lease_until = $5"
+	    " FROM pick WHERE f.id = pick.id RETURNING f.name",
+	[PS_UNLEASE] = "UPDATE feeds SET lease_owner = NULL, lease_until = 0"
+	    " WHERE lease_owner = $1 AND ($2::text IS NULL OR name = $2)",
+	[PS_DUE_ALL] = "UPDATE feeds SET next_poll = 0 WHERE enabled = 1"
+	    " AND gone = 0 AND next_poll > 0 AND (next_reason IS NULL"
+	    " OR next_reason NOT LIKE 'retry-after%')",
+	/* A host that asked us to wait (Retry-After), for every daemon. */
+	[PS_HOST_BLOCK] = "INSERT INTO host_blocks(host, until) VALUES($1, $2)"
+	    " ON CONFLICT(host) DO UPDATE SET"
+	    " until = greatest(host_blocks.until, excluded.until)",
+	[PS_CLAIM] = "INSERT INTO claims(what, owner, until) VALUES($1, $2, $4)"
+	    " ON CONFLICT(what) DO UPDATE SET owner = excluded.owner,"
+	    " until = excluded.until WHERE claims.until <= $3"
+	    " OR claims.owner = excluded.owner RETURNING 1",
+	[PS_UNCLAIM] = "DELETE FROM claims WHERE what = $1 AND owner = $2",
 	/* Session-wide: released when the connection ends, however. */
-	[PS_LOCK] = "SELECT pg_try_advisory_lock(" DAEMON_LOCK ")",
+	[PS_RENDER_LOCK] = "SELECT pg_try_advisory_lock(" RENDER_LOCK ")",
+	[PS_RENDER_PUT] = "INSERT INTO renderings(name, generation, mtime,"
+	    " body) VALUES($1, $2, $3, $4) ON CONFLICT(name) DO UPDATE SET"
+	    " generation = excluded.generation, mtime = CASE WHEN"
+	    " renderings.body = excluded.body THEN renderings.mtime"
+	    " ELSE excluded.mtime END, body = excluded.body",
+	[PS_RENDER_GET] = "SELECT generation, mtime, body FROM renderings"
+	    " WHERE name = $1 AND generation <> $2",
 };
 
 static void	pg_close(struct store *);
@@ -405,6 +473,7 @@ alive(struct pgstore *s)
 		return 0;
 	PQreset(s->conn);
 	memset(s->prepared, 0, sizeof(s->prepared));
+	s->renderer = 0;	/* the lock went with the old session */
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		set_err(s, s->where, PQerrorMessage(s->conn));
 		return -1;
@@ -709,6 +778,7 @@ pg_open(const char *path, int version, int reader, char *err,
 		goto fail;
 	}
 	PQsetNoticeProcessor(s->conn, notice, NULL);
+	pg_owner(s);
 	if (check_encoding(s) == -1 || migrate(s, version) == -1)
 		goto fail;
 	/* All of them now: a statement the schema cannot take fails here. */
@@ -735,6 +805,7 @@ pg_close(struct store *st)
 		pg_rollback(st);
 	PQfinish(s->conn);
 	key_free(&s->k);
+	keyset_free(&s->known);
 	key_lists_free(&s->row.lists);
 	key_lists_free(&s->drow.lists);
 	buf_free(&s->row.cats);
@@ -746,29 +817,6 @@ pg_close(struct store *st)
 	free(s->where);
 	free(s->base.path);
 	free(s);
-}
-
-/*
- * One daemon per database until several can share one: the lock goes
- * with this connection, so a daemon that dies releases it.
- */
-static int
-pg_lock(struct store *st, char *err, size_t errlen)
-{
-	struct pgstore	*s = pgs(st);
-	PGresult	*r;
-	int		 got;
-
-	if ((r = pg_run(s, PS_LOCK, NULL, "locking the database")) == NULL) {
-		snprintf(err, errlen, "%s: %s", s->where, s->base.err);
-		return -1;
-	}
-	got = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-	PQclear(r);
-	if (!got)
-		snprintf(err, errlen, "%s: database in use by another feedmux "
-		    "(it holds the database's advisory lock)", s->where);
-	return got ? 0 : -1;
 }
 
 /* ---- feeds ---- */
@@ -810,6 +858,7 @@ static int
 sync_one(struct pgstore *s, const struct feed_conf *fc)
 {
 	struct pgargs	 a;
+	char		 host[256];
 	int64_t		 n;
 
 	pg_args(&a);
@@ -818,6 +867,7 @@ sync_one(struct pgstore *s, const struct feed_conf *fc)
 	pg_arg_text(&a, fc->title);
 	pg_arg_text(&a, fc->category);
 	pg_arg_int(&a, fc->enabled ? 1 : 0);
+	pg_arg_text(&a, pg_host(fc->url, host, sizeof(host)));
 	if (pg_exec(s, PS_FEED_SYNC, &a, "syncing feeds", &n) == -1)
 		return -1;
 	if (n > 0)
@@ -997,7 +1047,6 @@ const struct store_backend store_pg = {
 	.damaged = pg_damaged,
 	.checkpoint_thread = NULL,
 	.checkpoint = NULL,
-	.lock = pg_lock,
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
@@ -1022,4 +1071,14 @@ const struct store_backend store_pg = {
 	.digest_update = pg_digest_update,
 	.hook_get = pg_hook_get,
 	.hook_put = pg_hook_put,
+	.lease = pg_lease,
+	.unlease = pg_unlease,
+	.due_all = pg_due_all,
+	.host_block = pg_host_block,
+	.claim = pg_claim,
+	.unclaim = pg_unclaim,
+	.render_lock = pg_render_lock,
+	.rendering_put = pg_rendering_put,
+	.rendering_get = pg_rendering_get,
+	.rows = &pg_rows,
 };

@@ -20,8 +20,9 @@ enum pst {
 	PS_FEED_META, PS_FEED_CHURN, PS_FEED_LASTNEW, PS_FEED_COUNT,
 	PS_PRUNED_GET, PS_PRUNED_SET, PS_DUPS, PS_RECENT, PS_SINCE, PS_AFTER,
 	PS_DUPS_BEFORE, PS_DIGEST_LAST, PS_DIGEST_ADD, PS_DIGEST_UPDATE,
-	PS_TOTAL_FEEDS, PS_TOTAL_ENTRIES, PS_HOOK_GET, PS_HOOK_PUT, PS_LOCK,
-	PS__MAX
+	PS_TOTAL_FEEDS, PS_TOTAL_ENTRIES, PS_FEED_KEYS, PS_HOOK_GET, PS_HOOK_PUT,
+	PS_LEASE, PS_UNLEASE, PS_DUE_ALL, PS_HOST_BLOCK, PS_CLAIM, PS_UNCLAIM, PS_RENDER_LOCK,
+	PS_RENDER_PUT, PS_RENDER_GET, PS__MAX
 };
 
 /* Parameters of one statement, all bound, none formatted into SQL. */
@@ -46,9 +47,12 @@ struct pgstore {
 	char		*where;		/* the URI, no password */
 	int		 prepared[PS__MAX];
 	int		 in_txn;
+	int		 renderer;	/* holds the render lock */
+	char		 owner[128];	/* of leases, claims: host:pid.n */
 	int64_t		 seq, seq0;	/* loaded by store_begin */
 	int		 dirty;		/* outputs would change */
 	struct feed_put	 fp;
+	struct keyset	 known;		/* fp.feed's entries: khash -> hash */
 	struct entry_key k;
 	struct pgrow	 row, drow;
 	struct buf	 also;
@@ -95,6 +99,23 @@ int	 pg_prune(struct store *, const struct feed_state *,
 	    const struct feed_opts *, int64_t now);
 int	 pg_prune_all(struct store *, const struct conf *, int64_t now);
 int	 pg_prune_due(struct store *, int64_t now);
+
+/* store_pg_share.c */
+const char *pg_host(const char *url, char *out, size_t outlen);
+void	 pg_owner(struct pgstore *);
+int	 pg_lease(struct store *, int64_t now, int n, int per_host,
+	    int64_t secs, int (*)(void *, const char *), void *);
+int	 pg_unlease(struct store *, const char *name);
+int	 pg_due_all(struct store *);
+int	 pg_host_block(struct store *, const char *host, int64_t until);
+int	 pg_claim(struct store *, const char *what, int64_t now,
+	    int64_t secs);
+int	 pg_unclaim(struct store *, const char *what);
+int	 pg_render_lock(struct store *);
+int	 pg_rendering_put(struct store *, const char *name, int64_t gen,
+	    int64_t mtime, const void *body, size_t len);
+int	 pg_rendering_get(struct store *, const char *name, int64_t *gen,
+	    int64_t *mtime, struct buf *body);
 
 /* store_pg_read.c */
 int	 pg_recent(struct store *, store_entry_cb, void *);

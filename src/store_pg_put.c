@@ -48,6 +48,32 @@ pg_feed_done(struct pgstore *s)
 	return 0;
 }
 
+/*
+ * The feed's keys and hashes, in one round trip rather than one per entry
+ * fetched: find_entry answers from them.  The feed cannot change under
+ * us: writers take turns (pg_begin) and a key hash is the key's.
+ */
+static int
+load_known(struct pgstore *s, int64_t feed)
+{
+	struct pgargs	 a;
+	PGresult	*r;
+	uint64_t	 kh;
+	int		 i;
+
+	keyset_clear(&s->known);
+	pg_args(&a);
+	pg_arg_int(&a, feed);
+	if ((r = pg_run(s, PS_FEED_KEYS, &a, "reading the feed's keys")) ==
+	    NULL)
+		return -1;
+	for (i = 0; i < PQntuples(r); i++)
+		if ((kh = (uint64_t)pg_int(r, i, 0)) != 0)
+			keyset_put(&s->known, kh, (uint64_t)pg_int(r, i, 1));
+	PQclear(r);
+	return 0;
+}
+
 /* As in store_put.c: no lookups the feed's state makes pointless. */
 static int
 feed_start(struct store *st, int64_t feed)
@@ -65,19 +91,32 @@ feed_start(struct store *st, int64_t feed)
 	s->fp.tombs = (int)pg_int(r, 0, 0);
 	s->fp.empty = !pg_int(r, 0, 1);
 	PQclear(r);
-	return 0;
+	return s->fp.empty ? 0 : load_known(s, feed);
 }
 
 /* ---- entries ---- */
 
-/* -1 error, 0 not stored, 1 stored with the same hash, 2 different. */
+/*
+ * -1 error, 0 not stored, 1 stored with the same hash, 2 different.  A
+ * key hash not among the feed's is a key not stored; one that is, with
+ * another hash, is asked for by the key itself (changes are rare, and
+ * two keys may share a hash).
+ */
 static int
-find_entry(struct store *st, int64_t feed, uint64_t hash)
+find_entry(struct store *st, int64_t feed, uint64_t khash, uint64_t hash)
 {
 	struct pgstore	*s = pgs(st);
 	struct pgargs	 a;
 	PGresult	*r;
+	uint64_t	 have;
 	int		 ret = 0;
+
+	if (khash != 0) {
+		if (!keyset_get(&s->known, khash, &have))
+			return 0;
+		if (have == hash)
+			return 1;
+	}
 
 	pg_args(&a);
 	pg_arg_int(&a, feed);
@@ -228,10 +267,12 @@ pg_put_feed(struct store *st, const struct feed_state *fs)
 {
 	struct pgstore	*s = pgs(st);
 	struct pgargs	 a;
+	const char	*url = fs->url != NULL ? fs->url : fs->conf_url;
+	char		 host[256];
 
 	pg_args(&a);
 	pg_arg_int(&a, fs->id);
-	pg_arg_text(&a, fs->url != NULL ? fs->url : fs->conf_url);
+	pg_arg_text(&a, url);
 	pg_arg_blob(&a, fs->etag);
 	pg_arg_blob(&a, fs->last_modified);
 	pg_arg_int(&a, fs->last_poll);
@@ -246,6 +287,7 @@ pg_put_feed(struct store *st, const struct feed_state *fs)
 	pg_arg_int(&a, fs->gone);
 	pg_arg_int(&a, fs->malformed);
 	pg_arg_int(&a, fs->max_age);
+	pg_arg_text(&a, pg_host(url, host, sizeof(host)));
 	return pg_exec(s, PS_FEED_PUT, &a, "storing feed state", NULL);
 }
 

@@ -137,7 +137,7 @@ bind_blob(sqlite3_stmt *q, int i, const struct buf *b)
 
 /* -1 error, 0 not stored, 1 stored with the same hash, 2 different. */
 static int
-find_entry(struct store *st, int64_t feed, uint64_t hash)
+find_entry(struct store *st, int64_t feed, uint64_t khash, uint64_t hash)
 {
 	struct sqlstore	*s = sq(st);
 	sqlite3_stmt	*q = sq_stmt(s, ST_ENTRY_FIND);

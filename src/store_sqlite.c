@@ -22,6 +22,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
+#include "store_rows.h"
 #include "util.h"
 
 /*
@@ -893,7 +894,6 @@ const struct store_backend store_sqlite = {
 	.damaged = sq_damaged,
 	.checkpoint_thread = sq_checkpoint_thread,
 	.checkpoint = sq_checkpoint,
-	.lock = NULL,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
@@ -918,4 +918,5 @@ const struct store_backend store_sqlite = {
 	.digest_update = sq_digest_update,
 	.hook_get = sq_hook_get,
 	.hook_put = sq_hook_put,
+	.rows = &sq_rows,
 };

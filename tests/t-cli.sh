@@ -7,7 +7,7 @@ v=$("$FEEDMUX" --version)
 case $v in "feedmux "[0-9]*) ok 0 "--version prints the version";; *) ok 1 "--version: $v";; esac
 is "$("$FEEDMUX" poll --version)" "$v" "--version after a command"
 "$FEEDMUX" --help >"$T/help"; ok $? "--help exits 0"
-cmds="run poll parse list status merge digest hooks import export add remove check-config"
+cmds="run poll parse list status merge digest hooks import export add remove check-config db"
 for c in $cmds; do
 	grep -q "^  $c " "$T/help"; ok $? "--help lists $c"
 	"$FEEDMUX" "$c" --help >"$T/chelp" 2>"$T/err"; st=$?
