@@ -9,7 +9,8 @@ feed and the generation: If-None-Match with it gives 304.  Each answer
 waits MS milliseconds first (default 0), so requests stay in flight.
 
 Control, never logged: /ctl/bump starts the next generation (a new entry
-in every feed), /ctl/delay/MS sets the wait, /ctl/state is a JSON object
+in every feed), /ctl/delay/MS sets the wait, /ctl/delay/MS/UA the wait
+for requests with that User-Agent alone, /ctl/state is a JSON object
 (gen, delay_ms, inflight by User-Agent, served), /ctl/truth every entry id
 served so far, one a line.
 
@@ -36,7 +37,8 @@ A = ap.parse_args()
 
 LOCK = threading.Lock()
 LOG = open(A.log, "a", buffering=1)
-STATE = {"gen": 0, "delay_ms": A.delay, "inflight": {}, "served": 0}
+STATE = {"gen": 0, "delay_ms": A.delay, "delay_ua": {}, "inflight": {},
+         "served": 0}
 BASE = 1700000000		# Tue 14 Nov 2023 22:13:20Z: entry J is J hours on
 
 
@@ -100,6 +102,8 @@ class H(BaseHTTPRequestHandler):
                 STATE["gen"] += 1
             elif len(parts) == 3 and parts[1] == "delay":
                 STATE["delay_ms"] = int(parts[2])
+            elif len(parts) == 4 and parts[1] == "delay":
+                STATE["delay_ua"][parts[3]] = int(parts[2])
             elif parts[1:] == ["truth"]:
                 ids = "".join("urn:mf:%d:%d\n" % (i, j) for i in range(A.n)
                               for j in range(A.entries + STATE["gen"]))
@@ -116,7 +120,8 @@ class H(BaseHTTPRequestHandler):
             return self.control(parts)
         ua = self.headers.get("User-Agent", "-")
         with LOCK:
-            gen, delay = STATE["gen"], STATE["delay_ms"]
+            gen = STATE["gen"]
+            delay = STATE["delay_ua"].get(ua, STATE["delay_ms"])
             STATE["inflight"][ua] = STATE["inflight"].get(ua, 0) + 1
         status = 0
         try:

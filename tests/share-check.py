@@ -16,7 +16,8 @@ exits 0 when its condition holds, else says why on stderr and exits 1.
                          first, started before KILLT and ended at most 2 s
                          before it (still being stored), and the second
                          fetch, by another daemon, waited for the lease
-                         (LEASE s, 2 s of slack) after UA's start
+                         (LEASE s, 2 s of slack) after UA's start; at
+                         least one feed is fetched again
   kill URL UA PID LOG FROM MIN
                          wait until MIN feeds are answered since line FROM
                          and UA has a request in flight (the server's
@@ -139,6 +140,8 @@ def m_killed(log, start, n, most, ua, killt, lease):
         if rest[0][4] == ua or rest[0][0] < first[0] + lease - 2:
             fail("feed %d fetched again before its lease ran out: %r" % (i, rs))
         again += 1
+    if again == 0:
+        fail("nothing fetched again: the killed daemon had nothing in hand")
     summary(rows)
     print("fetched again after the kill: %d" % again)
 
