@@ -10,7 +10,9 @@
 # every entry.  Prints its wall time, the daemons' CPU (utime + stime
 # from /proc/PID/stat) and PostgreSQL's (its server processes) in ms per
 # feed, and the database's size (pg_database_size; the SQLite file and
-# its -wal).  concurrency = 32 per daemon, per_host = 0 (no limit).
+# its -wal: the -wal file keeps its largest size, as the daemon's
+# PASSIVE checkpoints reuse it without truncating; the split is printed
+# last).  concurrency = 32 per daemon, per_host = 0 (no limit).
 # A fresh PostgreSQL database has no statistics, and the cached plan of
 # the cross-feed duplicate lookup then scans every entry until autovacuum
 # analyzes it: each set-up first polls 100 other feeds and runs ANALYZE
