@@ -25,9 +25,11 @@ exits 0 when its condition holds, else says why on stderr and exits 1.
                          monotonic time of the kill
   atom FILE TRUTH        the Atom document holds each id of file TRUTH
                          (one a line) exactly once and nothing else
-  hooks DIR TRUTH [PID]  the hook's batches (DIR/PPID.*.jsonl) hold each
-                         id of TRUTH once; with PID, an id may come twice
-                         if one copy was given by that (killed) daemon
+  hooks DIR TRUTH [PID,...]
+                         the hook's batches (DIR/PPID.*.jsonl) hold each
+                         id of TRUTH once; an id may come twice if one
+                         copy was given by a PID (a killed daemon: its
+                         mark was not moved)
   mail DIR TRUTH         DIR holds exactly one message, a digest listing
                          every id's title of TRUTH ("feed I entry J")
 """
@@ -179,7 +181,8 @@ def m_atom(path, tpath):
             sorted(set(ids) - set(want))[:3]))
 
 
-def m_hooks(d, tpath, pid=None):
+def m_hooks(d, tpath, pids=""):
+    pids = set(pids.split(",")) - {""}
     seen = {}
     for p in glob.glob(os.path.join(d, "*.jsonl")):
         by = os.path.basename(p).split(".")[0]
@@ -190,7 +193,7 @@ def m_hooks(d, tpath, pid=None):
         fail("hook got %d ids, want %d; missing e.g. %s" % (
             len(seen), len(want), sorted(set(want) - set(seen))[:3]))
     for i, by in seen.items():
-        if len(by) > 1 and (pid is None or len(by) > 2 or pid not in by):
+        if len(by) > 1 and (len(by) > 2 or not pids & set(by)):
             fail("hook got %s %d times (daemons %s)" % (i, len(by), by))
     print("hook runs: %d; ids given twice: %d" % (
         len(glob.glob(os.path.join(d, "*.jsonl"))),

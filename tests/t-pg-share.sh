@@ -7,10 +7,11 @@
 # renderer's file, and every daemon's over HTTP: the same bytes) holds
 # every entry exactly once; the digest, made at start by whichever daemon
 # claims it, is mailed once; the hook gets each entry once.  Then the
-# renderer is killed (kill -9) in the middle of a cycle with requests in
-# flight: its feeds are polled by the others once its leases run out,
-# nothing is lost or doubled, and another daemon renders.  Runs itself
-# beside a private cluster (tests/pg-cluster.sh).
+# renderer is killed (kill -9) in a cycle with requests in flight, and in
+# the next cycle another daemon after 20 of its answers: their feeds are
+# polled by the others once their leases run out, nothing is lost or
+# doubled, and the renderer's role moves only with the renderer.  Runs
+# itself beside a private cluster (tests/pg-cluster.sh).
 if [ -z "${FEEDMUX_TEST_PG:-}" ]; then
 	exec "${top_srcdir:-.}/tests/pg-cluster.sh" "$0" "$@"
 fi
@@ -171,7 +172,7 @@ outputs() {
 	wait_for same_http
 	ok $? "$name: every daemon serves the renderer's bytes over HTTP"
 }
-hooks() {	# hooks NAME TRUTH [PID]
+hooks() {	# hooks NAME TRUTH [PID,...]: PIDs killed, whose marks stayed
 	wait_long $CHECK hooks "$T/hook" "$2" ${3:-}
 	$CHECK hooks "$T/hook" "$2" ${3:-} >"$T/hooks.out" 2>&1
 	ok $? "$1: the hook got every entry once"
@@ -211,30 +212,49 @@ check "cycle 1 to 3: every daemon fetched" sh -c \
     "grep -q ' share-d1\$' '$T/req.log' && grep -q ' share-d2\$' '$T/req.log' &&
     grep -q ' share-d3\$' '$T/req.log'"
 
-# Cycle 4: the renderer is killed with requests in flight: it starts the
-# cycle, its requests answered only after 2 s, and dies while it waits.
-victim=$renderer
-vpid=$(eval echo \$pid$victim)
-rest=$(echo 1 2 3 | tr ' ' '\n' | grep -v "^$victim\$" | tr '\n' ' ')
-ctl bump
-ctl delay/2000/share-d$victim
-get "$U/ctl/truth" "$T/truth4"
-from=$(lines)
-kill -USR1 $vpid
-killt=$($CHECK kill "$U" share-d$victim $vpid "$T/req.log" $from 0)
-ok $? "cycle 4: renderer (daemon $victim) killed with a request in flight"
-kill -9 $vpid 2>/dev/null	# whatever the killer saw
-wait $vpid 2>/dev/null
-eval "pid$victim="
-wait_long $CHECK have "$T/req.log" $from $N
-ok $? "cycle 4: every feed fetched, the killed daemon's too"
-check "cycle 4: refetched only what the killed daemon had in hand, after its lease" \
-    $CHECK killed "$T/req.log" $from $N $PER_HOST share-d$victim "$killt" $LEASE
-sed 's/^/#   /' "$T/.out"
-outputs "cycle 4" "$T/truth4" $rest
-[ -n "$renderer" ] && [ "$renderer" != "$victim" ]
+# kill_cycle NAME K MS MIN: a cycle started by daemon K, whose requests
+# the server answers only after MS ms; K is killed once MIN feeds are
+# answered and it has a request in flight.  Its feeds go to the others
+# when its leases run out; it leaves $killed (the killed pids) and $rest
+# (the daemons left).
+killed=
+kill_cycle() {
+	name=$1 victim=$2
+	vpid=$(eval echo \$pid$victim)
+	rest=$(echo $rest | tr ' ' '\n' | grep -v "^$victim\$" | tr '\n' ' ')
+	ctl bump
+	ctl delay/$3/share-d$victim
+	get "$U/ctl/truth" "$T/$name.truth"
+	from=$(lines)
+	kill -USR1 $vpid
+	killt=$($CHECK kill "$U" share-d$victim $vpid "$T/req.log" $from $4)
+	ok $? "$name: daemon $victim killed with a request in flight"
+	kill -9 $vpid 2>/dev/null	# whatever the killer saw
+	wait $vpid 2>/dev/null
+	eval "pid$victim="
+	killed="$killed $vpid"
+	wait_long $CHECK have "$T/req.log" $from $N
+	ok $? "$name: every feed fetched, the killed daemon's too"
+	check "$name: fetched again only what the killed daemon had in hand, after its lease" \
+	    $CHECK killed "$T/req.log" $from $N $PER_HOST share-d$victim \
+	    "$killt" $LEASE
+	sed 's/^/#   /' "$T/.out"
+	outputs "$name" "$T/$name.truth" $rest
+	hooks "$name" "$T/$name.truth" $(echo $killed | tr ' ' ,)
+}
+
+# Cycle 4: the renderer starts the cycle and dies at once, waiting for
+# the answers (held 2 s); another daemon takes its role.
+rest="1 2 3"
+old=$renderer
+kill_cycle "cycle 4" $renderer 2000 0
+[ -n "$renderer" ] && [ "$renderer" != "$old" ]
 ok $? "cycle 4: another daemon renders"
-hooks "cycle 4" "$T/truth4" $vpid
+# Cycle 5: the daemon that does not render starts the cycle and dies
+# after 20 answers (its own, held 0.5 s); the renderer stays.
+old=$renderer
+kill_cycle "cycle 5" $(echo $rest | tr ' ' '\n' | grep -v "^$renderer\$") 500 20
+is "$renderer" "$old" "cycle 5: the renderer renders still"
 
 check "the digest was mailed once, with every entry of the first poll" \
     $CHECK mail "$T/mail" "$T/truth0"
