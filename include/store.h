@@ -142,6 +142,9 @@ struct feed_state {
 	uint8_t		 skip_days;
 	int64_t		 max_age;	/* Cache-Control/Expires, seconds */
 	int64_t		 entries;	/* count, filled by the load functions */
+	/* A shared database's lease: the daemon polling it, until when. */
+	char		*lease_owner;	/* NULL: none */
+	int64_t		 lease_until;
 };
 void	feed_state_free(struct feed_state *);
 

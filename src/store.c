@@ -178,6 +178,7 @@ feed_state_free(struct feed_state *fs)
 	free(fs->last_modified);
 	free(fs->next_reason);
 	free(fs->last_error);
+	free(fs->lease_owner);
 	memset(fs, 0, sizeof(*fs));
 }
 

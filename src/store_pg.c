@@ -128,14 +128,15 @@ static const char *const migrations[] = {
 	" last_success, last_new, next_poll, next_reason, last_status," \
 	" failures, failing_since, last_error, gone, malformed, key_churn," \
 	" ttl, sy_period, sy_frequency, skip_hours, skip_days, max_age," \
-	" (SELECT count(*) FROM entries e WHERE e.feed = feeds.id)"
+	" (SELECT count(*) FROM entries e WHERE e.feed = feeds.id)," \
+	" lease_owner, lease_until"
 enum fc {
 	FC_ID, FC_NAME, FC_URL, FC_CONF_URL, FC_TITLE, FC_LINK, FC_ETAG,
 	FC_LAST_MODIFIED, FC_LAST_POLL, FC_LAST_SUCCESS, FC_LAST_NEW,
 	FC_NEXT_POLL, FC_NEXT_REASON, FC_LAST_STATUS, FC_FAILURES,
 	FC_FAILING_SINCE, FC_LAST_ERROR, FC_GONE, FC_MALFORMED, FC_KEY_CHURN,
 	FC_TTL, FC_SY_PERIOD, FC_SY_FREQUENCY, FC_SKIP_HOURS, FC_SKIP_DAYS,
-	FC_MAX_AGE, FC_ENTRIES
+	FC_MAX_AGE, FC_ENTRIES, FC_LEASE_OWNER, FC_LEASE_UNTIL
 };
 
 /*
@@ -852,6 +853,8 @@ feed_from_row(const PGresult *r, int i, struct feed_state *fs)
 	fs->skip_days = (uint8_t)pg_int(r, i, FC_SKIP_DAYS);
 	fs->max_age = pg_int(r, i, FC_MAX_AGE);
 	fs->entries = pg_int(r, i, FC_ENTRIES);
+	fs->lease_owner = pg_strdup(r, i, FC_LEASE_OWNER);
+	fs->lease_until = pg_int(r, i, FC_LEASE_UNTIL);
 }
 
 static int
