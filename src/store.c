@@ -352,7 +352,7 @@ store_shared(struct store *s)
 
 int
 store_lease(struct store *s, int64_t now, int n, int per_host, int64_t secs,
-    int (*cb)(void *, const char *), void *arg)
+    int (*cb)(void *, struct feed_state *), void *arg)
 {
 	if (s->be->lease == NULL) {
 		snprintf(s->err, sizeof(s->err), "%s: not a shared database",
