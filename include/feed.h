@@ -26,6 +26,9 @@ struct feed {
 int	feed_load(struct feed *, const struct feed_conf *, struct store *,
 	    char *err, size_t errlen);
 void	feed_free(struct feed *);
+/* Take over st (a lease's: store_lease), leaving it zeroed. */
+void	feed_adopt(struct feed *, const struct feed_conf *,
+	    struct feed_state *st);
 
 /* What applying a fetch amounted to. */
 struct feed_update {

@@ -19,6 +19,7 @@
 #include "util.h"
 
 struct store;
+struct feed_state;
 
 /*
  * A database is a file (SQLite) or a libpq connection URI beginning with
@@ -66,12 +67,13 @@ int	store_shared(struct store *);
  * Lease up to n feeds due at now (enabled, not gone, not leased) to this
  * process until now + secs, oldest due first, never so many that a host
  * would have more than per_host leases at once across every daemon
- * (0: no limit); cb gets each name.  The feed's store_put_feed ends its
- * lease, as does store_unlease; an expired lease returns it to the pool.
- * Returns how many were leased, -1 on error.
+ * (0: no limit); cb gets each feed's state (entries not counted), which
+ * it may take over (leaving it zeroed).  The feed's store_put_feed ends
+ * its lease, as does store_unlease; an expired lease returns it to the
+ * pool.  Returns how many were leased, -1 on error.
  */
 int	store_lease(struct store *, int64_t now, int n, int per_host,
-	    int64_t secs, int (*cb)(void *, const char *), void *);
+	    int64_t secs, int (*cb)(void *, struct feed_state *), void *);
 /* End this process's lease on name (NULL: on every feed it holds). */
 int	store_unlease(struct store *, const char *name);
 /* Every feed due now, save those whose server asked us to wait. */
@@ -142,6 +144,9 @@ struct feed_state {
 	uint8_t		 skip_days;
 	int64_t		 max_age;	/* Cache-Control/Expires, seconds */
 	int64_t		 entries;	/* count, filled by the load functions */
+	/* A shared database's lease: the daemon polling it, until when. */
+	char		*lease_owner;	/* NULL: none */
+	int64_t		 lease_until;
 };
 void	feed_state_free(struct feed_state *);
 

@@ -44,6 +44,15 @@ feed_load(struct feed *fd, const struct feed_conf *fc, struct store *s,
 }
 
 void
+feed_adopt(struct feed *fd, const struct feed_conf *fc, struct feed_state *st)
+{
+	fd->fc = fc;
+	fd->st = *st;
+	memset(st, 0, sizeof(*st));
+	feed_rehost(fd);
+}
+
+void
 feed_free(struct feed *fd)
 {
 	feed_state_free(&fd->st);

@@ -190,18 +190,17 @@ concurrency(const struct poller *p)
 
 /* A leased feed: its state as the last daemon to poll it left it. */
 static int
-on_leased(void *arg, const char *name)
+on_leased(void *arg, struct feed_state *st)
 {
 	struct poller		*p = arg;
 	struct pfeed		*pf;
 	const struct feed_conf	*fc;
-	char			 err[512];
 
-	if ((pf = feed_named(p, name)) == NULL) {
+	if ((pf = feed_named(p, st->name)) == NULL) {
 		/* Added by a daemon with a newer config: not ours to poll. */
-		log_debug("%s: leased but not in %s", name,
+		log_debug("%s: leased but not in %s", st->name,
 		    p->conf->path != NULL ? p->conf->path : "the defaults");
-		if (store_unlease(p->store, name) == -1)
+		if (store_unlease(p->store, st->name) == -1)
 			log_warnx("lease: %s", store_error(p->store));
 		return 0;
 	}
@@ -209,13 +208,7 @@ on_leased(void *arg, const char *name)
 		return 0;	/* ours already: a lease that ran out */
 	fc = pf->feed.fc;
 	feed_free(&pf->feed);
-	if (feed_load(&pf->feed, fc, p->store, err, sizeof(err)) == -1) {
-		log_warnx("%s", err);
-		pf->feed.fc = fc;
-		if (store_unlease(p->store, name) == -1)
-			log_warnx("lease: %s", store_error(p->store));
-		return 0;
-	}
+	feed_adopt(&pf->feed, fc, st);
 	enqueue(p, pf);
 	return 0;
 }

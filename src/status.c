@@ -85,6 +85,13 @@ row_flags(const struct row *r, struct buf *b)
 		b->s[--b->len] = '\0';
 }
 
+/* A daemon on a shared database is polling it now. */
+static int
+leased(const struct row *r, int64_t now)
+{
+	return r->st.lease_owner != NULL && r->st.lease_until > now;
+}
+
 static void
 row_cells(const struct row *r, int64_t now, char cell[NCOLS][64])
 {
@@ -100,12 +107,17 @@ row_cells(const struct row *r, int64_t now, char cell[NCOLS][64])
 	snprintf(cell[COL_ENTRIES], 64, "%" PRId64, r->st.entries);
 	if (r->st.gone)
 		snprintf(cell[COL_NEXT], 64, "-");
+	else if (leased(r, now))
+		snprintf(cell[COL_NEXT], 64, "polling");
 	else if (!r->known || r->st.next_poll <= now)
 		snprintf(cell[COL_NEXT], 64, "due");
 	else
 		fmt_rel(cell[COL_NEXT], 64, r->st.next_poll, now);
-	snprintf(cell[COL_WHY], 64, "%s", r->st.next_reason != NULL ?
-	    r->st.next_reason : "-");
+	if (leased(r, now))
+		snprintf(cell[COL_WHY], 64, "by %s", r->st.lease_owner);
+	else
+		snprintf(cell[COL_WHY], 64, "%s", r->st.next_reason != NULL ?
+		    r->st.next_reason : "-");
 	row_flags(r, &f);
 	snprintf(cell[COL_FLAGS], 64, "%s", f.len > 0 ? f.s : "-");
 	buf_free(&f);
@@ -277,7 +289,7 @@ print_summary(const struct summary *s)
 }
 
 static void
-json_row(struct buf *b, const struct row *r)
+json_row(struct buf *b, const struct row *r, int64_t now)
 {
 	const struct feed_state *st = &r->st;
 
@@ -306,6 +318,8 @@ json_row(struct buf *b, const struct row *r)
 	    DATE_NONE);
 	buf_adds(b, ",\"next_reason\":");
 	json_str(b, st->next_reason);
+	buf_adds(b, ",\"polling_by\":");
+	json_str(b, leased(r, now) ? st->lease_owner : NULL);
 	buf_printf(b, ",\"polled\":%s,\"failing\":%s,\"quiet\":%s,"
 	    "\"gone\":%s,\"malformed\":%s,\"key_churn\":%s,\"enabled\":%s}",
 	    r->known && st->last_poll != 0 ? "true" : "false",
@@ -328,7 +342,7 @@ status_json(const struct conf *conf, const struct row *rows,
 		if (i > 0)
 			buf_addc(&b, ',');
 		buf_adds(&b, "\n");
-		json_row(&b, &rows[i]);
+		json_row(&b, &rows[i], now);
 	}
 	buf_printf(&b, "\n],\"summary\":{\"feeds\":%zu,\"failing\":%zu,"
 	    "\"gone\":%zu,\"quiet\":%zu,\"never_polled\":%zu,"

@@ -178,6 +178,7 @@ feed_state_free(struct feed_state *fs)
 	free(fs->last_modified);
 	free(fs->next_reason);
 	free(fs->last_error);
+	free(fs->lease_owner);
 	memset(fs, 0, sizeof(*fs));
 }
 
@@ -351,7 +352,7 @@ store_shared(struct store *s)
 
 int
 store_lease(struct store *s, int64_t now, int n, int per_host, int64_t secs,
-    int (*cb)(void *, const char *), void *arg)
+    int (*cb)(void *, struct feed_state *), void *arg)
 {
 	if (s->be->lease == NULL) {
 		snprintf(s->err, sizeof(s->err), "%s: not a shared database",

@@ -83,7 +83,7 @@ struct store_backend {
 	/* Sharing among daemons (store.h); NULL in a backend of one
 	 * daemon, for all of them: lease NULL means not shared. */
 	int	(*lease)(struct store *, int64_t now, int n, int per_host,
-	    int64_t secs, int (*)(void *, const char *), void *);
+	    int64_t secs, int (*)(void *, struct feed_state *), void *);
 	int	(*unlease)(struct store *, const char *name);
 	int	(*due_all)(struct store *);
 	int	(*host_block)(struct store *, const char *host, int64_t until);

@@ -119,23 +119,27 @@ static const char *const migrations[] = {
 
 /* Migrations of one database wait for each other on this lock. */
 #define MIGRATE_LOCK	"7046656564" /* "feed" */
+/* Daemons take leases in turns on this one. */
+#define LEASE_LOCK	"7046656566"
 /* The daemon that renders the merged outputs holds this one. */
 #define RENDER_LOCK	"7046656565"
 
 /* A feed's columns, in the order of enum fc (store_sqlite.c's too). */
-#define FEED_COLS \
+#define FEED_STATE \
 	"id, name, url, conf_url, title, link, etag, last_modified, last_poll," \
 	" last_success, last_new, next_poll, next_reason, last_status," \
 	" failures, failing_since, last_error, gone, malformed, key_churn," \
-	" ttl, sy_period, sy_frequency, skip_hours, skip_days, max_age," \
-	" (SELECT count(*) FROM entries e WHERE e.feed = feeds.id)"
+	" ttl, sy_period, sy_frequency, skip_hours, skip_days, max_age,"
+#define FEED_LEASE	" lease_owner, lease_until"
+#define FEED_COLS	FEED_STATE \
+	" (SELECT count(*) FROM entries e WHERE e.feed = feeds.id)," FEED_LEASE
 enum fc {
 	FC_ID, FC_NAME, FC_URL, FC_CONF_URL, FC_TITLE, FC_LINK, FC_ETAG,
 	FC_LAST_MODIFIED, FC_LAST_POLL, FC_LAST_SUCCESS, FC_LAST_NEW,
 	FC_NEXT_POLL, FC_NEXT_REASON, FC_LAST_STATUS, FC_FAILURES,
 	FC_FAILING_SINCE, FC_LAST_ERROR, FC_GONE, FC_MALFORMED, FC_KEY_CHURN,
 	FC_TTL, FC_SY_PERIOD, FC_SY_FREQUENCY, FC_SKIP_HOURS, FC_SKIP_DAYS,
-	FC_MAX_AGE, FC_ENTRIES
+	FC_MAX_AGE, FC_ENTRIES, FC_LEASE_OWNER, FC_LEASE_UNTIL
 };
 
 /*
@@ -299,12 +303,14 @@ static const char *const pg_sql[PS__MAX] = {
 	    " last_success = excluded.last_success,"
 	    " last_error = excluded.last_error, delivered = excluded.delivered",
 	/*
-	 * Sharing (store_pg_share.c).  A lease is taken under the state
-	 * row's lock (pg_begin), so the leases per host it counts are all
-	 * the committed ones; SKIP LOCKED passes over the feeds whose row
-	 * another transaction is writing.  Hosts at their limit are left
-	 * out before the LIMIT, so they do not crowd out the others.
+	 * Sharing (store_pg_share.c).  Leases are taken in turns (their
+	 * own lock, not the writers'), so one counts every lease per host
+	 * committed before it, and a lease ended by a commit still in
+	 * flight errs on the safe side; SKIP LOCKED passes over the feeds
+	 * whose row another transaction is writing.  Hosts at their limit
+	 * are left out before the LIMIT, so they do not crowd out others.
 	 */
+	[PS_LEASE_LOCK] = "SELECT pg_advisory_xact_lock(" LEASE_LOCK ")",
 	[PS_LEASE] = "WITH busy AS (SELECT host, count(*) AS n FROM feeds"
 	    " WHERE lease_until > $1 GROUP BY host),"
 	    " cand AS (SELECT id, host, next_poll FROM feeds"
@@ -313,13 +319,14 @@ static const char *const pg_sql[PS__MAX] = {
 	    " (SELECT host FROM busy WHERE n >= $4))"
 	    " AND host NOT IN (SELECT host FROM host_blocks WHERE until > $1)"
 	    " ORDER BY next_poll, id LIMIT $6 FOR UPDATE SKIP LOCKED),"
-	    " pick AS (SELECT c.id FROM (SELECT id, host, next_poll,"
+	    " pick AS (SELECT c.id AS pid FROM (SELECT id, host, next_poll,"
 	    " row_number() OVER (PARTITION BY host ORDER BY next_poll, id)"
 	    " AS r FROM cand) c LEFT JOIN busy b ON b.host = c.host"
 	    " WHERE $4 <= 0 OR c.host = '' OR c.r + coalesce(b.n, 0) <= $4"
 	    " ORDER BY c.next_poll, c.id LIMIT $3)"
-	    " UPDATE feeds f SET lease_owner = $2, lease_until = $5"
-	    " FROM pick WHERE f.id = pick.id RETURNING f.name",
+	    " UPDATE feeds SET lease_owner = $2, lease_until = $5"
+	    " FROM pick WHERE id = pick.pid RETURNING " FEED_STATE " 0,"
+	    FEED_LEASE,
 	[PS_UNLEASE] = "UPDATE feeds SET lease_owner = NULL, lease_until = 0"
 	    " WHERE lease_owner = $1 AND ($2::text IS NULL OR name = $2)",
 	[PS_DUE_ALL] = "UPDATE feeds SET next_poll = 0 WHERE enabled = 1"
@@ -821,8 +828,8 @@ pg_close(struct store *st)
 
 /* ---- feeds ---- */
 
-static void
-feed_from_row(const PGresult *r, int i, struct feed_state *fs)
+void
+pg_feed_row(const PGresult *r, int i, struct feed_state *fs)
 {
 	memset(fs, 0, sizeof(*fs));
 	fs->id = pg_int(r, i, FC_ID);
@@ -852,6 +859,8 @@ feed_from_row(const PGresult *r, int i, struct feed_state *fs)
 	fs->skip_days = (uint8_t)pg_int(r, i, FC_SKIP_DAYS);
 	fs->max_age = pg_int(r, i, FC_MAX_AGE);
 	fs->entries = pg_int(r, i, FC_ENTRIES);
+	fs->lease_owner = pg_strdup(r, i, FC_LEASE_OWNER);
+	fs->lease_until = pg_int(r, i, FC_LEASE_UNTIL);
 }
 
 static int
@@ -931,7 +940,7 @@ pg_feed_get(struct store *st, const char *name, struct feed_state *fs)
 	if ((r = pg_run(s, PS_FEED_GET, &a, "loading a feed")) == NULL)
 		return -1;
 	if ((found = PQntuples(r) > 0))
-		feed_from_row(r, 0, fs);
+		pg_feed_row(r, 0, fs);
 	PQclear(r);
 	return found;
 }
@@ -949,7 +958,7 @@ pg_feed_each(struct store *st, int (*cb)(void *, const struct feed_state *),
 	if ((r = pg_run(s, PS_FEED_EACH, NULL, "listing feeds")) == NULL)
 		return -1;
 	for (i = 0; i < PQntuples(r) && !stop; i++) {
-		feed_from_row(r, i, &fs);
+		pg_feed_row(r, i, &fs);
 		stop = cb(arg, &fs);
 		feed_state_free(&fs);
 	}
@@ -959,11 +968,11 @@ pg_feed_each(struct store *st, int (*cb)(void *, const struct feed_state *),
 
 /* ---- transactions ---- */
 
+/* A transaction that writes no entries and leaves state alone. */
 int
-pg_begin(struct store *st)
+pg_begin_unlocked(struct store *st)
 {
 	struct pgstore	*s = pgs(st);
-	PGresult	*r;
 
 	if (s->in_txn) {
 		snprintf(s->base.err, sizeof(s->base.err), "store_begin: "
@@ -973,6 +982,20 @@ pg_begin(struct store *st)
 	if (alive(s) == -1 || exec_sql(s, "BEGIN", "begin") == -1)
 		return -1;
 	s->in_txn = 1;
+	s->seq = s->seq0;
+	s->dirty = 0;
+	s->fp.feed = 0;
+	return 0;
+}
+
+int
+pg_begin(struct store *st)
+{
+	struct pgstore	*s = pgs(st);
+	PGresult	*r;
+
+	if (pg_begin_unlocked(st) == -1)
+		return -1;
 	if ((r = pg_run(s, PS_STATE_LOCK, NULL, "reading state")) == NULL ||
 	    PQntuples(r) != 1) {
 		if (r != NULL)

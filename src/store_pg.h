@@ -21,7 +21,7 @@ enum pst {
 	PS_PRUNED_GET, PS_PRUNED_SET, PS_DUPS, PS_RECENT, PS_SINCE, PS_AFTER,
 	PS_DUPS_BEFORE, PS_DIGEST_LAST, PS_DIGEST_ADD, PS_DIGEST_UPDATE,
 	PS_TOTAL_FEEDS, PS_TOTAL_ENTRIES, PS_FEED_KEYS, PS_HOOK_GET, PS_HOOK_PUT,
-	PS_LEASE, PS_UNLEASE, PS_DUE_ALL, PS_HOST_BLOCK, PS_CLAIM, PS_UNCLAIM, PS_RENDER_LOCK,
+	PS_LEASE_LOCK, PS_LEASE, PS_UNLEASE, PS_DUE_ALL, PS_HOST_BLOCK, PS_CLAIM, PS_UNCLAIM, PS_RENDER_LOCK,
 	PS_RENDER_PUT, PS_RENDER_GET, PS__MAX
 };
 
@@ -85,6 +85,8 @@ const char *pg_text(const PGresult *, int row, int col);
 char	*pg_strdup(const PGresult *, int row, int col);
 void	 pg_bytes(const PGresult *, int row, int col, struct buf *);
 int	 pg_begin(struct store *);
+int	 pg_begin_unlocked(struct store *);
+void	 pg_feed_row(const PGresult *, int row, struct feed_state *);
 int	 pg_commit(struct store *);
 void	 pg_rollback(struct store *);
 
@@ -104,7 +106,7 @@ int	 pg_prune_due(struct store *, int64_t now);
 const char *pg_host(const char *url, char *out, size_t outlen);
 void	 pg_owner(struct pgstore *);
 int	 pg_lease(struct store *, int64_t now, int n, int per_host,
-	    int64_t secs, int (*)(void *, const char *), void *);
+	    int64_t secs, int (*)(void *, struct feed_state *), void *);
 int	 pg_unlease(struct store *, const char *name);
 int	 pg_due_all(struct store *);
 int	 pg_host_block(struct store *, const char *host, int64_t until);

@@ -45,17 +45,22 @@ pg_owner(struct pgstore *s)
 
 int
 pg_lease(struct store *st, int64_t now, int n, int per_host, int64_t secs,
-    int (*cb)(void *, const char *), void *arg)
+    int (*cb)(void *, struct feed_state *), void *arg)
 {
-	struct pgstore	*s = pgs(st);
-	struct pgargs	 a;
-	PGresult	*r;
-	int		 i, got;
+	struct pgstore		*s = pgs(st);
+	struct feed_state	 fs;
+	struct pgargs		 a;
+	PGresult		*r;
+	int			 i, got;
 
 	if (n <= 0)
 		return 0;
-	if (pg_begin(st) == -1)
+	if (pg_begin_unlocked(st) == -1)
 		return -1;
+	if (pg_exec(s, PS_LEASE_LOCK, NULL, "leasing feeds", NULL) == -1) {
+		pg_rollback(st);
+		return -1;
+	}
 	pg_args(&a);
 	pg_arg_int(&a, now);
 	pg_arg_text(&a, s->owner);
@@ -72,8 +77,11 @@ pg_lease(struct store *st, int64_t now, int n, int per_host, int64_t secs,
 		return -1;
 	}
 	got = PQntuples(r);
-	for (i = 0; i < got; i++)
-		cb(arg, PQgetvalue(r, i, 0));
+	for (i = 0; i < got; i++) {
+		pg_feed_row(r, i, &fs);
+		cb(arg, &fs);
+		feed_state_free(&fs);
+	}
 	PQclear(r);
 	return got;
 }

@@ -85,6 +85,21 @@ contains "$T/pg/atom.xml" "dup item 4" "an entry of the gzip feed"
 is "$(tail -n 1 "$T/pg.status")" "$(tail -n 1 "$T/sqlite.status")" \
     "status totals agree"
 
+# A feed a daemon is fetching shows in status, with the daemon.
+psql -qc "UPDATE feeds SET lease_owner = 'box:42.1',"\
+" lease_until = $(($(date +%s) + 300)) WHERE name = 'big'" "$FEEDMUX_TEST_PG"
+"$FEEDMUX" -c "$T/pg.conf" status >"$T/pg.status2"
+grep -q "^big .* polling  *by box:42.1 " "$T/pg.status2"
+ok $? "status: a leased feed is being polled, and by whom"
+"$FEEDMUX" -c "$T/pg.conf" status --json >"$T/pg.status2.json"
+grep -q '"polling_by":"box:42.1"' "$T/pg.status2.json"
+ok $? "status --json: polling_by"
+psql -qc "UPDATE feeds SET lease_until = 1 WHERE name = 'big'" \
+    "$FEEDMUX_TEST_PG"
+"$FEEDMUX" -c "$T/pg.conf" status >"$T/pg.status3"
+grep -q "polling" "$T/pg.status3"
+ok $((!$?)) "not once the lease has run out"
+
 # Daemons share a PostgreSQL database: the one holding the render lock
 # writes the outputs; when it dies, even by kill -9, the lock goes with
 # its connection and another takes the job over within a tick.

@@ -70,12 +70,13 @@ struct got {
 };
 
 static int
-got_one(void *arg, const char *name)
+got_one(void *arg, struct feed_state *fs)
 {
 	struct got	*g = arg;
 
-	if (g->n < NFEEDS)
-		snprintf(g->names[g->n++], sizeof(g->names[0]), "%s", name);
+	if (g->n < NFEEDS && fs->url != NULL && fs->lease_owner != NULL)
+		snprintf(g->names[g->n++], sizeof(g->names[0]), "%s",
+		    fs->name);
 	return 0;
 }
 
