@@ -17,7 +17,10 @@ served so far, one a line.
 Each answered feed request is appended to LOG as one line, flushed:
 "START END STATUS PATH USER-AGENT", START and END in seconds of
 CLOCK_MONOTONIC (the same clock for every process of the machine) when
-the handler began and when the answer was written.  PORT 0 takes a free
+the handler began and when its answer was about to be sent: the client
+has the request in flight all that time and more (a thread can wait
+milliseconds for the interpreter after sending), so overlaps counted from
+these times are never more than the client had.  PORT 0 takes a free
 port; the port is printed on standard output once listening."""
 import argparse
 import json
@@ -91,6 +94,7 @@ class H(BaseHTTPRequestHandler):
         if code != 304:
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(data)))
+        self.ready = time.monotonic()
         self.end_headers()
         if code != 304:
             self.wfile.write(data)
@@ -124,6 +128,7 @@ class H(BaseHTTPRequestHandler):
             delay = STATE["delay_ua"].get(ua, STATE["delay_ms"])
             STATE["inflight"][ua] = STATE["inflight"].get(ua, 0) + 1
         status = 0
+        self.ready = None
         try:
             if delay:
                 time.sleep(delay / 1000)
@@ -143,7 +148,7 @@ class H(BaseHTTPRequestHandler):
             # The client went away (a daemon killed): still one request.
             self.close_connection = True
         finally:
-            end = time.monotonic()
+            end = self.ready or time.monotonic()
             with LOCK:
                 STATE["inflight"][ua] -= 1
                 STATE["served"] += 1

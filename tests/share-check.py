@@ -104,7 +104,13 @@ def summary(rows):
 def limit(rows, most):
     top = most_at_once(rows)
     if most > 0 and top > most:
-        fail("%d requests at once, more than per_host = %d" % (top, most))
+        # The requests in flight when the last of them started.
+        for r in sorted(rows):
+            now = [x for x in rows if x[0] <= r[0] < x[1]]
+            if len(now) > most:
+                break
+        fail("%d requests at once, more than per_host = %d:\n%s" % (
+            top, most, "\n".join("%.6f %.6f %d %s %s" % x for x in now)))
 
 
 def m_have(log, start, n):
