@@ -617,22 +617,29 @@ run_load(struct hrun *r)
 
 /*
  * Several daemons on one database: one runs the hook at a time, from the
- * mark the last run left, whoever ran it.  The claim outlives the run's
- * timeout (a run is killed at its timeout).
+ * mark the last run left, whoever ran it.  The claim outlives the run
+ * (killed at its timeout) and its bookkeeping.  A daemon refused the claim
+ * asks again this often, so the entries stored meanwhile go out even
+ * when the holder dies.
  */
+#define HOOK_CLAIM_AGAIN	10
 static int
 run_claim(struct hrun *r)
 {
 	struct store	*st = r->hs->store;
+	struct timeval	 again = { HOOK_CLAIM_AGAIN, 0 };
 	int		 rc;
 
 	if (!store_shared(st))
 		return 1;
-	if ((rc = store_claim(st, r->claim, fm_now(), r->hc->timeout + 60)) ==
-	    -1)
+	if ((rc = store_claim(st, r->claim, fm_now(),
+	    2 * r->hc->timeout + 5)) == -1)
 		log_warnx("hook %s: %s", r->name, store_error(st));
-	if (rc != 1)
+	if (rc != 1) {
+		/* Ask again: the holder may die, and its claim run out. */
+		evtimer_add(r->ev_retry, &again);
 		return 0;
+	}
 	r->claimed = 1;
 	r->loaded = 0;
 	return 1;

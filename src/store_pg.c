@@ -988,6 +988,32 @@ pg_begin_unlocked(struct store *st)
 	return 0;
 }
 
+/*
+ * A new database has no statistics until autovacuum comes (a minute or
+ * more), and prepared statements keep the plans made for their first
+ * runs: while entries is nearly empty, a scan of the table for each
+ * lookup, which outlives its growth.  Each time the store has grown
+ * fourfold, once the transaction that saw it is over, its tables are
+ * analyzed and its statements made anew.  A role that may not ANALYZE
+ * leaves that to autovacuum.
+ */
+static void
+replan(struct pgstore *s)
+{
+	PGresult	*r;
+
+	if (s->planned_at == 0 || s->seq <= 4 * s->planned_at + 1000)
+		return;
+	r = PQexec(s->conn, "ANALYZE entries, tombstones, feeds");
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		log_debug("%s: ANALYZE: %s", s->where,
+		    PQresultErrorMessage(r));
+	PQclear(r);
+	PQclear(PQexec(s->conn, "DEALLOCATE ALL"));
+	memset(s->prepared, 0, sizeof(s->prepared));
+	s->planned_at = s->seq;
+}
+
 int
 pg_begin(struct store *st)
 {
@@ -1009,6 +1035,8 @@ pg_begin(struct store *st)
 	s->dirty = 0;
 	s->fp.feed = 0;
 	key_batch_reset(&s->k);
+	if (s->planned_at == 0)
+		s->planned_at = s->seq0 > 0 ? s->seq0 : 1;
 	return 0;
 }
 
@@ -1035,6 +1063,7 @@ pg_commit(struct store *st)
 	if (exec_sql(s, "COMMIT", "commit") == -1)
 		goto fail;
 	s->in_txn = 0;
+	replan(s);
 	return 0;
 fail:
 	pg_rollback(st);

@@ -50,6 +50,7 @@ struct pgstore {
 	int		 renderer;	/* holds the render lock */
 	char		 owner[128];	/* of leases, claims: host:pid.n */
 	int64_t		 seq, seq0;	/* loaded by store_begin */
+	int64_t		 planned_at;	/* seq when statements were made */
 	int		 dirty;		/* outputs would change */
 	struct feed_put	 fp;
 	struct keyset	 known;		/* fp.feed's entries: khash -> hash */
