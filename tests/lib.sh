@@ -48,10 +48,11 @@ contains() {
 	if grep -qF -- "$2" "$1"; then ok 0 "$3"; else
 		ok 1 "$3"; echo "#   '$2' not in $1:"; head -20 "$1" | sed 's/^/#   /'; fi
 }
-# wait_for CMD...: until CMD succeeds, at most 20 s (a wait, not a timing).
+# wait_for CMD...: until CMD succeeds, at most $WAIT s, 20 by default (a
+# wait, not a timing).
 wait_for() {
 	w=0
-	while [ $w -lt 200 ]; do
+	while [ $w -lt $((${WAIT:-20} * 10)) ]; do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1; w=$((w + 1))
 	done

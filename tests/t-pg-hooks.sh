@@ -50,13 +50,7 @@ ok $? "it stores the two new entries"
 # The claim runs out 2 x 5 + 5 s after it was taken; the daemon asks
 # again every 10 s.  (The dead daemon's program, orphaned, still hands on
 # the batch it had: a batch not marked delivered goes again.)
-n=0
-while [ $n -lt 400 ] && ! grep -q "hook h: 5 entries delivered" "$T/b.err"
-do
-	sleep 0.1
-	n=$((n + 1))
-done
-grep -q "hook h: 5 entries delivered" "$T/b.err"
+WAIT=40 wait_for grep -q "hook h: 5 entries delivered" "$T/b.err"
 ok $? "once the dead daemon's claim runs out, the second delivers all 5"
 is "$(grep -o 'urn:pgh:[0-9]*' "$T/got.jsonl" | sort -u | wc -l)" 5 \
     "every entry reached the hook"

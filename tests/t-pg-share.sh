@@ -116,14 +116,7 @@ for k in 1 2 3; do
 done
 
 # wait_long CMD...: until CMD succeeds, at most 60 s.
-wait_long() {
-	w=0
-	while [ $w -lt 600 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1; w=$((w + 1))
-	done
-	return 1
-}
+wait_long() { WAIT=60 wait_for "$@"; }
 # cycle NAME PID: SIGUSR1 to PID, then wait for every feed to be answered.
 cycle() {
 	from=$(lines)
