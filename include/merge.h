@@ -24,10 +24,11 @@ int	merge_write(struct store *, const struct conf *, char *err,
 	    size_t errlen);
 
 /*
- * Several daemons on one database: the renderer stores every output (or
- * the unnamed default, with no [output]) in every format as rendered at
- * the store's generation gen, so each daemon's endpoint serves the same
- * bytes.  merge_rendering_name names one in the store.
+ * Several daemons on one database: merge_write's files, and every output
+ * (or the unnamed default, with no [output]) in every format stored as
+ * rendered at the store's generation gen, so each daemon's endpoint
+ * serves the same bytes; one rendering for both.  merge_rendering_name
+ * names one in the store.
  */
 int	merge_publish(struct store *, const struct conf *, int64_t gen,
 	    char *err, size_t errlen);

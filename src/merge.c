@@ -770,36 +770,6 @@ merge_rendering_name(const struct output_conf *oc, enum merge_format fmt,
 	snprintf(out, outlen, "%s.%s", oc->name, ext[fmt]);
 }
 
-int
-merge_publish(struct store *st, const struct conf *conf, int64_t gen,
-    char *err, size_t errlen)
-{
-	struct output_conf	 def;
-	const struct output_conf *oc;
-	struct buf		 doc = { NULL, 0, 0 };
-	char			 name[256];
-	size_t			 i, n = conf->noutputs > 0 ? conf->noutputs : 1;
-	int			 fmt, rc = 0;
-
-	memset(&def, 0, sizeof(def));
-	def.name = "";
-	for (i = 0; i < n && rc == 0; i++) {
-		oc = conf->noutputs > 0 ? &conf->outputs[i] : &def;
-		for (fmt = MERGE_ATOM; fmt <= MERGE_HTML && rc == 0; fmt++) {
-			if ((rc = merge_render(st, conf, oc, fmt, &doc, err,
-			    errlen)) == -1)
-				break;
-			merge_rendering_name(oc, fmt, name, sizeof(name));
-			if ((rc = store_rendering_put(st, name, gen, fm_now(),
-			    doc.s, doc.len)) == -1)
-				snprintf(err, errlen, "storing %s: %s", name,
-				    store_error(st));
-		}
-	}
-	buf_free(&doc);
-	return rc;
-}
-
 static const char *
 output_path(const struct output_conf *oc, enum merge_format fmt)
 {
@@ -833,29 +803,48 @@ file_same(const char *path, const struct buf *b)
 /*
  * Write the outputs (only the one named only, when not NULL).  *wfail is
  * set when a file could not be written, as opposed to the store failing.
+ * With gen >= 0 (merge_publish), every output in every format is also
+ * stored as rendered at gen, from the same rendering.
  */
 static int
 write_outputs(struct store *st, const struct conf *conf, const char *only,
-    int *wfail, char *err, size_t errlen)
+    int64_t gen, int *wfail, char *err, size_t errlen)
 {
+	struct output_conf	 def;
 	const struct output_conf *oc;
 	struct buf		 doc = { NULL, 0, 0 };
 	const char		*path;
-	size_t			 i;
+	char			 name[256];
+	size_t			 i, nout = conf->noutputs;
 	int			 fmt, n = 0;
 
 	*wfail = 0;
-	for (i = 0; i < conf->noutputs; i++) {
-		oc = &conf->outputs[i];
+	memset(&def, 0, sizeof(def));
+	def.name = "";
+	if (nout == 0 && gen >= 0)
+		nout = 1;	/* the unnamed default, for the endpoints */
+	for (i = 0; i < nout; i++) {
+		oc = conf->noutputs > 0 ? &conf->outputs[i] : &def;
 		if (only != NULL && strcmp(oc->name, only) != 0)
 			continue;
 		for (fmt = MERGE_ATOM; fmt <= MERGE_HTML; fmt++) {
-			if ((path = output_path(oc, fmt)) == NULL)
+			path = output_path(oc, fmt);
+			if (path == NULL && gen < 0)
 				continue;
 			if (merge_render(st, conf, oc, fmt, &doc, err,
 			    errlen) == -1)
 				goto fail;
-			if (file_same(path, &doc))
+			if (gen >= 0) {
+				merge_rendering_name(oc, fmt, name,
+				    sizeof(name));
+				if (store_rendering_put(st, name, gen, fm_now(),
+				    doc.s, doc.len) == -1) {
+					snprintf(err, errlen, "storing %s: %s",
+					    name, store_error(st));
+					goto fail;
+				}
+			}
+			if (path == NULL || file_same(path, &doc))
 				continue;
 			if (atomic_write(path, doc.s, doc.len, err,
 			    errlen) == -1) {
@@ -879,7 +868,16 @@ merge_write(struct store *st, const struct conf *conf, char *err,
 {
 	int	 wfail;
 
-	return write_outputs(st, conf, NULL, &wfail, err, errlen);
+	return write_outputs(st, conf, NULL, -1, &wfail, err, errlen);
+}
+
+int
+merge_publish(struct store *st, const struct conf *conf, int64_t gen,
+    char *err, size_t errlen)
+{
+	int	 wfail;
+
+	return write_outputs(st, conf, NULL, gen, &wfail, err, errlen);
 }
 
 static const struct output_conf *
@@ -981,7 +979,7 @@ cmd_merge(struct conf *conf, int argc, char **argv)
 	if (print)
 		rc = merge_print(st, conf, oc ? oc : conf->noutputs > 0 ?
 		    &conf->outputs[0] : NULL, fmt);
-	else if ((n = write_outputs(st, conf, only, &wfail, err,
+	else if ((n = write_outputs(st, conf, only, -1, &wfail, err,
 	    sizeof err)) == -1) {
 		log_errorx("merge: %s", err);
 		rc = wfail ? EX_CANTCREAT : EX_SOFTWARE;

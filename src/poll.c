@@ -252,8 +252,8 @@ share_render(struct poller *p)
 	if (!p->renderer)
 		log_info("rendering the outputs for every daemon");
 	p->renderer = 1;
-	if ((w = merge_write(p->store, p->conf, err, sizeof(err))) == -1 ||
-	    merge_publish(p->store, p->conf, gen, err, sizeof(err)) == -1) {
+	if ((w = merge_publish(p->store, p->conf, gen, err,
+	    sizeof(err))) == -1) {
 		log_warnx("merge: %s", err);
 		return -1;
 	}
