@@ -80,6 +80,7 @@ PGresult *pg_run(struct pgstore *, enum pst, const struct pgargs *,
 int	 pg_exec(struct pgstore *, enum pst, const struct pgargs *,
 	    const char *what, int64_t *changed);
 int	 pg_fail(struct pgstore *, PGresult *, const char *what);
+int	 pg_exec_sql(struct pgstore *, const char *, const char *what);
 int64_t	 pg_int(const PGresult *, int row, int col);
 int64_t	 pg_date(const PGresult *, int row, int col);
 const char *pg_text(const PGresult *, int row, int col);
@@ -90,6 +91,10 @@ int	 pg_begin_unlocked(struct store *);
 void	 pg_feed_row(const PGresult *, int row, struct feed_state *);
 int	 pg_commit(struct store *);
 void	 pg_rollback(struct store *);
+
+/* store_pg_schema.c */
+int	 pg_migrate(struct pgstore *, int target);
+int	 pg_schema_version(void);
 
 /* store_pg_put.c */
 int	 pg_feed_done(struct pgstore *);

@@ -39,22 +39,6 @@ pgr_where(struct store *st)
 	return pgs(st)->where;
 }
 
-/* Text SQL without parameters: transaction control, our own names. */
-static int
-run(struct pgstore *s, const char *text, const char *what)
-{
-	PGresult	*r = PQexec(s->conn, text);
-	int		 st = PQresultStatus(r);
-
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		pg_fail(s, r, what);
-		PQclear(r);
-		return -1;
-	}
-	PQclear(r);
-	return 0;
-}
-
 /*
  * A reader sees one snapshot throughout.  A writer takes the state row's
  * lock first, as every writer of the store does (pg_begin): no other
@@ -69,11 +53,11 @@ pgr_begin(struct store *st, int write)
 		snprintf(st->err, sizeof(st->err), "already in a transaction");
 		return -1;
 	}
-	if (run(s, write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ,"
+	if (pg_exec_sql(s, write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ,"
 	    " READ ONLY", "begin") == -1)
 		return -1;
 	s->in_txn = 1;
-	if (run(s, write ? "SELECT seq FROM state FOR UPDATE" :
+	if (pg_exec_sql(s, write ? "SELECT seq FROM state FOR UPDATE" :
 	    "SELECT seq FROM state", "begin") == -1) {
 		pg_rollback(st);
 		return -1;
@@ -90,7 +74,7 @@ pgr_end(struct store *st, int ok)
 		pg_rollback(st);
 		return 0;
 	}
-	if (run(s, "COMMIT", "commit") == -1) {
+	if (pg_exec_sql(s, "COMMIT", "commit") == -1) {
 		pg_rollback(st);
 		return -1;
 	}
@@ -458,7 +442,7 @@ pgr_put_end(void *arg, int ok)
 	if (p->copy)
 		rc = copy_end(p, ok);
 	else if (ok)
-		rc = run(p->s, "DEALLOCATE " PUT_STMT, p->t->name);
+		rc = pg_exec_sql(p->s, "DEALLOCATE " PUT_STMT, p->t->name);
 	if (ok && rc == 0 && p->t->serial != NULL)
 		rc = advance(p->s, p->t);
 	put_free(p);
