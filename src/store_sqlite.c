@@ -236,9 +236,10 @@ static const char *const sql[ST__MAX] = {
 	[ST_FEED_COUNT] = "SELECT count(*) FROM entries WHERE feed = ?1",
 	[ST_PRUNED_GET] = "SELECT pruned FROM state",
 	[ST_PRUNED_SET] = "UPDATE state SET pruned = ?1",
+	/* ORs, not "IN (?2, ?3)": an IN list is a temporary b-tree a run. */
 	[ST_DUPS] = "SELECT e.id, e.first_seen, e.seq, f.name FROM entries e"
-	    " JOIN feeds f ON f.id = e.feed WHERE f.enabled = 1"
-	    " AND e.feed != ?1 AND (e.canon IN (?2, ?3) OR e.gid IN (?2, ?3))",
+	    " JOIN feeds f ON f.id = e.feed WHERE f.enabled = 1 AND e.feed != ?1"
+	    " AND (e.canon = ?2 OR e.canon = ?3 OR e.gid = ?2 OR e.gid = ?3)",
 	[ST_DIGEST_LAST] = "SELECT id, slot, created, after_seq, upto_seq, sent,"
 	    " attempts, next_try, error FROM digests WHERE name = ?1"
 	    " ORDER BY id DESC LIMIT 1",
