@@ -15,7 +15,11 @@
 #include <stddef.h>
 #include "util.h"
 
-/* A set of named values: strings and lists of sets. */
+/*
+ * A set of named values: strings and lists of sets.  A name is kept as
+ * given (a string literal); values are copied.  tobj_new makes a tree's
+ * root; tobj_free frees the whole tree and is a no-op on anything else.
+ */
 struct tobj;
 
 struct tobj	*tobj_new(void);

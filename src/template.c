@@ -4,24 +4,49 @@
  * a stack of the sets in scope.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "html.h"
+#include "log.h"
 #include "template.h"
 #include "util.h"
 
+/*
+ * A data tree is built once, rendered once and freed whole, so everything
+ * in it (sets, fields, values) is cut from the root's pool: a few large
+ * blocks rather than some fifty small allocations an entry.  A set's
+ * fields and a list's items are linked lists, so nothing is copied as
+ * they grow.  A value set again leaves the old one in the pool.
+ */
+struct tblock {
+	struct tblock	*next;
+	size_t		 used, cap;
+	max_align_t	 data[];
+};
+
+struct tpool {
+	struct tblock	*head;
+};
+
+#define TPOOL_BLOCK	(64 * 1024 - sizeof(struct tblock))
+
 struct tfield {
-	char		 *name;
-	char		 *str;		/* a value, or NULL for a list */
-	struct tobj	**items;
-	size_t		  nitems, capitems;
+	const char	*name;		/* the caller's: a literal */
+	const char	*str;		/* a value, or NULL for a list */
+	size_t		 len;
+	struct tobj	*items, *last;
+	size_t		 nitems;
+	struct tfield	*next;
 };
 
 struct tobj {
-	struct tfield	*f;
-	size_t		 n;
+	struct tpool	*pool;
+	struct tfield	*fields;
+	struct tobj	*next;		/* in its list */
+	int		 root;		/* owns the pool */
 };
 
 enum tok_type { T_TEXT, T_VAR, T_RAW, T_SECTION, T_INVERTED, T_CLOSE };
@@ -40,83 +65,140 @@ struct toks {
 
 #define TMPL_DEPTH	16
 
+static void *
+tpool_alloc(struct tpool *p, size_t n, size_t align)
+{
+	struct tblock	*b = p->head;
+	size_t		 at = 0, cap;
+
+	if (b != NULL)
+		at = (b->used + align - 1) & ~(align - 1);
+	if (b == NULL || at > b->cap || b->cap - at < n) {
+		cap = n > TPOOL_BLOCK / 4 ? n : TPOOL_BLOCK;
+		b = xmalloc(sizeof(*b) + cap);
+		b->cap = cap;
+		b->used = at = 0;
+		if (cap == TPOOL_BLOCK || p->head == NULL) {
+			b->next = p->head;
+			p->head = b;
+		} else {	/* a large one: the current block stays open */
+			b->next = p->head->next;
+			p->head->next = b;
+		}
+	}
+	b->used = at + n;
+	return (char *)b->data + at;
+}
+
+static void *
+tpool_zalloc(struct tpool *p, size_t n)
+{
+	return memset(tpool_alloc(p, n, sizeof(void *)), 0, n);
+}
+
+static struct tobj *
+tobj_in(struct tpool *p)
+{
+	struct tobj	*o = tpool_zalloc(p, sizeof(*o));
+
+	o->pool = p;
+	return o;
+}
+
 struct tobj *
 tobj_new(void)
 {
-	return xcalloc(1, sizeof(struct tobj));
+	struct tpool	*p = xcalloc(1, sizeof(*p));
+	struct tobj	*o = tobj_in(p);
+
+	o->root = 1;
+	return o;
 }
 
 void
 tobj_free(struct tobj *o)
 {
-	size_t i, j;
+	struct tpool	*p;
+	struct tblock	*b, *next;
 
-	if (o == NULL)
+	if (o == NULL || !o->root)
 		return;
-	for (i = 0; i < o->n; i++) {
-		free(o->f[i].name);
-		free(o->f[i].str);
-		for (j = 0; j < o->f[i].nitems; j++)
-			tobj_free(o->f[i].items[j]);
-		free(o->f[i].items);
+	p = o->pool;		/* o itself is in the pool */
+	for (b = p->head; b != NULL; b = next) {
+		next = b->next;
+		free(b);
 	}
-	free(o->f);
-	free(o);
+	free(p);
 }
 
 static struct tfield *
 tobj_field(struct tobj *o, const char *name)
 {
-	size_t i;
+	struct tfield	*f;
 
-	for (i = 0; i < o->n; i++)
-		if (strcmp(o->f[i].name, name) == 0)
-			return &o->f[i];
-	o->f = xreallocarray(o->f, o->n + 1, sizeof(*o->f));
-	memset(&o->f[o->n], 0, sizeof(*o->f));
-	o->f[o->n].name = xstrdup(name);
-	return &o->f[o->n++];
+	for (f = o->fields; f != NULL; f = f->next)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	f = tpool_zalloc(o->pool, sizeof(*f));
+	f->name = name;
+	f->next = o->fields;
+	o->fields = f;
+	return f;
+}
+
+static void
+tfield_set(struct tobj *o, struct tfield *f, const char *value, size_t len)
+{
+	char	*d = tpool_alloc(o->pool, len + 1, 1);
+
+	memcpy(d, value, len);
+	d[len] = '\0';
+	f->str = d;
+	f->len = len;
 }
 
 void
 tobj_set(struct tobj *o, const char *name, const char *value)
 {
-	struct tfield *f;
-
-	if (value == NULL)
-		return;
-	f = tobj_field(o, name);
-	free(f->str);
-	f->str = xstrdup(value);
+	if (value != NULL)
+		tfield_set(o, tobj_field(o, name), value, strlen(value));
 }
 
 void
 tobj_setf(struct tobj *o, const char *name, const char *fmt, ...)
 {
-	struct tfield *f;
-	va_list ap;
+	char	 small[256], *big;
+	va_list	 ap;
+	int	 n;
 
-	f = tobj_field(o, name);
-	free(f->str);
 	va_start(ap, fmt);
-	xvasprintf(&f->str, fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		fatalx("tobj_setf: %s", fmt);
+	if ((size_t)n < sizeof(small)) {
+		tfield_set(o, tobj_field(o, name), small, (size_t)n);
+		return;
+	}
+	va_start(ap, fmt);
+	xvasprintf(&big, fmt, ap);
+	va_end(ap);
+	tfield_set(o, tobj_field(o, name), big, (size_t)n);
+	free(big);
 }
 
 struct tobj *
 tobj_add(struct tobj *o, const char *name)
 {
-	struct tfield *f;
-	struct tobj *item;
+	struct tfield	*f = tobj_field(o, name);
+	struct tobj	*item = tobj_in(o->pool);
 
-	f = tobj_field(o, name);
-	item = tobj_new();
-	if (f->nitems == f->capitems) {
-		f->capitems = f->capitems ? f->capitems * 2 : 8;
-		f->items = xreallocarray(f->items, f->capitems,
-		    sizeof(*f->items));
-	}
-	f->items[f->nitems++] = item;
+	if (f->last != NULL)
+		f->last->next = item;
+	else
+		f->items = item;
+	f->last = item;
+	f->nitems++;
 	return item;
 }
 
@@ -259,13 +341,14 @@ unclosed:
 static const struct tfield *
 lookup(const struct tobj **scope, size_t depth, const char *name, size_t len)
 {
-	size_t i, d;
+	const struct tfield *f;
+	size_t		 d;
 
 	for (d = depth; d-- > 0;)
-		for (i = 0; i < scope[d]->n; i++)
-			if (strlen(scope[d]->f[i].name) == len &&
-			    memcmp(scope[d]->f[i].name, name, len) == 0)
-				return &scope[d]->f[i];
+		for (f = scope[d]->fields; f != NULL; f = f->next)
+			if (strncmp(f->name, name, len) == 0 &&
+			    f->name[len] == '\0')
+				return f;
 	return NULL;
 }
 
@@ -284,8 +367,9 @@ render(struct buf *out, const struct toks *ts, size_t from, size_t to,
     const struct tobj **scope, size_t depth, enum tmpl_mode mode)
 {
 	const struct tfield *f;
+	const struct tobj *item;
 	const struct tok *t;
-	size_t i, j;
+	size_t i;
 
 	for (i = from; i < to; i++) {
 		t = &ts->t[i];
@@ -299,16 +383,17 @@ render(struct buf *out, const struct toks *ts, size_t from, size_t to,
 			if (f == NULL || f->str == NULL)
 				break;
 			if (t->type == T_VAR && mode == TMPL_HTML)
-				xml_escape(out, f->str, strlen(f->str),
+				xml_escape(out, f->str, f->len,
 				    XML_QUOT | XML_APOS);
 			else
-				buf_adds(out, f->str);
+				buf_add(out, f->str, f->len);
 			break;
 		case T_SECTION:
 			if (f != NULL && f->str == NULL &&
 			    depth < TMPL_DEPTH + 1) {
-				for (j = 0; j < f->nitems; j++) {
-					scope[depth] = f->items[j];
+				for (item = f->items; item != NULL;
+				    item = item->next) {
+					scope[depth] = item;
 					render(out, ts, i + 1, t->end, scope,
 					    depth + 1, mode);
 				}

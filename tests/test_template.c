@@ -1,7 +1,9 @@
 /* test_template: the mustache-style subset of template.h. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tap.h"
 #include "template.h"
@@ -79,5 +81,49 @@ main(void)
 	is_str(fails("{{#a}}{{#b}}{{/b}}{{/a}}"), "(accepted)",
 	    "nested sections are accepted");
 	tobj_free(d);
+
+	/*
+	 * The tree's pool: values larger than a block, many small ones
+	 * across blocks, a value set again, tobj_setf past its buffer, and a
+	 * list of thousands in order.  ASan and valgrind check the memory.
+	 */
+	{
+		struct buf	 big = { NULL, 0, 0 }, want = { NULL, 0, 0 };
+		struct buf	 got = { NULL, 0, 0 };
+		char		 err[256], num[16];
+		int		 k, same;
+
+		d = tobj_new();
+		for (k = 0; k < 100000; k++)
+			buf_addc(&big, 'a' + k % 26);
+		tobj_set(d, "big", "first");
+		tobj_set(d, "big", buf_cstr(&big));
+		tobj_setf(d, "long", "%s-%0300d", "x", 7);
+		for (k = 0; k < 5000; k++) {
+			i = tobj_add(d, "items");
+			snprintf(num, sizeof(num), "%d", k);
+			tobj_set(i, "k", num);
+			tobj_setf(i, "sq", "%d", k * k);
+			buf_printf(&want, "%d:%d,", k, k * k);
+		}
+		same = template_render(&got, "{{big}}", d, TMPL_TEXT, err,
+		    sizeof(err)) == 0 && strcmp(buf_cstr(&got),
+		    buf_cstr(&big)) == 0;
+		ok(same, "a 100 KB value set over a short one comes back whole");
+		buf_reset(&got);
+		template_render(&got, "{{long}}", d, TMPL_TEXT, err,
+		    sizeof(err));
+		ok(got.len == 302 && strncmp(buf_cstr(&got), "x-000", 5) == 0 &&
+		    buf_cstr(&got)[301] == '7', "tobj_setf past 256 bytes");
+		buf_reset(&got);
+		template_render(&got, "{{#items}}{{k}}:{{sq}},{{/items}}", d,
+		    TMPL_TEXT, err, sizeof(err));
+		ok(strcmp(buf_cstr(&got), buf_cstr(&want)) == 0,
+		    "5,000 items across pool blocks, in the order added");
+		tobj_free(d);
+		buf_free(&big);
+		buf_free(&want);
+		buf_free(&got);
+	}
 	return done_testing();
 }
