@@ -346,7 +346,8 @@ lookup(const struct tobj **scope, size_t depth, const char *name, size_t len)
 
 	for (d = depth; d-- > 0;)
 		for (f = scope[d]->fields; f != NULL; f = f->next)
-			if (strncmp(f->name, name, len) == 0 &&
+			if (f->name[0] == name[0] &&
+			    strncmp(f->name, name, len) == 0 &&
 			    f->name[len] == '\0')
 				return f;
 	return NULL;
