@@ -213,6 +213,10 @@ kill_cycle() {
 	kill -USR1 $vpid
 	killt=$($CHECK kill "$U" share-d$victim $vpid "$T/req.log" $from $4)
 	ok $? "$name: daemon $victim killed with a request in flight"
+	# Stopped: what it holds now is what it had in hand.
+	psql -X -Atc "SELECT name FROM feeds WHERE lease_owner LIKE
+	    '%:$vpid.%'" "$FEEDMUX_TEST_PG" >"$T/$name.held"
+	echo "# $name: feeds leased to the stopped daemon: $(wc -l <"$T/$name.held")"
 	kill -9 $vpid 2>/dev/null	# whatever the killer saw
 	wait $vpid 2>/dev/null
 	eval "pid$victim="
@@ -221,7 +225,7 @@ kill_cycle() {
 	ok $? "$name: every feed fetched, the killed daemon's too"
 	check "$name: fetched again only what the killed daemon had in hand, after its lease" \
 	    $CHECK killed "$T/req.log" $from $N $PER_HOST share-d$victim \
-	    "$killt" $LEASE
+	    "$killt" $LEASE "$T/$name.held"
 	sed 's/^/#   /' "$T/.out"
 	outputs "$name" "$T/$name.truth" $rest
 	hooks "$name" "$T/$name.truth" $(echo $killed | tr ' ' ,)
