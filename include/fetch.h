@@ -116,14 +116,5 @@ int		 fetch_post(struct fetcher *, const char *url,
  * content or an imported file.
  */
 int		 fetch_url_allowed(const char *url, int remote);
-/*
- * The address rule: true for loopback, private (RFC 1918, fc00::/7,
- * 100.64/10), link-local (169.254/16, fe80::/10) and unspecified
- * addresses, IPv4-mapped ones included, that a redirect from a public
- * address may not reach unless allow_private is set.  The address named
- * by $FEEDMUX_TEST_PUBLIC_ADDR (for tests only) counts as public.
- */
-int		 fetch_addr_private(const struct sockaddr *);
-int		 fetch_ip_private(const char *ip);
 
 #endif

@@ -62,4 +62,15 @@ int	 url_allowed(const char *url, enum url_use use);
 /* True for smtp:// and smtps:// URLs (a mail server). */
 int	 url_is_smtp(const char *url);
 
+/*
+ * The address rule: true for loopback, private (RFC 1918, fc00::/7,
+ * 100.64/10), link-local (169.254/16, fe80::/10) and unspecified
+ * addresses, IPv4-mapped ones included, that a redirect from a public
+ * address may not reach unless allow_private is set.  The address named
+ * by $FEEDMUX_TEST_PUBLIC_ADDR (for tests only) counts as public.
+ */
+struct sockaddr;
+int	 url_addr_private(const struct sockaddr *);
+int	 url_ip_private(const char *ip);
+
 #endif

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "parse.h"
 #include "sched.h"
+#include "url.h"
 #include "util.h"
 
 #define ACCEPT "Accept: application/atom+xml, application/rss+xml, " \
@@ -434,86 +435,6 @@ fetch_url_allowed(const char *url, int remote)
 }
 
 /*
- * The address rule.  What counts is the address connected to, after DNS,
- * so a name that resolves (or rebinds) to 127.0.0.1 is caught like the
- * literal.
- */
-static int
-v4_private(const unsigned char *a)
-{
-	return a[0] == 0 || a[0] == 10 || a[0] == 127 ||
-	    (a[0] == 100 && (a[1] & 0xc0) == 64) ||	/* 100.64/10 */
-	    (a[0] == 169 && a[1] == 254) ||
-	    (a[0] == 172 && (a[1] & 0xf0) == 16) ||	/* 172.16/12 */
-	    (a[0] == 192 && a[1] == 168);
-}
-
-static int
-v6_private(const unsigned char *a)
-{
-	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0, 0xff, 0xff };
-	static const unsigned char zero[15];
-
-	if (memcmp(a, mapped, sizeof(mapped)) == 0)
-		return v4_private(a + 12);
-	return (memcmp(a, zero, sizeof(zero)) == 0 && a[15] <= 1) || /* ::1 */
-	    (a[0] & 0xfe) == 0xfc ||			/* fc00::/7 */
-	    (a[0] == 0xfe && (a[1] & 0x80) == 0x80);	/* fe80::/10, fec0::/10 */
-}
-
-/* Tests see only loopback: they name one address to count as public. */
-static int
-test_public(int af, const unsigned char *a)
-{
-	const char	*v = getenv("FEEDMUX_TEST_PUBLIC_ADDR");
-	unsigned char	 t[16];
-
-	return v != NULL && inet_pton(af, v, t) == 1 &&
-	    memcmp(t, a, af == AF_INET ? 4 : 16) == 0;
-}
-
-static int
-addr_private(int af, const unsigned char *a)
-{
-	if (test_public(af, a))
-		return 0;
-	return af == AF_INET ? v4_private(a) : v6_private(a);
-}
-
-int
-fetch_addr_private(const struct sockaddr *sa)
-{
-	struct sockaddr_in	 sin;
-	struct sockaddr_in6	 sin6;
-
-	if (sa->sa_family == AF_INET) {
-		memcpy(&sin, sa, sizeof(sin));
-		return addr_private(AF_INET, (unsigned char *)&sin.sin_addr);
-	}
-	if (sa->sa_family == AF_INET6) {
-		memcpy(&sin6, sa, sizeof(sin6));
-		return addr_private(AF_INET6, sin6.sin6_addr.s6_addr);
-	}
-	return 1;			/* not the internet */
-}
-
-int
-fetch_ip_private(const char *ip)
-{
-	unsigned char	 a[16];
-	char		 s[INET6_ADDRSTRLEN];
-
-	snprintf(s, sizeof(s), "%s", ip);
-	s[strcspn(s, "%")] = '\0';	/* an IPv6 zone */
-	if (inet_pton(AF_INET, s, a) == 1)
-		return addr_private(AF_INET, a);
-	if (inet_pton(AF_INET6, s, a) == 1)
-		return addr_private(AF_INET6, a);
-	return 0;
-}
-
-/*
  * May hop (0: the URL as given) reach an address of this kind?  A URL
  * configured with a private address may, and then so may its redirects;
  * from a public one (or a link in fetched content: FETCH_VIA_PUBLIC) only
@@ -550,7 +471,7 @@ on_opensocket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 		memset(&ss, 0, sizeof(ss));
 		memcpy(&ss, &a->addr, a->addrlen);
 		if (!addr_allowed(job, job->nhops,
-		    fetch_addr_private((struct sockaddr *)&ss))) {
+		    url_addr_private((struct sockaddr *)&ss))) {
 			if (ss.ss_family == AF_INET)
 				inet_ntop(AF_INET, &((struct sockaddr_in *)
 				    &ss)->sin_addr, ip, sizeof(ip));
@@ -572,7 +493,7 @@ static int
 check_hop_addr(struct fetch_job *job, int hop, const char *ip)
 {
 	if (ip == NULL || *ip == '\0' ||
-	    addr_allowed(job, hop, fetch_ip_private(ip)))
+	    addr_allowed(job, hop, url_ip_private(ip)))
 		return 0;
 	refuse(job, hop, ip);
 	return -1;

@@ -1,7 +1,12 @@
 /* url.c: resolving URLs (libxml2) and their canonical form for matching. */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -625,4 +630,84 @@ url_is_smtp(const char *url)
 {
 	return url != NULL && (strncasecmp(url, "smtp://", 7) == 0 ||
 	    strncasecmp(url, "smtps://", 8) == 0);
+}
+
+/*
+ * The address rule (fetch.c applies it to the address connected to, after
+ * DNS, so a name that resolves or rebinds to 127.0.0.1 is caught like
+ * the literal).
+ */
+static int
+v4_private(const unsigned char *a)
+{
+	return a[0] == 0 || a[0] == 10 || a[0] == 127 ||
+	    (a[0] == 100 && (a[1] & 0xc0) == 64) ||	/* 100.64/10 */
+	    (a[0] == 169 && a[1] == 254) ||
+	    (a[0] == 172 && (a[1] & 0xf0) == 16) ||	/* 172.16/12 */
+	    (a[0] == 192 && a[1] == 168);
+}
+
+static int
+v6_private(const unsigned char *a)
+{
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0xff, 0xff };
+	static const unsigned char zero[15];
+
+	if (memcmp(a, mapped, sizeof(mapped)) == 0)
+		return v4_private(a + 12);
+	return (memcmp(a, zero, sizeof(zero)) == 0 && a[15] <= 1) || /* ::1 */
+	    (a[0] & 0xfe) == 0xfc ||			/* fc00::/7 */
+	    (a[0] == 0xfe && (a[1] & 0x80) == 0x80);	/* fe80::/10, fec0::/10 */
+}
+
+/* Tests see only loopback: they name one address to count as public. */
+static int
+test_public(int af, const unsigned char *a)
+{
+	const char	*v = getenv("FEEDMUX_TEST_PUBLIC_ADDR");
+	unsigned char	 t[16];
+
+	return v != NULL && inet_pton(af, v, t) == 1 &&
+	    memcmp(t, a, af == AF_INET ? 4 : 16) == 0;
+}
+
+static int
+addr_private(int af, const unsigned char *a)
+{
+	if (test_public(af, a))
+		return 0;
+	return af == AF_INET ? v4_private(a) : v6_private(a);
+}
+
+int
+url_addr_private(const struct sockaddr *sa)
+{
+	struct sockaddr_in	 sin;
+	struct sockaddr_in6	 sin6;
+
+	if (sa->sa_family == AF_INET) {
+		memcpy(&sin, sa, sizeof(sin));
+		return addr_private(AF_INET, (unsigned char *)&sin.sin_addr);
+	}
+	if (sa->sa_family == AF_INET6) {
+		memcpy(&sin6, sa, sizeof(sin6));
+		return addr_private(AF_INET6, sin6.sin6_addr.s6_addr);
+	}
+	return 1;			/* not the internet */
+}
+
+int
+url_ip_private(const char *ip)
+{
+	unsigned char	 a[16];
+	char		 s[INET6_ADDRSTRLEN];
+
+	snprintf(s, sizeof(s), "%s", ip);
+	s[strcspn(s, "%")] = '\0';	/* an IPv6 zone */
+	if (inet_pton(AF_INET, s, a) == 1)
+		return addr_private(AF_INET, a);
+	if (inet_pton(AF_INET6, s, a) == 1)
+		return addr_private(AF_INET6, a);
+	return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "fetch.h"
+#include "url.h"
 #include "tap.h"
 
 static void
@@ -29,11 +30,11 @@ test_addresses(void)
 
 	unsetenv("FEEDMUX_TEST_PUBLIC_ADDR");
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		ok(fetch_ip_private(t[i].ip) == t[i].private, "%s is %s",
+		ok(url_ip_private(t[i].ip) == t[i].private, "%s is %s",
 		    t[i].ip, t[i].private ? "private" : "public");
 	setenv("FEEDMUX_TEST_PUBLIC_ADDR", "127.0.0.2", 1);
-	ok(!fetch_ip_private("127.0.0.2"), "the test's public address");
-	ok(fetch_ip_private("127.0.0.1"), "and no other");
+	ok(!url_ip_private("127.0.0.2"), "the test's public address");
+	ok(url_ip_private("127.0.0.1"), "and no other");
 	unsetenv("FEEDMUX_TEST_PUBLIC_ADDR");
 }
 
